@@ -1,0 +1,1 @@
+//! Speech delivery metrics computed from PCM samples.

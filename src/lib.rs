@@ -1,0 +1,8 @@
+//! mockview: a command-line coach for spoken interview practice.
+//!
+//! The binary (`src/main.rs`) is a thin shell over this library so that tests
+//! and benchmarks can drive each piece directly. Dependencies point one way:
+//! `cli` -> `commands` -> the domain modules below; only `commands` wires them.
+
+pub mod analysis;
+pub mod questions;

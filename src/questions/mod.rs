@@ -1,0 +1,1 @@
+//! Question banks: parsing, the shipped banks, selection.
