@@ -4,7 +4,7 @@
 //!
 //! This module leaves everything else to its callers: it has no command line
 //! and no terminal, and it knows nothing of sessions. What a user has practised
-//! before (for the `fresh` order) is passed in as a map of question id to count.
+//! before (for [`Order::Fresh`]) is passed in as a map of question id to count.
 //!
 //! Choosing banks: with no `--bank`, a session draws from [`default_banks`]
 //! (the behavioural bank). When `--bank` is given, the session uses exactly the
@@ -14,6 +14,7 @@
 
 mod bank;
 mod builtin;
+mod select;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -25,6 +26,7 @@ pub use bank::{
     load_bank_file, parse_toml_bank, parse_txt_bank, resolve_banks, BankError, MAX_BANK_BYTES,
 };
 pub use builtin::{builtin_bank, builtin_banks, default_banks, BUILTIN_BANK_NAMES};
+pub use select::{select, Order, SelectError, SelectionRequest};
 
 /// One question as the candidate sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
