@@ -5,4 +5,9 @@
 //! `cli` -> `commands` -> the domain modules below; only `commands` wires them.
 
 pub mod analysis;
+pub mod audio;
+pub mod cli;
+pub mod commands;
 pub mod questions;
+pub mod session;
+pub mod ui;

@@ -1,1 +1,1 @@
-//! Speech delivery metrics computed from PCM samples.
+//! Speech delivery metrics computed from PCM samples (being built on the `analysis` branch).

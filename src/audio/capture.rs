@@ -1,0 +1,597 @@
+//! `CaptureStream`: device -> lock-free ring -> writer thread -> `WavSink`.
+//!
+//! The cpal callback only converts samples to mono `i16` and pushes them into
+//! a pre-allocated `rtrb` ring: no allocation, no lock, no I/O. When the ring
+//! is full the frames are counted as dropped, never hidden. The writer thread
+//! owns the WAV, follows the audio clock (frames received), and publishes
+//! levels for the UI to poll.
+//!
+//! One stream stays open for a whole session; takes are windows of frames
+//! `[start, end)` on its clock. Keys are mapped onto that clock with the wall
+//! time since `play()` (frame 0 ≈ the moment of `play()`): a key pressed at
+//! wall time t means frame `(t - play) * rate`, or the frames already
+//! received if the device runs ahead of real time (a virtual one). Stopping
+//! therefore waits for the device to deliver what it still held at the key
+//! press: the tail of the answer is kept (see docs/audio.md).
+
+use super::convert::mono_frames;
+use super::devices::InputDevice;
+use super::wav::WavSink;
+use super::AudioError;
+use cpal::traits::{DeviceTrait, StreamTrait};
+use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Seconds of audio the ring holds: enough for the writer to be descheduled
+/// for a long while, or for a virtual device running far ahead of real time.
+const RING_SECONDS: usize = 20;
+/// How long the writer sleeps when the ring is empty.
+const IDLE_POLL: Duration = Duration::from_millis(2);
+/// Level meter window.
+const LEVEL_WINDOW_SECONDS: f64 = 0.1;
+
+/// What the stream was opened with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFormat {
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// As cpal names it: `i16`, `f32`, ...
+    pub sample_format: String,
+}
+
+/// What to open an input with; `None` takes the device's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputRequest {
+    pub sample_format: Option<SampleFormat>,
+    pub channels: Option<u16>,
+}
+
+/// The input level over the last ~100 ms, for meters.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Level {
+    /// 0.0..=1.0 of full scale.
+    pub peak: f32,
+    pub rms: f32,
+    /// Samples at full scale since the take began.
+    pub clipped: u64,
+}
+
+/// How a take ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeEnd {
+    /// Stopped by a key; the audio up to the key press was kept.
+    Stopped,
+    /// Reached its frame limit.
+    Limit,
+    /// The stream failed or a write failed; what was written is kept.
+    Failed,
+}
+
+/// A finished take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakeOutcome {
+    pub path: PathBuf,
+    pub frames: u64,
+    pub dropped_frames: u64,
+    pub end: TakeEnd,
+    /// Set when writing failed (disk full...): what was written is still valid.
+    pub write_error: Option<String>,
+    /// True when the device did not deliver the tail within the drain timeout.
+    pub drain_timed_out: bool,
+}
+
+struct Shared {
+    /// Frames the writer has taken out of the ring (the stream's audio clock).
+    position: AtomicU64,
+    /// Frames the callback could not push because the ring was full.
+    dropped: AtomicU64,
+    /// Frames written to the current take.
+    take_frames: AtomicU64,
+    take_active: AtomicBool,
+    peak_bits: AtomicU32,
+    rms_bits: AtomicU32,
+    clipped: AtomicU64,
+    failed: AtomicBool,
+    error: Mutex<Option<String>>,
+}
+
+enum Command {
+    Begin {
+        sink: WavSink,
+        start: u64,
+        limit: Option<u64>,
+    },
+    StartAt(u64),
+    Stop {
+        at: u64,
+        deadline: Instant,
+    },
+    Cancel,
+    Shutdown,
+}
+
+/// An open input stream and its writer thread.
+pub struct CaptureStream {
+    device_id: String,
+    stream: Option<cpal::Stream>,
+    shared: Arc<Shared>,
+    commands: mpsc::Sender<Command>,
+    finished: mpsc::Receiver<TakeOutcome>,
+    writer: Option<JoinHandle<()>>,
+    /// When `play()` started the device: frame 0 on the audio clock.
+    played_at: Option<Instant>,
+    format: StreamFormat,
+}
+
+impl CaptureStream {
+    /// Open the device (its default input config, or the format and channel
+    /// count asked for, at the default rate when it can). The stream does not
+    /// run until `play()`, so a take can be armed to start at frame 0.
+    pub fn open(device: &InputDevice, want: &InputRequest) -> Result<CaptureStream, AudioError> {
+        let supported = super::devices::input_config(device, want)?;
+        let format = supported.sample_format();
+        let config: StreamConfig = supported.config();
+        let rate = config.sample_rate;
+        let channels = config.channels.max(1) as usize;
+
+        let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
+        let shared = Arc::new(Shared {
+            position: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            take_frames: AtomicU64::new(0),
+            take_active: AtomicBool::new(false),
+            peak_bits: AtomicU32::new(0),
+            rms_bits: AtomicU32::new(0),
+            clipped: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+            error: Mutex::new(None),
+        });
+        let (cmd_tx, cmd_rx) = mpsc::channel();
+        let (done_tx, done_rx) = mpsc::channel();
+        let writer = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("mockview-wav-writer".into())
+                .spawn(move || writer_loop(consumer, cmd_rx, done_tx, shared, rate))
+                .map_err(|e| AudioError::Other(format!("cannot start the writer thread: {e}")))?
+        };
+
+        let stream = build_stream(device, &config, format, channels, producer, shared.clone())?;
+        Ok(CaptureStream {
+            device_id: device.id.clone(),
+            stream: Some(stream),
+            shared,
+            commands: cmd_tx,
+            finished: done_rx,
+            writer: Some(writer),
+            played_at: None,
+            format: StreamFormat {
+                sample_rate: rate,
+                channels: config.channels,
+                sample_format: format.to_string(),
+            },
+        })
+    }
+
+    /// Start the device; frame 0 of the audio clock is now.
+    pub fn play(&mut self) -> Result<(), AudioError> {
+        if self.played_at.is_none() {
+            if let Some(stream) = &self.stream {
+                stream
+                    .play()
+                    .map_err(|e| AudioError::open(&self.device_id, e))?;
+            }
+            self.played_at = Some(Instant::now());
+        }
+        Ok(())
+    }
+
+    pub fn format(&self) -> &StreamFormat {
+        &self.format
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.format.sample_rate
+    }
+
+    /// Frames received so far: the audio clock.
+    pub fn position(&self) -> u64 {
+        self.shared.position.load(Ordering::Acquire)
+    }
+
+    /// Frames the device could not hand over since the stream opened.
+    pub fn dropped_frames(&self) -> u64 {
+        self.shared.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The frame that a key pressed at `t` refers to: the wall time since
+    /// `play()` on the audio clock, or what has already been received when
+    /// the device runs ahead of real time.
+    pub fn frame_at(&self, t: Instant) -> u64 {
+        let Some(played_at) = self.played_at else {
+            return 0;
+        };
+        let wall = t.saturating_duration_since(played_at).as_secs_f64();
+        let by_clock = (wall * f64::from(self.format.sample_rate)) as u64;
+        by_clock.max(self.position())
+    }
+
+    pub fn level(&self) -> Level {
+        Level {
+            peak: f32::from_bits(self.shared.peak_bits.load(Ordering::Relaxed)),
+            rms: f32::from_bits(self.shared.rms_bits.load(Ordering::Relaxed)),
+            clipped: self.shared.clipped.load(Ordering::Relaxed),
+        }
+    }
+
+    /// A stream error reported by the device (lost device...), if any.
+    pub fn error(&self) -> Option<String> {
+        if self.shared.failed.load(Ordering::Acquire) {
+            Some(
+                self.shared
+                    .error
+                    .lock()
+                    .map(|e| e.clone().unwrap_or_default())
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Frames written to the current take so far.
+    pub fn take_frames(&self) -> u64 {
+        self.shared.take_frames.load(Ordering::Acquire)
+    }
+
+    /// Arm a take in a new file at `path`, beginning with frame `start`
+    /// (frames before it are not written; it may lie in the future, e.g. at
+    /// the end of the prep time), ending by itself after `limit` frames.
+    pub fn begin_take(
+        &self,
+        path: &Path,
+        start: u64,
+        limit: Option<u64>,
+    ) -> Result<(), AudioError> {
+        let sink =
+            WavSink::create(path, self.format.sample_rate).map_err(|e| AudioError::Write {
+                path: path.to_path_buf(),
+                source: e,
+            })?;
+        self.shared.take_frames.store(0, Ordering::Release);
+        self.shared.clipped.store(0, Ordering::Relaxed);
+        self.shared.take_active.store(true, Ordering::Release);
+        self.commands
+            .send(Command::Begin { sink, start, limit })
+            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+    }
+
+    /// Move the start of an armed take that has not started yet (Enter
+    /// during prep). Frames already passed are not brought back.
+    pub fn start_at(&self, frame: u64) {
+        let _ = self.commands.send(Command::StartAt(frame));
+    }
+
+    /// Drop an armed or running take: its file is finished and removed.
+    pub fn cancel_take(&self) -> Result<(), AudioError> {
+        let _ = self.commands.send(Command::Cancel);
+        let outcome = self
+            .finished
+            .recv()
+            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))?;
+        std::fs::remove_file(&outcome.path).map_err(|e| AudioError::Write {
+            path: outcome.path.clone(),
+            source: e,
+        })
+    }
+
+    /// The take finished by itself (limit reached, or a failure), if it did.
+    pub fn poll_finished(&self) -> Option<TakeOutcome> {
+        self.finished.try_recv().ok()
+    }
+
+    /// Stop the current take at frame `at` (see `frame_at`), waiting up to
+    /// `drain_timeout` for the device to deliver the frames up to it.
+    pub fn stop_take(&self, at: u64, drain_timeout: Duration) -> Result<TakeOutcome, AudioError> {
+        let deadline = Instant::now() + drain_timeout;
+        let _ = self.commands.send(Command::Stop { at, deadline });
+        self.finished
+            .recv()
+            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+    }
+
+    /// Stop the device, finish any open take, join the writer.
+    pub fn close(mut self) -> Option<TakeOutcome> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Option<TakeOutcome> {
+        // Stop callbacks first, then let the writer drain what is in the ring.
+        drop(self.stream.take());
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        self.finished.try_recv().ok()
+    }
+}
+
+impl Drop for CaptureStream {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn build_stream(
+    device: &InputDevice,
+    config: &StreamConfig,
+    format: SampleFormat,
+    channels: usize,
+    producer: rtrb::Producer<i16>,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream, AudioError> {
+    macro_rules! typed {
+        ($t:ty) => {
+            build_typed::<$t>(device, config, channels, producer, shared)
+        };
+    }
+    match format {
+        SampleFormat::I8 => typed!(i8),
+        SampleFormat::I16 => typed!(i16),
+        SampleFormat::I24 => typed!(cpal::I24),
+        SampleFormat::I32 => typed!(i32),
+        SampleFormat::I64 => typed!(i64),
+        SampleFormat::U8 => typed!(u8),
+        SampleFormat::U16 => typed!(u16),
+        SampleFormat::U24 => typed!(cpal::U24),
+        SampleFormat::U32 => typed!(u32),
+        SampleFormat::U64 => typed!(u64),
+        SampleFormat::F32 => typed!(f32),
+        SampleFormat::F64 => typed!(f64),
+        other => Err(AudioError::UnsupportedFormat {
+            device: device.id.clone(),
+            format: other.to_string(),
+        }),
+    }
+}
+
+fn build_typed<T>(
+    device: &InputDevice,
+    config: &StreamConfig,
+    channels: usize,
+    mut producer: rtrb::Producer<i16>,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream, AudioError>
+where
+    T: SizedSample + Send + 'static,
+    f32: FromSample<T>,
+{
+    let cb_shared = shared.clone();
+    // The real-time path: convert, push, count what does not fit. Nothing else.
+    let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
+        let frames = data.len() / channels;
+        let fits = producer.slots().min(frames);
+        if let Ok(chunk) = producer.write_chunk_uninit(fits) {
+            chunk.fill_from_iter(mono_frames(&data[..fits * channels], channels));
+        }
+        if frames > fits {
+            cb_shared
+                .dropped
+                .fetch_add((frames - fits) as u64, Ordering::Relaxed);
+        }
+    };
+    let error_callback = move |e: cpal::Error| {
+        if let Ok(mut slot) = shared.error.lock() {
+            slot.get_or_insert_with(|| e.to_string());
+        }
+        shared.failed.store(true, Ordering::Release);
+    };
+    device
+        .device
+        .build_input_stream::<T, _, _>(*config, data_callback, error_callback, None)
+        .map_err(|e| AudioError::open(&device.id, e))
+}
+
+/// The take the writer is filling: frames `[start, end)` of the stream's clock.
+struct OpenTake {
+    sink: WavSink,
+    start: u64,
+    limit: Option<u64>,
+    /// Set by the limit; the take ends by itself there.
+    limit_end: Option<u64>,
+    /// Set by a stop key: (frame to stop at, give up waiting at).
+    stop: Option<(u64, Instant)>,
+    dropped_at_begin: u64,
+    write_error: Option<String>,
+}
+
+impl OpenTake {
+    fn end(&self) -> u64 {
+        let stop = self.stop.map_or(u64::MAX, |(at, _)| at.max(self.start));
+        self.limit_end.unwrap_or(u64::MAX).min(stop)
+    }
+
+    /// Write the part of `samples` (frames `[pos, pos + len)`) inside the take.
+    fn write(&mut self, pos: u64, samples: &[i16], shared: &Shared) {
+        if self.write_error.is_some() {
+            return;
+        }
+        let lo = self.start.max(pos);
+        let hi = self.end().min(pos + samples.len() as u64);
+        if lo >= hi {
+            return;
+        }
+        let part = &samples[(lo - pos) as usize..(hi - pos) as usize];
+        let clipped = part
+            .iter()
+            .filter(|&&s| s == i16::MAX || s == i16::MIN)
+            .count();
+        shared.clipped.fetch_add(clipped as u64, Ordering::Relaxed);
+        if let Err(e) = self.sink.write(part) {
+            self.write_error = Some(format!("{}: {e}", self.sink.path().display()));
+        }
+        shared
+            .take_frames
+            .store(self.sink.frames(), Ordering::Release);
+    }
+}
+
+/// Running peak/RMS over a short window, published as f32 bits.
+struct Meter {
+    window: u64,
+    count: u64,
+    peak: i32,
+    sum_sq: f64,
+}
+
+impl Meter {
+    fn feed(&mut self, samples: &[i16], shared: &Shared) {
+        for &s in samples {
+            let a = i32::from(s).abs();
+            self.peak = self.peak.max(a);
+            self.sum_sq += f64::from(s) * f64::from(s);
+            self.count += 1;
+            if self.count >= self.window {
+                let peak = self.peak as f32 / 32768.0;
+                let rms = ((self.sum_sq / self.count as f64).sqrt() / 32768.0) as f32;
+                shared.peak_bits.store(peak.to_bits(), Ordering::Relaxed);
+                shared.rms_bits.store(rms.to_bits(), Ordering::Relaxed);
+                self.count = 0;
+                self.peak = 0;
+                self.sum_sq = 0.0;
+            }
+        }
+    }
+}
+
+fn writer_loop(
+    mut ring: rtrb::Consumer<i16>,
+    commands: mpsc::Receiver<Command>,
+    finished: mpsc::Sender<TakeOutcome>,
+    shared: Arc<Shared>,
+    rate: u32,
+) {
+    let mut take: Option<OpenTake> = None;
+    let mut pos: u64 = 0;
+    let mut shutting_down = false;
+    let mut meter = Meter {
+        window: ((f64::from(rate) * LEVEL_WINDOW_SECONDS) as u64).max(1),
+        count: 0,
+        peak: 0,
+        sum_sq: 0.0,
+    };
+    let finish = |t: OpenTake, end: TakeEnd, pos: u64| {
+        let drain_timed_out = t.stop.is_some_and(|(at, _)| pos < at.max(t.start));
+        let path = t.sink.path().to_path_buf();
+        let mut write_error = t.write_error;
+        let frames = match t.sink.finalize() {
+            Ok(f) => f,
+            Err(e) => {
+                write_error.get_or_insert_with(|| format!("{}: {e}", path.display()));
+                shared.take_frames.load(Ordering::Acquire)
+            }
+        };
+        shared.take_active.store(false, Ordering::Release);
+        let end = if write_error.is_some() {
+            TakeEnd::Failed
+        } else {
+            end
+        };
+        let _ = finished.send(TakeOutcome {
+            path,
+            frames,
+            dropped_frames: shared.dropped.load(Ordering::Relaxed) - t.dropped_at_begin,
+            end,
+            write_error,
+            drain_timed_out,
+        });
+    };
+
+    loop {
+        while let Ok(cmd) = commands.try_recv() {
+            match cmd {
+                Command::Begin { sink, start, limit } => {
+                    if let Some(t) = take.take() {
+                        finish(t, TakeEnd::Stopped, pos);
+                    }
+                    let start = start.max(pos);
+                    take = Some(OpenTake {
+                        sink,
+                        start,
+                        limit,
+                        limit_end: limit.map(|l| start + l),
+                        stop: None,
+                        dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
+                        write_error: None,
+                    });
+                }
+                Command::StartAt(frame) => {
+                    if let Some(t) = take.as_mut() {
+                        if t.sink.frames() == 0 {
+                            t.start = frame.max(pos);
+                            t.limit_end = t.limit.map(|l| t.start + l);
+                        }
+                    }
+                }
+                Command::Cancel => {
+                    if let Some(t) = take.take() {
+                        finish(t, TakeEnd::Stopped, pos);
+                    }
+                }
+                Command::Stop { at, deadline } => {
+                    if let Some(t) = take.as_mut() {
+                        t.stop = Some((at, deadline));
+                    }
+                }
+                Command::Shutdown => shutting_down = true,
+            }
+        }
+
+        let available = ring.slots();
+        if available > 0 {
+            if let Ok(chunk) = ring.read_chunk(available) {
+                let (a, b) = chunk.as_slices();
+                for part in [a, b] {
+                    meter.feed(part, &shared);
+                    if let Some(t) = take.as_mut() {
+                        t.write(pos, part, &shared);
+                    }
+                    pos += part.len() as u64;
+                }
+                chunk.commit_all();
+                shared.position.store(pos, Ordering::Release);
+            }
+        }
+
+        if let Some(t) = take.as_ref() {
+            let ended = if t.write_error.is_some() {
+                Some(TakeEnd::Failed)
+            } else if t.limit_end.is_some_and(|end| pos >= end && t.end() == end) {
+                Some(TakeEnd::Limit)
+            } else if let Some((at, deadline)) = t.stop {
+                (pos >= at.max(t.start) || Instant::now() >= deadline).then_some(TakeEnd::Stopped)
+            } else if shared.failed.load(Ordering::Acquire) && available == 0 {
+                Some(TakeEnd::Failed)
+            } else if shutting_down && available == 0 {
+                Some(TakeEnd::Stopped)
+            } else {
+                None
+            };
+            if let Some(end) = ended {
+                finish(take.take().expect("checked above"), end, pos);
+            }
+        }
+
+        if shutting_down && available == 0 {
+            return;
+        }
+        if available == 0 {
+            std::thread::sleep(IDLE_POLL);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The command line (clap derive). The only module that knows clap: commands
+//! receive these plain structs.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mockview",
+    version,
+    about = "Practise interview answers out loud: ask, record, replay, review.",
+    long_about = "mockview asks common behavioural interview questions, records your spoken \
+answers from the microphone to WAV files, and keeps a session log for replay and review. \
+Everything stays on this computer."
+)]
+pub struct Cli {
+    /// Root folder of the sessions [default: ./recordings]
+    #[arg(long, global = true, env = "MOCKVIEW_DIR", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a practice session: questions, prep countdown, recorded answers
+    Practice(PracticeArgs),
+    /// List audio input and output devices with their ids
+    Devices(DevicesArgs),
+    /// List, show or validate question banks
+    Questions(QuestionsArgs),
+    /// List past sessions, newest first
+    Sessions(JsonFlag),
+    /// Show one session: questions, takes, durations, reviews
+    Show(ShowArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// One JSON document instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrderArg {
+    /// Shuffled (use --seed to repeat a selection)
+    Random,
+    /// In bank order
+    Listed,
+    /// Least practised first, from earlier sessions
+    Fresh,
+}
+
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
+    /// How many questions to ask
+    #[arg(short = 'n', long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+    /// Only questions of this category (repeatable); see `mockview questions`
+    #[arg(short, long = "category", value_name = "CATEGORY")]
+    pub categories: Vec<String>,
+    /// A shipped bank name or a .toml/.txt file (repeatable; replaces the default bank)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
+    /// Order in which questions are picked
+    #[arg(long, value_enum, default_value_t = OrderArg::Random)]
+    pub order: OrderArg,
+    /// Seed for the random order (printed and logged, so a session can be repeated)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Seconds to prepare before recording starts (Enter starts early)
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3600))]
+    pub prep: u32,
+    /// Answer time limit in seconds, 0 for none
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(0..=36000))]
+    pub limit: u32,
+    /// Input device: an id from `mockview devices` or a unique part of a name
+    #[arg(short, long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Speak each question aloud (espeak-ng, spd-say or say)
+    #[arg(long)]
+    pub speak: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Advanced: how to open the input instead of the device's default.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Open the input with this sample format (i16, i32, f32, u8...) instead of the device default
+    #[arg(long, value_name = "FORMAT", value_parser = ["i8", "i16", "i24", "i32", "i64", "u8", "u16", "u24", "u32", "u64", "f32", "f64"])]
+    pub input_format: Option<String>,
+    /// Open the input with this many channels (they are mixed to mono)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub channels: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// One JSON document instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    #[command(subcommand)]
+    pub action: Option<QuestionsAction>,
+    /// Only this category (repeatable)
+    #[arg(short, long = "category", value_name = "CATEGORY")]
+    pub categories: Vec<String>,
+    /// A shipped bank name or a .toml/.txt file (repeatable)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
+    /// One JSON document instead of a list
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsAction {
+    /// Validate a bank file: prints its questions or the first error with file:line
+    Check {
+        /// The .toml or .txt bank to check
+        file: PathBuf,
+    },
+    /// Show one question in full: text, tips, follow-ups
+    Show {
+        /// The question id
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// One JSON document (the session log)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    pub shell: clap_complete::Shell,
+}
+
+impl Cli {
+    /// Write completions for `shell` to stdout.
+    pub fn print_completions(shell: clap_complete::Shell) {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        clap_complete::generate(shell, &mut cmd, "mockview", &mut std::io::stdout());
+    }
+}

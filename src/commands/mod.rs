@@ -1,0 +1,64 @@
+//! One module per subcommand. Commands wire the domain modules together and
+//! own no logic that another command needs; errors are `anyhow` with context,
+//! mapped to exit codes here.
+
+mod devices;
+mod practice;
+mod questions;
+mod sessions;
+
+use crate::cli::{Cli, Command};
+use crate::session::SessionStore;
+use std::path::PathBuf;
+
+/// Returned (as an error) when the user interrupted a command: exit 130.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+/// A user mistake that clap could not catch (a bad combination of values):
+/// exit 2, like clap's own usage errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<Interrupted>().is_some() {
+        130
+    } else if e.downcast_ref::<UsageError>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+/// The input format asked for on the command line.
+fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
+    crate::audio::InputRequest {
+        sample_format: args
+            .input_format
+            .as_deref()
+            .and_then(crate::audio::parse_sample_format),
+        channels: args.channels,
+    }
+}
+
+/// The sessions root: --dir / MOCKVIEW_DIR, else ./recordings.
+fn store(cli_dir: Option<PathBuf>) -> SessionStore {
+    SessionStore::new(cli_dir.unwrap_or_else(|| PathBuf::from("recordings")))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = store(cli.dir);
+    match cli.command {
+        Command::Practice(args) => practice::run(&store, args),
+        Command::Devices(args) => devices::run(args.json),
+        Command::Questions(args) => questions::run(args),
+        Command::Sessions(args) => sessions::list(&store, args.json),
+        Command::Show(args) => sessions::show(&store, &args.session, args.json),
+        Command::Completions(args) => {
+            Cli::print_completions(args.shell);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! `mockview practice`: pick questions, open the input, and for each question
+//! show it, count down the prep time, record the answer (retake, skip, quit),
+//! and save the log after every change.
+
+use super::Interrupted;
+use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
+use crate::cli::{OrderArg, PracticeArgs};
+use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::{
+    Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
+    Settings,
+};
+use crate::ui::{format_duration, level_meter, speak, Console, Interrupt, Key, KeySource};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long to wait, after the stop key, for the device to deliver the audio
+/// it had already captured (see docs/audio.md).
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
+const POLL: Duration = Duration::from_millis(40);
+/// Warn when this much of the limit is left.
+const LAST_SECONDS_WARNING: u32 = 30;
+
+/// How an answer (or the whole session) went on after a take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Continue,
+    Quit,
+    Interrupted,
+    DeviceLost,
+}
+
+/// Why a take stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TakeExit {
+    Stop,
+    Limit,
+    Retake,
+    Skip,
+    Quit,
+    Interrupt,
+    Failed,
+}
+
+struct Practice<'a> {
+    console: Console,
+    keys: KeySource,
+    device: InputDevice,
+    request: InputRequest,
+    /// The stream opened (not started) to check the device before the
+    /// session folder is made; used for the first question.
+    opened: Option<CaptureStream>,
+    sample_rate: u32,
+    dir: &'a SessionDir,
+    session: Session,
+    prep_seconds: u32,
+    limit_seconds: u32,
+    speak: bool,
+}
+
+pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
+    let console = Console::detect();
+    let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
+
+    // Everything that can be wrong with the request is checked before any
+    // device is opened or any folder made.
+    let banks = questions::resolve_banks(&args.banks)?;
+    let order = match args.order {
+        OrderArg::Random => Order::Random,
+        OrderArg::Listed => Order::Listed,
+        OrderArg::Fresh => Order::Fresh,
+    };
+    let history = if order == Order::Fresh {
+        practised_counts(store)
+    } else {
+        HashMap::new()
+    };
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let picked = questions::select(
+        &banks,
+        &SelectionRequest {
+            count: args.count as usize,
+            categories: &args.categories,
+            order,
+            seed,
+            history: &history,
+        },
+    )?;
+
+    let device = audio::find_input(args.device.as_deref())?;
+    let request = super::input_request(&args.input);
+    let capture = CaptureStream::open(&device, &request)?;
+    let format = capture.format().clone();
+
+    let started = jiff::ZonedDateTime::now();
+    let dir = store
+        .create(&started.strftime("%Y%m%d-%H%M%S").to_string())
+        .with_context(|| format!("cannot create a session in {}", store.root().display()))?;
+    let _lock = dir.lock()?;
+    let mut session = Session::new(
+        dir.id.clone(),
+        started.timestamp(),
+        Settings {
+            count: picked.len(),
+            prep_seconds: args.prep,
+            limit_seconds: args.limit,
+            banks: banks.iter().map(|b| b.name.clone()).collect(),
+            categories: args.categories.clone(),
+            order: order.to_string(),
+            seed,
+            speak: args.speak,
+        },
+    );
+    session.input = Some(InputInfo {
+        device_id: device.id.clone(),
+        device_name: device.name.clone(),
+        sample_rate: format.sample_rate,
+        channels: format.channels,
+        sample_format: format.sample_format.clone(),
+    });
+    dir.save(&session)?;
+
+    console.line(format!(
+        "Session {} · {} question{} · recording from {} ({} Hz)",
+        dir.id,
+        picked.len(),
+        if picked.len() == 1 { "" } else { "s" },
+        device.id,
+        format.sample_rate
+    ));
+    console.line(console.dim(&format!("Saved in {}", dir.path.display())));
+    if !console.is_interactive() || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        console.line(
+            console.dim("keys (one per line): Enter start/stop · r retake · s skip · q quit"),
+        );
+    } else {
+        console
+            .line(console.dim("keys: Enter start/stop · r retake · s skip · q quit · Ctrl-C stop"));
+    }
+
+    let mut p = Practice {
+        console,
+        keys: KeySource::new(interrupt),
+        device,
+        request,
+        opened: Some(capture),
+        sample_rate: format.sample_rate,
+        dir: &dir,
+        session,
+        prep_seconds: args.prep,
+        limit_seconds: args.limit,
+        speak: args.speak,
+    };
+    let mut next = Next::Continue;
+    for (i, q) in picked.iter().enumerate() {
+        next = p.ask(i + 1, picked.len(), q)?;
+        if next != Next::Continue {
+            break;
+        }
+    }
+
+    let Practice {
+        console,
+        mut session,
+        ..
+    } = p;
+    session.ended_at = Some(jiff::Timestamp::now());
+    session.status = match next {
+        Next::Continue | Next::Quit => SessionStatus::Completed,
+        Next::Interrupted | Next::DeviceLost => SessionStatus::Interrupted,
+    };
+    dir.save(&session)?;
+    print_summary(&console, &session, &dir.path);
+    match next {
+        Next::Interrupted => Err(Interrupted.into()),
+        Next::DeviceLost => anyhow::bail!(
+            "the input device stopped during the session; everything recorded until then is saved in {}",
+            dir.path.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
+impl Practice<'_> {
+    fn frames(&self, seconds: u32) -> u64 {
+        u64::from(seconds) * u64::from(self.sample_rate)
+    }
+
+    fn ms(&self, frames: u64) -> u64 {
+        frames * 1000 / u64::from(self.sample_rate.max(1))
+    }
+
+    fn ask(&mut self, number: usize, total: usize, q: &Question) -> Result<Next> {
+        let c = self.console;
+        c.line("");
+        c.line(c.bold(&format!(
+            "Question {number} of {total} · {}",
+            questions::category_title(&q.category)
+        )));
+        c.line(&q.text);
+        if let Some(tip) = &q.tips {
+            c.line(c.dim(&format!("Tip: {tip}")));
+        }
+        if self.speak {
+            if let Err(e) = speak(&q.text) {
+                c.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+
+        // A question's own limit applies when it is shorter than the session's.
+        let limit_seconds = match (q.limit_seconds, self.limit_seconds) {
+            (Some(own), 0) => own,
+            (Some(own), session) => own.min(session),
+            (None, session) => session,
+        };
+        let mut answer = Answer {
+            number: number as u32,
+            question: QuestionRef {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                category: q.category.clone(),
+            },
+            status: AnswerStatus::Skipped,
+            file: None,
+            takes: Vec::new(),
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate: self.sample_rate,
+            dropped_frames: 0,
+            metrics: None,
+            reviews: Vec::new(),
+        };
+
+        // One stream per question: the take is armed (to start when the prep
+        // time has passed on the audio clock) before the device starts, so
+        // not one frame of the answer can go by unrecorded.
+        let mut capture = match self.opened.take() {
+            Some(c) => c,
+            None => match CaptureStream::open(&self.device, &self.request) {
+                Ok(c) => c,
+                Err(e) => {
+                    c.warn(format!("cannot open the input device again: {e}"));
+                    return Ok(Next::DeviceLost);
+                }
+            },
+        };
+        self.sample_rate = capture.sample_rate();
+        answer.sample_rate = self.sample_rate;
+        let final_name = format!("{number:02}-{}.wav", questions::slugify(&q.id));
+        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
+        capture.begin_take(
+            &self.dir.path.join(&final_name),
+            self.frames(self.prep_seconds),
+            limit,
+        )?;
+        capture.play()?;
+
+        if let Some(next) = self.prep(&capture)? {
+            capture.cancel_take()?;
+            if next == Next::Continue {
+                c.line("skipped");
+                self.save_answer(answer)?;
+            }
+            return Ok(next);
+        }
+
+        loop {
+            let (outcome, exit, key_at) = self.record(&capture, limit)?;
+            answer.frames = outcome.frames;
+            answer.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate);
+            answer.dropped_frames += outcome.dropped_frames;
+            answer.takes.push(final_name.clone());
+            answer.file = Some(final_name.clone());
+            answer.status = AnswerStatus::Recorded;
+            if outcome.dropped_frames > 0 {
+                c.warn(format!(
+                    "{} frames were lost between the device and the file (system overloaded?)",
+                    outcome.dropped_frames
+                ));
+            }
+            if outcome.drain_timed_out {
+                c.warn("the device did not deliver the last moments of audio in time");
+            }
+            let saved = format!(
+                "saved {} ({})",
+                final_name,
+                format_duration(Duration::from_secs_f64(answer.duration_seconds))
+            );
+            match exit {
+                TakeExit::Retake | TakeExit::Skip => {
+                    // Keep this take under its own name: nothing is thrown away.
+                    let k = answer.takes.len();
+                    let kept = format!("{number:02}-{}.take{k}.wav", questions::slugify(&q.id));
+                    std::fs::rename(self.dir.path.join(&final_name), self.dir.path.join(&kept))
+                        .with_context(|| format!("cannot keep take {k} as {kept}"))?;
+                    crate::session::sync_dir(&self.dir.path);
+                    answer.takes.pop();
+                    answer.takes.push(kept.clone());
+                    answer.file = None;
+                    if exit == TakeExit::Skip {
+                        answer.status = AnswerStatus::Skipped;
+                        c.line(format!("skipped (the recording is kept as {kept})"));
+                        self.save_answer(answer)?;
+                        return Ok(Next::Continue);
+                    }
+                    self.save_answer(answer.clone())?;
+                    c.line(format!("take {k} kept as {kept}; recording again"));
+                    capture.begin_take(&self.dir.path.join(&final_name), key_at, limit)?;
+                }
+                TakeExit::Interrupt => {
+                    answer.status = AnswerStatus::Interrupted;
+                    c.line(format!("{saved} · interrupted"));
+                    self.save_answer(answer)?;
+                    return Ok(Next::Interrupted);
+                }
+                TakeExit::Failed => {
+                    answer.status = AnswerStatus::Interrupted;
+                    c.line(saved);
+                    let device_error = capture.error();
+                    self.save_answer(answer)?;
+                    if let Some(e) = outcome.write_error {
+                        anyhow::bail!("recording stopped: cannot write {e}; earlier answers and the log are intact");
+                    }
+                    c.warn(format!(
+                        "the input device stopped: {}; the answer so far is kept",
+                        device_error.unwrap_or_else(|| "unknown error".into())
+                    ));
+                    return Ok(Next::DeviceLost);
+                }
+                TakeExit::Stop | TakeExit::Limit | TakeExit::Quit => {
+                    c.line(if exit == TakeExit::Limit {
+                        format!("{saved} · time limit reached")
+                    } else {
+                        saved
+                    });
+                    self.save_answer(answer)?;
+                    return Ok(if exit == TakeExit::Quit {
+                        Next::Quit
+                    } else {
+                        Next::Continue
+                    });
+                }
+            }
+        }
+    }
+
+    /// The prep countdown, on the audio clock, while the armed take waits.
+    /// `None`: go on and record; `Some(next)`: skipped (`Continue`), quit,
+    /// interrupted or device lost, and the armed take is to be cancelled.
+    fn prep(&mut self, capture: &CaptureStream) -> Result<Option<Next>> {
+        let prep_frames = self.frames(self.prep_seconds);
+        if prep_frames == 0 {
+            return Ok(None);
+        }
+        let c = self.console;
+        if !c.is_interactive() {
+            c.line(format!(
+                "prepare: {} s (Enter starts now)",
+                self.prep_seconds
+            ));
+        }
+        let _raw = self.keys.raw_mode();
+        let bar = c.timer_bar(Some(self.ms(prep_frames)), "prep");
+        bar.set_message("Enter: start now · s: skip · q: quit");
+        let result = loop {
+            let pos = capture.position();
+            if pos >= prep_frames || capture.take_frames() > 0 {
+                break None;
+            }
+            if capture.error().is_some() {
+                break Some(Next::DeviceLost);
+            }
+            bar.set_position(self.ms(pos));
+            match self.keys.poll(POLL) {
+                Some((Key::Enter, t)) => {
+                    capture.start_at(capture.frame_at(t));
+                    break None;
+                }
+                Some((Key::Char('s'), _)) => break Some(Next::Continue),
+                Some((Key::Char('q'), _)) => break Some(Next::Quit),
+                Some((Key::Interrupt, _)) => break Some(Next::Interrupted),
+                _ => {}
+            }
+        };
+        bar.finish_and_clear();
+        Ok(result)
+    }
+
+    /// Run the armed take until a key, the limit or a failure ends it.
+    /// Returns the outcome, why it ended, and the frame of the ending key.
+    fn record(
+        &mut self,
+        capture: &CaptureStream,
+        limit: Option<u64>,
+    ) -> Result<(TakeOutcome, TakeExit, u64)> {
+        let c = self.console;
+        if !c.is_interactive() {
+            c.line(match limit {
+                None => "recording (Enter stops)".to_string(),
+                Some(l) => format!("recording, limit {} s (Enter stops)", self.ms(l) / 1000),
+            });
+        }
+        let _raw = self.keys.raw_mode();
+        let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
+        let mut quiet_since: Option<u64> = None;
+        let (exit, stop_at) = loop {
+            if let Some(outcome) = capture.poll_finished() {
+                bar.finish_and_clear();
+                let exit = match outcome.end {
+                    TakeEnd::Limit => TakeExit::Limit,
+                    TakeEnd::Failed => TakeExit::Failed,
+                    TakeEnd::Stopped => TakeExit::Stop,
+                };
+                let at = capture.position();
+                return Ok((outcome, exit, at));
+            }
+            let frames = capture.take_frames();
+            if c.is_interactive() {
+                bar.set_position(self.ms(frames));
+                let level = capture.level();
+                let mut msg = level_meter(level.peak);
+                if level.peak >= 0.99 || level.clipped > 0 {
+                    msg.push_str("  CLIPPING: move back or lower the gain");
+                }
+                if level.rms < 0.003 {
+                    let since = *quiet_since.get_or_insert(frames);
+                    if frames.saturating_sub(since) > self.frames(3) {
+                        msg.push_str("  too quiet: is the microphone on?");
+                    }
+                } else {
+                    quiet_since = None;
+                }
+                if let Some(l) = limit {
+                    let left = l.saturating_sub(frames);
+                    if left <= self.frames(LAST_SECONDS_WARNING) {
+                        msg.push_str(&format!("  {} s left", self.ms(left) / 1000 + 1));
+                    }
+                }
+                bar.set_message(msg);
+            }
+            match self.keys.poll(POLL) {
+                Some((Key::Enter, t)) => break (TakeExit::Stop, capture.frame_at(t)),
+                Some((Key::Char('r'), t)) => break (TakeExit::Retake, capture.frame_at(t)),
+                Some((Key::Char('s'), t)) => break (TakeExit::Skip, capture.frame_at(t)),
+                Some((Key::Char('q'), t)) => break (TakeExit::Quit, capture.frame_at(t)),
+                Some((Key::Interrupt, t)) => break (TakeExit::Interrupt, capture.frame_at(t)),
+                None if self.keys.at_eof() && limit.is_none() => {
+                    break (TakeExit::Stop, capture.frame_at(Instant::now()))
+                }
+                _ => {}
+            }
+        };
+        bar.finish_and_clear();
+        if stop_at > capture.position() {
+            c.line(c.dim("saving the last words…"));
+        }
+        let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
+        let exit = match outcome.end {
+            TakeEnd::Failed => TakeExit::Failed,
+            TakeEnd::Limit if exit == TakeExit::Stop => TakeExit::Limit,
+            _ => exit,
+        };
+        Ok((outcome, exit, stop_at))
+    }
+
+    /// Put the answer's current state in the log (replacing an earlier state
+    /// of the same answer) and save atomically.
+    fn save_answer(&mut self, answer: Answer) -> Result<()> {
+        let answers = &mut self.session.answers;
+        match answers.iter_mut().find(|a| a.number == answer.number) {
+            Some(a) => *a = answer,
+            None => answers.push(answer),
+        }
+        self.dir.save(&self.session)?;
+        Ok(())
+    }
+}
+
+/// How many times each question was answered in earlier sessions (for
+/// `--order fresh`). Unreadable sessions are passed over here; `sessions`
+/// reports them.
+fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
+    let mut counts = HashMap::new();
+    for dir in store.list().unwrap_or_default() {
+        if let Ok(s) = dir.load() {
+            for a in s
+                .answers
+                .iter()
+                .filter(|a| a.status == AnswerStatus::Recorded)
+            {
+                *counts.entry(a.question.id.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn print_summary(c: &Console, session: &Session, path: &Path) {
+    c.line("");
+    c.line(c.bold("Summary"));
+    for a in &session.answers {
+        let dur = if a.file.is_some() {
+            format_duration(Duration::from_secs_f64(a.duration_seconds))
+        } else {
+            "-".into()
+        };
+        let takes = match a.takes.len() {
+            0 | 1 => String::new(),
+            n => format!(" ({n} takes)"),
+        };
+        c.line(format!(
+            "{:>2}. {:<11} {:>5}  {}{}",
+            a.number,
+            a.status.as_str(),
+            dur,
+            truncate(&a.question.text, 60),
+            takes
+        ));
+    }
+    let (n, secs) = session.answered();
+    c.line(format!(
+        "{n} answer{} recorded, {} in all · {}",
+        if n == 1 { "" } else { "s" },
+        format_duration(Duration::from_secs_f64(secs)),
+        path.display()
+    ));
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,160 @@
+//! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
+
+use crate::session::{Session, SessionStore};
+use crate::ui::format_duration;
+use anyhow::Result;
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    started_at: Option<String>,
+    status: String,
+    asked: usize,
+    answered: usize,
+    answer_seconds: f64,
+    reviewed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn list(store: &SessionStore, json: bool) -> Result<()> {
+    let mut rows = Vec::new();
+    for dir in store.list()? {
+        rows.push(match dir.load() {
+            Ok(s) => {
+                let (answered, secs) = s.answered();
+                Row {
+                    id: dir.id,
+                    started_at: Some(s.started_at.to_string()),
+                    status: s.status.as_str().into(),
+                    asked: s.answers.len(),
+                    answered,
+                    answer_seconds: secs,
+                    reviewed: s.is_reviewed(),
+                    error: None,
+                }
+            }
+            Err(e) => {
+                eprintln!("warning: {e}");
+                Row {
+                    id: dir.id,
+                    started_at: None,
+                    status: "damaged".into(),
+                    asked: 0,
+                    answered: 0,
+                    answer_seconds: 0.0,
+                    reviewed: false,
+                    error: Some(e.to_string()),
+                }
+            }
+        });
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!(
+            "no sessions yet in {} (start one with `mockview practice`)",
+            store.root().display()
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:<17} {:>8} {:>7}  {:<11} reviewed",
+        "id", "date", "answered", "time", "status"
+    );
+    for r in rows {
+        let date = r
+            .started_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .map(|t| {
+                t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<20} {:<17} {:>8} {:>7}  {:<11} {}",
+            r.id,
+            date,
+            format!("{}/{}", r.answered, r.asked),
+            format_duration(Duration::from_secs_f64(r.answer_seconds)),
+            r.status,
+            if r.reviewed { "yes" } else { "no" }
+        );
+    }
+    Ok(())
+}
+
+pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
+    let dir = store.resolve(spec)?;
+    let s = dir.load()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(());
+    }
+    print_session(&s, &dir.path);
+    Ok(())
+}
+
+fn print_session(s: &Session, path: &std::path::Path) {
+    println!("Session {} · {}", s.id, s.status.as_str());
+    println!("started {}", s.started_at);
+    if let Some(i) = &s.input {
+        println!(
+            "input {} ({}), {} Hz, {} ch, {}",
+            i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
+        );
+    }
+    println!("folder {}", path.display());
+    for a in &s.answers {
+        println!();
+        println!(
+            "{:>2}. [{}] {}",
+            a.number, a.question.category, a.question.text
+        );
+        match &a.file {
+            Some(f) => println!(
+                "    {} · {} · {}",
+                a.status.as_str(),
+                format_duration(Duration::from_secs_f64(a.duration_seconds)),
+                f
+            ),
+            None => println!("    {}", a.status.as_str()),
+        }
+        let earlier: Vec<&String> = a
+            .takes
+            .iter()
+            .filter(|t| Some(*t) != a.file.as_ref())
+            .collect();
+        if !earlier.is_empty() {
+            println!(
+                "    earlier takes: {}",
+                earlier
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if a.dropped_frames > 0 {
+            println!("    {} frames lost during recording", a.dropped_frames);
+        }
+        for r in &a.reviews {
+            let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            println!(
+                "    review by {} ({}): {}",
+                r.reviewer,
+                r.at,
+                scores.join(", ")
+            );
+            if !r.notes.is_empty() {
+                println!("      {}", r.notes);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The binary: parse arguments, run the command, map errors to exit codes.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = mockview::cli::Cli::parse();
+    match mockview::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = mockview::commands::exit_code(&e);
+            if code != 130
+                || e.downcast_ref::<mockview::commands::Interrupted>()
+                    .is_none()
+            {
+                eprintln!("mockview: {e:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

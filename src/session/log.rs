@@ -1,0 +1,165 @@
+//! The types of `session.json`, version 1 (documented in docs/session-format.md).
+//!
+//! Readers accept unknown fields (serde's default), so a log written by a
+//! later minor change still loads; a higher `version` is refused by the store.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The value of the `format` field: tells a session log from any other JSON.
+pub const FORMAT_NAME: &str = "mockview-session";
+/// The version of the document this program writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub format: String,
+    pub version: u32,
+    pub id: String,
+    pub started_at: Timestamp,
+    #[serde(default)]
+    pub ended_at: Option<Timestamp>,
+    pub status: SessionStatus,
+    #[serde(default)]
+    pub input: Option<InputInfo>,
+    pub settings: Settings,
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    InProgress,
+    Completed,
+    Interrupted,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::InProgress => "in_progress",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// The input stream as it was opened (not as it was asked for).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputInfo {
+    pub device_id: String,
+    pub device_name: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// As cpal names it: `i16`, `f32`, `u8`, ...
+    pub sample_format: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub count: usize,
+    pub prep_seconds: u32,
+    /// 0 means no limit.
+    pub limit_seconds: u32,
+    #[serde(default)]
+    pub banks: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub order: String,
+    pub seed: u64,
+    #[serde(default)]
+    pub speak: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionRef {
+    pub id: String,
+    pub text: String,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    Recorded,
+    Skipped,
+    Interrupted,
+}
+
+impl AnswerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerStatus::Recorded => "recorded",
+            AnswerStatus::Skipped => "skipped",
+            AnswerStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub number: u32,
+    pub question: QuestionRef,
+    pub status: AnswerStatus,
+    /// The final take, relative to the session folder; `None` when skipped.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Every take's file, final last.
+    #[serde(default)]
+    pub takes: Vec<String>,
+    #[serde(default)]
+    pub duration_seconds: f64,
+    #[serde(default)]
+    pub frames: u64,
+    #[serde(default)]
+    pub sample_rate: u32,
+    #[serde(default)]
+    pub dropped_frames: u64,
+    /// Delivery metrics of the final take (see docs/metrics.md); kept as JSON
+    /// so that the log does not depend on the analysis module's types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<serde_json::Value>,
+    #[serde(default)]
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub reviewer: String,
+    pub at: Timestamp,
+    /// criterion -> score 1..=5
+    #[serde(default)]
+    pub scores: BTreeMap<String, u8>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Session {
+    pub fn new(id: String, started_at: Timestamp, settings: Settings) -> Self {
+        Session {
+            format: FORMAT_NAME.to_string(),
+            version: FORMAT_VERSION,
+            id,
+            started_at,
+            ended_at: None,
+            status: SessionStatus::InProgress,
+            input: None,
+            settings,
+            answers: Vec::new(),
+        }
+    }
+
+    /// Answers with a recording, and the seconds of audio they hold.
+    pub fn answered(&self) -> (usize, f64) {
+        self.answers
+            .iter()
+            .filter(|a| a.file.is_some())
+            .fold((0, 0.0), |(n, s), a| (n + 1, s + a.duration_seconds))
+    }
+
+    pub fn is_reviewed(&self) -> bool {
+        self.answers.iter().any(|a| !a.reviews.is_empty())
+    }
+}

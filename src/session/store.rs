@@ -1,0 +1,443 @@
+//! The sessions root: one folder per session, each with its `session.json`.
+//!
+//! Saves are atomic (temporary file in the same folder, fsync, rename, fsync
+//! of the folder) so the log on disk is always a complete document. Folders
+//! are created 0700 and files 0600: recordings are personal data.
+
+use super::log::{Session, FORMAT_NAME, FORMAT_VERSION};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The file name of the log inside a session folder.
+pub const LOG_FILE: &str = "session.json";
+const LOCK_FILE: &str = ".lock";
+/// A log larger than this is not a log mockview wrote; refuse before parsing.
+const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no session `{spec}` in {root} (see `mockview sessions`)")]
+    NotFound { spec: String, root: PathBuf },
+    #[error("`{spec}` matches several sessions: {candidates} (give more of the id)")]
+    Ambiguous { spec: String, candidates: String },
+    #[error("`{spec}` is not a session id (ids look like 20261126-101503; or use `latest`)")]
+    InvalidName { spec: String },
+    #[error("no sessions yet in {root}")]
+    Empty { root: PathBuf },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: not a valid session log: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: written by a newer mockview (format version {version}; this one reads up to {FORMAT_VERSION}): upgrade mockview")]
+    NewerVersion { path: PathBuf, version: u64 },
+    #[error("session {id} is in use by another mockview process; try again when it has finished")]
+    Locked { id: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> SessionError + '_ {
+    move |source| SessionError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A session id is what `practice` makes: letters, digits, `-` and `_`.
+/// Anything else (`..`, `/`, spaces) never names a session folder.
+pub fn is_valid_session_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The folder of one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionDir {
+    pub id: String,
+    pub path: PathBuf,
+}
+
+impl SessionDir {
+    pub fn log_path(&self) -> PathBuf {
+        self.path.join(LOG_FILE)
+    }
+
+    pub fn load(&self) -> Result<Session, SessionError> {
+        load_log(&self.log_path())
+    }
+
+    pub fn save(&self, session: &Session) -> Result<(), SessionError> {
+        let json = serde_json::to_vec_pretty(session).expect("a session always serialises");
+        write_private_file(&self.log_path(), &json).map_err(io_err(&self.log_path()))
+    }
+
+    /// Take the session's lock without waiting: one writer at a time.
+    pub fn lock(&self) -> Result<SessionLock, SessionError> {
+        let path = self.path.join(LOCK_FILE);
+        let file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(SessionLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(SessionError::Locked {
+                id: self.id.clone(),
+            }),
+            Err(fs::TryLockError::Error(source)) => Err(SessionError::Io { path, source }),
+        }
+    }
+}
+
+/// Held while a process writes a session; released when dropped or when the
+/// process dies (it is an OS file lock, so a crash never leaves it stuck).
+#[derive(Debug)]
+pub struct SessionLock {
+    _file: File,
+}
+
+/// Read and check a session log: right format, a version this program knows.
+pub fn load_log(path: &Path) -> Result<Session, SessionError> {
+    let meta = fs::metadata(path).map_err(io_err(path))?;
+    if meta.len() > MAX_LOG_BYTES {
+        return Err(SessionError::Parse {
+            path: path.to_path_buf(),
+            message: format!("too large ({} bytes)", meta.len()),
+        });
+    }
+    let bytes = fs::read(path).map_err(io_err(path))?;
+    parse_log(path, &bytes)
+}
+
+/// Parse a session log from bytes; `path` only names it in errors.
+pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Session, SessionError> {
+    let parse_err = |message: String| SessionError::Parse {
+        path: path.to_path_buf(),
+        message,
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| parse_err(e.to_string()))?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
+        return Err(parse_err(format!("`format` is not \"{FORMAT_NAME}\"")));
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v > u64::from(FORMAT_VERSION) => {
+            return Err(SessionError::NewerVersion {
+                path: path.to_path_buf(),
+                version: v,
+            })
+        }
+        Some(_) => {}
+        None => return Err(parse_err("`version` is missing or not a number".into())),
+    }
+    serde_json::from_value(value).map_err(|e| parse_err(e.to_string()))
+}
+
+/// Write a file atomically with mode 0600: temporary file in the same folder,
+/// fsync, rename over the target, fsync the folder. Readers see the old
+/// content or the new, never a mix, and a crash leaves one of the two.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // tempfile creates its files 0600 on Unix.
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// fsync a folder so a rename or a new file in it survives power loss.
+/// Best effort: not every platform or filesystem can open a folder.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Options for creating files readable by the owner only.
+pub(crate) fn private_options() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o
+}
+
+/// Create a new file (never over an existing one) readable by the owner only.
+pub fn private_new_file(path: &Path) -> io::Result<File> {
+    private_options().write(true).create_new(true).open(path)
+}
+
+/// Create a folder accessible by the owner only.
+pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
+}
+
+/// The root folder that holds session folders.
+#[derive(Debug, Clone)]
+pub struct SessionStore {
+    root: PathBuf,
+}
+
+impl SessionStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        SessionStore { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Make a new, empty session folder named after `base` (the local start
+    /// time, `20261126-101503`), with `-2`, `-3`... when that is taken. The
+    /// folder is claimed by `mkdir` itself, so two processes never share one.
+    pub fn create(&self, base: &str) -> Result<SessionDir, SessionError> {
+        if !self.root.is_dir() {
+            let mut b = fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                b.mode(0o700);
+            }
+            b.create(&self.root).map_err(io_err(&self.root))?;
+        }
+        for n in 1..10_000u32 {
+            let id = if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            };
+            let path = self.root.join(&id);
+            match create_private_dir(&path) {
+                Ok(()) => {
+                    sync_dir(&self.root);
+                    return Ok(SessionDir { id, path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(SessionError::Io { path, source: e }),
+            }
+        }
+        Err(SessionError::Io {
+            path: self.root.join(base),
+            source: io::Error::other("too many sessions with the same start time"),
+        })
+    }
+
+    /// Every session folder (a folder with a valid id holding a session.json),
+    /// newest first. Ids are start times, so they sort by time.
+    pub fn list(&self) -> Result<Vec<SessionDir>, SessionError> {
+        let entries = match fs::read_dir(&self.root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(SessionError::Io {
+                    path: self.root.clone(),
+                    source: e,
+                })
+            }
+        };
+        let mut dirs: Vec<SessionDir> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let id = e.file_name().into_string().ok()?;
+                let path = e.path();
+                (is_valid_session_id(&id) && path.join(LOG_FILE).is_file())
+                    .then_some(SessionDir { id, path })
+            })
+            .collect();
+        dirs.sort_by(|a, b| session_order(&b.id, &a.id));
+        Ok(dirs)
+    }
+
+    /// Resolve a SESSION argument: an id, a unique prefix of one, or `latest`.
+    pub fn resolve(&self, spec: &str) -> Result<SessionDir, SessionError> {
+        if spec == "latest" {
+            return self.list()?.into_iter().next().ok_or(SessionError::Empty {
+                root: self.root.clone(),
+            });
+        }
+        if !is_valid_session_id(spec) {
+            return Err(SessionError::InvalidName {
+                spec: spec.to_string(),
+            });
+        }
+        let all = self.list()?;
+        if let Some(exact) = all.iter().find(|d| d.id == spec) {
+            return Ok(exact.clone());
+        }
+        let mut matches: Vec<SessionDir> =
+            all.into_iter().filter(|d| d.id.starts_with(spec)).collect();
+        match matches.len() {
+            0 => Err(SessionError::NotFound {
+                spec: spec.to_string(),
+                root: self.root.clone(),
+            }),
+            1 => Ok(matches.remove(0)),
+            _ => Err(SessionError::Ambiguous {
+                spec: spec.to_string(),
+                candidates: matches
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// The path a session with this id has (or would have) in this root.
+    pub fn dir_for(&self, id: &str) -> Option<SessionDir> {
+        is_valid_session_id(id).then(|| SessionDir {
+            id: id.to_string(),
+            path: self.root.join(id),
+        })
+    }
+}
+
+/// Order ids by start time, then by collision suffix numerically (`-10` after `-9`).
+fn session_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(id: &str) -> (&str, u32) {
+        // "20261126-101503" or "20261126-101503-2"
+        match id.get(..15) {
+            Some(base) if id.len() > 16 && id.as_bytes()[15] == b'-' => {
+                (base, id[16..].parse().unwrap_or(0))
+            }
+            _ => (id, 1),
+        }
+    }
+    key(a).cmp(&key(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{SessionStatus, Settings};
+
+    fn settings() -> Settings {
+        Settings {
+            count: 1,
+            prep_seconds: 0,
+            limit_seconds: 5,
+            banks: vec![],
+            categories: vec![],
+            order: "listed".into(),
+            seed: 1,
+            speak: false,
+        }
+    }
+
+    #[test]
+    fn create_claims_a_fresh_folder_on_collision() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path().join("rec"));
+        let a = store.create("20261126-101503").unwrap();
+        let b = store.create("20261126-101503").unwrap();
+        assert_eq!(a.id, "20261126-101503");
+        assert_eq!(b.id, "20261126-101503-2");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&a.path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+    }
+
+    #[test]
+    fn save_and_load_round_trip_with_private_mode() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let dir = store.create("20261126-101503").unwrap();
+        let s = Session::new(dir.id.clone(), jiff::Timestamp::now(), settings());
+        dir.save(&s).unwrap();
+        assert_eq!(dir.load().unwrap(), s);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.log_path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // no temporary file left behind
+        let names: Vec<_> = fs::read_dir(&dir.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(LOG_FILE)]);
+    }
+
+    #[test]
+    fn resolve_latest_prefix_and_bad_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        for base in ["20261125-090000", "20261126-101503", "20261126-101503"] {
+            let d = store.create(base).unwrap();
+            d.save(&Session::new(
+                d.id.clone(),
+                jiff::Timestamp::now(),
+                settings(),
+            ))
+            .unwrap();
+        }
+        assert_eq!(store.resolve("latest").unwrap().id, "20261126-101503-2");
+        assert_eq!(store.resolve("20261125").unwrap().id, "20261125-090000");
+        assert!(matches!(
+            store.resolve("20261126"),
+            Err(SessionError::Ambiguous { .. })
+        ));
+        for bad in ["../x", "a/b", "..", ""] {
+            assert!(matches!(
+                store.resolve(bad),
+                Err(SessionError::InvalidName { .. })
+            ));
+        }
+        assert!(matches!(
+            store.resolve("1999"),
+            Err(SessionError::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn newer_version_and_wrong_types_are_refused() {
+        let p = Path::new("x/session.json");
+        let newer = br#"{"format":"mockview-session","version":2}"#;
+        assert!(matches!(
+            parse_log(p, newer),
+            Err(SessionError::NewerVersion { version: 2, .. })
+        ));
+        let wrong = br#"{"format":"mockview-session","version":1,"id":5}"#;
+        let e = parse_log(p, wrong).unwrap_err().to_string();
+        assert!(
+            e.starts_with("x/session.json: not a valid session log"),
+            "{e}"
+        );
+        assert!(parse_log(p, b"{\"format\":").is_err());
+        assert!(parse_log(p, b"[]").is_err());
+        let _ = SessionStatus::Completed;
+    }
+
+    #[test]
+    fn lock_is_exclusive() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let dir = store.create("20261126-101503").unwrap();
+        let held = dir.lock().unwrap();
+        assert!(matches!(dir.lock(), Err(SessionError::Locked { .. })));
+        drop(held);
+        dir.lock().unwrap();
+    }
+}

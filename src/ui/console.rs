@@ -1,0 +1,133 @@
+//! Output: plain lines when stdout is not a terminal, bars and meters (and
+//! colour, unless NO_COLOR) when it is. The one place that builds progress
+//! bar styles.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Console {
+    interactive: bool,
+    color: bool,
+}
+
+impl Console {
+    pub fn detect() -> Console {
+        let interactive = std::io::stdout().is_terminal();
+        let color = interactive && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Console { interactive, color }
+    }
+
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    /// Print a line. `\r\n` on a terminal, so it is right in raw mode too.
+    pub fn line(&self, text: impl AsRef<str>) {
+        if self.interactive {
+            print!("{}\r\n", text.as_ref().replace('\n', "\r\n"));
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+        } else {
+            println!("{}", text.as_ref());
+        }
+    }
+
+    pub fn warn(&self, text: impl AsRef<str>) {
+        if self.color {
+            eprint!("\x1b[33mwarning:\x1b[0m {}\r\n", text.as_ref());
+        } else if self.interactive {
+            eprint!("warning: {}\r\n", text.as_ref());
+        } else {
+            eprintln!("warning: {}", text.as_ref());
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A bar for a timed phase (prep countdown, recording, playback), drawn
+    /// only on a terminal. `len` is in milliseconds; the message carries the
+    /// live details (meter, warnings).
+    pub fn timer_bar(&self, len_ms: Option<u64>, prefix: &str) -> ProgressBar {
+        if !self.interactive {
+            return ProgressBar::hidden();
+        }
+        let bar = match len_ms {
+            Some(len) => ProgressBar::new(len.max(1)),
+            None => ProgressBar::no_length(),
+        };
+        let template = match (len_ms.is_some(), self.color) {
+            (true, true) => "{prefix:.bold} {elapsed_audio} {bar:24.cyan/blue} {msg}",
+            (true, false) => "{prefix} {elapsed_audio} {bar:24} {msg}",
+            (false, true) => "{prefix:.bold} {elapsed_audio} {msg}",
+            (false, false) => "{prefix} {elapsed_audio} {msg}",
+        };
+        let style = ProgressStyle::with_template(template)
+            .expect("static template")
+            .with_key(
+                "elapsed_audio",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let pos = Duration::from_millis(state.pos());
+                    let _ = match state.len() {
+                        Some(len) => write!(
+                            w,
+                            "{} / {}",
+                            format_duration(pos),
+                            format_duration(Duration::from_millis(len))
+                        ),
+                        None => write!(w, "{}", format_duration(pos)),
+                    };
+                },
+            )
+            .progress_chars("█▉▊▋▌▍▎▏ ");
+        bar.set_style(style);
+        bar.set_prefix(prefix.to_string());
+        bar.set_draw_target(ProgressDrawTarget::stdout_with_hz(15));
+        bar
+    }
+}
+
+/// `m:ss`.
+pub fn format_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// A 12-cell meter of a level (0..=1 of full scale) from -60 to 0 dBFS.
+pub fn level_meter(peak: f32) -> String {
+    let db = if peak > 0.0 {
+        20.0 * peak.log10()
+    } else {
+        -120.0
+    };
+    let cells = (((db + 60.0) / 60.0) * 12.0).clamp(0.0, 12.0) as usize;
+    format!("{}{}", "▮".repeat(cells), "▯".repeat(12 - cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_meters() {
+        assert_eq!(format_duration(Duration::from_secs(125)), "2:05");
+        assert_eq!(level_meter(1.0), "▮".repeat(12));
+        assert_eq!(level_meter(0.0), "▯".repeat(12));
+        assert_eq!(level_meter(0.001).chars().filter(|&c| c == '▮').count(), 0);
+    }
+}

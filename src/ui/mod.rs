@@ -1,0 +1,13 @@
+//! The terminal: keys (from a terminal or from stdin lines), prompts, the
+//! progress bars and meters, Ctrl-C. Knows nothing of audio devices or
+//! sessions: commands hand it numbers to show.
+
+mod console;
+mod interrupt;
+mod keys;
+mod speech;
+
+pub use console::{format_duration, level_meter, Console};
+pub use interrupt::Interrupt;
+pub use keys::{Key, KeySource, RawModeGuard};
+pub use speech::speak;
