@@ -22,8 +22,10 @@ pub enum Key {
 
 enum Source {
     Terminal,
+    /// Lines with the moment each was read: a key typed while the program
+    /// was busy (draining a take) still counts from when it came.
     Lines {
-        rx: mpsc::Receiver<String>,
+        rx: mpsc::Receiver<(String, Instant)>,
         eof: bool,
     },
 }
@@ -44,7 +46,7 @@ impl KeySource {
                 .spawn(move || {
                     for line in std::io::stdin().lock().lines() {
                         let Ok(line) = line else { break };
-                        if tx.send(line).is_err() {
+                        if tx.send((line, Instant::now())).is_err() {
                             break;
                         }
                     }
@@ -78,14 +80,14 @@ impl KeySource {
             return Some((Key::Interrupt, Instant::now()));
         }
         let key = match &mut self.source {
-            Source::Terminal => poll_terminal(timeout),
+            Source::Terminal => poll_terminal(timeout).map(|k| (k, Instant::now())),
             Source::Lines { rx, eof } => {
                 if *eof {
                     std::thread::sleep(timeout);
                     None
                 } else {
                     match rx.recv_timeout(timeout) {
-                        Ok(line) => line_key(&line),
+                        Ok((line, at)) => line_key(&line).map(|k| (k, at)),
                         Err(mpsc::RecvTimeoutError::Timeout) => None,
                         Err(mpsc::RecvTimeoutError::Disconnected) => {
                             *eof = true;
@@ -95,13 +97,13 @@ impl KeySource {
                 }
             }
         };
-        if key == Some(Key::Interrupt) {
+        if matches!(key, Some((Key::Interrupt, _))) {
             self.interrupt.request();
         }
         if key.is_none() && self.interrupt.requested() {
             return Some((Key::Interrupt, Instant::now()));
         }
-        key.map(|k| (k, Instant::now()))
+        key
     }
 }
 

@@ -1,0 +1,138 @@
+//! Mistakes get one clear line and the right exit code, never a panic, and
+//! leave nothing behind.
+
+use crate::common::*;
+use predicates::prelude::*;
+
+fn no_panic() -> impl Predicate<str> {
+    predicate::str::contains("panicked")
+        .not()
+        .and(predicate::str::contains("RUST_BACKTRACE").not())
+}
+
+#[test]
+fn unknown_device_names_devices_and_leaves_no_session() {
+    let dev = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
+    dev.cmd()
+        .args([
+            "practice",
+            "--device",
+            "no-such-microphone",
+            "--prep",
+            "0",
+            "--limit",
+            "1",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("no-such-microphone")
+                .and(predicate::str::contains("mockview devices")),
+        )
+        .stderr(no_panic());
+    assert!(!dev.root.exists() || std::fs::read_dir(&dev.root).unwrap().next().is_none());
+}
+
+#[test]
+fn ambiguous_device_is_refused() {
+    let dev = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
+    // "a" is part of many ALSA device ids.
+    dev.cmd()
+        .args(["practice", "--device", "a", "--prep", "0", "--limit", "1"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("matches several devices")
+                .and(predicate::str::contains("mockview devices")),
+        );
+    assert!(!dev.root.exists());
+}
+
+#[test]
+fn malformed_bank_names_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bank = tmp.path().join("mine.toml");
+    std::fs::write(&bank, "[[question]]\nid = \"a\"\ntext = \"Why?\"\ncategory = \"x\"\n\n[[question]]\nid = \"a\"\ntext = \"Again?\"\ncategory = \"x\"\n").unwrap();
+    let dev = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
+    dev.cmd()
+        .args(["practice", "--device", "alsa:answer", "--bank"])
+        .arg(&bank)
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("mine.toml:7:"))
+        .stderr(no_panic());
+    assert!(!dev.root.exists());
+    mockview()
+        .args(["questions", "check"])
+        .arg(&bank)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("mine.toml:7:"));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    for args in [
+        vec!["practice", "--count", "0"],
+        vec!["practice", "--prep", "-3"],
+        vec!["practice", "--limit", "ten"],
+        vec!["practice", "--order", "sideways"],
+        vec!["practice", "--input-format", "i17"],
+        vec!["frobnicate"],
+    ] {
+        mockview().args(&args).assert().code(2).stderr(no_panic());
+    }
+    mockview()
+        .args([
+            "practice",
+            "--category",
+            "juggling",
+            "--device",
+            "alsa:null",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("juggling"));
+}
+
+#[test]
+fn unwritable_directory_is_a_clear_error() {
+    let dev = FileDevice::new(&speech("Hi.", 160, RATE), 5.0, RawFormat::S16Mono);
+    let ro = dev.home.path().join("readonly");
+    std::fs::create_dir(&ro).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+    }
+    // root ignores permission bits; a path under a regular file fails for everyone.
+    let blocker = dev.home.path().join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    dev.cmd()
+        .args(["practice", "--prep", "0", "--limit", "1"])
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .arg("--dir")
+        .arg(blocker.join("recordings"))
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot create a session in"))
+        .stderr(no_panic());
+}
+
+#[test]
+fn session_names_that_are_paths_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["../x", "a/b", ".."] {
+        mockview()
+            .args(["show", bad])
+            .env("MOCKVIEW_DIR", tmp.path())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("not a session id"));
+    }
+}
