@@ -18,10 +18,10 @@ const SPEECH_PERCENTILE: f64 = 0.99;
 /// Less dynamic range than this between speech level and noise: no speech.
 const MIN_DYNAMIC_DB: f32 = 12.0;
 /// Upper threshold: this far above the noise, or this far below the speech level.
-const HIGH_ABOVE_NOISE_DB: f32 = 10.0;
+const HIGH_ABOVE_NOISE_DB: f32 = 6.0;
 const HIGH_BELOW_SPEECH_DB: f32 = 25.0;
 /// Lower threshold, where a stretch of speech ends.
-const LOW_ABOVE_NOISE_DB: f32 = 4.0;
+const LOW_ABOVE_NOISE_DB: f32 = 2.5;
 const LOW_BELOW_SPEECH_DB: f32 = 35.0;
 /// Speech stretches shorter than this, with silence around, are not speech.
 const MIN_SPEECH_SECONDS: f64 = 0.08;
