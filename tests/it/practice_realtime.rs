@@ -136,6 +136,7 @@ fn retake_keeps_the_first_take_and_skip_skips() {
     run.key("s");
     let (log, dir, _root) = run.finish();
     let _ = paplay.kill();
+    let _ = paplay.wait();
     let a1 = &log["answers"][0];
     assert_eq!(a1["status"], "recorded");
     let takes: Vec<&str> = a1["takes"]

@@ -1,0 +1,281 @@
+//! The streaming front end: turns blocks of samples into per-frame features
+//! (10 ms energies, a smoothed intensity contour, voiced-ness at its peaks)
+//! and level statistics, then derives the [`Metrics`] from them at the end.
+//!
+//! Memory is bounded by the number of 10 ms frames (8 bytes each, about
+//! 3 MB per hour) plus the syllable candidates; samples are never kept
+//! beyond the voicing ring.
+
+use super::activity::{self, Activity};
+use super::config::AnalysisConfig;
+use super::flags;
+use super::levels::LevelMeter;
+use super::metrics::{Metrics, Pause};
+use super::syllables::{self, Candidate};
+use super::voicing::VoicingProbe;
+
+/// The dB value reported for digital silence (no energy at all).
+pub(crate) const SILENCE_DB: f64 = -120.0;
+/// Frames (10 ms) per second.
+const FRAMES_PER_SECOND: f64 = 100.0;
+/// Weights of the intensity smoothing window (5 frames = 50 ms), in the
+/// power domain, like Praat's intensity with a 64 ms window for a 50 Hz
+/// minimum pitch in de Jong & Wempe's script.
+const SMOOTHING: [f64; 5] = [1.0, 4.0, 6.0, 4.0, 1.0];
+/// Candidates this far below the loudest point so far are not examined.
+const CANDIDATE_RANGE_DB: f32 = 50.0;
+/// Frames of delay of the centred smoothing window.
+const HALF: usize = SMOOTHING.len() / 2;
+
+pub(crate) fn power_db(power: f64) -> f64 {
+    if power > 0.0 {
+        (10.0 * (power / (32768.0 * 32768.0)).log10()).max(SILENCE_DB)
+    } else {
+        SILENCE_DB
+    }
+}
+
+/// Streaming analysis of one mono recording: [`Analyzer::push`] blocks of any
+/// size as they arrive, then [`Analyzer::finish`].
+pub struct Analyzer {
+    sample_rate: u32,
+    config: AnalysisConfig,
+    frame_len: usize,
+    frame_fill: usize,
+    frame_sum: i64,
+    frame_sumsq: f64,
+    total_samples: u64,
+    /// Frame energy in dBFS (variance, so DC offset does not count).
+    energy_db: Vec<f32>,
+    /// The last frame powers, newest last, for the centred smoothing.
+    recent: [f64; SMOOTHING.len()],
+    /// Smoothed intensity contour in dBFS, `HALF` frames behind `energy_db`.
+    intensity_db: Vec<f32>,
+    candidates: Vec<Candidate>,
+    /// Loudest point of the contour so far, to skip hopeless candidates.
+    loudest_db: f32,
+    levels: LevelMeter,
+    voicing: VoicingProbe,
+}
+
+impl Analyzer {
+    pub fn new(sample_rate: u32, config: AnalysisConfig) -> Self {
+        let sample_rate = sample_rate.max(1);
+        let frame_len = ((sample_rate as f64 / FRAMES_PER_SECOND).round() as usize).max(1);
+        Self {
+            sample_rate,
+            config,
+            frame_len,
+            frame_fill: 0,
+            frame_sum: 0,
+            frame_sumsq: 0.0,
+            total_samples: 0,
+            energy_db: Vec::new(),
+            recent: [0.0; SMOOTHING.len()],
+            intensity_db: Vec::new(),
+            candidates: Vec::new(),
+            loudest_db: SILENCE_DB as f32,
+            levels: LevelMeter::new(sample_rate),
+            voicing: VoicingProbe::new(sample_rate),
+        }
+    }
+
+    pub fn push(&mut self, mono: &[i16]) {
+        self.total_samples += mono.len() as u64;
+        self.levels.push(mono);
+        let mut rest = mono;
+        while !rest.is_empty() {
+            let take = (self.frame_len - self.frame_fill).min(rest.len());
+            let (chunk, tail) = rest.split_at(take);
+            let (sum, sumsq) = sums(chunk);
+            self.frame_sum += sum;
+            self.frame_sumsq += sumsq;
+            self.frame_fill += take;
+            self.voicing.push(chunk);
+            if self.frame_fill == self.frame_len {
+                self.end_frame();
+            }
+            rest = tail;
+        }
+    }
+
+    fn end_frame(&mut self) {
+        let n = self.frame_len as f64;
+        let mean = self.frame_sum as f64 / n;
+        let power = (self.frame_sumsq / n - mean * mean).max(0.0);
+        self.frame_sum = 0;
+        self.frame_sumsq = 0.0;
+        self.frame_fill = 0;
+        self.energy_db.push(power_db(power) as f32);
+        self.recent.rotate_left(1);
+        self.recent[SMOOTHING.len() - 1] = power;
+        let k = self.energy_db.len() - 1;
+        if k >= HALF {
+            let j = k - HALF;
+            // Frames before the start are missing, not silent.
+            let first = HALF.saturating_sub(j);
+            self.push_intensity(first, SMOOTHING.len());
+            self.check_peak();
+        }
+    }
+
+    fn push_intensity(&mut self, first: usize, end: usize) {
+        let (mut acc, mut weight) = (0.0, 0.0);
+        for (w, p) in SMOOTHING[first..end].iter().zip(&self.recent[first..end]) {
+            acc += w * p;
+            weight += w;
+        }
+        let db = power_db(acc / weight) as f32;
+        self.loudest_db = self.loudest_db.max(db);
+        self.intensity_db.push(db);
+    }
+
+    /// A local maximum of the contour one frame back is a syllable
+    /// candidate; its voicing is measured now, while its samples are still
+    /// in the ring.
+    fn check_peak(&mut self) {
+        let s = &self.intensity_db;
+        let n = s.len();
+        if n < 3 {
+            return;
+        }
+        let m = n - 2;
+        // A nucleus must be within PEAK_BELOW_MAX_DB of the speech level in
+        // the end; far below everything heard so far, it cannot be, and
+        // the voicing check is the costly part.
+        let hopeless = s[m] < self.loudest_db - CANDIDATE_RANGE_DB;
+        if s[m] > s[m - 1] && s[m] >= s[m + 1] && !hopeless {
+            let center = (m as u64 * 2 + 1) * self.frame_len as u64 / 2;
+            let voicing = self.voicing.voicing_at(center);
+            self.candidates.push(Candidate {
+                frame: m as u32,
+                voicing,
+            });
+        }
+    }
+
+    pub fn finish(mut self) -> Metrics {
+        // Close the contour for the last frames, whose windows are cut short.
+        let frames = self.energy_db.len();
+        let taps = SMOOTHING.len();
+        for j in self.intensity_db.len()..frames {
+            let (mut acc, mut weight) = (0.0, 0.0);
+            for (i, w) in SMOOTHING.iter().enumerate() {
+                // `recent[p]` holds frame `frames - taps + p`.
+                let f = j + i;
+                if f < HALF || f - HALF >= frames || f - HALF + taps < frames {
+                    continue;
+                }
+                acc += w * self.recent[f - HALF + taps - frames];
+                weight += w;
+            }
+            let v = if weight > 0.0 { acc / weight } else { 0.0 };
+            self.intensity_db.push(power_db(v) as f32);
+        }
+        let (loudness, peak_dbfs, clipped) = self.levels.finish();
+        let duration = self.total_samples as f64 / self.sample_rate as f64;
+        let frame_seconds = self.frame_len as f64 / self.sample_rate as f64;
+        let activity = activity::detect(&self.energy_db, frame_seconds, &self.config);
+        let syllables = if activity.segments.is_empty() {
+            0
+        } else {
+            syllables::count(&self.candidates, &self.intensity_db, &activity)
+        };
+        let mut metrics = build(duration, frame_seconds, &activity, syllables, &self.config);
+        metrics.loudness_lufs = loudness;
+        metrics.peak_dbfs = peak_dbfs;
+        metrics.clipped_fraction = if self.total_samples == 0 {
+            0.0
+        } else {
+            clipped as f64 / self.total_samples as f64
+        };
+        metrics.noise_floor_dbfs = if frames == 0 {
+            SILENCE_DB
+        } else {
+            activity.noise_floor_db
+        };
+        metrics.flags = flags::raise(&metrics, &activity, &self.config.thresholds);
+        metrics
+    }
+}
+
+/// Sum and sum of squares of a block, written so that it vectorises.
+fn sums(chunk: &[i16]) -> (i64, f64) {
+    let mut s = [0i32; 8];
+    let mut q = [0f32; 8];
+    let mut it = chunk.chunks_exact(8);
+    for c in &mut it {
+        for i in 0..8 {
+            s[i] += c[i] as i32;
+            let x = c[i] as f32;
+            q[i] += x * x;
+        }
+    }
+    let mut sum: i64 = s.iter().map(|&v| v as i64).sum();
+    let mut sumsq: f64 = q.iter().map(|&v| v as f64).sum();
+    for &x in it.remainder() {
+        sum += x as i64;
+        sumsq += (x as f64) * (x as f64);
+    }
+    (sum, sumsq)
+}
+
+fn build(
+    duration: f64,
+    frame_seconds: f64,
+    activity: &Activity,
+    syllables: u32,
+    config: &AnalysisConfig,
+) -> Metrics {
+    let mut m = Metrics {
+        duration_seconds: duration,
+        ..Metrics::default()
+    };
+    let (Some(first), Some(last)) = (activity.segments.first(), activity.segments.last()) else {
+        return m;
+    };
+    let start = first.0 as f64 * frame_seconds;
+    let end = (last.1 as f64 * frame_seconds).min(duration);
+    m.first_word_seconds = start;
+    m.trailing_silence_seconds = (duration - end).max(0.0);
+    m.pauses = activity
+        .segments
+        .windows(2)
+        .map(|w| Pause {
+            start_seconds: w[0].1 as f64 * frame_seconds,
+            end_seconds: w[1].0 as f64 * frame_seconds,
+        })
+        .collect();
+    m.long_pauses = m
+        .pauses
+        .iter()
+        .filter(|p| p.seconds() >= config.long_pause_seconds)
+        .cloned()
+        .collect();
+    m.longest_pause_seconds = m.pauses.iter().map(Pause::seconds).fold(0.0, f64::max);
+    let answer = end - start;
+    m.speaking_seconds = answer - m.pauses.iter().map(Pause::seconds).sum::<f64>();
+    m.syllables = syllables;
+    if answer > 0.0 {
+        m.speech_rate = syllables as f64 / answer;
+        m.words_per_minute = syllables as f64 / SYLLABLES_PER_WORD / (answer / 60.0);
+    }
+    if m.speaking_seconds > 0.0 {
+        m.articulation_rate = syllables as f64 / m.speaking_seconds;
+    }
+    m
+}
+
+/// Average syllables per word in conversational English (1.4-1.5 in
+/// counts of spoken corpora); the upper end, since interview answers use
+/// more long words than chat.
+pub(crate) const SYLLABLES_PER_WORD: f64 = 1.5;
+
+/// Analyse a whole recording held in memory (tests, short clips).
+pub fn analyze_samples(mono: &[i16], sample_rate: u32, config: &AnalysisConfig) -> Metrics {
+    let mut analyzer = Analyzer::new(sample_rate, config.clone());
+    for block in mono.chunks(8192) {
+        analyzer.push(block);
+    }
+    analyzer.finish()
+}

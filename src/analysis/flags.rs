@@ -1,0 +1,125 @@
+//! Plain-language findings, each with the number behind it. Wording is for
+//! the candidate: what was measured and what to do about it.
+
+use super::activity::Activity;
+use super::config::FlagThresholds;
+use super::metrics::{Flag, Metrics};
+
+fn flag(code: &str, message: String, value: f64) -> Flag {
+    Flag {
+        code: code.to_string(),
+        message,
+        value,
+    }
+}
+
+/// "3 min 40 s", "48 s".
+fn minutes(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    if s >= 60 {
+        format!("{} min {} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if m.clipped_fraction > t.clipped_fraction {
+        let pct = m.clipped_fraction * 100.0;
+        flags.push(flag(
+            "clipping",
+            format!("clipping in {pct:.1} % of the answer: move back or lower the input gain"),
+            m.clipped_fraction,
+        ));
+    }
+    if activity.segments.is_empty() {
+        if m.duration_seconds > 0.0 {
+            flags.push(flag(
+                "no_speech",
+                "no speech detected: check the microphone".to_string(),
+                0.0,
+            ));
+        }
+        return flags;
+    }
+    match m.loudness_lufs {
+        Some(l) if l < t.quiet_lufs => flags.push(flag(
+            "too_quiet",
+            format!("too quiet ({l:.0} LUFS): move closer or raise the input gain"),
+            l,
+        )),
+        _ if m.peak_dbfs < t.quiet_peak_dbfs => flags.push(flag(
+            "too_quiet",
+            format!(
+                "too quiet (peak {:.0} dBFS): move closer or raise the input gain",
+                m.peak_dbfs
+            ),
+            m.peak_dbfs,
+        )),
+        _ => {}
+    }
+    let snr = activity.speech_level_db - activity.noise_floor_db;
+    if snr < t.min_snr_db {
+        flags.push(flag(
+            "noisy",
+            format!("noisy background: speech only {snr:.0} dB above the noise"),
+            snr,
+        ));
+    }
+    if m.first_word_seconds > t.first_word_seconds {
+        flags.push(flag(
+            "slow_start",
+            format!(
+                "long silence before you started: {:.1} s",
+                m.first_word_seconds
+            ),
+            m.first_word_seconds,
+        ));
+    }
+    let answer = m.duration_seconds - m.first_word_seconds - m.trailing_silence_seconds;
+    if answer >= t.min_pace_seconds {
+        let wpm = m.words_per_minute;
+        if wpm > t.fast_wpm {
+            flags.push(flag(
+                "fast_pace",
+                format!("pace {wpm:.0} wpm: slow down"),
+                wpm,
+            ));
+        } else if wpm < t.slow_wpm {
+            flags.push(flag(
+                "slow_pace",
+                format!("pace {wpm:.0} wpm: speed up"),
+                wpm,
+            ));
+        }
+    }
+    if m.duration_seconds > t.long_answer_seconds {
+        flags.push(flag(
+            "long_answer",
+            format!("answer {}: aim for 1-2 min", minutes(m.duration_seconds)),
+            m.duration_seconds,
+        ));
+    } else if m.duration_seconds < t.short_answer_seconds {
+        flags.push(flag(
+            "short_answer",
+            format!(
+                "answer {}: too short, aim for 1-2 min",
+                minutes(m.duration_seconds)
+            ),
+            m.duration_seconds,
+        ));
+    }
+    if answer > 0.0 {
+        let n = m.long_pauses.len();
+        let per_minute = n as f64 / (answer / 60.0).max(1.0);
+        if per_minute > t.long_pauses_per_minute {
+            flags.push(flag(
+                "hesitant",
+                format!("{n} long pauses (longest {:.1} s)", m.longest_pause_seconds),
+                per_minute,
+            ));
+        }
+    }
+    flags
+}
