@@ -37,7 +37,7 @@ pub(crate) fn count(candidates: &[Candidate], intensity_db: &[f32], activity: &A
         while segments.peek().is_some_and(|s| s.1 <= f) {
             segments.next();
         }
-        if !segments.peek().is_some_and(|s| s.0 <= f) {
+        if segments.peek().is_none_or(|s| s.0 > f) {
             continue;
         }
         let voiced = c.voicing >= MIN_VOICING;
