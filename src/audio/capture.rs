@@ -83,6 +83,9 @@ pub struct TakeOutcome {
     pub write_error: Option<String>,
     /// True when the device did not deliver the tail within the drain timeout.
     pub drain_timed_out: bool,
+    /// Wall time from the stop request to the end of the take: how long the
+    /// device took to deliver the audio it still held at the key press.
+    pub drained: Duration,
 }
 
 struct Shared {
@@ -406,6 +409,8 @@ struct OpenTake {
     limit_end: Option<u64>,
     /// Set by a stop key: (frame to stop at, give up waiting at).
     stop: Option<(u64, Instant)>,
+    /// When the stop request reached the writer.
+    stop_requested: Option<Instant>,
     dropped_at_begin: u64,
     write_error: Option<String>,
 }
@@ -487,6 +492,7 @@ fn writer_loop(
     };
     let finish = |t: OpenTake, end: TakeEnd, pos: u64| {
         let drain_timed_out = t.stop.is_some_and(|(at, _)| pos < at.max(t.start));
+        let drained = t.stop_requested.map_or(Duration::ZERO, |s| s.elapsed());
         let path = t.sink.path().to_path_buf();
         let mut write_error = t.write_error;
         let frames = match t.sink.finalize() {
@@ -509,6 +515,7 @@ fn writer_loop(
             end,
             write_error,
             drain_timed_out,
+            drained,
         });
     };
 
@@ -526,6 +533,7 @@ fn writer_loop(
                         limit,
                         limit_end: limit.map(|l| start + l),
                         stop: None,
+                        stop_requested: None,
                         dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
                         write_error: None,
                     });
@@ -546,6 +554,7 @@ fn writer_loop(
                 Command::Stop { at, deadline } => {
                     if let Some(t) = take.as_mut() {
                         t.stop = Some((at, deadline));
+                        t.stop_requested = Some(Instant::now());
                     }
                 }
                 Command::Shutdown => shutting_down = true,

@@ -58,6 +58,8 @@ struct Practice<'a> {
     prep_seconds: u32,
     limit_seconds: u32,
     speak: bool,
+    /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
+    last_stop: Option<(Instant, Duration)>,
 }
 
 pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
@@ -152,6 +154,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         prep_seconds: args.prep,
         limit_seconds: args.limit,
         speak: args.speak,
+        last_stop: None,
     };
     let mut next = Next::Continue;
     for (i, q) in picked.iter().enumerate() {
@@ -161,6 +164,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         }
     }
 
+    p.report_stop_timing();
     let Practice {
         console,
         mut session,
@@ -192,8 +196,25 @@ impl Practice<'_> {
         frames * 1000 / u64::from(self.sample_rate.max(1))
     }
 
+    /// With `MOCKVIEW_TIMING` set, print how long the last stop took: the
+    /// drain (audio the device still held) and the rest, from the key press
+    /// to this prompt.
+    fn report_stop_timing(&mut self) {
+        if let Some((key, drained)) = self.last_stop.take() {
+            if std::env::var_os("MOCKVIEW_TIMING").is_some() {
+                let total = key.elapsed();
+                eprintln!(
+                    "timing: drain_ms={} after_drain_ms={}",
+                    drained.as_millis(),
+                    total.saturating_sub(drained).as_millis()
+                );
+            }
+        }
+    }
+
     fn ask(&mut self, number: usize, total: usize, q: &Question) -> Result<Next> {
         let c = self.console;
+        self.report_stop_timing();
         c.line("");
         c.line(c.bold(&format!(
             "Question {number} of {total} · {}",
@@ -406,7 +427,7 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
-        let (exit, stop_at) = loop {
+        let (exit, key_time) = loop {
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
                 let exit = match outcome.end {
@@ -442,22 +463,24 @@ impl Practice<'_> {
                 bar.set_message(msg);
             }
             match self.keys.poll(POLL) {
-                Some((Key::Enter, t)) => break (TakeExit::Stop, capture.frame_at(t)),
-                Some((Key::Char('r'), t)) => break (TakeExit::Retake, capture.frame_at(t)),
-                Some((Key::Char('s'), t)) => break (TakeExit::Skip, capture.frame_at(t)),
-                Some((Key::Char('q'), t)) => break (TakeExit::Quit, capture.frame_at(t)),
-                Some((Key::Interrupt, t)) => break (TakeExit::Interrupt, capture.frame_at(t)),
+                Some((Key::Enter, t)) => break (TakeExit::Stop, t),
+                Some((Key::Char('r'), t)) => break (TakeExit::Retake, t),
+                Some((Key::Char('s'), t)) => break (TakeExit::Skip, t),
+                Some((Key::Char('q'), t)) => break (TakeExit::Quit, t),
+                Some((Key::Interrupt, t)) => break (TakeExit::Interrupt, t),
                 None if self.keys.at_eof() && limit.is_none() => {
-                    break (TakeExit::Stop, capture.frame_at(Instant::now()))
+                    break (TakeExit::Stop, Instant::now())
                 }
                 _ => {}
             }
         };
         bar.finish_and_clear();
+        let stop_at = capture.frame_at(key_time);
         if stop_at > capture.position() {
             c.line(c.dim("saving the last words…"));
         }
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
+        self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
             TakeEnd::Failed => TakeExit::Failed,
             TakeEnd::Limit if exit == TakeExit::Stop => TakeExit::Limit,

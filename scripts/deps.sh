@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages mockview needs, only those missing.
+#   scripts/deps.sh run    what running mockview needs (ALSA headers to build, TTS)
+#   scripts/deps.sh test   everything the test suite needs as well
+# `apt-get update` runs once, and only when something is missing.
+set -euo pipefail
+
+run_pkgs=(libasound2-dev pkg-config espeak-ng)
+# audio-testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
+# speech and measurement (espeak-ng, sox), real read speech with transcripts
+# (pocketsphinx-testdata), a real browser for the HTML report (chromium),
+# /usr/bin/time for the benchmarks.
+test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
+           pocketsphinx-testdata chromium time)
+
+want=("${run_pkgs[@]}")
+[ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One command to run every test on a fresh Debian machine: install what the
+# tests need, start PulseAudio with a null sink (the real-time tests record
+# its monitor), then lint and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+# PulseAudio: the real-time tests need a server; without a sound card it runs
+# on null sinks. As root it warns that it should not; that is fine here.
+if ! pactl info >/dev/null 2>&1; then
+  pulseaudio --daemonize=yes --exit-idle-time=-1 -n \
+    --load=module-native-protocol-unix \
+    --load="module-null-sink sink_name=virt" 2>/dev/null || true
+  for _ in $(seq 1 100); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+  pactl info >/dev/null || { echo "PulseAudio did not start" >&2; exit 1; }
+fi
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+cargo test --all-targets
+cargo test --doc --quiet
