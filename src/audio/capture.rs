@@ -377,16 +377,7 @@ where
     let cb_shared = shared.clone();
     // The real-time path: convert, push, count what does not fit. Nothing else.
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
-        let frames = data.len() / channels;
-        let fits = producer.slots().min(frames);
-        if let Ok(chunk) = producer.write_chunk_uninit(fits) {
-            chunk.fill_from_iter(mono_frames(&data[..fits * channels], channels));
-        }
-        if frames > fits {
-            cb_shared
-                .dropped
-                .fetch_add((frames - fits) as u64, Ordering::Relaxed);
-        }
+        push_frames(&mut producer, data, channels, &cb_shared.dropped);
     };
     let error_callback = move |e: cpal::Error| {
         if let Ok(mut slot) = shared.error.lock() {
@@ -398,6 +389,28 @@ where
         .device
         .build_input_stream::<T, _, _>(*config, data_callback, error_callback, None)
         .map_err(|e| AudioError::open(&device.id, e))
+}
+
+/// The real-time step: mix `data` to mono into the ring; frames that do not
+/// fit are counted in `dropped`. No allocation, no lock, no I/O.
+#[inline]
+fn push_frames<T>(
+    producer: &mut rtrb::Producer<i16>,
+    data: &[T],
+    channels: usize,
+    dropped: &AtomicU64,
+) where
+    T: SizedSample,
+    f32: FromSample<T>,
+{
+    let frames = data.len() / channels;
+    let fits = producer.slots().min(frames);
+    if let Ok(chunk) = producer.write_chunk_uninit(fits) {
+        chunk.fill_from_iter(mono_frames(&data[..fits * channels], channels));
+    }
+    if frames > fits {
+        dropped.fetch_add((frames - fits) as u64, Ordering::Relaxed);
+    }
 }
 
 /// The take the writer is filling: frames `[start, end)` of the stream's clock.
@@ -602,5 +615,195 @@ fn writer_loop(
         if available == 0 {
             std::thread::sleep(IDLE_POLL);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Harness {
+        producer: rtrb::Producer<i16>,
+        commands: mpsc::Sender<Command>,
+        finished: mpsc::Receiver<TakeOutcome>,
+        shared: Arc<Shared>,
+        writer: Option<JoinHandle<()>>,
+        dir: tempfile::TempDir,
+    }
+
+    fn shared() -> Arc<Shared> {
+        Arc::new(Shared {
+            position: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            take_frames: AtomicU64::new(0),
+            take_active: AtomicBool::new(false),
+            peak_bits: AtomicU32::new(0),
+            rms_bits: AtomicU32::new(0),
+            clipped: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+            error: Mutex::new(None),
+        })
+    }
+
+    impl Harness {
+        fn new(capacity: usize) -> Harness {
+            let (producer, consumer) = rtrb::RingBuffer::new(capacity);
+            let (cmd_tx, cmd_rx) = mpsc::channel();
+            let (done_tx, done_rx) = mpsc::channel();
+            let shared = shared();
+            let s = shared.clone();
+            let writer =
+                std::thread::spawn(move || writer_loop(consumer, cmd_rx, done_tx, s, 1000));
+            Harness {
+                producer,
+                commands: cmd_tx,
+                finished: done_rx,
+                shared,
+                writer: Some(writer),
+                dir: tempfile::tempdir().unwrap(),
+            }
+        }
+
+        fn begin(&self, start: u64, limit: Option<u64>) -> PathBuf {
+            let path = self.dir.path().join(format!("t{start}.wav"));
+            let sink = WavSink::create(&path, 1000).unwrap();
+            self.commands
+                .send(Command::Begin { sink, start, limit })
+                .unwrap();
+            path
+        }
+
+        /// Push `values` as device frames, waiting for room like a device would.
+        fn feed(&mut self, values: impl IntoIterator<Item = i16>) {
+            for v in values {
+                while self.producer.push(v).is_err() {
+                    std::thread::yield_now();
+                }
+            }
+        }
+
+        fn wait_position(&self, frames: u64) {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while self.shared.position.load(Ordering::Acquire) < frames {
+                assert!(
+                    Instant::now() < deadline,
+                    "the writer never consumed {frames} frames"
+                );
+                std::thread::yield_now();
+            }
+        }
+
+        fn outcome(&self) -> TakeOutcome {
+            self.finished
+                .recv_timeout(Duration::from_secs(10))
+                .expect("a finished take")
+        }
+    }
+
+    impl Drop for Harness {
+        fn drop(&mut self) {
+            let _ = self.commands.send(Command::Shutdown);
+            if let Some(w) = self.writer.take() {
+                w.join().unwrap();
+            }
+        }
+    }
+
+    fn wav(path: &Path) -> Vec<i16> {
+        hound::WavReader::open(path)
+            .unwrap()
+            .samples::<i16>()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_take_is_exactly_its_window_of_frames() {
+        let mut h = Harness::new(64);
+        let path = h.begin(100, Some(250));
+        h.feed((0..1000).map(|i| i as i16));
+        let out = h.outcome();
+        assert_eq!(out.end, TakeEnd::Limit);
+        assert_eq!(out.frames, 250);
+        assert_eq!(wav(&path), (100..350).map(|i| i as i16).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn stop_waits_for_frames_the_device_still_holds() {
+        let mut h = Harness::new(64);
+        let path = h.begin(0, None);
+        h.feed(0..300);
+        h.wait_position(300);
+        // The key was pressed at frame 500: the 200 frames still in the
+        // device arrive after the stop request and must be kept.
+        h.commands
+            .send(Command::Stop {
+                at: 500,
+                deadline: Instant::now() + Duration::from_secs(10),
+            })
+            .unwrap();
+        h.feed(300..800);
+        let out = h.outcome();
+        assert_eq!(out.end, TakeEnd::Stopped);
+        assert!(!out.drain_timed_out);
+        assert_eq!(wav(&path), (0..500).collect::<Vec<i16>>());
+    }
+
+    #[test]
+    fn a_stop_that_never_comes_times_out_and_keeps_what_came() {
+        let mut h = Harness::new(64);
+        let path = h.begin(0, None);
+        h.feed(0..100);
+        h.wait_position(100);
+        h.commands
+            .send(Command::Stop {
+                at: 1_000_000,
+                deadline: Instant::now() + Duration::from_millis(50),
+            })
+            .unwrap();
+        let out = h.outcome();
+        assert!(out.drain_timed_out);
+        assert_eq!(wav(&path).len(), 100);
+    }
+
+    #[test]
+    fn enter_during_prep_moves_the_start_earlier() {
+        let mut h = Harness::new(64);
+        let path = h.begin(500, Some(100));
+        h.feed(0..50);
+        h.wait_position(50);
+        h.commands.send(Command::StartAt(80)).unwrap();
+        h.feed(50..400);
+        let out = h.outcome();
+        assert_eq!(out.end, TakeEnd::Limit);
+        assert_eq!(wav(&path), (80..180).collect::<Vec<i16>>());
+    }
+
+    #[test]
+    fn a_full_ring_counts_dropped_frames_and_never_blocks() {
+        let (mut producer, mut consumer) = rtrb::RingBuffer::<i16>::new(10);
+        let dropped = AtomicU64::new(0);
+        let stereo: Vec<f32> = (0..16).map(|i| (i / 2) as f32 / 32768.0).collect();
+        push_frames(&mut producer, &stereo, 2, &dropped); // 8 frames fit
+        push_frames(&mut producer, &stereo, 2, &dropped); // 2 fit, 6 dropped
+        assert_eq!(dropped.load(Ordering::Relaxed), 6);
+        let got: Vec<i16> = std::iter::from_fn(|| consumer.pop().ok()).collect();
+        assert_eq!(got, vec![0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
+    }
+
+    #[test]
+    fn the_wav_is_readable_while_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("live.wav");
+        let mut sink = WavSink::create(&path, 1000).unwrap();
+        assert_eq!(wav(&path).len(), 0, "a valid empty WAV from the start");
+        sink.write(&[1; 100]).unwrap();
+        sink.refresh_header().unwrap();
+        assert_eq!(
+            wav(&path).len(),
+            100,
+            "the header follows the data, before any finalize"
+        );
+        sink.finalize().unwrap();
     }
 }

@@ -67,13 +67,19 @@ impl WavSink {
         self.frames += samples.len() as u64;
         let now = Instant::now();
         if now.duration_since(self.last_header) >= HEADER_EVERY {
-            self.writer.flush().map_err(hound_to_io)?;
-            self.last_header = now;
+            self.refresh_header()?;
             if now.duration_since(self.last_sync) >= SYNC_EVERY {
                 self.file.sync_data()?;
                 self.last_sync = now;
             }
         }
+        Ok(())
+    }
+
+    /// Rewrite the header's sizes now (it is also done every half second).
+    pub fn refresh_header(&mut self) -> io::Result<()> {
+        self.writer.flush().map_err(hound_to_io)?;
+        self.last_header = Instant::now();
         Ok(())
     }
 
