@@ -71,23 +71,10 @@ fn convert(dir: &Path, input: &Path, rate: u32) -> Vec<i16> {
 }
 
 fn read_wav(path: &Path) -> Vec<i16> {
-    let mut reader = hound::WavReader::open(path).expect("open wav");
-    reader.samples::<i16>().map(|s| s.unwrap()).collect()
+    crate::common::read_wav(path).0
 }
 
-fn write_wav(path: &Path, samples: &[i16], rate: u32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for &s in samples {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
-}
+use crate::common::write_wav;
 
 /// The clip from its first to its last sample above -40 dB re its peak:
 /// the true speech onset and end, against which timings are checked.
