@@ -30,8 +30,14 @@ use std::time::{Duration, Instant};
 /// Seconds of audio the ring holds: enough for the writer to be descheduled
 /// for a long while, or for a virtual device running far ahead of real time.
 const RING_SECONDS: usize = 20;
-/// How long the writer sleeps when the ring is empty.
-const IDLE_POLL: Duration = Duration::from_millis(2);
+/// How long the writer sleeps when the ring is empty. While data flows it
+/// does not sleep at all, so a device faster than real time is kept up with.
+const IDLE_POLL: Duration = Duration::from_millis(10);
+/// The device period asked for. Recording needs no low latency (stopping
+/// waits for the tail anyway), and short periods cost wakeups: through
+/// ALSA's pulse plugin the default periods meant ~8,000 polls a second and
+/// ten times arecord's CPU time.
+const PERIOD_SECONDS: f64 = 0.1;
 /// Level meter window.
 const LEVEL_WINDOW_SECONDS: f64 = 0.1;
 
@@ -138,7 +144,8 @@ impl CaptureStream {
     pub fn open(device: &InputDevice, want: &InputRequest) -> Result<CaptureStream, AudioError> {
         let supported = super::devices::input_config(device, want)?;
         let format = supported.sample_format();
-        let config: StreamConfig = supported.config();
+        let mut config: StreamConfig = supported.config();
+        config.buffer_size = capture_period(&supported);
         let rate = config.sample_rate;
         let channels = config.channels.max(1) as usize;
 
@@ -389,6 +396,18 @@ where
         .device
         .build_input_stream::<T, _, _>(*config, data_callback, error_callback, None)
         .map_err(|e| AudioError::open(&device.id, e))
+}
+
+/// About `PERIOD_SECONDS` of frames per callback, within what the device
+/// supports; the device's default when it does not say.
+fn capture_period(supported: &cpal::SupportedStreamConfig) -> cpal::BufferSize {
+    let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
+    match supported.buffer_size() {
+        cpal::SupportedBufferSize::Range { min, max } => {
+            cpal::BufferSize::Fixed(want.clamp(*min, (*max).max(*min)))
+        }
+        cpal::SupportedBufferSize::Unknown => cpal::BufferSize::Default,
+    }
 }
 
 /// The real-time step: mix `data` to mono into the ring; frames that do not
