@@ -220,9 +220,9 @@ impl Practice<'_> {
             "Question {number} of {total} · {}",
             questions::category_title(&q.category)
         )));
-        c.line(&q.text);
+        c.paragraph(&q.text);
         if let Some(tip) = &q.tips {
-            c.line(c.dim(&format!("Tip: {tip}")));
+            c.paragraph(c.dim(&format!("Tip: {tip}")));
         }
         if self.speak {
             if let Err(e) = speak(&q.text) {

@@ -34,6 +34,19 @@ impl Console {
         }
     }
 
+    /// Print prose wrapped at word boundaries to the terminal's width (at
+    /// most 100 columns); piped output is left to the reader.
+    pub fn paragraph(&self, text: impl AsRef<str>) {
+        if !self.interactive {
+            return self.line(text);
+        }
+        let width = crossterm::terminal::size()
+            .map(|(w, _)| usize::from(w))
+            .unwrap_or(80)
+            .clamp(20, 100);
+        self.line(wrap(text.as_ref(), width).join("\n"));
+    }
+
     pub fn warn(&self, text: impl AsRef<str>) {
         if self.color {
             eprint!("\x1b[33mwarning:\x1b[0m {}\r\n", text.as_ref());
@@ -67,10 +80,12 @@ impl Console {
         if !self.interactive {
             return ProgressBar::hidden();
         }
-        let bar = match len_ms {
-            Some(len) => ProgressBar::new(len.max(1)),
-            None => ProgressBar::no_length(),
-        };
+        // The target is set at creation: a bar built with the default target
+        // draws once to stderr before being moved, leaving a stale line.
+        let bar = ProgressBar::with_draw_target(
+            len_ms.map(|len| len.max(1)),
+            ProgressDrawTarget::stdout_with_hz(15),
+        );
         let template = match (len_ms.is_some(), self.color) {
             (true, true) => "{prefix:.bold} {elapsed_audio} {bar:24.cyan/blue} {msg}",
             (true, false) => "{prefix} {elapsed_audio} {bar:24} {msg}",
@@ -97,9 +112,27 @@ impl Console {
             .progress_chars("█▉▊▋▌▍▎▏ ");
         bar.set_style(style);
         bar.set_prefix(prefix.to_string());
-        bar.set_draw_target(ProgressDrawTarget::stdout_with_hz(15));
         bar
     }
+}
+
+/// Greedy word wrap; a word longer than the width stands on its own line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 /// `m:ss`.
@@ -122,6 +155,16 @@ pub fn level_meter(peak: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_words() {
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert_eq!(wrap("unbreakable", 4), vec!["unbreakable"]);
+    }
 
     #[test]
     fn durations_and_meters() {
