@@ -127,14 +127,30 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
     let host = host();
     let default_in = host.default_input_device().as_ref().and_then(id_of);
     let default_out = host.default_output_device().as_ref().and_then(id_of);
-    let devices = host
+    let mut devices: Vec<cpal::Device> = host
         .devices()
-        .map_err(|e| AudioError::Other(format!("cannot list audio devices: {e}")))?;
+        .map_err(|e| AudioError::Other(format!("cannot list audio devices: {e}")))?
+        .collect();
+    // The host's defaults (ALSA's `default`) are not always among the
+    // enumerated devices; list them first so they can be seen and marked.
+    for d in [host.default_output_device(), host.default_input_device()]
+        .into_iter()
+        .flatten()
+    {
+        if !devices.iter().any(|e| id_of(e) == id_of(&d)) {
+            devices.insert(0, d);
+        }
+    }
     let mut out = Vec::new();
     for d in devices {
         let Some(id) = id_of(&d) else { continue };
-        let input = d.supports_input();
-        let output = d.supports_output();
+        // ALSA cannot tell the direction of its default without opening it.
+        let is_default = default_in.as_deref() == Some(id.as_str())
+            || default_out.as_deref() == Some(id.as_str());
+        let input =
+            d.supports_input() || (is_default && default_in.as_deref() == Some(id.as_str()));
+        let output =
+            d.supports_output() || (is_default && default_out.as_deref() == Some(id.as_str()));
         let cfg = |c: Result<cpal::SupportedStreamConfig, cpal::Error>| {
             c.ok().map(|c| ConfigInfo {
                 sample_rate: c.sample_rate(),

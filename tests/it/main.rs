@@ -4,6 +4,7 @@
 
 mod analysis;
 mod common;
+mod devices;
 mod practice_file;
 mod practice_realtime;
 mod usage_errors;
