@@ -3,6 +3,7 @@
 //! deterministic capture, PulseAudio's null sink for real time.
 
 mod analysis;
+mod archive;
 mod common;
 mod practice_file;
 mod practice_realtime;
