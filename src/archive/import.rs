@@ -319,7 +319,14 @@ pub fn import(store: &SessionStore, file: &Path, limits: Limits) -> Result<Impor
     write(LOG_FILE, &mut valid.log_bytes.as_slice(), MAX_LOG_BYTES)?;
     // The archive is read again: count again, in case it changed under us.
     let mut total = valid.log_bytes.len() as u64;
-    for (i, name) in &valid.files {
+    // An archived report.html is someone else's HTML, to be opened in a
+    // browser: never unpacked; `mockview report` writes our own.
+    let files: Vec<&(usize, String)> = valid
+        .files
+        .iter()
+        .filter(|(_, n)| n != REPORT_FILE)
+        .collect();
+    for (i, name) in &files {
         let mut entry = zip.by_index(*i).map_err(|e| ArchiveError::Invalid {
             file: file.to_path_buf(),
             message: format!("entry `{name}`: {e}"),
@@ -342,7 +349,7 @@ pub fn import(store: &SessionStore, file: &Path, limits: Limits) -> Result<Impor
     Ok(Imported::Added {
         id,
         path: dir.path,
-        files: valid.files.len() + 1,
+        files: files.len() + 1,
     })
 }
 

@@ -126,6 +126,10 @@ fn coach_loop_export_import_review_and_back() {
     }
     #[cfg(unix)]
     assert_eq!(mode(&dir_b), 0o700);
+    assert!(
+        !dir_b.join("report.html").exists(),
+        "a received page is not unpacked"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&root_b)
         .unwrap()
         .map(|e| e.unwrap().file_name())
