@@ -34,6 +34,12 @@ pub enum Command {
     Sessions(JsonFlag),
     /// Show one session: questions, takes, durations, reviews
     Show(ShowArgs),
+    /// Write a session's HTML page: players, waveforms, metrics, reviews
+    Report(ReportArgs),
+    /// Pack a session into one zip file to send to a coach
+    Export(ExportArgs),
+    /// Unpack a session from a zip file, or merge its reviews into the local copy
+    Import(ImportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -142,6 +148,34 @@ pub struct ShowArgs {
     /// One JSON document (the session log)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// Write the page here instead of report.html in the session folder
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// The zip file to write
+    #[arg(short, long, value_name = "FILE.zip")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A zip file made by `mockview export`
+    #[arg(value_name = "FILE.zip")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

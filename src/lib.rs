@@ -5,9 +5,11 @@
 //! `cli` -> `commands` -> the domain modules below; only `commands` wires them.
 
 pub mod analysis;
+pub mod archive;
 pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod questions;
+pub mod report;
 pub mod session;
 pub mod ui;

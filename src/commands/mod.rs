@@ -3,8 +3,11 @@
 //! mapped to exit codes here.
 
 mod devices;
+mod export;
+mod import;
 mod practice;
 mod questions;
+mod report;
 mod sessions;
 
 use crate::cli::{Cli, Command};
@@ -56,6 +59,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Questions(args) => questions::run(args),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
+        Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
+        Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
+        Command::Import(args) => import::run(&store, &args.file),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

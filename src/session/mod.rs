@@ -12,6 +12,6 @@ pub use log::{
     FORMAT_NAME, FORMAT_VERSION,
 };
 pub use store::{
-    is_valid_session_id, private_new_file, sync_dir, write_private_file, SessionDir, SessionError,
-    SessionLock, SessionStore,
+    is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
+    SessionError, SessionLock, SessionStore,
 };

@@ -3,8 +3,10 @@
 //! deterministic capture, PulseAudio's null sink for real time.
 
 mod analysis;
+mod archive;
 mod common;
 mod devices;
 mod practice_file;
 mod practice_realtime;
+mod report;
 mod usage_errors;

@@ -1,0 +1,38 @@
+//! `mockview import FILE.zip`: a new session, or the reviews merged into the
+//! local copy of it.
+
+use super::UsageError;
+use crate::archive::{self, Imported, Limits};
+use crate::session::SessionStore;
+use anyhow::Result;
+use std::path::Path;
+
+pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
+    let limits = Limits::from_env().map_err(UsageError)?;
+    match archive::import(store, file, limits)? {
+        Imported::Added { id, path, files } => {
+            println!(
+                "imported session {id} into {} ({files} files)",
+                path.display()
+            );
+        }
+        Imported::Merged {
+            id,
+            reviews,
+            unmatched,
+        } => {
+            if unmatched > 0 {
+                eprintln!(
+                    "warning: {unmatched} reviews in {} are on answers that session {id} does not have here; not merged",
+                    file.display()
+                );
+            }
+            println!(
+                "merged {reviews} review{} from {} into session {id}",
+                if reviews == 1 { "" } else { "s" },
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,393 @@
+//! The HTML page of one session: header, then each answer with its players,
+//! waveform, delivery metrics and reviews. One self-contained file: inline
+//! CSS and SVG, no script, nothing loaded from the network; the only outside
+//! references are the session's own WAV files, by relative URL.
+
+use super::escape::{href, html as e};
+use super::waveform;
+use crate::session::{Answer, Review, Session};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The rubric's criteria, in the order a reviewer scores them.
+pub const CRITERIA: [&str; 5] = [
+    "structure",
+    "relevance",
+    "specificity",
+    "clarity",
+    "delivery",
+];
+
+const STYLE: &str = r#"
+:root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#5d5d66;--line:#d9d9e0;--card:#f6f6f9;--accent:#2454c5;--warn:#9a3b00}
+@media (prefers-color-scheme:dark){:root{--fg:#e8e8ee;--bg:#15161a;--muted:#a4a4b0;--line:#363843;--card:#1e2026;--accent:#8cadff;--warn:#ffb27a}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:52rem;padding:1rem;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin:0 0 .4rem}
+.muted,figcaption,.meta{color:var(--muted);font-size:.9rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.5rem 0}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
+section.answer{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.9rem;margin:1rem 0;break-inside:avoid-page}
+figure{margin:.5rem 0}audio{width:100%;max-width:100%}
+svg.wave{display:block;width:100%;height:4rem;color:var(--accent)}svg.wave path{stroke:currentColor;stroke-width:1;fill:none;vector-effect:non-scaling-stroke}
+ul.flags{margin:.3rem 0;padding-left:1.2rem;color:var(--warn)}
+.review{border-top:1px solid var(--line);margin-top:.6rem;padding-top:.5rem}
+table.scores{border-collapse:collapse;margin:.3rem 0}table.scores td,table.scores th{border:1px solid var(--line);padding:.15rem .5rem;text-align:left;font-weight:normal}
+table.scores td{text-align:center;font-weight:600}
+.notes{white-space:pre-wrap;margin:.3rem 0}
+@media print{body{max-width:none;font-size:11pt}audio{display:none}section.answer{border-color:#999}figcaption .file{display:inline}}
+"#;
+
+/// Render the page of `session`, whose files are in `session_dir`, for a
+/// page written in `page_dir`. Both folders must be absolute, so that the
+/// players' relative URLs are right.
+pub fn render(session: &Session, session_dir: &Path, page_dir: &Path) -> String {
+    let mut h = String::with_capacity(64 * 1024);
+    let title = format!("mockview session {}", session.id);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; img-src data:\">\n\
+<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        e(&title)
+    );
+    header(&mut h, session);
+    for a in &session.answers {
+        answer(&mut h, a, session_dir, page_dir);
+    }
+    if session.answers.is_empty() {
+        h.push_str("<p class=\"muted\">No questions were asked in this session.</p>\n");
+    }
+    let _ = writeln!(
+        h,
+        "<footer class=\"muted\"><p>Written by mockview {} from {}/session.json.</p></footer>\n</body>\n</html>",
+        e(env!("CARGO_PKG_VERSION")),
+        e(&session.id)
+    );
+    h
+}
+
+fn local_time(t: jiff::Timestamp) -> String {
+    t.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+fn header(h: &mut String, s: &Session) {
+    let (answered, secs) = s.answered();
+    let _ = write!(
+        h,
+        "<header>\n<h1>Session {}</h1>\n<p class=\"meta\">{} · {} · {} of {} answered · {}</p>\n<dl class=\"facts\">\n",
+        e(&s.id),
+        e(&local_time(s.started_at)),
+        e(s.status.as_str()),
+        answered,
+        s.answers.len(),
+        e(&duration(secs))
+    );
+    if let Some(end) = s.ended_at {
+        fact(h, "Ended", &local_time(end));
+    }
+    if let Some(i) = &s.input {
+        fact(h, "Input", &format!("{} ({})", i.device_name, i.device_id));
+        fact(
+            h,
+            "Format",
+            &format!(
+                "{} Hz, {} channel{}, {} (saved as 16-bit mono WAV)",
+                i.sample_rate,
+                i.channels,
+                if i.channels == 1 { "" } else { "s" },
+                i.sample_format
+            ),
+        );
+    }
+    let st = &s.settings;
+    let limit = if st.limit_seconds == 0 {
+        "no limit".to_string()
+    } else {
+        format!("{} s", st.limit_seconds)
+    };
+    let mut settings = format!(
+        "{} questions, {} order, seed {}, prep {} s, limit {}",
+        st.count, st.order, st.seed, st.prep_seconds, limit
+    );
+    if st.speak {
+        settings.push_str(", spoken questions");
+    }
+    fact(h, "Settings", &settings);
+    if !st.banks.is_empty() {
+        fact(h, "Banks", &st.banks.join(", "));
+    }
+    if !st.categories.is_empty() {
+        fact(h, "Categories", &st.categories.join(", "));
+    }
+    h.push_str("</dl>\n</header>\n");
+}
+
+fn fact(h: &mut String, name: &str, value: &str) {
+    let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", e(name), e(value));
+}
+
+fn duration(secs: f64) -> String {
+    let total = secs.max(0.0).round() as u64;
+    if total >= 60 {
+        format!("{} min {:02} s", total / 60, total % 60)
+    } else {
+        format!("{:.1} s", secs.max(0.0))
+    }
+}
+
+fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
+    let _ = write!(
+        h,
+        "<section class=\"answer\" id=\"answer-{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{} · {}",
+        e(&a.question.text),
+        e(&a.question.category),
+        e(a.status.as_str()),
+        n = a.number,
+    );
+    if a.file.is_some() {
+        let _ = write!(h, " · {}", e(&duration(a.duration_seconds)));
+    }
+    if a.dropped_frames > 0 {
+        let _ = write!(h, " · {} frames lost while recording", a.dropped_frames);
+    }
+    h.push_str("</p>\n");
+
+    if let Some(file) = &a.file {
+        player(h, "final take", file, session_dir, page_dir);
+        match waveform::read(&session_dir.join(file), waveform::COLUMNS) {
+            Ok(w) => h.push_str(&w.to_svg(&e(&format!("waveform of answer {}", a.number)))),
+            Err(err) => {
+                let _ = write!(
+                    h,
+                    "<p class=\"muted\">no waveform: {}: {}</p>",
+                    e(file),
+                    e(&err.to_string())
+                );
+            }
+        }
+        h.push('\n');
+    }
+    for (k, take) in a.takes.iter().enumerate() {
+        if Some(take) != a.file.as_ref() {
+            player(h, &format!("take {}", k + 1), take, session_dir, page_dir);
+        }
+    }
+    if let Some(m) = &a.metrics {
+        metrics(h, m);
+    }
+    for r in &a.reviews {
+        review(h, r);
+    }
+    h.push_str("</section>\n");
+}
+
+fn player(h: &mut String, label: &str, file: &str, session_dir: &Path, page_dir: &Path) {
+    let url = href(page_dir, &session_dir.join(file));
+    let _ = writeln!(
+        h,
+        "<figure><figcaption>{} · <span class=\"file\">{}</span></figcaption>\
+<audio controls preload=\"none\" src=\"{}\"><a href=\"{}\">{}</a></audio></figure>",
+        e(label),
+        e(file),
+        e(&url),
+        e(&url),
+        e(file)
+    );
+}
+
+/// Known metrics with their labels and units, in reading order.
+const METRICS: [(&str, &str, Unit); 13] = [
+    ("duration_seconds", "Length", Unit::Seconds),
+    ("speaking_seconds", "Speaking time", Unit::Seconds),
+    ("first_word_seconds", "First word after", Unit::Seconds),
+    (
+        "trailing_silence_seconds",
+        "Silence at the end",
+        Unit::Seconds,
+    ),
+    ("words_per_minute", "Pace", Unit::Wpm),
+    ("syllables", "Syllables", Unit::Count),
+    ("pauses", "Pauses", Unit::Count),
+    ("long_pauses", "Long pauses", Unit::Count),
+    ("longest_pause_seconds", "Longest pause", Unit::Seconds),
+    ("loudness_lufs", "Loudness", Unit::Lufs),
+    ("peak_dbfs", "Peak", Unit::Dbfs),
+    ("noise_floor_dbfs", "Noise floor", Unit::Dbfs),
+    ("clipped_fraction", "Clipping", Unit::Percent),
+];
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Seconds,
+    Wpm,
+    Count,
+    Lufs,
+    Dbfs,
+    Percent,
+}
+
+fn metric_value(v: &serde_json::Value, unit: Unit) -> Option<String> {
+    if let Some(list) = v.as_array() {
+        return Some(list.len().to_string());
+    }
+    if v.is_null() {
+        return Some("–".into());
+    }
+    let x = v.as_f64()?;
+    Some(match unit {
+        Unit::Seconds => format!("{x:.1} s"),
+        Unit::Wpm => format!("{x:.0} wpm"),
+        Unit::Count => format!("{x}"),
+        Unit::Lufs => format!("{x:.1} LUFS"),
+        Unit::Dbfs => format!("{x:.1} dBFS"),
+        Unit::Percent => format!("{:.2} %", x * 100.0),
+    })
+}
+
+fn metrics(h: &mut String, m: &serde_json::Value) {
+    let Some(obj) = m.as_object() else { return };
+    h.push_str("<h3 class=\"muted\">Delivery</h3>\n<dl class=\"facts\">\n");
+    for (key, label, unit) in METRICS {
+        if let Some(text) = obj.get(key).and_then(|v| metric_value(v, unit)) {
+            fact(h, label, &text);
+        }
+    }
+    h.push_str("</dl>\n");
+    let flags: Vec<&str> = obj
+        .get("flags")
+        .and_then(|f| f.as_array())
+        .map(|f| {
+            f.iter()
+                .filter_map(|x| x.get("message").or_else(|| x.get("code")))
+                .filter_map(|x| x.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !flags.is_empty() {
+        h.push_str("<ul class=\"flags\">\n");
+        for f in flags {
+            let _ = writeln!(h, "<li>{}</li>", e(f));
+        }
+        h.push_str("</ul>\n");
+    }
+}
+
+fn review(h: &mut String, r: &Review) {
+    let _ = writeln!(
+        h,
+        "<div class=\"review\"><p><strong>{}</strong> <span class=\"muted\">{}</span></p>",
+        e(&r.reviewer),
+        e(&local_time(r.at))
+    );
+    if !r.scores.is_empty() {
+        let mut keys: Vec<&str> = CRITERIA
+            .iter()
+            .copied()
+            .filter(|c| r.scores.contains_key(*c))
+            .collect();
+        keys.extend(
+            r.scores
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !CRITERIA.contains(k)),
+        );
+        h.push_str("<table class=\"scores\"><tr>");
+        for k in &keys {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", e(k));
+        }
+        h.push_str("</tr><tr>");
+        for k in &keys {
+            let _ = write!(h, "<td>{}/5</td>", r.scores[*k]);
+        }
+        h.push_str("</tr></table>\n");
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(h, "<p class=\"notes\">{}</p>", e(&r.notes));
+    }
+    h.push_str("</div>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{AnswerStatus, QuestionRef, Settings};
+
+    fn session() -> Session {
+        let settings = Settings {
+            count: 1,
+            prep_seconds: 0,
+            limit_seconds: 0,
+            banks: vec!["<b>bank</b>".into()],
+            categories: vec![],
+            order: "listed".into(),
+            seed: 7,
+            speak: false,
+        };
+        let mut s = Session::new(
+            "20261126-101503".into(),
+            jiff::Timestamp::UNIX_EPOCH,
+            settings,
+        );
+        s.answers.push(Answer {
+            number: 1,
+            question: QuestionRef {
+                id: "q".into(),
+                text: "<script>alert(1)</script>".into(),
+                category: "a&b".into(),
+            },
+            status: AnswerStatus::Recorded,
+            file: Some("01 \"x\".wav".into()),
+            takes: vec!["01-q.take1.wav".into(), "01 \"x\".wav".into()],
+            duration_seconds: 1.0,
+            frames: 8000,
+            sample_rate: 8000,
+            dropped_frames: 0,
+            metrics: Some(serde_json::json!({
+                "duration_seconds": 1.0, "pauses": [{}, {}], "loudness_lufs": null,
+                "flags": [{"code": "x", "message": "<img src=x onerror=alert(1)>", "value": 1.0}]
+            })),
+            reviews: vec![Review {
+                reviewer: "Eve <eve@example.org>".into(),
+                at: jiff::Timestamp::UNIX_EPOCH,
+                scores: [("structure".to_string(), 4u8), ("<x>".to_string(), 2u8)]
+                    .into_iter()
+                    .collect(),
+                notes: "good'\n</p><script>".into(),
+            }],
+        });
+        s
+    }
+
+    #[test]
+    fn user_text_is_escaped_everywhere() {
+        let page = render(&session(), Path::new("/r/s"), Path::new("/r/s"));
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<img"));
+        assert!(!page.contains("<b>bank"));
+        assert!(!page.contains("<eve@"));
+        assert!(!page.contains("<x>"));
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("a&amp;b"));
+        // The file name is percent-encoded in the URL and escaped in text.
+        assert!(page.contains("src=\"01%20%22x%22.wav\""));
+        assert!(page.contains("01 &quot;x&quot;.wav"));
+    }
+
+    #[test]
+    fn one_player_per_take_and_what_metrics_there_are() {
+        let page = render(&session(), Path::new("/r/s"), Path::new("/out"));
+        assert_eq!(page.matches("<audio controls preload=\"none\"").count(), 2);
+        assert!(page.contains("src=\"../r/s/01-q.take1.wav\""));
+        assert!(page.contains("take 1"));
+        assert!(page.contains("<dt>Pauses</dt><dd>2</dd>"));
+        assert!(page.contains("<dt>Loudness</dt><dd>–</dd>"));
+        assert!(!page.contains("Pace"));
+        assert!(page.contains("4/5"));
+        assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+}

@@ -1,0 +1,266 @@
+//! `mockview report`: the page in real headless Chromium (every question,
+//! one player per take pointing at a file that exists, hostile question text
+//! escaped), and its errors.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+pub const HOSTILE: &str = "Tell me about <script>alert(1)</script> your \"best\" & worst day?";
+
+/// A real session made by `practice` through the file device: two questions
+/// from a custom .txt bank (the first one hostile), the first answered twice
+/// (a retake), 1 s each. Returns the device (its root is the sessions root)
+/// and the session folder.
+pub fn recorded_session() -> (FileDevice, PathBuf) {
+    let dev = FileDevice::new(
+        &speech("Hello there, I am answering.", 170, RATE),
+        10.0,
+        RawFormat::S16Mono,
+    );
+    let bank = dev.home.path().join("bank.txt");
+    std::fs::write(
+        &bank,
+        format!("# a custom bank\n{HOSTILE}\nWhy this job?\n"),
+    )
+    .unwrap();
+    dev.cmd()
+        .arg("practice")
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .arg("--bank")
+        .arg(&bank)
+        .args([
+            "--count", "2", "--order", "listed", "--prep", "0", "--limit", "1",
+        ])
+        .write_stdin("r\n")
+        .assert()
+        .success();
+    let (dir, log) = only_session(&dev.root);
+    assert_eq!(
+        log["answers"][0]["takes"].as_array().unwrap().len(),
+        2,
+        "a retake"
+    );
+    (dev, dir)
+}
+
+/// Every take's file name in the log, in order.
+pub fn takes(log: &serde_json::Value) -> Vec<String> {
+    log["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["takes"].as_array().unwrap().iter())
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn chromium(user_data: &Path) -> Process {
+    require("chromium");
+    let mut c = Process::new("chromium");
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ])
+    .arg(format!("--user-data-dir={}", user_data.display()));
+    c
+}
+
+fn file_url(p: &Path) -> String {
+    let mut url = String::from("file://");
+    for seg in p.to_str().unwrap().split('/').filter(|s| !s.is_empty()) {
+        url.push('/');
+        for b in seg.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                url.push(char::from(b));
+            } else {
+                url.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    url
+}
+
+/// The DOM of the page after Chromium has parsed it.
+pub fn dump_dom(page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = chromium(profile.path())
+        .arg("--dump-dom")
+        .arg(file_url(page))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The `src` of every `<audio>` in a DOM dump.
+fn audio_sources(dom: &str) -> Vec<String> {
+    dom.split("<audio")
+        .skip(1)
+        .map(|tag| {
+            let tag = &tag[..tag.find('>').unwrap()];
+            let start = tag.find("src=\"").expect("audio has a src") + 5;
+            let end = start + tag[start..].find('"').unwrap();
+            tag[start..end].replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Check that the page holds every question, one player per take, and that
+/// each player's source is an existing file that is that take.
+fn check_page(page: &Path, session_dir: &Path) {
+    let log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(session_dir.join("session.json")).unwrap()).unwrap();
+    let dom = dump_dom(page);
+    assert!(
+        dom.contains(
+            "Tell me about &lt;script&gt;alert(1)&lt;/script&gt; your \"best\" &amp; worst day?"
+        ),
+        "the hostile question is shown as text"
+    );
+    assert!(dom.contains("Why this job?"));
+    assert!(!dom.to_lowercase().contains("<script"), "no script element");
+    let sources = audio_sources(&dom);
+    let mut want = takes(&log);
+    assert_eq!(
+        sources.len(),
+        want.len(),
+        "one player per take: {sources:?}"
+    );
+    let mut got: Vec<String> = sources
+        .iter()
+        .map(|src| {
+            assert!(!src.contains("://"), "relative: {src}");
+            let file = page.parent().unwrap().join(percent_decode(src));
+            assert!(file.is_file(), "{src} -> {} exists", file.display());
+            assert_eq!(
+                std::fs::canonicalize(file.parent().unwrap()).unwrap(),
+                std::fs::canonicalize(session_dir).unwrap()
+            );
+            file.file_name().unwrap().to_str().unwrap().to_string()
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(dom.contains("take 1"));
+    assert_eq!(
+        dom.matches("<svg class=\"wave\"").count(),
+        2,
+        "a waveform per answer"
+    );
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn report_in_chromium_has_every_take_and_no_injected_script() {
+    let (dev, dir) = recorded_session();
+    dev.cmd().args(["report", "latest"]).assert().success();
+    let page = dir.join("report.html");
+    #[cfg(unix)]
+    assert_eq!(mode(&page), 0o600);
+    check_page(&page, &dir);
+
+    // A phone-sized screenshot: a real, non-empty PNG.
+    let profile = tempfile::tempdir().unwrap();
+    let png = dev.home.path().join("report.png");
+    let out = chromium(profile.path())
+        .arg("--window-size=412,1400")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(file_url(&page))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    assert!(bytes.len() > 10_000, "not blank: {} bytes", bytes.len());
+    if let Ok(keep) = std::env::var("MOCKVIEW_KEEP_SCREENSHOT") {
+        std::fs::copy(&png, keep).unwrap();
+    }
+}
+
+#[test]
+fn report_elsewhere_still_finds_the_audio() {
+    let (dev, dir) = recorded_session();
+    let out_dir = dev.home.path().join("for the coach #1");
+    std::fs::create_dir(&out_dir).unwrap();
+    let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+    // By a relative -o, from another working folder.
+    dev.cmd()
+        .current_dir(dev.home.path())
+        .args(["report", &id[..8], "-o", "for the coach #1/ré port.html"])
+        .assert()
+        .success();
+    let page = out_dir.join("ré port.html");
+    check_page(&page, &dir);
+    assert!(!dir.join("report.html").exists(), "only where asked");
+}
+
+#[test]
+fn report_errors_are_one_line_and_write_nothing() {
+    let (dev, dir) = recorded_session();
+    let before = listing(&dev.root);
+    for (args, code, needle) in [
+        (vec!["report", "1999"], 1, "no session `1999`"),
+        (vec!["report", "../x"], 1, "not a session id"),
+        (
+            vec!["report", "latest", "-o", "/nonexistent/dir/r.html"],
+            1,
+            "does not exist",
+        ),
+        (vec!["report", "latest", "-o", "/tmp"], 2, "is a folder"),
+    ] {
+        let out = dev.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {out:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert_eq!(listing(&dev.root), before);
+    assert!(!dir.join("report.html").exists());
+}
+
+/// Every path under `root` (recursively), for before/after comparisons.
+pub fn listing(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if let Ok(rd) = std::fs::read_dir(&d) {
+            for e in rd {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p.clone());
+                }
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
