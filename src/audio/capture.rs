@@ -95,6 +95,10 @@ pub struct TakeOutcome {
 }
 
 struct Shared {
+    /// Set by `play()`. Some hosts deliver audio from the moment the stream
+    /// is built (cpal's native PulseAudio host, seen 1.7 s before `play()`):
+    /// those frames are not on the audio clock, whose frame 0 is `play()`.
+    playing: AtomicBool,
     /// Frames the writer has taken out of the ring (the stream's audio clock).
     position: AtomicU64,
     /// Frames the callback could not push because the ring was full.
@@ -151,6 +155,7 @@ impl CaptureStream {
 
         let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
         let shared = Arc::new(Shared {
+            playing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),
@@ -191,12 +196,13 @@ impl CaptureStream {
     /// Start the device; frame 0 of the audio clock is now.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.played_at.is_none() {
+            self.played_at = Some(Instant::now());
+            self.shared.playing.store(true, Ordering::Release);
             if let Some(stream) = &self.stream {
                 stream
                     .play()
                     .map_err(|e| AudioError::open(&self.device_id, e))?;
             }
-            self.played_at = Some(Instant::now());
         }
         Ok(())
     }
@@ -384,7 +390,9 @@ where
     let cb_shared = shared.clone();
     // The real-time path: convert, push, count what does not fit. Nothing else.
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
-        push_frames(&mut producer, data, channels, &cb_shared.dropped);
+        if cb_shared.playing.load(Ordering::Acquire) {
+            push_frames(&mut producer, data, channels, &cb_shared.dropped);
+        }
     };
     let error_callback = move |e: cpal::Error| {
         if let Ok(mut slot) = shared.error.lock() {
@@ -652,6 +660,7 @@ mod tests {
 
     fn shared() -> Arc<Shared> {
         Arc::new(Shared {
+            playing: AtomicBool::new(true),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),

@@ -45,6 +45,37 @@ fn host() -> cpal::Host {
     cpal::default_host()
 }
 
+/// Every host that can run here, the default (ALSA on Linux) first; on
+/// Linux also PulseAudio's native protocol, whose ids are `pulseaudio:NAME`.
+fn hosts() -> Vec<cpal::Host> {
+    let default = host();
+    let mut all = vec![];
+    for id in cpal::available_hosts() {
+        if id != default.id() {
+            if let Ok(h) = cpal::host_from_id(id) {
+                all.push(h);
+            }
+        }
+    }
+    all.insert(0, default);
+    all
+}
+
+fn all_devices() -> Result<Vec<cpal::Device>, AudioError> {
+    let mut out = Vec::new();
+    for (i, h) in hosts().into_iter().enumerate() {
+        match h.devices() {
+            Ok(d) => out.extend(d),
+            // Only the default host must answer; PulseAudio may not be running.
+            Err(e) if i == 0 => {
+                return Err(AudioError::Other(format!("cannot list audio devices: {e}")))
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(out)
+}
+
 /// alsa-lib prints every failed probe (no sound card, no JACK server...) to
 /// stderr; collect those messages in a buffer for this thread instead.
 fn quiet_alsa() {
@@ -127,10 +158,7 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
     let host = host();
     let default_in = host.default_input_device().as_ref().and_then(id_of);
     let default_out = host.default_output_device().as_ref().and_then(id_of);
-    let mut devices: Vec<cpal::Device> = host
-        .devices()
-        .map_err(|e| AudioError::Other(format!("cannot list audio devices: {e}")))?
-        .collect();
+    let mut devices = all_devices()?;
     // The host's defaults (ALSA's `default`) are not always among the
     // enumerated devices; list them first so they can be seen and marked.
     for d in [host.default_output_device(), host.default_input_device()]
@@ -214,9 +242,8 @@ fn find(
         let id = id_of(&d).unwrap_or_else(|| "default".into());
         return Ok((id, name_of(&d), d));
     };
-    let devices: Vec<cpal::Device> = host
-        .devices()
-        .map_err(|e| AudioError::Other(format!("cannot list audio devices: {e}")))?
+    let devices: Vec<cpal::Device> = all_devices()?
+        .into_iter()
         .filter(|d| match dir {
             Direction::Input => d.supports_input(),
             Direction::Output => d.supports_output(),

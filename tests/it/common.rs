@@ -274,6 +274,25 @@ impl PulseSink {
             .env("PULSE_SINK", &self.name);
     }
 
+    /// The server's socket, for clients of the native protocol (cpal's
+    /// `pulseaudio` host finds it through PULSE_SERVER when there is no
+    /// XDG_RUNTIME_DIR, as for root in CI).
+    pub fn server() -> String {
+        let out = pactl(&["info"]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let path = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Server String: "))
+            .expect("pactl info names the server")
+            .trim()
+            .to_string();
+        if path.starts_with("unix:") {
+            path
+        } else {
+            format!("unix:{path}")
+        }
+    }
+
     /// Wait until a recording stream is connected to our monitor.
     pub fn wait_for_recorder(&self, timeout: Duration) {
         let source_index = {
@@ -284,11 +303,18 @@ impl PulseSink {
                 .and_then(|l| l.split('\t').next().map(str::to_string))
                 .expect("our monitor source is listed")
         };
+        // Connected *and running*: a stream may be created corked and only
+        // start at play() (cpal's native PulseAudio host does that).
         wait_until(timeout, || {
-            let out = pactl(&["list", "short", "source-outputs"]);
+            let out = pactl(&["list", "source-outputs"]);
             String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .any(|l| l.split('\t').nth(1) == Some(source_index.as_str()))
+                .split("Source Output #")
+                .any(|block| {
+                    block
+                        .lines()
+                        .any(|l| l.trim() == format!("Source: {source_index}"))
+                        && block.lines().any(|l| l.trim() == "Corked: no")
+                })
         })
         .expect("the recorder never connected to PulseAudio");
     }
