@@ -2,10 +2,12 @@
 //! own no logic that another command needs; errors are `anyhow` with context,
 //! mapped to exit codes here.
 
+mod analyze;
 mod devices;
 mod practice;
 mod questions;
 mod sessions;
+mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::session::SessionStore;
@@ -56,6 +58,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Questions(args) => questions::run(args),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
+        Command::Analyze(args) => analyze::run(&store, args),
+        Command::Stats(args) => stats::run(&store, args.json),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

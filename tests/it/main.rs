@@ -3,7 +3,9 @@
 //! deterministic capture, PulseAudio's null sink for real time.
 
 mod analysis;
+mod analyze;
 mod common;
 mod practice_file;
 mod practice_realtime;
+mod stats;
 mod usage_errors;
