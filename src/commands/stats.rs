@@ -240,6 +240,9 @@ fn question_stats<'a>(logs: impl Iterator<Item = &'a Session>) -> Vec<QuestionSt
     v
 }
 
+/// Sessions shown in a sparkline (the latest).
+const SPARK_WIDTH: usize = 40;
+
 /// `▁▂▃▄▅▆▇█`, scaled between the series' minimum and maximum.
 fn sparkline(values: &[f64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -312,7 +315,12 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
         };
         let (first, last) = (v[0], v[v.len() - 1]);
         if console.is_interactive() {
-            println!("  {label:<18} {}  {first:.1} → {last:.1}", sparkline(v));
+            // One character a session: the latest ones fit on a line.
+            let recent = &v[v.len().saturating_sub(SPARK_WIDTH)..];
+            println!(
+                "  {label:<18} {}  {first:.1} → {last:.1}",
+                sparkline(recent)
+            );
         } else {
             let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
