@@ -40,6 +40,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Unpack a session from a zip file, or merge its reviews into the local copy
     Import(ImportArgs),
+    /// Delivery metrics of a WAV file or of a session's answers: talk time, pauses, pace, loudness
+    Analyze(AnalyzeArgs),
+    /// Progress across sessions: pace, pauses, answer length, review scores, per question
+    Stats(JsonFlag),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -176,6 +180,75 @@ pub struct ImportArgs {
     /// A zip file made by `mockview export`
     #[arg(value_name = "FILE.zip")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE.wav")]
+    pub target: String,
+    /// One JSON document instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Store the recomputed metrics in the session log (not for a WAV file)
+    #[arg(long)]
+    pub save: bool,
+    /// Shortest silence between words that counts as a pause, in seconds
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0.25,
+        allow_negative_numbers = true
+    )]
+    pub min_pause: f64,
+    /// Shortest pause that counts as a long pause, in seconds
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 1.2,
+        allow_negative_numbers = true
+    )]
+    pub long_pause: f64,
+    /// Flag a pace above this many words per minute
+    #[arg(
+        long,
+        value_name = "WPM",
+        default_value_t = 180.0,
+        allow_negative_numbers = true
+    )]
+    pub max_wpm: f64,
+    /// Flag a pace below this many words per minute
+    #[arg(
+        long,
+        value_name = "WPM",
+        default_value_t = 110.0,
+        allow_negative_numbers = true
+    )]
+    pub min_wpm: f64,
+    /// Flag an answer longer than this, in seconds
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 150.0,
+        allow_negative_numbers = true
+    )]
+    pub max_answer: f64,
+    /// Flag an answer shorter than this, in seconds
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 30.0,
+        allow_negative_numbers = true
+    )]
+    pub min_answer: f64,
+    /// Flag a silence before the first word longer than this, in seconds
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 3.0,
+        allow_negative_numbers = true
+    )]
+    pub max_first_word: f64,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,13 @@
 //! The result of an analysis, as stored in `session.json` and printed by
 //! `mockview analyze --json`. Field names are part of the session format.
+//! Every type reads with `#[serde(default)]`: a log from an older version
+//! (fewer fields) or a newer one (more fields, ignored) still loads.
 
 use serde::{Deserialize, Serialize};
 
 /// A silent gap between two stretches of speech.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Pause {
     pub start_seconds: f64,
     pub end_seconds: f64,
@@ -17,7 +20,8 @@ impl Pause {
 }
 
 /// A plain-language finding with the number behind it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Flag {
     /// Stable identifier: `slow_start`, `fast_pace`, `slow_pace`,
     /// `long_answer`, `short_answer`, `clipping`, `too_quiet`, `hesitant`,
@@ -32,6 +36,7 @@ pub struct Flag {
 /// Delivery metrics of one recorded answer. Every number is finite, so the
 /// document always round-trips through JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metrics {
     /// Length of the recording.
     pub duration_seconds: f64,
@@ -64,4 +69,26 @@ pub struct Metrics {
     /// 10th percentile of the 10 ms frame RMS, dBFS (-120 floor).
     pub noise_floor_dbfs: f64,
     pub flags: Vec<Flag>,
+}
+
+impl Metrics {
+    /// One compact line for summaries: talk time, pace, longest pause, time
+    /// to the first word and the flags' codes, e.g.
+    /// `talk 1:05 · 142 wpm · longest pause 1.8 s · first word 0.4 s · flags: slow_start`.
+    pub fn brief(&self) -> String {
+        let talk = self.speaking_seconds.max(0.0).round() as u64;
+        let mut line = format!(
+            "talk {}:{:02} · {:.0} wpm · longest pause {:.1} s · first word {:.1} s",
+            talk / 60,
+            talk % 60,
+            self.words_per_minute,
+            self.longest_pause_seconds,
+            self.first_word_seconds
+        );
+        if !self.flags.is_empty() {
+            let codes: Vec<&str> = self.flags.iter().map(|f| f.code.as_str()).collect();
+            line.push_str(&format!(" · flags: {}", codes.join(", ")));
+        }
+        line
+    }
 }

@@ -13,6 +13,7 @@ mod analyzer;
 mod config;
 mod flags;
 mod levels;
+mod loudness;
 mod metrics;
 mod syllables;
 mod voicing;

@@ -2,6 +2,7 @@
 //! own no logic that another command needs; errors are `anyhow` with context,
 //! mapped to exit codes here.
 
+mod analyze;
 mod devices;
 mod export;
 mod import;
@@ -9,6 +10,7 @@ mod practice;
 mod questions;
 mod report;
 mod sessions;
+mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::session::SessionStore;
@@ -62,6 +64,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
         Command::Import(args) => import::run(&store, &args.file),
+        Command::Analyze(args) => analyze::run(&store, args),
+        Command::Stats(args) => stats::run(&store, args.json),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

@@ -357,6 +357,7 @@ impl Practice<'_> {
                     } else {
                         saved
                     });
+                    answer.metrics = self.analyze_take(&final_name);
                     self.save_answer(answer)?;
                     return Ok(if exit == TakeExit::Quit {
                         Next::Quit
@@ -489,6 +490,19 @@ impl Practice<'_> {
         Ok((outcome, exit, stop_at))
     }
 
+    /// Delivery metrics of a final take (issue 4): a few tens of ms for a
+    /// two-minute answer. A take that cannot be analysed is kept without.
+    fn analyze_take(&self, name: &str) -> Option<crate::analysis::Metrics> {
+        let path = self.dir.path.join(name);
+        match crate::analysis::analyze_wav(&path, &crate::analysis::AnalysisConfig::default()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.console.warn(format!("cannot analyse the answer: {e}"));
+                None
+            }
+        }
+    }
+
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
@@ -542,6 +556,9 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
             truncate(&a.question.text, 60),
             takes
         ));
+        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+            c.line(format!("    {}", m.brief()));
+        }
     }
     let (n, secs) = session.answered();
     c.line(format!(

@@ -178,7 +178,7 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         }
     }
     if let Some(m) = &a.metrics {
-        metrics(h, m);
+        metrics(h, &serde_json::to_value(m).unwrap_or_default());
     }
     for r in &a.reviews {
         review(h, r);
@@ -347,10 +347,16 @@ mod tests {
             frames: 8000,
             sample_rate: 8000,
             dropped_frames: 0,
-            metrics: Some(serde_json::json!({
-                "duration_seconds": 1.0, "pauses": [{}, {}], "loudness_lufs": null,
-                "flags": [{"code": "x", "message": "<img src=x onerror=alert(1)>", "value": 1.0}]
-            })),
+            metrics: Some(
+                serde_json::from_value(serde_json::json!({
+                    "duration_seconds": 1.0, "pauses": [
+                        {"start_seconds": 0.1, "end_seconds": 0.4},
+                        {"start_seconds": 0.5, "end_seconds": 0.8}
+                    ], "loudness_lufs": null,
+                    "flags": [{"code": "x", "message": "<img src=x onerror=alert(1)>", "value": 1.0}]
+                }))
+                .expect("metrics JSON"),
+            ),
             reviews: vec![Review {
                 reviewer: "Eve <eve@example.org>".into(),
                 at: jiff::Timestamp::UNIX_EPOCH,
@@ -386,7 +392,10 @@ mod tests {
         assert!(page.contains("take 1"));
         assert!(page.contains("<dt>Pauses</dt><dd>2</dd>"));
         assert!(page.contains("<dt>Loudness</dt><dd>–</dd>"));
-        assert!(!page.contains("Pace"));
+        assert!(
+            page.contains("<dt>Pace</dt>"),
+            "typed metrics are always complete"
+        );
         assert!(page.contains("4/5"));
         assert!(!page.contains("http://") && !page.contains("https://"));
     }

@@ -3,6 +3,7 @@
 //! Readers accept unknown fields (serde's default), so a log written by a
 //! later minor change still loads; a higher `version` is refused by the store.
 
+use crate::analysis::Metrics;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -117,10 +118,18 @@ pub struct Answer {
     pub sample_rate: u32,
     #[serde(default)]
     pub dropped_frames: u64,
-    /// Delivery metrics of the final take (see docs/metrics.md); kept as JSON
-    /// so that the log does not depend on the analysis module's types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<serde_json::Value>,
+    /// Delivery metrics of the final take (see docs/metrics.md), computed
+    /// when the take is saved. Typed, so that every reader (show, stats,
+    /// report) agrees on the fields; read leniently: missing fields take
+    /// their defaults, and a value that is not metrics at all reads as
+    /// `None` (to be recomputed from the WAV) instead of making the whole
+    /// log unreadable.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_metrics"
+    )]
+    pub metrics: Option<Metrics>,
     #[serde(default)]
     pub reviews: Vec<Review>,
 }
@@ -134,6 +143,11 @@ pub struct Review {
     pub scores: BTreeMap<String, u8>,
     #[serde(default)]
     pub notes: String,
+}
+
+fn lenient_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 impl Session {
@@ -161,5 +175,32 @@ impl Session {
 
     pub fn is_reviewed(&self) -> bool {
         self.answers.iter().any(|a| !a.reviews.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer_with(metrics: &str) -> String {
+        format!(
+            r#"{{"number":1,"question":{{"id":"q","text":"Q?","category":"c"}},"status":"recorded","metrics":{metrics}}}"#
+        )
+    }
+
+    #[test]
+    fn metrics_read_leniently() {
+        // Older (fewer fields) and newer (unknown fields) metrics load.
+        let a: Answer =
+            serde_json::from_str(&answer_with(r#"{"words_per_minute":140.5,"future":[1]}"#))
+                .unwrap();
+        let m = a.metrics.unwrap();
+        assert_eq!(m.words_per_minute, 140.5);
+        assert_eq!(m.pauses, vec![]);
+        // Not metrics at all: the answer still loads, without them.
+        let a: Answer = serde_json::from_str(&answer_with(r#""garbage""#)).unwrap();
+        assert_eq!(a.metrics, None);
+        let a: Answer = serde_json::from_str(&answer_with("null")).unwrap();
+        assert_eq!(a.metrics, None);
     }
 }

@@ -3,10 +3,12 @@
 //! deterministic capture, PulseAudio's null sink for real time.
 
 mod analysis;
+mod analyze;
 mod archive;
 mod common;
 mod devices;
 mod practice_file;
 mod practice_realtime;
 mod report;
+mod stats;
 mod usage_errors;

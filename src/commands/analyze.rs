@@ -1,0 +1,234 @@
+//! `mockview analyze SESSION|FILE.wav`: delivery metrics of one WAV file, or
+//! of the final take of every recorded answer of a session, with the pause
+//! and flag thresholds from the command line; `--save` stores them in the log.
+
+use super::UsageError;
+use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
+use crate::cli::AnalyzeArgs;
+use crate::session::{QuestionRef, SessionStore};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::Path;
+
+pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
+    let config = config(&args)?;
+    let path = Path::new(&args.target);
+    if path.is_file() || has_wav_extension(&args.target) {
+        if args.save {
+            return Err(UsageError(
+                "--save stores metrics in a session log; give a SESSION, not a WAV file".into(),
+            )
+            .into());
+        }
+        let metrics = analyze_wav(path, &config)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&metrics)?);
+        } else {
+            println!("{}", path.display());
+            print_metrics(&metrics);
+        }
+        return Ok(());
+    }
+    session(store, &args, &config)
+}
+
+fn has_wav_extension(s: &str) -> bool {
+    Path::new(s)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
+}
+
+/// The analysis settings from the options; every value must be a finite
+/// number of seconds (or words per minute) of at least 0.
+fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
+    for (name, v) in [
+        ("--min-pause", args.min_pause),
+        ("--long-pause", args.long_pause),
+        ("--max-wpm", args.max_wpm),
+        ("--min-wpm", args.min_wpm),
+        ("--max-answer", args.max_answer),
+        ("--min-answer", args.min_answer),
+        ("--max-first-word", args.max_first_word),
+    ] {
+        if !v.is_finite() || v < 0.0 {
+            return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
+        }
+    }
+    if args.min_wpm > args.max_wpm {
+        return Err(UsageError(format!(
+            "--min-wpm ({}) is above --max-wpm ({})",
+            args.min_wpm, args.max_wpm
+        ))
+        .into());
+    }
+    Ok(AnalysisConfig {
+        min_pause_seconds: args.min_pause,
+        long_pause_seconds: args.long_pause,
+        thresholds: FlagThresholds {
+            first_word_seconds: args.max_first_word,
+            fast_wpm: args.max_wpm,
+            slow_wpm: args.min_wpm,
+            long_answer_seconds: args.max_answer,
+            short_answer_seconds: args.min_answer,
+            ..FlagThresholds::default()
+        },
+    })
+}
+
+#[derive(Serialize)]
+struct AnalyzedAnswer<'a> {
+    number: u32,
+    question: &'a QuestionRef,
+    file: &'a str,
+    metrics: Option<Metrics>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AnalyzedSession<'a> {
+    session: &'a str,
+    answers: Vec<AnalyzedAnswer<'a>>,
+}
+
+fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) -> Result<()> {
+    let dir = store.resolve(&args.target)?;
+    // Hold the lock from reading to saving, so no other writer's change is lost.
+    let _lock = if args.save { Some(dir.lock()?) } else { None };
+    let mut log = dir.load()?;
+    let mut failed = 0;
+    let mut answers = Vec::new();
+    for a in &log.answers {
+        let Some(file) = a.file.as_deref() else {
+            continue;
+        };
+        let (metrics, error) = match analyze_wav(&dir.path.join(file), config) {
+            Ok(m) => (Some(m), None),
+            Err(e) => {
+                failed += 1;
+                (None, Some(e.to_string()))
+            }
+        };
+        answers.push(AnalyzedAnswer {
+            number: a.number,
+            question: &a.question,
+            file,
+            metrics,
+            error,
+        });
+    }
+    if args.json {
+        let doc = AnalyzedSession {
+            session: &dir.id,
+            answers,
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        // `doc` borrows the log; take the results back out for --save below.
+        if args.save {
+            let computed: Vec<(u32, Metrics)> = doc
+                .answers
+                .into_iter()
+                .filter_map(|a| Some((a.number, a.metrics?)))
+                .collect();
+            store_metrics(&dir, &mut log, computed)?;
+        }
+    } else {
+        println!(
+            "Session {} · {} recorded answer{}",
+            dir.id,
+            answers.len(),
+            plural(answers.len())
+        );
+        if answers.is_empty() {
+            println!("nothing to analyse: no answer was recorded");
+        }
+        for a in &answers {
+            println!();
+            println!("{:>2}. {}", a.number, a.question.text);
+            println!("    {}", a.file);
+            match (&a.metrics, &a.error) {
+                (Some(m), _) => print_metrics(m),
+                (None, Some(e)) => println!("    cannot analyse: {e}"),
+                (None, None) => {}
+            }
+        }
+        if args.save {
+            let computed: Vec<(u32, Metrics)> = answers
+                .into_iter()
+                .filter_map(|a| Some((a.number, a.metrics?)))
+                .collect();
+            store_metrics(&dir, &mut log, computed)?;
+            println!("\nmetrics saved in {}", dir.log_path().display());
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} answer{} of session {} could not be analysed",
+            plural(failed),
+            dir.id
+        );
+    }
+    Ok(())
+}
+
+fn store_metrics(
+    dir: &crate::session::SessionDir,
+    log: &mut crate::session::Session,
+    computed: Vec<(u32, Metrics)>,
+) -> Result<()> {
+    for (number, m) in computed {
+        if let Some(a) = log.answers.iter_mut().find(|a| a.number == number) {
+            a.metrics = Some(m);
+        }
+    }
+    dir.save(log)
+        .with_context(|| format!("cannot save the metrics in session {}", dir.id))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn print_metrics(m: &Metrics) {
+    let total = m.duration_seconds.round() as u64;
+    println!(
+        "    length {}:{:02} · {}",
+        total / 60,
+        total % 60,
+        m.brief()
+    );
+    let long = if m.long_pauses.is_empty() {
+        String::new()
+    } else {
+        let at: Vec<String> = m
+            .long_pauses
+            .iter()
+            .map(|p| format!("{:.1} s at {:.1} s", p.seconds(), p.start_seconds))
+            .collect();
+        format!(" ({} long: {})", m.long_pauses.len(), at.join(", "))
+    };
+    println!(
+        "    pauses {}{} · {} syllables · {:.1} syl/s, {:.1} syl/s speaking",
+        m.pauses.len(),
+        long,
+        m.syllables,
+        m.speech_rate,
+        m.articulation_rate
+    );
+    let loudness = m
+        .loudness_lufs
+        .map_or("-".to_string(), |l| format!("{l:.1} LUFS"));
+    println!(
+        "    loudness {loudness} · peak {:.1} dBFS · noise floor {:.0} dBFS · clipped {:.2} %",
+        m.peak_dbfs,
+        m.noise_floor_dbfs,
+        m.clipped_fraction * 100.0
+    );
+    for f in &m.flags {
+        println!("    - {}", f.message);
+    }
+}
