@@ -4,7 +4,8 @@
 //! references are the session's own WAV files, by relative URL.
 
 use super::escape::{href, html as e};
-use super::waveform;
+use super::{chart, waveform};
+use crate::progress::SessionProgress;
 use crate::session::{Answer, Review, Session};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -35,6 +36,10 @@ ul.flags{margin:.3rem 0;padding-left:1.2rem;color:var(--warn)}
 table.scores{border-collapse:collapse;margin:.3rem 0}table.scores td,table.scores th{border:1px solid var(--line);padding:.15rem .5rem;text-align:left;font-weight:normal}
 table.scores td{text-align:center;font-weight:600}
 .notes{white-space:pre-wrap;margin:.3rem 0}
+section.progress{margin:1rem 0;break-inside:avoid-page}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.4rem 1rem}
+svg.chart{display:block;width:100%;height:auto;color:var(--accent);font-size:12px}svg.chart text{fill:var(--muted)}svg.chart text.label{fill:var(--fg);font-weight:600}
+svg.chart .axis{stroke:var(--line);fill:none}svg.chart .now{stroke:var(--muted);stroke-dasharray:3 3;fill:none}svg.chart .line{stroke:currentColor;stroke-width:2;fill:none}
+svg.chart .point{fill:var(--bg);stroke:currentColor;stroke-width:2}svg.chart .point.this{fill:var(--warn);stroke:var(--warn)}
 @media print{body{max-width:none;font-size:11pt}audio{display:none}section.answer{border-color:#999}figcaption .file{display:inline}}
 "#;
 
@@ -42,6 +47,17 @@ table.scores td{text-align:center;font-weight:600}
 /// page written in `page_dir`. Both folders must be absolute, so that the
 /// players' relative URLs are right.
 pub fn render(session: &Session, session_dir: &Path, page_dir: &Path) -> String {
+    render_with_progress(session, session_dir, page_dir, &[])
+}
+
+/// [`render`], with a "Progress" section charting `progress` (sessions in
+/// date order, this one among them) when at least two of them have metrics.
+pub fn render_with_progress(
+    session: &Session,
+    session_dir: &Path,
+    page_dir: &Path,
+    progress: &[SessionProgress],
+) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("mockview session {}", session.id);
     let _ = write!(
@@ -54,6 +70,7 @@ pub fn render(session: &Session, session_dir: &Path, page_dir: &Path) -> String 
         e(&title)
     );
     header(&mut h, session);
+    h.push_str(&chart::section(progress, &session.id));
     for a in &session.answers {
         answer(&mut h, a, session_dir, page_dir);
     }
@@ -382,6 +399,27 @@ mod tests {
         // The file name is percent-encoded in the URL and escaped in text.
         assert!(page.contains("src=\"01%20%22x%22.wav\""));
         assert!(page.contains("01 &quot;x&quot;.wav"));
+    }
+
+    #[test]
+    fn progress_comes_after_the_header_and_only_with_two_sessions() {
+        let p = |id: &str, wpm: f64| SessionProgress {
+            id: id.into(),
+            date: "2026-11-01".into(),
+            pace_wpm: Some(wpm),
+            average_answer_seconds: Some(60.0),
+            ..SessionProgress::default()
+        };
+        let s = session();
+        let two = [p("older", 120.0), p(&s.id, 140.0)];
+        let page = render_with_progress(&s, Path::new("/r/s"), Path::new("/r/s"), &two);
+        let at = |needle: &str| page.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        assert!(at("</header>") < at("<h2>Progress</h2>"));
+        assert!(at("<h2>Progress</h2>") < at("<section class=\"answer\""));
+        assert_eq!(page.matches("point this").count(), 2, "pace and length");
+        let one = render_with_progress(&s, Path::new("/r/s"), Path::new("/r/s"), &two[1..]);
+        assert_eq!(one, render(&s, Path::new("/r/s"), Path::new("/r/s")));
+        assert!(!one.contains("<h2>Progress"));
     }
 
     #[test]

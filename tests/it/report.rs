@@ -264,3 +264,172 @@ pub fn listing(root: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// A session written with the library's types: one answer with stored
+/// metrics (pace `wpm`, `long` long pauses) and its WAV, optionally reviewed.
+fn progress_session(
+    store: &mockview::session::SessionStore,
+    id: &str,
+    started: &str,
+    wpm: f64,
+    long: usize,
+    score: Option<u8>,
+) {
+    use mockview::analysis::{Metrics, Pause};
+    use mockview::session::{Answer, AnswerStatus, QuestionRef, Review, Session, Settings};
+    let dir = store.create(id).unwrap();
+    let settings = Settings {
+        count: 1,
+        prep_seconds: 0,
+        limit_seconds: 0,
+        banks: vec![],
+        categories: vec![],
+        order: "listed".into(),
+        seed: 1,
+        speak: false,
+    };
+    let mut s = Session::new(dir.id.clone(), started.parse().unwrap(), settings);
+    let file = "01-why.wav".to_string();
+    write_wav(
+        &dir.path.join(&file),
+        &speech("Because I like it.", 150, RATE),
+        RATE,
+    );
+    s.answers.push(Answer {
+        number: 1,
+        question: QuestionRef {
+            id: "why".into(),
+            text: "Why this job?".into(),
+            category: "motivation".into(),
+        },
+        status: AnswerStatus::Recorded,
+        file: Some(file.clone()),
+        takes: vec![file],
+        duration_seconds: 61.0,
+        frames: 0,
+        sample_rate: RATE,
+        dropped_frames: 0,
+        metrics: Some(Metrics {
+            duration_seconds: 61.0,
+            first_word_seconds: 1.0,
+            words_per_minute: wpm,
+            syllables: 100,
+            long_pauses: vec![Pause::default(); long],
+            ..Metrics::default()
+        }),
+        reviews: score
+            .map(|v| Review {
+                reviewer: "coach".into(),
+                at: started.parse().unwrap(),
+                scores: [("structure".to_string(), v)].into_iter().collect(),
+                notes: String::new(),
+            })
+            .into_iter()
+            .collect(),
+    });
+    dir.save(&s).unwrap();
+}
+
+/// The `<circle` tags of the chart of `key` in `page`.
+fn chart_points<'a>(page: &'a str, key: &str) -> Vec<&'a str> {
+    let Some(start) = page.find(&format!("data-series=\"{key}\"")) else {
+        return Vec::new();
+    };
+    let fig = &page[start..start + page[start..].find("</figure>").unwrap()];
+    fig.split("<circle").skip(1).collect()
+}
+
+#[test]
+fn report_charts_progress_up_to_this_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = mockview::session::SessionStore::new(tmp.path());
+    progress_session(
+        &store,
+        "20261101-090000",
+        "2026-11-01T09:00:00Z",
+        120.0,
+        3,
+        None,
+    );
+    progress_session(
+        &store,
+        "20261108-090000",
+        "2026-11-08T09:00:00Z",
+        150.0,
+        2,
+        Some(3),
+    );
+    progress_session(
+        &store,
+        "20261115-090000",
+        "2026-11-15T09:00:00Z",
+        135.0,
+        1,
+        Some(4),
+    );
+    let report = |id: &str| {
+        mockview()
+            .env("MOCKVIEW_DIR", tmp.path())
+            .args(["report", id])
+            .assert()
+            .success();
+        std::fs::read_to_string(tmp.path().join(id).join("report.html")).unwrap()
+    };
+
+    let page = report("20261115-090000");
+    assert!(page.contains("<h2>Progress</h2>"), "{page}");
+    for key in [
+        "pace_wpm",
+        "average_answer_seconds",
+        "long_pauses_per_minute",
+    ] {
+        let points = chart_points(&page, key);
+        assert_eq!(points.len(), 3, "{key}: {points:?}");
+        assert!(points[2].contains("class=\"point this\""), "{key}");
+        assert!(points[..2].iter().all(|p| !p.contains("this")), "{key}");
+    }
+    // Two sessions were reviewed.
+    assert_eq!(chart_points(&page, "average_score").len(), 2);
+    // Oldest first: the tooltips name the sessions in date order.
+    let pace = chart_points(&page, "pace_wpm");
+    for (p, id) in pace.iter().zip(["20261101", "20261108", "20261115"]) {
+        assert!(p.contains(id), "{p}");
+    }
+    assert!(page.contains("Pace (wpm): this session 135"));
+
+    // The middle session's page stops at it: later sessions are not shown.
+    let page = report("20261108-090000");
+    let points = chart_points(&page, "pace_wpm");
+    assert_eq!(points.len(), 2);
+    assert!(points[1].contains("point this"));
+    // The first session has nothing to compare with.
+    assert!(!report("20261101-090000").contains("Progress"));
+
+    // The page still parses as it should in a real browser.
+    let dom = dump_dom(&tmp.path().join("20261115-090000/report.html"));
+    assert_eq!(dom.matches("<svg class=\"chart\"").count(), 4);
+    assert_eq!(dom.matches("class=\"point this\"").count(), 4);
+    assert!(!dom.to_lowercase().contains("<script"));
+}
+
+#[test]
+fn single_session_report_has_no_progress() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = mockview::session::SessionStore::new(tmp.path());
+    progress_session(
+        &store,
+        "20261101-090000",
+        "2026-11-01T09:00:00Z",
+        120.0,
+        3,
+        Some(4),
+    );
+    mockview()
+        .env("MOCKVIEW_DIR", tmp.path())
+        .args(["report", "latest"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(tmp.path().join("20261101-090000/report.html")).unwrap();
+    assert!(page.contains("Why this job?"));
+    assert!(!page.contains("Progress") && !page.contains("svg class=\"chart\""));
+}

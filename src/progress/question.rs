@@ -1,0 +1,103 @@
+//! Per question: how often it was practised, when last, and the scores of
+//! its latest reviewed answer.
+
+use super::session::{average_scores, local_date};
+use crate::session::{AnswerStatus, Session};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One question's tally. Serialised as one entry of `stats --json`'s
+/// `questions`: the field names are part of that output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionProgress {
+    pub id: String,
+    pub text: String,
+    pub category: String,
+    pub practised: usize,
+    /// Local date, YYYY-MM-DD.
+    pub last_practised: String,
+    /// Average scores of the latest reviewed answer to this question.
+    pub latest_scores: BTreeMap<String, f64>,
+}
+
+/// Every question answered (recorded) in `logs`, which come oldest first;
+/// most practised first, then most recently, then by id.
+pub fn question_progress<'a>(logs: impl Iterator<Item = &'a Session>) -> Vec<QuestionProgress> {
+    let mut by_id: BTreeMap<String, QuestionProgress> = BTreeMap::new();
+    // Logs come oldest first, so the last answer seen is the latest.
+    for log in logs {
+        for a in log
+            .answers
+            .iter()
+            .filter(|a| a.status == AnswerStatus::Recorded && a.file.is_some())
+        {
+            let q = by_id
+                .entry(a.question.id.clone())
+                .or_insert_with(|| QuestionProgress {
+                    id: a.question.id.clone(),
+                    text: a.question.text.clone(),
+                    category: a.question.category.clone(),
+                    practised: 0,
+                    last_practised: String::new(),
+                    latest_scores: BTreeMap::new(),
+                });
+            q.practised += 1;
+            q.last_practised = local_date(log.started_at);
+            if !a.reviews.is_empty() {
+                q.latest_scores = average_scores(a.reviews.iter().flat_map(|r| &r.scores));
+            }
+        }
+    }
+    let mut v: Vec<QuestionProgress> = by_id.into_values().collect();
+    v.sort_by(|a, b| {
+        b.practised
+            .cmp(&a.practised)
+            .then_with(|| b.last_practised.cmp(&a.last_practised))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::session::tests::{answer, log};
+
+    #[test]
+    fn most_practised_first_with_the_latest_reviewed_scores() {
+        let logs = [
+            log(
+                "a",
+                "2026-11-01T09:00:00Z",
+                vec![
+                    answer("conflict", true, &[&[("structure", 2)]]),
+                    answer("failure", true, &[]),
+                    answer("skipped", false, &[]),
+                ],
+            ),
+            log(
+                "b",
+                "2026-11-08T09:00:00Z",
+                vec![answer(
+                    "conflict",
+                    true,
+                    &[&[("structure", 4)], &[("structure", 5)]],
+                )],
+            ),
+            log(
+                "c",
+                "2026-11-15T09:00:00Z",
+                vec![answer("conflict", true, &[])],
+            ),
+        ];
+        let q = question_progress(logs.iter());
+        let ids: Vec<&str> = q.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["conflict", "failure"], "skipped answers do not count");
+        assert_eq!(q[0].practised, 3);
+        assert_eq!(q[0].last_practised, local_date(logs[2].started_at));
+        // The latest answer was not reviewed: the one before it counts.
+        assert_eq!(q[0].latest_scores["structure"], 4.5);
+        assert_eq!(q[1].practised, 1);
+        assert!(q[1].latest_scores.is_empty());
+    }
+}
