@@ -3,8 +3,11 @@
 //! mapped to exit codes here.
 
 mod devices;
+mod mic_check;
 mod practice;
 mod questions;
+mod replay;
+mod review;
 mod sessions;
 
 use crate::cli::{Cli, Command};
@@ -56,6 +59,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Questions(args) => questions::run(args),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
+        Command::Replay(args) => replay::run(&store, args),
+        Command::Review(args) => review::run(&store, args),
+        Command::MicCheck(args) => mic_check::run(args),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

@@ -4,6 +4,9 @@
 
 mod analysis;
 mod common;
+mod mic_check;
 mod practice_file;
 mod practice_realtime;
+mod replay;
+mod review;
 mod usage_errors;
