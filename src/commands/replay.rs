@@ -97,6 +97,11 @@ impl Listener {
                 std::thread::sleep(POLL);
                 self.interrupt.requested().then_some(Key::Interrupt)
             };
+            // Nobody is left to un-pause a script that ended while paused.
+            if key.is_none() && player.is_paused() && self.keys.at_eof() {
+                player.set_paused(false);
+                bar.set_message(help);
+            }
             match key {
                 Some(Key::Space) => {
                     let paused = player.toggle_pause();

@@ -360,6 +360,43 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
 }
 
 #[test]
+fn replay_seek_forward_and_pause_from_stdin() {
+    // `right` skips 5 s of an 8 s answer; `space` pauses, and the end of
+    // the script resumes it. It must end well before the full length.
+    let sink = PulseSink::new("replayseek");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let long = speech(TEXT, 170, RATE);
+    let long_secs = long.len() as f64 / f64::from(RATE);
+    make_session(&root, &[(&long, RATE)], false);
+    let started = Instant::now();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .env("PULSE_SINK", &sink.name)
+        .args(["replay", "latest", "--device", "alsa:pulse"])
+        .write_stdin("right\nspace\n")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("paused"), "{stdout}");
+    assert!(
+        stdout.contains("played 01-answer.wav to the end"),
+        "{stdout}"
+    );
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        wall < long_secs - 2.0,
+        "5 s were skipped: {wall:.2} s for {long_secs:.2} s of audio"
+    );
+}
+
+#[test]
 fn replay_keys_from_stdin_skip_with_n() {
     // Two answers; `n` right away skips the first, the second plays through.
     let sink = PulseSink::new("replaykeys");
