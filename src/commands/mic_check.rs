@@ -193,7 +193,12 @@ mod tests {
         assert!((l.peak_dbfs + 6.02).abs() < 0.01, "{l:?}");
         assert!((l.rms_dbfs + 6.02).abs() < 0.01, "{l:?}");
         assert_eq!(l.clipped, 0);
-        assert_eq!(verdict(&l), "good");
+        // Loud all along: no quiet moment, so the "floor" is the signal.
+        assert!(verdict(&l).starts_with("noisy"));
+        // Half a second of silence first: a clean room.
+        let mut with_silence = vec![0i16; 24_000];
+        with_silence.extend_from_slice(&s);
+        assert_eq!(verdict(&levels(&with_silence, 48_000)), "good");
     }
 
     #[test]
@@ -206,8 +211,16 @@ mod tests {
             .map(|i| if i % 4 == 0 { i16::MAX } else { 0 })
             .collect();
         assert!(verdict(&levels(&clipped, 48_000)).starts_with("clipping"));
+        // Speech-loud half, then a room at about -27 dBFS.
         let noisy: Vec<i16> = (0..48_000)
-            .map(|i| if i % 2 == 0 { 1500 } else { -1500 })
+            .map(|i| {
+                let a = if i < 24_000 { 16_000 } else { 1500 };
+                if i % 2 == 0 {
+                    a
+                } else {
+                    -a
+                }
+            })
             .collect();
         assert!(verdict(&levels(&noisy, 48_000)).starts_with("noisy"));
         let silent = levels(&[0; 4800], 48_000);

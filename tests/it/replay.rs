@@ -97,6 +97,7 @@ impl Recorder {
             .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
             .arg("--latency-msec=20")
             .stdin(std::fs::File::open("/dev/zero").unwrap())
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("pacat starts");
@@ -137,11 +138,22 @@ impl Recorder {
         let _ = wait_until(Duration::from_secs(10), || {
             std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) >= want
         });
+        self.stop();
+        bytes_to_i16(&std::fs::read(&self.path).unwrap())
+    }
+
+    fn stop(&mut self) {
         for c in [&mut self.child, &mut self.keep_alive] {
             let _ = c.kill();
             let _ = c.wait();
         }
-        bytes_to_i16(&std::fs::read(&self.path).unwrap())
+    }
+}
+
+/// A failing test must not leave parec and pacat running.
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
