@@ -44,6 +44,12 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Progress across sessions: pace, pauses, answer length, review scores, per question
     Stats(JsonFlag),
+    /// Play answers back, each after its question, with progress and keys
+    Replay(ReplayArgs),
+    /// Listen to each answer and score it on the rubric, with notes
+    Review(ReviewArgs),
+    /// Record a few seconds: level, noise floor, clipping verdict, and playback
+    MicCheck(MicCheckArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -255,6 +261,83 @@ pub struct AnalyzeArgs {
 pub struct CompletionsArgs {
     /// The shell
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// Answer numbers to play (default: all)
+    #[arg(value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub answers: Vec<u32>,
+    /// Play this take (1 = the first) instead of the final one
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub take: Option<u32>,
+    /// Output device: an id from `mockview devices` or a unique part of a name
+    #[arg(short, long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Speak each question aloud before its answer
+    #[arg(long)]
+    pub speak: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Advanced: how to open the output.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Open the output at this rate and resample to it (for testing)
+    #[arg(long, value_name = "HZ", hide = true, value_parser = clap::value_parser!(u32).range(8000..=384000))]
+    pub output_rate: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// Who is reviewing (stored with each review)
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: String,
+    /// The candidate reviewing themselves: also ask the self-check questions
+    #[arg(long = "self")]
+    pub self_review: bool,
+    /// Do not play the answers; only ask for the scores
+    #[arg(long)]
+    pub no_play: bool,
+    /// Output device for playback
+    #[arg(short, long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Review this answer from the flags only (no prompts, no playback)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub answer: Option<u32>,
+    /// A score with --answer: CRITERION=1..5 (structure, relevance, specificity, clarity, delivery); repeatable
+    #[arg(long = "score", value_name = "CRITERION=N", requires = "answer")]
+    pub scores: Vec<String>,
+    /// Notes with --answer (one line)
+    #[arg(long, value_name = "TEXT", requires = "answer")]
+    pub notes: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MicCheckArgs {
+    /// Seconds to record
+    #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub seconds: u32,
+    /// Input device: an id from `mockview devices` or a unique part of a name
+    #[arg(short, long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Output device for the playback
+    #[arg(long, value_name = "ID")]
+    pub output: Option<String>,
+    /// Do not play the recording back
+    #[arg(long)]
+    pub no_playback: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output_args: OutputArgs,
 }
 
 impl Cli {

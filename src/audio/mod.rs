@@ -1,4 +1,5 @@
-//! Audio I/O: devices, capture (device -> ring -> WAV), sample conversion.
+//! Audio I/O: devices, capture (device -> ring -> WAV), playback (WAV ->
+//! ring -> device), sample conversion.
 //!
 //! Knows nothing of sessions or the terminal: the UI polls the levels and
 //! clocks a `CaptureStream` publishes. See docs/audio.md for the rules of the
@@ -7,6 +8,7 @@
 mod capture;
 pub mod convert;
 mod devices;
+mod playback;
 mod wav;
 
 pub use capture::{CaptureStream, InputRequest, Level, StreamFormat, TakeEnd, TakeOutcome};
@@ -14,6 +16,7 @@ pub use devices::{
     find_input, find_output, list_devices, parse_sample_format, ConfigInfo, DeviceInfo,
     InputDevice, OutputDevice,
 };
+pub use playback::{Feeder, PlayRequest, PlaybackFormat, Player, WavSource};
 pub use wav::WavSink;
 
 use std::path::PathBuf;

@@ -6,9 +6,12 @@ mod analyze;
 mod devices;
 mod export;
 mod import;
+mod mic_check;
 mod practice;
 mod questions;
+mod replay;
 mod report;
+mod review;
 mod sessions;
 mod stats;
 
@@ -66,6 +69,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&store, &args.file),
         Command::Analyze(args) => analyze::run(&store, args),
         Command::Stats(args) => stats::run(&store, args.json),
+        Command::Replay(args) => replay::run(&store, args),
+        Command::Review(args) => review::run(&store, args),
+        Command::MicCheck(args) => mic_check::run(args),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

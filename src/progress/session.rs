@@ -204,6 +204,7 @@ pub(super) mod tests {
                     at: jiff::Timestamp::UNIX_EPOCH,
                     scores: s.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
                     notes: String::new(),
+                    self_check: None,
                 })
                 .collect(),
         }

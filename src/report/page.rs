@@ -381,6 +381,7 @@ mod tests {
                     .into_iter()
                     .collect(),
                 notes: "good'\n</p><script>".into(),
+                self_check: None,
             }],
         });
         s

@@ -143,6 +143,34 @@ pub struct Review {
     pub scores: BTreeMap<String, u8>,
     #[serde(default)]
     pub notes: String,
+    /// The candidate's own yes/no answers (`review --self`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_check: Option<SelfCheck>,
+}
+
+/// The self-check of a candidate reviewing themselves (see
+/// `session::SELF_CHECK`); a question left unanswered is absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelfCheck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive_engaged: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detailed_with_result: Option<bool>,
+}
+
+impl SelfCheck {
+    pub fn is_empty(&self) -> bool {
+        self.positive_engaged.is_none() && self.detailed_with_result.is_none()
+    }
+
+    /// Set an answer by its key in `SELF_CHECK`.
+    pub fn set(&mut self, key: &str, value: bool) {
+        match key {
+            "positive_engaged" => self.positive_engaged = Some(value),
+            "detailed_with_result" => self.detailed_with_result = Some(value),
+            _ => {}
+        }
+    }
 }
 
 fn lenient_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {

@@ -5,12 +5,14 @@
 //! audio devices or the terminal: `commands` fills the log in.
 
 mod log;
+mod rubric;
 mod store;
 
 pub use log::{
-    Answer, AnswerStatus, InputInfo, QuestionRef, Review, Session, SessionStatus, Settings,
-    FORMAT_NAME, FORMAT_VERSION,
+    Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
+    Settings, FORMAT_NAME, FORMAT_VERSION,
 };
+pub use rubric::{criterion, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
     is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
     SessionError, SessionLock, SessionStore,

@@ -66,6 +66,33 @@ impl KeySource {
         matches!(self.source, Source::Lines { eof: true, .. })
     }
 
+    /// One whole line (for prompts: scores, notes), without its newline.
+    /// `None` at the end of input or on Ctrl-C. Not in raw mode.
+    pub fn read_line(&mut self) -> Option<String> {
+        if self.interrupt.requested() {
+            return None;
+        }
+        match &mut self.source {
+            Source::Terminal => {
+                let mut line = String::new();
+                match std::io::stdin().read_line(&mut line) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_string()),
+                }
+            }
+            Source::Lines { rx, eof } => loop {
+                if *eof || self.interrupt.requested() {
+                    return None;
+                }
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok((line, _)) => return Some(line),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => *eof = true,
+                }
+            },
+        }
+    }
+
     /// Enter raw mode for the life of the guard (terminal only), so single
     /// key presses arrive without Enter.
     pub fn raw_mode(&self) -> RawModeGuard {

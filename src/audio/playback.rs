@@ -1,0 +1,887 @@
+//! `Player`: WAV file -> feeder thread (read, mix to mono, resample) ->
+//! lock-free ring -> cpal output callback.
+//!
+//! The callback only pops mono samples, converts them to the device's
+//! format and copies them to every channel: no allocation, no lock, no I/O.
+//! When the ring runs dry it outputs silence and counts an underrun. The
+//! feeder owns the file and the resampler and keeps the ring full, reading
+//! in blocks so memory stays bounded whatever the length of the file.
+//!
+//! The output opens at the file's rate when the device supports it; only
+//! otherwise does the feeder resample (rubato's FFT resampler) to the
+//! device's default rate. Positions are device frames actually handed to
+//! the device; the end is when the last one has been handed over plus the
+//! device's buffered latency (from cpal's callback timestamps). See
+//! docs/playback.md.
+
+use super::devices::OutputDevice;
+use super::AudioError;
+use cpal::traits::{DeviceTrait, StreamTrait};
+use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
+use rubato::audioadapter_buffers::direct::InterleavedSlice;
+use rubato::{Fft, FixedSync, Indexing, Resampler};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Frames the feeder reads from the file at a time (and the resampler's chunk).
+const BLOCK_FRAMES: usize = 1024;
+/// Seconds of audio the ring holds; seeking clears it, so it adds no delay.
+const RING_SECONDS: f64 = 0.5;
+/// How long the feeder sleeps when the ring is full or it waits on the callback.
+const FEEDER_POLL: Duration = Duration::from_millis(5);
+/// A device reporting more latency than this is not believed.
+const MAX_LATENCY: Duration = Duration::from_secs(2);
+/// No generation yet (the feeder has not reached the end of the file).
+const NONE: u64 = u64::MAX;
+
+/// How to open the output; `None` lets the player choose.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlayRequest {
+    /// Open the device at this rate (and resample to it) instead of the
+    /// file's; for tests of the resampling path and for odd devices.
+    pub output_rate: Option<u32>,
+}
+
+/// What the output was opened with, and what it plays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaybackFormat {
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// As cpal names it: `i16`, `f32`, ...
+    pub sample_format: String,
+    pub file_rate: u32,
+    /// True when the feeder resamples the file to the device's rate.
+    pub resampled: bool,
+}
+
+struct Shared {
+    paused: AtomicBool,
+    stop: AtomicBool,
+    /// The feeder has pushed its first frames.
+    prefilled: AtomicBool,
+    /// Device frames handed to the device, from the start of the file.
+    position: AtomicU64,
+    /// Callbacks that found the ring empty while playing.
+    underruns: AtomicU64,
+    /// Seek requests: the target (device frames) and a generation counter.
+    seek_target: AtomicU64,
+    seek_request: AtomicU64,
+    /// The feeder asks the callback to empty the ring (generation)...
+    flush_gen: AtomicU64,
+    /// ...and the callback answers when it has, setting `position`.
+    flushed_gen: AtomicU64,
+    flush_position: AtomicU64,
+    /// The generation whose last frame the feeder has pushed.
+    eof_gen: AtomicU64,
+    /// Nanoseconds after `base` (+1, 0 = not yet) when the last frame will
+    /// have left the device.
+    end_nanos: AtomicU64,
+    /// The device's latency as reported at the end (for the record).
+    latency_nanos: AtomicU64,
+    failed: AtomicBool,
+    error: Mutex<Option<String>>,
+}
+
+/// A WAV being played on an output device.
+pub struct Player {
+    stream: Option<cpal::Stream>,
+    shared: Arc<Shared>,
+    feeder: Option<JoinHandle<()>>,
+    base: Instant,
+    total_frames: u64,
+    format: PlaybackFormat,
+    device_id: String,
+    started: bool,
+}
+
+impl Player {
+    /// Open `path` and the device; nothing plays until `play()`.
+    pub fn open(
+        device: &OutputDevice,
+        path: &Path,
+        want: &PlayRequest,
+    ) -> Result<Player, AudioError> {
+        let source = WavSource::open(path)?;
+        let file_rate = source.rate;
+        let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
+        let sample_format = supported.sample_format();
+        let config: StreamConfig = supported.config();
+        let rate = config.sample_rate;
+        let feeder = Feeder::new(source, rate).map_err(AudioError::Other)?;
+        let total_frames = feeder.total_frames();
+        let format = PlaybackFormat {
+            sample_rate: rate,
+            channels: config.channels,
+            sample_format: sample_format.to_string(),
+            file_rate,
+            resampled: rate != file_rate,
+        };
+
+        let shared = Arc::new(Shared {
+            paused: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+            prefilled: AtomicBool::new(false),
+            position: AtomicU64::new(0),
+            underruns: AtomicU64::new(0),
+            seek_target: AtomicU64::new(0),
+            seek_request: AtomicU64::new(0),
+            flush_gen: AtomicU64::new(0),
+            flushed_gen: AtomicU64::new(0),
+            flush_position: AtomicU64::new(0),
+            eof_gen: AtomicU64::new(NONE),
+            end_nanos: AtomicU64::new(0),
+            latency_nanos: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+            error: Mutex::new(None),
+        });
+        let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
+        let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
+        let base = Instant::now();
+        let stream = build_stream(
+            device,
+            &config,
+            sample_format,
+            consumer,
+            shared.clone(),
+            base,
+        )?;
+        let feeder_thread = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("mockview-playback-feeder".into())
+                .spawn(move || feeder_loop(feeder, producer, &shared))
+                .map_err(|e| AudioError::Other(format!("cannot start the feeder thread: {e}")))?
+        };
+        Ok(Player {
+            stream: Some(stream),
+            shared,
+            feeder: Some(feeder_thread),
+            base,
+            total_frames,
+            format,
+            device_id: device.id.clone(),
+            started: false,
+        })
+    }
+
+    /// Start the device, once the ring holds its first block (or the file
+    /// has ended), so playback does not begin with an underrun.
+    pub fn play(&mut self) -> Result<(), AudioError> {
+        if self.started {
+            return Ok(());
+        }
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !self.shared.stop.load(Ordering::Acquire) && Instant::now() < deadline {
+            if self.shared.eof_gen.load(Ordering::Acquire) != NONE || self.prefilled() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if let Some(stream) = &self.stream {
+            stream
+                .play()
+                .map_err(|e| AudioError::open(&self.device_id, e))?;
+        }
+        self.started = true;
+        Ok(())
+    }
+
+    fn prefilled(&self) -> bool {
+        self.shared.prefilled.load(Ordering::Acquire)
+    }
+
+    pub fn format(&self) -> &PlaybackFormat {
+        &self.format
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.format.sample_rate
+    }
+
+    /// Length of the file in device frames.
+    pub fn total_frames(&self) -> u64 {
+        self.total_frames
+    }
+
+    pub fn duration(&self) -> Duration {
+        self.frames_to_duration(self.total_frames)
+    }
+
+    /// Device frames handed to the device so far (from the file's start).
+    pub fn position_frames(&self) -> u64 {
+        self.shared.position.load(Ordering::Acquire)
+    }
+
+    pub fn position(&self) -> Duration {
+        self.frames_to_duration(self.position_frames())
+    }
+
+    fn frames_to_duration(&self, frames: u64) -> Duration {
+        Duration::from_secs_f64(frames as f64 / f64::from(self.format.sample_rate.max(1)))
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.shared.paused.load(Ordering::Relaxed)
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.shared.paused.store(paused, Ordering::Relaxed);
+    }
+
+    pub fn toggle_pause(&self) -> bool {
+        let now = !self.is_paused();
+        self.set_paused(now);
+        now
+    }
+
+    /// Move by `seconds` (negative: back), clamped to the file. Seeking to
+    /// the end ends playback.
+    pub fn seek_by(&self, seconds: f64) {
+        let rate = f64::from(self.format.sample_rate);
+        let from = self.position_frames() as f64;
+        let target = (from + seconds * rate).clamp(0.0, self.total_frames as f64) as u64;
+        self.seek_to(target);
+    }
+
+    /// Move to device frame `frame` (clamped to the file).
+    pub fn seek_to(&self, frame: u64) {
+        self.shared
+            .seek_target
+            .store(frame.min(self.total_frames), Ordering::Release);
+        self.shared.seek_request.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Underruns so far (the ring was empty while playing).
+    pub fn underruns(&self) -> u64 {
+        self.shared.underruns.load(Ordering::Relaxed)
+    }
+
+    /// When the last frame will have been played (known once it has been
+    /// handed to the device).
+    pub fn ends_at(&self) -> Option<Instant> {
+        match self.shared.end_nanos.load(Ordering::Acquire) {
+            0 => None,
+            n => Some(self.base + Duration::from_nanos(n - 1)),
+        }
+    }
+
+    /// The output latency the device reported when the last frame was
+    /// handed over (zero before).
+    pub fn latency(&self) -> Duration {
+        Duration::from_nanos(self.shared.latency_nanos.load(Ordering::Relaxed))
+    }
+
+    /// True once the whole file has been played out of the device.
+    pub fn finished(&self) -> bool {
+        self.ends_at().is_some_and(|t| Instant::now() >= t)
+    }
+
+    /// A stream error reported by the device, or a read error of the file.
+    pub fn error(&self) -> Option<String> {
+        if self.shared.failed.load(Ordering::Acquire) {
+            Some(
+                self.shared
+                    .error
+                    .lock()
+                    .map(|e| e.clone().unwrap_or_default())
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Stop the device and the feeder.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        drop(self.stream.take());
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(f) = self.feeder.take() {
+            let _ = f.join();
+        }
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn fail(shared: &Shared, message: String) {
+    if let Ok(mut slot) = shared.error.lock() {
+        slot.get_or_insert(message);
+    }
+    shared.failed.store(true, Ordering::Release);
+}
+
+/// The output config: the device's default when its rate is `rate`, else a
+/// supported config at `rate` (the default's format and channels first),
+/// else the default (and the feeder resamples).
+fn output_config(
+    device: &OutputDevice,
+    rate: u32,
+) -> Result<cpal::SupportedStreamConfig, AudioError> {
+    let default = device
+        .device
+        .default_output_config()
+        .map_err(|e| AudioError::open(&device.id, e))?;
+    if default.sample_rate() == rate {
+        return Ok(default);
+    }
+    let Ok(ranges) = device.device.supported_output_configs() else {
+        return Ok(default);
+    };
+    let mut candidates: Vec<cpal::SupportedStreamConfigRange> = ranges
+        .filter(|r| r.min_sample_rate() <= rate && rate <= r.max_sample_rate())
+        .collect();
+    // Same format and channels as the default first, then float, then 16-bit.
+    candidates.sort_by_key(|r| {
+        (
+            r.sample_format() != default.sample_format(),
+            r.channels() != default.channels(),
+            r.sample_format() != SampleFormat::F32,
+            r.sample_format() != SampleFormat::I16,
+        )
+    });
+    Ok(candidates
+        .into_iter()
+        .find_map(|r| r.try_with_sample_rate(rate))
+        .unwrap_or(default))
+}
+
+fn build_stream(
+    device: &OutputDevice,
+    config: &StreamConfig,
+    format: SampleFormat,
+    consumer: rtrb::Consumer<f32>,
+    shared: Arc<Shared>,
+    base: Instant,
+) -> Result<cpal::Stream, AudioError> {
+    macro_rules! typed {
+        ($t:ty) => {
+            build_typed::<$t>(device, config, consumer, shared, base)
+        };
+    }
+    match format {
+        SampleFormat::I8 => typed!(i8),
+        SampleFormat::I16 => typed!(i16),
+        SampleFormat::I24 => typed!(cpal::I24),
+        SampleFormat::I32 => typed!(i32),
+        SampleFormat::I64 => typed!(i64),
+        SampleFormat::U8 => typed!(u8),
+        SampleFormat::U16 => typed!(u16),
+        SampleFormat::U24 => typed!(cpal::U24),
+        SampleFormat::U32 => typed!(u32),
+        SampleFormat::U64 => typed!(u64),
+        SampleFormat::F32 => typed!(f32),
+        SampleFormat::F64 => typed!(f64),
+        other => Err(AudioError::UnsupportedFormat {
+            device: device.id.clone(),
+            format: other.to_string(),
+        }),
+    }
+}
+
+fn build_typed<T>(
+    device: &OutputDevice,
+    config: &StreamConfig,
+    mut consumer: rtrb::Consumer<f32>,
+    shared: Arc<Shared>,
+    base: Instant,
+) -> Result<cpal::Stream, AudioError>
+where
+    T: SizedSample + FromSample<f32> + Send + 'static,
+{
+    let channels = usize::from(config.channels.max(1));
+    let rate = f64::from(config.sample_rate.max(1));
+    let cb = shared.clone();
+    let mut generation = 0u64;
+    // Set after a flush until audio flows again: the gap of a seek is not an underrun.
+    let mut primed = false;
+    // The real-time path: pop, convert, copy to every channel, count. Nothing else.
+    let data_callback = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
+        let flush = cb.flush_gen.load(Ordering::Acquire);
+        if flush != generation {
+            let n = consumer.slots();
+            if let Ok(chunk) = consumer.read_chunk(n) {
+                chunk.commit_all();
+            }
+            generation = flush;
+            primed = false;
+            cb.position
+                .store(cb.flush_position.load(Ordering::Acquire), Ordering::Release);
+            cb.end_nanos.store(0, Ordering::Release);
+            cb.flushed_gen.store(flush, Ordering::Release);
+        }
+        let frames = data.len() / channels;
+        let mut written = 0;
+        if !cb.paused.load(Ordering::Relaxed) {
+            // Read the end mark before the ring: what the feeder pushed
+            // before setting it is then visible too.
+            let at_end = cb.eof_gen.load(Ordering::Acquire) == generation;
+            let n = consumer.slots().min(frames);
+            if let Ok(chunk) = consumer.read_chunk(n) {
+                let (a, b) = chunk.as_slices();
+                for (frame, &s) in data.chunks_exact_mut(channels).zip(a.iter().chain(b)) {
+                    frame.fill(T::from_sample(s));
+                }
+                chunk.commit_all();
+                written = n;
+            }
+            if written > 0 {
+                primed = true;
+                cb.position.fetch_add(written as u64, Ordering::AcqRel);
+            }
+            if at_end && consumer.is_empty() {
+                if cb.end_nanos.load(Ordering::Relaxed) == 0 {
+                    let ts = info.timestamp();
+                    let latency = ts
+                        .playback
+                        .saturating_duration_since(ts.callback)
+                        .min(MAX_LATENCY);
+                    let end =
+                        base.elapsed() + latency + Duration::from_secs_f64(written as f64 / rate);
+                    cb.latency_nanos
+                        .store(latency.as_nanos() as u64, Ordering::Relaxed);
+                    cb.end_nanos
+                        .store(end.as_nanos() as u64 + 1, Ordering::Release);
+                }
+            } else if written < frames && primed {
+                cb.underruns.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        for s in &mut data[written * channels..] {
+            *s = T::EQUILIBRIUM;
+        }
+    };
+    let error_callback = move |e: cpal::Error| fail(&shared, e.to_string());
+    device
+        .device
+        .build_output_stream::<T, _, _>(*config, data_callback, error_callback, None)
+        .map_err(|e| AudioError::open(&device.id, e))
+}
+
+fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &Shared) {
+    let mut block: Vec<f32> = Vec::with_capacity(feeder.max_block());
+    let mut pending = 0..0;
+    let mut seen_request = 0u64;
+    let mut generation = 0u64;
+    let mut at_end = false;
+    while !shared.stop.load(Ordering::Acquire) {
+        let request = shared.seek_request.load(Ordering::Acquire);
+        if request != seen_request {
+            // Stop pushing, have the callback empty the ring, then reposition.
+            seen_request = request;
+            let target = shared.seek_target.load(Ordering::Acquire);
+            generation += 1;
+            shared.flush_position.store(target, Ordering::Release);
+            shared.flush_gen.store(generation, Ordering::Release);
+            while shared.flushed_gen.load(Ordering::Acquire) != generation {
+                if shared.stop.load(Ordering::Acquire) {
+                    return;
+                }
+                std::thread::sleep(FEEDER_POLL);
+            }
+            if let Err(e) = feeder.seek(target) {
+                fail(shared, e);
+                return;
+            }
+            pending = 0..0;
+            at_end = false;
+            continue;
+        }
+        if pending.is_empty() {
+            if at_end {
+                std::thread::sleep(FEEDER_POLL);
+                continue;
+            }
+            match feeder.next_block(&mut block) {
+                Ok(0) => {
+                    at_end = true;
+                    shared.eof_gen.store(generation, Ordering::Release);
+                    continue;
+                }
+                Ok(n) => pending = 0..n,
+                Err(e) => {
+                    fail(shared, e);
+                    return;
+                }
+            }
+        }
+        let n = producer.slots().min(pending.len());
+        if n == 0 {
+            std::thread::sleep(FEEDER_POLL);
+            continue;
+        }
+        if let Ok(chunk) = producer.write_chunk_uninit(n) {
+            chunk.fill_from_iter(block[pending.start..pending.start + n].iter().copied());
+        }
+        pending.start += n;
+        // Tells `play()` that the first block is in.
+        shared.prefilled.store(true, Ordering::Release);
+    }
+}
+
+/// A WAV file read in blocks of mono `f32` frames: any channel count
+/// (averaged), 8-32-bit integer or 32-bit float samples.
+pub struct WavSource {
+    path: PathBuf,
+    reader: hound::WavReader<BufReader<File>>,
+    rate: u32,
+    channels: usize,
+    frames: u64,
+    float: bool,
+    scale: f32,
+    raw: Vec<f32>,
+}
+
+impl WavSource {
+    pub fn open(path: &Path) -> Result<WavSource, AudioError> {
+        let reader = hound::WavReader::open(path).map_err(|e| match e {
+            hound::Error::IoError(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                AudioError::Other(format!("recording not found: {}", path.display()))
+            }
+            e => AudioError::Other(format!("cannot read {}: {e}", path.display())),
+        })?;
+        let spec = reader.spec();
+        let float = spec.sample_format == hound::SampleFormat::Float;
+        if spec.channels == 0
+            || spec.sample_rate == 0
+            || (float && spec.bits_per_sample != 32)
+            || (!float && !(1..=32).contains(&spec.bits_per_sample))
+        {
+            return Err(AudioError::Other(format!(
+                "{}: unsupported WAV format ({} channels, {} Hz, {}-bit {:?})",
+                path.display(),
+                spec.channels,
+                spec.sample_rate,
+                spec.bits_per_sample,
+                spec.sample_format
+            )));
+        }
+        let channels = usize::from(spec.channels);
+        Ok(WavSource {
+            path: path.to_path_buf(),
+            frames: u64::from(reader.duration()),
+            rate: spec.sample_rate,
+            channels,
+            float,
+            scale: if float {
+                1.0
+            } else {
+                1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32
+            },
+            raw: Vec::with_capacity(BLOCK_FRAMES * channels),
+            reader,
+        })
+    }
+
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Length in frames.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Read up to `out.len()` mono frames; returns how many (0 at the end).
+    /// A file cut short (a crash while recording) ends where it was cut.
+    fn read(&mut self, out: &mut [f32]) -> Result<usize, String> {
+        self.raw.clear();
+        let want = out.len() * self.channels;
+        let err = |e: hound::Error| format!("cannot read {}: {e}", self.path.display());
+        if self.float {
+            for s in self.reader.samples::<f32>().take(want) {
+                match s {
+                    Ok(v) => self.raw.push(v),
+                    Err(hound::Error::IoError(_)) => break,
+                    Err(e) => return Err(err(e)),
+                }
+            }
+        } else {
+            for s in self.reader.samples::<i32>().take(want) {
+                match s {
+                    Ok(v) => self.raw.push(v as f32 * self.scale),
+                    Err(hound::Error::IoError(_)) => break,
+                    Err(e) => return Err(err(e)),
+                }
+            }
+        }
+        let frames = self.raw.len() / self.channels;
+        if self.channels == 1 {
+            out[..frames].copy_from_slice(&self.raw[..frames]);
+        } else {
+            let k = 1.0 / self.channels as f32;
+            for (o, f) in out.iter_mut().zip(self.raw.chunks_exact(self.channels)) {
+                *o = f.iter().sum::<f32>() * k;
+            }
+        }
+        Ok(frames)
+    }
+
+    fn seek(&mut self, frame: u64) -> Result<(), String> {
+        let frame = frame.min(self.frames) as u32;
+        self.reader
+            .seek(frame)
+            .map_err(|e| format!("cannot seek in {}: {e}", self.path.display()))
+    }
+}
+
+/// Turns a `WavSource` into blocks of mono frames at the device's rate:
+/// passed through when the rates match, else resampled (rubato, FFT,
+/// fixed input chunk) with its start-up delay trimmed and its tail cut at
+/// exactly `ceil(frames * ratio)`, so the played length is the file's.
+pub struct Feeder {
+    source: WavSource,
+    out_rate: u32,
+    resampler: Option<Fft<f32>>,
+    input: Vec<f32>,
+    output: Vec<f32>,
+    /// Output frames still to drop at the start (the resampler's delay).
+    to_trim: usize,
+    /// Output frames still to produce from the current position.
+    left: u64,
+    total: u64,
+}
+
+impl Feeder {
+    pub fn new(source: WavSource, out_rate: u32) -> Result<Feeder, String> {
+        let resampler = if source.rate == out_rate {
+            None
+        } else {
+            Some(
+                Fft::<f32>::new(
+                    source.rate as usize,
+                    out_rate as usize,
+                    BLOCK_FRAMES,
+                    1,
+                    FixedSync::Input,
+                )
+                .map_err(|e| format!("cannot resample {} Hz to {out_rate} Hz: {e}", source.rate))?,
+            )
+        };
+        let out_max = resampler
+            .as_ref()
+            .map_or(BLOCK_FRAMES, |r| r.output_frames_max());
+        let total = out_frames(source.frames, source.rate, out_rate);
+        let mut f = Feeder {
+            input: vec![0.0; BLOCK_FRAMES],
+            output: vec![0.0; out_max],
+            to_trim: 0,
+            left: total,
+            total,
+            resampler,
+            source,
+            out_rate,
+        };
+        f.reset_resampler();
+        Ok(f)
+    }
+
+    /// The file's length in output frames.
+    pub fn total_frames(&self) -> u64 {
+        self.total
+    }
+
+    pub fn max_block(&self) -> usize {
+        self.output.len()
+    }
+
+    fn reset_resampler(&mut self) {
+        if let Some(r) = &mut self.resampler {
+            r.reset();
+            self.to_trim = r.output_delay();
+        }
+    }
+
+    /// Go to output frame `frame`.
+    pub fn seek(&mut self, frame: u64) -> Result<(), String> {
+        let frame = frame.min(self.total);
+        let in_frame = if self.resampler.is_some() {
+            (frame as f64 * f64::from(self.source.rate) / f64::from(self.out_rate)).round() as u64
+        } else {
+            frame
+        };
+        self.source.seek(in_frame)?;
+        self.left = self.total - frame;
+        self.reset_resampler();
+        Ok(())
+    }
+
+    /// The next block of output frames in `out` (cleared first); 0 at the end.
+    pub fn next_block(&mut self, out: &mut Vec<f32>) -> Result<usize, String> {
+        out.clear();
+        while out.is_empty() && self.left > 0 {
+            let Some(resampler) = &mut self.resampler else {
+                let n = self.source.read(&mut self.input)?;
+                if n == 0 {
+                    self.left = 0;
+                    break;
+                }
+                let n = n.min(self.left as usize);
+                out.extend_from_slice(&self.input[..n]);
+                self.left -= n as u64;
+                break;
+            };
+            let need = resampler.input_frames_next();
+            let got = self.source.read(&mut self.input[..need])?;
+            let indexing = Indexing::new().partial_len(got);
+            let input =
+                InterleavedSlice::new(&self.input[..need], 1, need).map_err(|e| e.to_string())?;
+            let cap = self.output.len();
+            let mut output =
+                InterleavedSlice::new_mut(&mut self.output, 1, cap).map_err(|e| e.to_string())?;
+            let (_, produced) = resampler
+                .process_into_buffer(&input, &mut output, Some(&indexing))
+                .map_err(|e| format!("resampling failed: {e}"))?;
+            let skip = self.to_trim.min(produced);
+            self.to_trim -= skip;
+            let keep = (produced - skip).min(self.left as usize);
+            out.extend_from_slice(&self.output[skip..skip + keep]);
+            self.left -= keep as u64;
+        }
+        Ok(out.len())
+    }
+}
+
+/// `ceil(frames * out_rate / in_rate)`: the length of a file at another rate.
+fn out_frames(frames: u64, in_rate: u32, out_rate: u32) -> u64 {
+    if in_rate == out_rate {
+        frames
+    } else {
+        (u128::from(frames) * u128::from(out_rate)).div_ceil(u128::from(in_rate)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine_wav(dir: &Path, rate: u32, freq: f64, seconds: f64) -> PathBuf {
+        let path = dir.join(format!("sine{rate}.wav"));
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        let n = (seconds * f64::from(rate)) as usize;
+        for i in 0..n {
+            let x = (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate)).sin();
+            w.write_sample((x * 16000.0).round() as i16).unwrap();
+        }
+        w.finalize().unwrap();
+        path
+    }
+
+    fn play_all(feeder: &mut Feeder) -> Vec<f32> {
+        let mut all = Vec::new();
+        let mut block = Vec::new();
+        while feeder.next_block(&mut block).unwrap() > 0 {
+            all.extend_from_slice(&block);
+        }
+        all
+    }
+
+    /// Frequency from the rising zero crossings between the first and the last.
+    fn frequency(samples: &[f32], rate: u32) -> f64 {
+        let ups: Vec<f64> = samples
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] < 0.0 && w[1] >= 0.0)
+            .map(|(i, w)| i as f64 + f64::from(-w[0] / (w[1] - w[0])))
+            .collect();
+        let periods = (ups.len() - 1) as f64;
+        periods * f64::from(rate) / (ups[ups.len() - 1] - ups[0])
+    }
+
+    #[test]
+    fn playback_resampler_keeps_frequency_and_duration() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = sine_wav(tmp.path(), 44_100, 440.0, 3.0);
+        let source = WavSource::open(&path).unwrap();
+        let mut feeder = Feeder::new(source, 48_000).unwrap();
+        assert_eq!(feeder.total_frames(), 144_000);
+        let out = play_all(&mut feeder);
+        let duration = out.len() as f64 / 48_000.0;
+        assert!((duration - 3.0).abs() / 3.0 < 0.005, "{duration} s");
+        assert_eq!(out.len(), 144_000);
+        let f = frequency(&out, 48_000);
+        assert!((f - 440.0).abs() / 440.0 < 0.005, "{f} Hz");
+        // No start-up delay left in: the sine starts at once.
+        let first_loud = out.iter().position(|s| s.abs() > 0.1).unwrap();
+        assert!(first_loud < 48, "starts at frame {first_loud}");
+        // And it keeps its level through the end (no padding silence).
+        let tail = &out[out.len() - 480..];
+        let peak = tail.iter().fold(0f32, |m, s| m.max(s.abs()));
+        assert!(peak > 0.4, "tail peak {peak}");
+        eprintln!("resampled 44.1 -> 48 kHz: {duration:.5} s, {f:.3} Hz");
+    }
+
+    #[test]
+    fn playback_passthrough_is_exact_and_seek_repositions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = sine_wav(tmp.path(), 48_000, 1000.0, 1.0);
+        let source = WavSource::open(&path).unwrap();
+        let mut feeder = Feeder::new(source, 48_000).unwrap();
+        let all = play_all(&mut feeder);
+        assert_eq!(all.len(), 48_000);
+        feeder.seek(24_000).unwrap();
+        let rest = play_all(&mut feeder);
+        assert_eq!(rest, all[24_000..]);
+        feeder.seek(48_000).unwrap();
+        assert!(play_all(&mut feeder).is_empty());
+    }
+
+    #[test]
+    fn playback_resampled_seek_lands_in_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = sine_wav(tmp.path(), 44_100, 440.0, 2.0);
+        let mut feeder = Feeder::new(WavSource::open(&path).unwrap(), 48_000).unwrap();
+        feeder.seek(48_000).unwrap();
+        let rest = play_all(&mut feeder);
+        assert_eq!(rest.len(), 48_000);
+    }
+
+    #[test]
+    fn playback_stereo_float_is_mixed_to_mono() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f.wav");
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 48_000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for _ in 0..100 {
+            w.write_sample(0.5f32).unwrap();
+            w.write_sample(0.25f32).unwrap();
+        }
+        w.finalize().unwrap();
+        let mut feeder = Feeder::new(WavSource::open(&path).unwrap(), 48_000).unwrap();
+        let out = play_all(&mut feeder);
+        assert_eq!(out.len(), 100);
+        assert!(out.iter().all(|&s| (s - 0.375).abs() < 1e-6));
+    }
+
+    #[test]
+    fn playback_missing_file_names_it() {
+        let e = WavSource::open(Path::new("/nonexistent/01-x.wav"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(e, "recording not found: /nonexistent/01-x.wav");
+    }
+}

@@ -1,0 +1,351 @@
+//! `mockview review SESSION --reviewer NAME`: play each recorded answer and
+//! ask for scores on the rubric (`session::RUBRIC`), notes, and with
+//! `--self` the self-check; or take one review from flags (`--answer N
+//! --score structure=4 ... --notes TEXT`). Reviews are appended to the
+//! answer's `reviews` and the log saved atomically under the session lock.
+
+use super::replay::{play_request, show_question, take_file, Listener, Played};
+use super::{Interrupted, UsageError};
+use crate::audio;
+use crate::cli::ReviewArgs;
+use crate::session::{
+    criterion, AnswerStatus, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC,
+    SCORE_RANGE, SELF_CHECK,
+};
+use crate::ui::{Console, Interrupt, KeySource};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+
+pub fn run(store: &SessionStore, args: ReviewArgs) -> Result<()> {
+    let reviewer = args.reviewer.trim().to_string();
+    if reviewer.is_empty() {
+        return Err(UsageError("--reviewer needs a name".into()).into());
+    }
+    let dir = store.resolve(&args.session)?;
+    // Refuse before any prompt when another process writes this session.
+    let _lock = dir.lock()?;
+    let mut session = dir.load()?;
+    match args.answer {
+        Some(n) => from_flags(&dir, &mut session, reviewer, n, &args),
+        None => interactive(&dir, session, reviewer, &args),
+    }
+}
+
+fn recorded_index(session: &Session, n: u32) -> Result<usize> {
+    let i = session
+        .answers
+        .iter()
+        .position(|a| a.number == n)
+        .ok_or_else(|| {
+            UsageError(format!(
+                "session {} has no answer {n} (it has {})",
+                session.id,
+                session.answers.len()
+            ))
+        })?;
+    if session.answers[i].status != AnswerStatus::Recorded || session.answers[i].file.is_none() {
+        return Err(UsageError(format!(
+            "answer {n} was not recorded ({}); there is nothing to review",
+            session.answers[i].status.as_str()
+        ))
+        .into());
+    }
+    Ok(i)
+}
+
+/// Parse `CRITERION=N` flags.
+fn parse_scores(flags: &[String]) -> Result<BTreeMap<String, u8>, UsageError> {
+    let keys = || RUBRIC.iter().map(|c| c.key).collect::<Vec<_>>().join(", ");
+    let mut scores = BTreeMap::new();
+    for flag in flags {
+        let Some((key, value)) = flag.split_once('=') else {
+            return Err(UsageError(format!(
+                "--score `{flag}`: expected CRITERION=N, e.g. structure=4"
+            )));
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if criterion(&key).is_none() {
+            return Err(UsageError(format!(
+                "--score `{flag}`: unknown criterion `{key}` (one of {})",
+                keys()
+            )));
+        }
+        let score =
+            parse_score(value).map_err(|why| UsageError(format!("--score `{flag}`: {why}")))?;
+        if scores.insert(key.clone(), score).is_some() {
+            return Err(UsageError(format!("--score: `{key}` is given twice")));
+        }
+    }
+    Ok(scores)
+}
+
+fn parse_score(text: &str) -> Result<u8, String> {
+    let text = text.trim();
+    match text.parse::<i64>() {
+        Ok(n) if (i64::from(*SCORE_RANGE.start())..=i64::from(*SCORE_RANGE.end())).contains(&n) => {
+            Ok(n as u8)
+        }
+        Ok(n) => Err(format!(
+            "{n} is outside {}..{}",
+            SCORE_RANGE.start(),
+            SCORE_RANGE.end()
+        )),
+        Err(_) => Err(format!(
+            "`{text}` is not a score (a whole number {} to {})",
+            SCORE_RANGE.start(),
+            SCORE_RANGE.end()
+        )),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn from_flags(
+    dir: &SessionDir,
+    session: &mut Session,
+    reviewer: String,
+    n: u32,
+    args: &ReviewArgs,
+) -> Result<()> {
+    let i = recorded_index(session, n)?;
+    let scores = parse_scores(&args.scores)?;
+    let notes = args.notes.as_deref().map(one_line).unwrap_or_default();
+    if scores.is_empty() && notes.is_empty() {
+        return Err(UsageError(
+            "--answer needs at least one --score CRITERION=N or --notes TEXT".into(),
+        )
+        .into());
+    }
+    session.answers[i].reviews.push(Review {
+        reviewer: reviewer.clone(),
+        at: jiff::Timestamp::now(),
+        scores,
+        notes,
+        self_check: None,
+    });
+    dir.save(session)?;
+    println!(
+        "review of answer {n} by {reviewer} saved in {}",
+        dir.log_path().display()
+    );
+    Ok(())
+}
+
+/// What a prompt got.
+enum Reply<T> {
+    Value(T),
+    /// Empty line: this criterion (or question) is skipped.
+    Skip,
+    /// `s`: the whole answer is skipped.
+    SkipAnswer,
+    /// `q` or the end of input: stop reviewing, keep what was saved.
+    Quit,
+}
+
+struct Prompter<'a> {
+    console: Console,
+    keys: &'a mut KeySource,
+}
+
+impl Prompter<'_> {
+    fn ask(&mut self, prompt: &str) -> Reply<String> {
+        if self.console.is_interactive() {
+            use std::io::Write;
+            print!("{prompt} ");
+            let _ = std::io::stdout().flush();
+        } else {
+            self.console.line(prompt);
+        }
+        match self.keys.read_line() {
+            None => Reply::Quit,
+            Some(line) => match line.trim() {
+                "" => Reply::Skip,
+                "s" | "S" => Reply::SkipAnswer,
+                "q" | "Q" => Reply::Quit,
+                t => Reply::Value(t.to_string()),
+            },
+        }
+    }
+
+    fn score(&mut self, title: &str, description: &str) -> Reply<u8> {
+        let prompt = format!(
+            "{title}: {description}\n  score 1-5 (Enter skips, s skips the answer, q quits):"
+        );
+        loop {
+            match self.ask(&prompt) {
+                Reply::Value(t) => match parse_score(&t) {
+                    Ok(n) => return Reply::Value(n),
+                    Err(why) => self.console.line(format!("  {why}; try again")),
+                },
+                Reply::Skip => return Reply::Skip,
+                Reply::SkipAnswer => return Reply::SkipAnswer,
+                Reply::Quit => return Reply::Quit,
+            }
+        }
+    }
+
+    fn yes_no(&mut self, question: &str) -> Reply<bool> {
+        let prompt = format!("{question} [y/n, Enter skips]:");
+        loop {
+            match self.ask(&prompt) {
+                Reply::Value(t) => match t.to_ascii_lowercase().as_str() {
+                    "y" | "yes" => return Reply::Value(true),
+                    "n" | "no" => return Reply::Value(false),
+                    other => self
+                        .console
+                        .line(format!("  `{other}` is not y or n; try again")),
+                },
+                Reply::Skip => return Reply::Skip,
+                Reply::SkipAnswer => return Reply::SkipAnswer,
+                Reply::Quit => return Reply::Quit,
+            }
+        }
+    }
+}
+
+fn interactive(
+    dir: &SessionDir,
+    mut session: Session,
+    reviewer: String,
+    args: &ReviewArgs,
+) -> Result<()> {
+    let console = Console::detect();
+    let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
+    let recorded: Vec<usize> = session
+        .answers
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.status == AnswerStatus::Recorded && a.file.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if recorded.is_empty() {
+        console.line(format!(
+            "session {} has no recorded answers to review",
+            session.id
+        ));
+        return Ok(());
+    }
+    // One reader of stdin: the listener's while it plays, else our own.
+    let keys = KeySource::new(interrupt.clone());
+    let (mut listener, mut own_keys) = if args.no_play {
+        (None, Some(keys))
+    } else {
+        let listener = Listener {
+            console,
+            use_keys: keys.is_terminal(),
+            keys,
+            interrupt: interrupt.clone(),
+            device: audio::find_output(args.device.as_deref())?,
+            request: play_request(&args.output),
+        };
+        (Some(listener), None)
+    };
+    console.line(format!(
+        "Reviewing session {} as {reviewer} · {} recorded answer{}",
+        session.id,
+        recorded.len(),
+        if recorded.len() == 1 { "" } else { "s" }
+    ));
+    let total = session.answers.len();
+    let mut saved = 0;
+    let mut quit = false;
+    for i in recorded {
+        let answer = session.answers[i].clone();
+        let mut no_speech = false;
+        show_question(&console, &answer, total, &mut no_speech);
+        if let Some(l) = &mut listener {
+            let file = take_file(&dir.path, &answer, None)?;
+            match l.play_take(&file)? {
+                Played::Interrupted => return Err(Interrupted.into()),
+                Played::Quit => break,
+                Played::Done | Played::Next => {}
+            }
+        }
+        let keys = match (&mut listener, &mut own_keys) {
+            (Some(l), _) => &mut l.keys,
+            (None, Some(k)) => k,
+            (None, None) => unreachable!("one of the two is set"),
+        };
+        let mut p = Prompter { console, keys };
+        let mut review = Review {
+            reviewer: reviewer.clone(),
+            at: jiff::Timestamp::now(),
+            scores: BTreeMap::new(),
+            notes: String::new(),
+            self_check: None,
+        };
+        let mut skipped = false;
+        for c in RUBRIC {
+            match p.score(c.title, c.description) {
+                Reply::Value(n) => {
+                    review.scores.insert(c.key.to_string(), n);
+                }
+                Reply::Skip => {}
+                Reply::SkipAnswer => {
+                    skipped = true;
+                    break;
+                }
+                Reply::Quit => {
+                    quit = true;
+                    break;
+                }
+            }
+        }
+        if !skipped && !quit && args.self_review {
+            let mut check = SelfCheck::default();
+            for (key, question) in SELF_CHECK {
+                match p.yes_no(question) {
+                    Reply::Value(v) => check.set(key, v),
+                    Reply::Skip => {}
+                    Reply::SkipAnswer => {
+                        skipped = true;
+                        break;
+                    }
+                    Reply::Quit => {
+                        quit = true;
+                        break;
+                    }
+                }
+            }
+            review.self_check = (!check.is_empty()).then_some(check);
+        }
+        if !skipped && !quit {
+            match p.ask("Notes (one line, Enter for none):") {
+                Reply::Value(t) => review.notes = one_line(&t),
+                Reply::Skip | Reply::SkipAnswer => {}
+                Reply::Quit => quit = true,
+            }
+        }
+        if interrupt.requested() {
+            return Err(Interrupted.into());
+        }
+        if skipped {
+            console.line(format!("answer {} skipped", answer.number));
+        } else if quit {
+            break;
+        } else if review.scores.is_empty() && review.notes.is_empty() && review.self_check.is_none()
+        {
+            console.line(format!(
+                "answer {}: nothing given, no review saved",
+                answer.number
+            ));
+        } else {
+            review.at = jiff::Timestamp::now();
+            session.answers[i].reviews.push(review);
+            dir.save(&session)?;
+            saved += 1;
+            console.line(format!("review of answer {} saved", answer.number));
+        }
+        if quit {
+            break;
+        }
+    }
+    console.line(format!(
+        "{saved} review{} by {reviewer} saved in {}",
+        if saved == 1 { "" } else { "s" },
+        dir.log_path().display()
+    ));
+    Ok(())
+}

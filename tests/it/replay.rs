@@ -1,0 +1,445 @@
+//! `replay` end to end: a session's answer is played through cpal and ALSA's
+//! pulse plugin into a PulseAudio null sink, whose monitor `parec` records.
+//! Checked: the speech is there, at the right speed, nothing after it, and
+//! the command exits promptly once the audio has been played.
+
+use crate::common::*;
+use mockview::session::{Answer, AnswerStatus, QuestionRef, Session, SessionStore, Settings};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const TEXT: &str = "Last spring our release slipped by two weeks. I split the work \
+into three parts, asked for help early, and we shipped on the new date.";
+
+/// A session folder under `root` with one recorded answer per WAV given
+/// (16-bit mono at `rate`), and a skipped answer after them when `skipped`.
+pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> PathBuf {
+    let store = SessionStore::new(root);
+    let dir = store.create("20260101-120000").unwrap();
+    let mut session = Session::new(
+        dir.id.clone(),
+        jiff::Timestamp::now(),
+        Settings {
+            count: takes.len() + usize::from(skipped),
+            prep_seconds: 0,
+            limit_seconds: 0,
+            banks: vec!["behavioural".into()],
+            categories: vec![],
+            order: "listed".into(),
+            seed: 1,
+            speak: false,
+        },
+    );
+    for (i, (samples, rate)) in takes.iter().enumerate() {
+        let number = i as u32 + 1;
+        let file = format!("{number:02}-answer.wav");
+        write_wav(&dir.path.join(&file), samples, *rate);
+        session.answers.push(Answer {
+            number,
+            question: QuestionRef {
+                id: format!("q{number}"),
+                text: format!("Question number {number}: tell me about a setback."),
+                category: "failure".into(),
+            },
+            status: AnswerStatus::Recorded,
+            file: Some(file.clone()),
+            takes: vec![file],
+            duration_seconds: samples.len() as f64 / f64::from(*rate),
+            frames: samples.len() as u64,
+            sample_rate: *rate,
+            dropped_frames: 0,
+            metrics: None,
+            reviews: vec![],
+        });
+    }
+    if skipped {
+        let number = takes.len() as u32 + 1;
+        session.answers.push(Answer {
+            number,
+            question: QuestionRef {
+                id: "skipped".into(),
+                text: "A question that was skipped.".into(),
+                category: "teamwork".into(),
+            },
+            status: AnswerStatus::Skipped,
+            file: None,
+            takes: vec![],
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate: 48_000,
+            dropped_frames: 0,
+            metrics: None,
+            reviews: vec![],
+        });
+    }
+    session.status = mockview::session::SessionStatus::Completed;
+    dir.save(&session).unwrap();
+    dir.path
+}
+
+/// `parec` on the sink's monitor, 48 kHz mono s16, into a file. A stream
+/// of digital silence keeps the null sink running all along: an idle sink
+/// is suspended and its monitor then gives no data, so the recording's
+/// time would not be wall time.
+struct Recorder {
+    child: Child,
+    keep_alive: Child,
+    path: PathBuf,
+}
+
+impl Recorder {
+    fn start(sink: &PulseSink, dir: &Path) -> Recorder {
+        require("parec");
+        require("pacat");
+        let keep_alive = std::process::Command::new("pacat")
+            .args(["--playback", "-d", &sink.name])
+            .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
+            .arg("--latency-msec=20")
+            .stdin(std::fs::File::open("/dev/zero").unwrap())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pacat starts");
+        wait_for_sink_input(sink);
+        let path = dir.join("monitor.raw");
+        let out = std::fs::File::create(&path).unwrap();
+        let child = std::process::Command::new("parec")
+            .args(["-d", &sink.monitor()])
+            .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
+            .arg("--latency-msec=20")
+            .stdout(out)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("parec starts");
+        sink.wait_for_recorder(Duration::from_secs(10));
+        let rec = Recorder {
+            child,
+            keep_alive,
+            path,
+        };
+        // parec's first data comes about a second after it connects; only
+        // once it flows is the recording's time wall time.
+        wait_until(Duration::from_secs(10), || rec.seconds() >= 0.3)
+            .expect("the monitor never delivered audio");
+        rec
+    }
+
+    /// Seconds recorded so far (real time, as the sink keeps running).
+    fn seconds(&self) -> f64 {
+        let bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        bytes as f64 / 2.0 / f64::from(RATE)
+    }
+
+    /// Stop after the recording covers `seconds`; return the samples.
+    fn finish(mut self, seconds: f64) -> Vec<i16> {
+        let want = (seconds * f64::from(RATE)) as u64 * 2;
+        let path = self.path.clone();
+        let _ = wait_until(Duration::from_secs(10), || {
+            std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) >= want
+        });
+        self.stop();
+        bytes_to_i16(&std::fs::read(&self.path).unwrap())
+    }
+
+    fn stop(&mut self) {
+        for c in [&mut self.child, &mut self.keep_alive] {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// A failing test must not leave parec and pacat running.
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Wait until a playback stream is connected to the sink.
+fn wait_for_sink_input(sink: &PulseSink) {
+    let pactl = |args: &[&str]| {
+        let out = std::process::Command::new("pactl")
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let index = pactl(&["list", "short", "sinks"])
+        .lines()
+        .find(|l| l.split('\t').nth(1) == Some(sink.name.as_str()))
+        .and_then(|l| l.split('\t').next().map(str::to_string))
+        .expect("our sink is listed");
+    wait_until(Duration::from_secs(10), || {
+        pactl(&["list", "short", "sink-inputs"])
+            .lines()
+            .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
+    })
+    .expect("the keep-alive stream never connected");
+}
+
+/// RMS of a slice relative to full scale.
+fn rms(s: &[i16]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    (s.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / s.len() as f64).sqrt() / 32768.0
+}
+
+struct Figures {
+    correlation: f64,
+    span_ratio: f64,
+    exit_after_end: f64,
+    after_rms: f64,
+}
+
+/// Play one answer of `file_rate` Hz through the sink and measure.
+fn replay_and_measure(tag: &str, file_rate: u32, extra: &[&str]) -> Figures {
+    let sink = PulseSink::new(tag);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut answer = silence(0.3, file_rate);
+    answer.extend(speech(TEXT, 170, file_rate));
+    answer.extend(silence(0.3, file_rate));
+    let root = tmp.path().join("recordings");
+    make_session(&root, &[(&answer, file_rate)], false);
+
+    let rec = Recorder::start(&sink, tmp.path());
+    let started = Instant::now();
+    let mut cmd = mockview();
+    cmd.env("MOCKVIEW_DIR", &root)
+        .env("PULSE_SINK", &sink.name)
+        .args(["replay", "latest", "--device", "alsa:pulse"])
+        .args(extra)
+        .timeout(Duration::from_secs(60));
+    let out = cmd.output().unwrap();
+    let recorded_for = rec.seconds();
+    assert!(
+        out.status.success(),
+        "replay failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("tell me about a setback"), "{stdout}");
+    assert!(
+        stdout.contains("played 01-answer.wav to the end"),
+        "{stdout}"
+    );
+    let got = rec.finish(recorded_for + 1.0);
+
+    // The answer as the monitor should carry it: at 48 kHz.
+    let reference = if file_rate == RATE {
+        answer.clone()
+    } else {
+        let p = tmp.path().join("ref.wav");
+        write_wav(&p, &answer, file_rate);
+        let r = tmp.path().join("ref48.wav");
+        let st = std::process::Command::new("sox")
+            .arg(&p)
+            .args(["-r", "48000"])
+            .arg(&r)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        read_wav(&r).0
+    };
+    let (offset, correlation) = align(&got, &reference, RATE);
+    if let Some(d) = std::env::var_os("MOCKVIEW_TEST_DUMP") {
+        let d = std::path::Path::new(&d);
+        write_wav(&d.join(format!("{tag}-got.wav")), &got, RATE);
+        write_wav(&d.join(format!("{tag}-ref.wav")), &reference, RATE);
+    }
+    let (f0, f1) = speech_span(&reference, RATE, 0.01).unwrap();
+    let (g0, g1) = speech_span(&got, RATE, 0.01).expect("speech on the monitor");
+    let span_ratio = (g1 - g0) / (f1 - f0);
+    let end_in_recording = offset + reference.len() as f64 / f64::from(RATE);
+    let after_start = ((end_in_recording + 0.05) * f64::from(RATE)) as usize;
+    let after = &got[after_start.min(got.len())..];
+    let after_rms = rms(after);
+    let exit_after_end = recorded_for - end_in_recording;
+    eprintln!(
+        "{tag}: correlation {correlation:.3}, speech span {:.3} s vs {:.3} s (ratio {span_ratio:.4}), \
+         audio ends at {end_in_recording:.3} s of the monitor, replay exited at {recorded_for:.3} s \
+         ({exit_after_end:+.3} s), after-end RMS {after_rms:.5}, wall {:.2} s",
+        g1 - g0,
+        f1 - f0,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        g0 >= offset - 0.02,
+        "speech starts no earlier than the file's"
+    );
+    Figures {
+        correlation,
+        span_ratio,
+        exit_after_end,
+        after_rms,
+    }
+}
+
+fn check(f: &Figures) {
+    assert!(
+        f.correlation > 0.8,
+        "envelope correlation {:.3}",
+        f.correlation
+    );
+    assert!(
+        (f.span_ratio - 1.0).abs() < 0.02,
+        "played speech span / file speech span = {:.4}",
+        f.span_ratio
+    );
+    assert!(
+        f.after_rms < 0.001,
+        "silence after the end: RMS {:.5}",
+        f.after_rms
+    );
+    assert!(
+        f.exit_after_end < 1.5 && f.exit_after_end > -0.1,
+        "replay exits promptly after the end of the audio: {:+.3} s",
+        f.exit_after_end
+    );
+}
+
+#[test]
+fn replay_plays_the_answer_at_speed_and_exits_promptly() {
+    let f = replay_and_measure("replay48", RATE, &[]);
+    check(&f);
+}
+
+#[test]
+fn replay_a_44k1_take_opened_at_its_own_rate() {
+    let f = replay_and_measure("replay441", 44_100, &[]);
+    check(&f);
+}
+
+#[test]
+fn replay_a_44k1_take_resampled_to_48k() {
+    // --output-rate (hidden) makes the player open the device at 48 kHz and
+    // resample the 44.1 kHz file itself, through rubato.
+    let f = replay_and_measure("replayrs", 44_100, &["--output-rate", "48000"]);
+    check(&f);
+}
+
+#[test]
+fn replay_announces_skipped_answers_and_names_a_missing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let short = speech("Yes.", 170, RATE);
+    let dir = make_session(&root, &[(&short, RATE)], true);
+    // Answer 2 only: it was skipped, so nothing is played (no device needed).
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["replay", "latest", "2", "--device", "alsa:null"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("answer 2 was skipped"), "{stdout}");
+
+    // A number the session does not have: usage error.
+    mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["replay", "latest", "7"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no answer 7"));
+    // --take out of range: usage error.
+    mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["replay", "latest", "1", "--take", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("there is no take 3"));
+
+    std::fs::remove_file(dir.join("01-answer.wav")).unwrap();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["replay", "latest"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("recording not found") && stderr.contains("01-answer.wav"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn replay_seek_forward_and_pause_from_stdin() {
+    // `right` skips 5 s of an 8 s answer; `space` pauses, and the end of
+    // the script resumes it. It must end well before the full length.
+    let sink = PulseSink::new("replayseek");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let long = speech(TEXT, 170, RATE);
+    let long_secs = long.len() as f64 / f64::from(RATE);
+    make_session(&root, &[(&long, RATE)], false);
+    let started = Instant::now();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .env("PULSE_SINK", &sink.name)
+        .args(["replay", "latest", "--device", "alsa:pulse"])
+        .write_stdin("right\nspace\n")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("paused"), "{stdout}");
+    assert!(
+        stdout.contains("played 01-answer.wav to the end"),
+        "{stdout}"
+    );
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        wall < long_secs - 2.0,
+        "5 s were skipped: {wall:.2} s for {long_secs:.2} s of audio"
+    );
+}
+
+#[test]
+fn replay_keys_from_stdin_skip_with_n() {
+    // Two answers; `n` right away skips the first, the second plays through.
+    let sink = PulseSink::new("replaykeys");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let long = speech(TEXT, 170, RATE);
+    let short = speech("Thank you.", 170, RATE);
+    make_session(&root, &[(&long, RATE), (&short, RATE)], false);
+    let started = Instant::now();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .env("PULSE_SINK", &sink.name)
+        .args(["replay", "latest", "--device", "alsa:pulse"])
+        .write_stdin("n\n")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("stopped at"), "{stdout}");
+    assert!(
+        stdout.contains("played 02-answer.wav to the end"),
+        "{stdout}"
+    );
+    let long_secs = long.len() as f64 / f64::from(RATE);
+    assert!(
+        started.elapsed().as_secs_f64() < long_secs,
+        "the first answer was not played through"
+    );
+}
