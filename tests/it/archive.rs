@@ -157,6 +157,7 @@ fn coach_loop_export_import_review_and_back() {
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
         notes: "Good STAR shape.\nSlow down in the result part.".into(),
+        self_check: None,
     };
     s.answers[0].reviews.push(review.clone());
     sd.save(&s).unwrap();

@@ -323,6 +323,7 @@ fn progress_session(
                 at: started.parse().unwrap(),
                 scores: [("structure".to_string(), v)].into_iter().collect(),
                 notes: String::new(),
+                self_check: None,
             })
             .into_iter()
             .collect(),

@@ -69,6 +69,7 @@ fn review(scores: &[(&str, u8)]) -> Review {
             .map(|(k, v)| (k.to_string(), *v))
             .collect::<BTreeMap<_, _>>(),
         notes: String::new(),
+        self_check: None,
     }
 }
 
