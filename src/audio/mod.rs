@@ -14,7 +14,7 @@ pub use devices::{
     find_input, find_output, list_devices, parse_sample_format, ConfigInfo, DeviceInfo,
     InputDevice, OutputDevice,
 };
-pub use wav::WavSink;
+pub use wav::{repair_header, HeaderRepair, WavSink};
 
 use std::path::PathBuf;
 
