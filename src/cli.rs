@@ -34,8 +34,17 @@ pub enum Command {
     Sessions(JsonFlag),
     /// Show one session: questions, takes, durations, reviews
     Show(ShowArgs),
+    /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
+    Repair(RepairArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// Only say what would be repaired; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

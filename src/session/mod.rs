@@ -5,13 +5,15 @@
 //! audio devices or the terminal: `commands` fills the log in.
 
 mod log;
+mod repair;
 mod store;
 
 pub use log::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Review, Session, SessionStatus, Settings,
     FORMAT_NAME, FORMAT_VERSION,
 };
+pub use repair::{reconcile, TakeFacts, TakeName};
 pub use store::{
-    is_valid_session_id, private_new_file, sync_dir, write_private_file, SessionDir, SessionError,
-    SessionLock, SessionStore,
+    is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
+    SessionError, SessionLock, SessionStore,
 };
