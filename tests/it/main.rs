@@ -6,4 +6,5 @@ mod analysis;
 mod common;
 mod practice_file;
 mod practice_realtime;
+mod robustness;
 mod usage_errors;
