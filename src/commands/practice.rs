@@ -376,7 +376,10 @@ impl Practice<'_> {
                     self.save_answer(answer.clone())?;
                     let message =
                         self.device_lost_message(&capture, Some((number, &final_name, &outcome)));
-                    c.warn(&message);
+                    // Without a terminal the message is the error line itself.
+                    if self.keys.is_terminal() {
+                        c.warn(&message);
+                    }
                     match self.choose_device()? {
                         None => return Ok(Next::DeviceLost(message)),
                         Some(new_capture) => {
