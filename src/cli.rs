@@ -50,8 +50,17 @@ pub enum Command {
     Review(ReviewArgs),
     /// Record a few seconds: level, noise floor, clipping verdict, and playback
     MicCheck(MicCheckArgs),
+    /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
+    Repair(RepairArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// Only say what would be repaired; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -17,7 +17,7 @@ pub use devices::{
     InputDevice, OutputDevice,
 };
 pub use playback::{Feeder, PlayRequest, PlaybackFormat, Player, WavSource};
-pub use wav::WavSink;
+pub use wav::{repair_header, HeaderRepair, WavSink};
 
 use std::path::PathBuf;
 

@@ -9,6 +9,7 @@ mod import;
 mod mic_check;
 mod practice;
 mod questions;
+mod repair;
 mod replay;
 mod report;
 mod review;
@@ -56,7 +57,30 @@ fn store(cli_dir: Option<PathBuf>) -> SessionStore {
     SessionStore::new(cli_dir.unwrap_or_else(|| PathBuf::from("recordings")))
 }
 
+/// With a file-size limit (`ulimit -f`), the kernel kills a process that
+/// writes past it with SIGXFSZ, mid-take, before it can finish the WAV or
+/// the log. With the signal handled, the write fails with EFBIG instead and
+/// the error path keeps what was written (issue 5).
+fn survive_file_size_limit() {
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+}
+
+/// The notice `practice` and `sessions` give when a crash left sessions open.
+fn left_open_notice(store: &SessionStore) -> Option<String> {
+    match store.left_open().len() {
+        0 => None,
+        1 => Some("1 session was left open by a crash or power loss: run `mockview repair`".into()),
+        n => Some(format!(
+            "{n} sessions were left open by a crash or power loss: run `mockview repair`"
+        )),
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    survive_file_size_limit();
     let store = store(cli.dir);
     match cli.command {
         Command::Practice(args) => practice::run(&store, args),
@@ -72,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replay(args) => replay::run(&store, args),
         Command::Review(args) => review::run(&store, args),
         Command::MicCheck(args) => mic_check::run(args),
+        Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Completions(args) => {
             Cli::print_completions(args.shell);
             Ok(())

@@ -1,6 +1,11 @@
 //! `mockview practice`: pick questions, open the input, and for each question
 //! show it, count down the prep time, record the answer (retake, skip, quit),
 //! and save the log after every change.
+//!
+//! Never lose an answer (issue 5): a take enters the log (status
+//! `interrupted`, its file listed) the moment its WAV is created, and is
+//! updated when it ends, so the log lists every WAV on disk whatever moment
+//! a crash comes at; `mockview repair` does the rest.
 
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
@@ -24,12 +29,15 @@ const POLL: Duration = Duration::from_millis(40);
 const LAST_SECONDS_WARNING: u32 = 30;
 
 /// How an answer (or the whole session) went on after a take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Next {
     Continue,
     Quit,
     Interrupted,
-    DeviceLost,
+    /// The device failed; the message says what was kept.
+    DeviceLost(String),
+    /// Writing failed (disk full, file too large); the message says what.
+    WriteFailed(String),
 }
 
 /// Why a take stopped.
@@ -91,6 +99,9 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         },
     )?;
 
+    if let Some(notice) = super::left_open_notice(store) {
+        console.warn(notice);
+    }
     let device = audio::find_input(args.device.as_deref())?;
     let request = super::input_request(&args.input);
     let capture = CaptureStream::open(&device, &request)?;
@@ -158,7 +169,12 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     };
     let mut next = Next::Continue;
     for (i, q) in picked.iter().enumerate() {
-        next = p.ask(i + 1, picked.len(), q)?;
+        next = match p.ask(i + 1, picked.len(), q) {
+            Ok(n) => n,
+            // Still close the session (best effort) so the log says how it
+            // ended; the error is what the user sees.
+            Err(e) => Next::WriteFailed(format!("{e:#}")),
+        };
         if next != Next::Continue {
             break;
         }
@@ -173,17 +189,25 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     session.ended_at = Some(jiff::Timestamp::now());
     session.status = match next {
         Next::Continue | Next::Quit => SessionStatus::Completed,
-        Next::Interrupted | Next::DeviceLost => SessionStatus::Interrupted,
+        Next::Interrupted | Next::DeviceLost(_) | Next::WriteFailed(_) => {
+            SessionStatus::Interrupted
+        }
     };
-    dir.save(&session)?;
+    let saved = dir.save(&session);
     print_summary(&console, &session, &dir.path);
-    match next {
-        Next::Interrupted => Err(Interrupted.into()),
-        Next::DeviceLost => anyhow::bail!(
-            "the input device stopped during the session; everything recorded until then is saved in {}",
+    match (next, saved) {
+        (Next::WriteFailed(e), Err(_)) => anyhow::bail!(
+            "{e}; the log could not be closed either (run `mockview repair` once there is space): earlier answers are intact in {}",
             dir.path.display()
         ),
-        _ => Ok(()),
+        (Next::WriteFailed(e), Ok(())) => anyhow::bail!(
+            "{e}; earlier answers and the log are intact in {}",
+            dir.path.display()
+        ),
+        (_, Err(e)) => Err(e.into()),
+        (Next::Interrupted, Ok(())) => Err(Interrupted.into()),
+        (Next::DeviceLost(what), Ok(())) => anyhow::bail!("{what}"),
+        (Next::Continue | Next::Quit, Ok(())) => Ok(()),
     }
 }
 
@@ -263,8 +287,10 @@ impl Practice<'_> {
             None => match CaptureStream::open(&self.device, &self.request) {
                 Ok(c) => c,
                 Err(e) => {
-                    c.warn(format!("cannot open the input device again: {e}"));
-                    return Ok(Next::DeviceLost);
+                    return Ok(Next::DeviceLost(format!(
+                        "cannot open the input device again: {e}; the answers so far are saved in {}",
+                        self.dir.path.display()
+                    )));
                 }
             },
         };
@@ -277,13 +303,27 @@ impl Practice<'_> {
             self.frames(self.prep_seconds),
             limit,
         )?;
+        self.take_started(&mut answer, &final_name)?;
         capture.play()?;
 
         if let Some(next) = self.prep(&capture)? {
+            // Nothing was recorded yet: the armed take's empty file goes,
+            // then the log stops listing it.
             capture.cancel_take()?;
+            answer.takes.pop();
+            answer.file = None;
+            answer.frames = 0;
+            answer.duration_seconds = 0.0;
+            answer.status = match next {
+                Next::Continue | Next::Quit => AnswerStatus::Skipped,
+                _ => AnswerStatus::Interrupted,
+            };
             if next == Next::Continue {
                 c.line("skipped");
-                self.save_answer(answer)?;
+            }
+            self.save_answer(answer)?;
+            if next == Next::DeviceLost(String::new()) {
+                return Ok(Next::DeviceLost(self.device_lost_message(&capture, None)));
             }
             return Ok(next);
         }
@@ -293,8 +333,6 @@ impl Practice<'_> {
             answer.frames = outcome.frames;
             answer.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate);
             answer.dropped_frames += outcome.dropped_frames;
-            answer.takes.push(final_name.clone());
-            answer.file = Some(final_name.clone());
             answer.status = AnswerStatus::Recorded;
             if outcome.dropped_frames > 0 {
                 c.warn(format!(
@@ -313,14 +351,7 @@ impl Practice<'_> {
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
                     // Keep this take under its own name: nothing is thrown away.
-                    let k = answer.takes.len();
-                    let kept = format!("{number:02}-{}.take{k}.wav", questions::slugify(&q.id));
-                    std::fs::rename(self.dir.path.join(&final_name), self.dir.path.join(&kept))
-                        .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-                    crate::session::sync_dir(&self.dir.path);
-                    answer.takes.pop();
-                    answer.takes.push(kept.clone());
-                    answer.file = None;
+                    let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
                     if exit == TakeExit::Skip {
                         answer.status = AnswerStatus::Skipped;
                         c.line(format!("skipped (the recording is kept as {kept})"));
@@ -330,6 +361,7 @@ impl Practice<'_> {
                     self.save_answer(answer.clone())?;
                     c.line(format!("take {k} kept as {kept}; recording again"));
                     capture.begin_take(&self.dir.path.join(&final_name), key_at, limit)?;
+                    self.take_started(&mut answer, &final_name)?;
                 }
                 TakeExit::Interrupt => {
                     answer.status = AnswerStatus::Interrupted;
@@ -339,17 +371,49 @@ impl Practice<'_> {
                 }
                 TakeExit::Failed => {
                     answer.status = AnswerStatus::Interrupted;
-                    c.line(saved);
-                    let device_error = capture.error();
-                    self.save_answer(answer)?;
+                    c.line(format!("{saved} · recording stopped"));
                     if let Some(e) = outcome.write_error {
-                        anyhow::bail!("recording stopped: cannot write {e}; earlier answers and the log are intact");
+                        // Best effort: the disk may be too full for the log too.
+                        let logged = self.save_answer(answer);
+                        return Ok(Next::WriteFailed(format!(
+                            "recording stopped: cannot write {e}; {} of answer {number} kept{}",
+                            format_duration(Duration::from_secs_f64(
+                                outcome.frames as f64 / f64::from(self.sample_rate.max(1))
+                            )),
+                            if logged.is_ok() {
+                                ""
+                            } else {
+                                " (not yet in the log)"
+                            }
+                        )));
                     }
-                    c.warn(format!(
-                        "the input device stopped: {}; the answer so far is kept",
-                        device_error.unwrap_or_else(|| "unknown error".into())
-                    ));
-                    return Ok(Next::DeviceLost);
+                    self.save_answer(answer.clone())?;
+                    let message =
+                        self.device_lost_message(&capture, Some((number, &final_name, &outcome)));
+                    // Without a terminal the message is the error line itself.
+                    if self.keys.is_terminal() {
+                        c.warn(&message);
+                    }
+                    match self.choose_device()? {
+                        None => return Ok(Next::DeviceLost(message)),
+                        Some(new_capture) => {
+                            // The partial take is kept as an earlier take and
+                            // the answer starts again on the new device.
+                            let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
+                            self.save_answer(answer.clone())?;
+                            drop(capture);
+                            capture = new_capture;
+                            self.sample_rate = capture.sample_rate();
+                            answer.sample_rate = self.sample_rate;
+                            capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
+                            self.take_started(&mut answer, &final_name)?;
+                            capture.play()?;
+                            c.line(format!(
+                                "take {k} kept as {kept}; recording again from {}",
+                                self.device.id
+                            ));
+                        }
+                    }
                 }
                 TakeExit::Stop | TakeExit::Limit | TakeExit::Quit => {
                     c.line(if exit == TakeExit::Limit {
@@ -393,7 +457,7 @@ impl Practice<'_> {
                 break None;
             }
             if capture.error().is_some() {
-                break Some(Next::DeviceLost);
+                break Some(Next::DeviceLost(String::new()));
             }
             bar.set_position(self.ms(pos));
             match self.keys.poll(POLL) {
@@ -499,6 +563,91 @@ impl Practice<'_> {
             Err(e) => {
                 self.console.warn(format!("cannot analyse the answer: {e}"));
                 None
+            }
+        }
+    }
+
+    /// Rename the final take `NN-slug.wav` to `NN-slug.takeK.wav` (K = its
+    /// position among the answer's takes) and say so in the answer: a retake,
+    /// a skip or a new device never throws a recording away.
+    fn keep_as_earlier_take(
+        &self,
+        answer: &mut Answer,
+        final_name: &str,
+    ) -> Result<(usize, String)> {
+        let k = answer.takes.len();
+        let stem = final_name.strip_suffix(".wav").unwrap_or(final_name);
+        let kept = format!("{stem}.take{k}.wav");
+        std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
+            .with_context(|| format!("cannot keep take {k} as {kept}"))?;
+        crate::session::sync_dir(&self.dir.path);
+        answer.takes.pop();
+        answer.takes.push(kept.clone());
+        answer.file = None;
+        Ok((k, kept))
+    }
+
+    /// A take's file was just created: list it in the log before a single
+    /// frame goes into it, as an `interrupted` answer until the take ends.
+    fn take_started(&mut self, answer: &mut Answer, file: &str) -> Result<()> {
+        answer.takes.push(file.to_string());
+        answer.file = Some(file.to_string());
+        answer.status = AnswerStatus::Interrupted;
+        answer.frames = 0;
+        answer.duration_seconds = 0.0;
+        self.save_answer(answer.clone())
+    }
+
+    /// One plain line: the device failed, and what of the answer is kept.
+    fn device_lost_message(
+        &self,
+        capture: &CaptureStream,
+        kept: Option<(usize, &str, &TakeOutcome)>,
+    ) -> String {
+        let cause = capture
+            .error()
+            .unwrap_or_else(|| "it stopped delivering audio".into());
+        let what = match kept {
+            Some((n, file, o)) => format!(
+                "{} of answer {n} is kept in {}",
+                format_duration(Duration::from_secs_f64(
+                    o.frames as f64 / f64::from(self.sample_rate.max(1))
+                )),
+                self.dir.path.join(file).display()
+            ),
+            None => format!("the answers so far are kept in {}", self.dir.path.display()),
+        };
+        format!(
+            "the input device {} was lost (unplugged, or the sound server dropped it: {cause}); {what}",
+            self.device.id
+        )
+    }
+
+    /// After a lost device, on a terminal: try again on the default device or
+    /// another, or stop. Without a terminal there is nobody to ask: stop.
+    fn choose_device(&mut self) -> Result<Option<CaptureStream>> {
+        if !self.keys.is_terminal() {
+            return Ok(None);
+        }
+        let c = self.console;
+        loop {
+            c.line("Enter: try again (default device) · type a device id · q: stop");
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line)? == 0 {
+                return Ok(None);
+            }
+            let wanted = line.trim();
+            if wanted.eq_ignore_ascii_case("q") {
+                return Ok(None);
+            }
+            let found = audio::find_input((!wanted.is_empty()).then_some(wanted))
+                .and_then(|d| CaptureStream::open(&d, &self.request).map(|s| (d, s)));
+            match found {
+                Ok((device, stream)) => {
+                    self.device = device;
+                    return Ok(Some(stream));
+                }
+                Err(e) => c.warn(format!("{e}")),
             }
         }
     }

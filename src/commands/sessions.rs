@@ -20,6 +20,9 @@ struct Row {
 }
 
 pub fn list(store: &SessionStore, json: bool) -> Result<()> {
+    if let Some(notice) = super::left_open_notice(store) {
+        eprintln!("{notice}");
+    }
     let mut rows = Vec::new();
     for dir in store.list()? {
         rows.push(match dir.load() {

@@ -5,6 +5,7 @@
 //! audio devices or the terminal: `commands` fills the log in.
 
 mod log;
+mod repair;
 mod rubric;
 mod store;
 
@@ -12,6 +13,7 @@ pub use log::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
     Settings, FORMAT_NAME, FORMAT_VERSION,
 };
+pub use repair::{reconcile, TakeFacts, TakeName};
 pub use rubric::{criterion, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
     is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,

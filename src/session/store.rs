@@ -92,6 +92,21 @@ impl SessionDir {
     }
 }
 
+impl SessionDir {
+    /// True while another process (or this one) holds the session's lock: a
+    /// practice run still recording it, or another writer. Creates nothing.
+    pub fn is_held(&self) -> bool {
+        let Ok(file) = File::open(self.path.join(LOCK_FILE)) else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => false,
+            Err(fs::TryLockError::WouldBlock) => true,
+            Err(fs::TryLockError::Error(_)) => false,
+        }
+    }
+}
+
 /// Held while a process writes a session; released when dropped or when the
 /// process dies (it is an OS file lock, so a crash never leaves it stuck).
 #[derive(Debug)]
@@ -266,6 +281,20 @@ impl SessionStore {
         Ok(dirs)
     }
 
+    /// Sessions still `in_progress` that no live process holds: left open
+    /// by a crash or power loss, for `mockview repair` to finish.
+    pub fn left_open(&self) -> Vec<SessionDir> {
+        self.list()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| {
+                d.load()
+                    .is_ok_and(|s| s.status == super::log::SessionStatus::InProgress)
+                    && !d.is_held()
+            })
+            .collect()
+    }
+
     /// Resolve a SESSION argument: an id, a unique prefix of one, or `latest`.
     pub fn resolve(&self, spec: &str) -> Result<SessionDir, SessionError> {
         if spec == "latest" {
@@ -431,6 +460,19 @@ mod tests {
     }
 
     #[test]
+    fn is_held_follows_the_lock_and_creates_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let dir = store.create("20261126-101503").unwrap();
+        assert!(!dir.is_held());
+        assert!(!dir.path.join(LOCK_FILE).exists());
+        let held = dir.lock().unwrap();
+        assert!(dir.is_held());
+        drop(held);
+        assert!(!dir.is_held());
+    }
+
+    #[test]
     fn lock_is_exclusive() {
         let tmp = tempfile::tempdir().unwrap();
         let store = SessionStore::new(tmp.path());
@@ -439,5 +481,74 @@ mod tests {
         assert!(matches!(dir.lock(), Err(SessionError::Locked { .. })));
         drop(held);
         dir.lock().unwrap();
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn valid_log() -> Vec<u8> {
+            let mut s = Session::new(
+                "20261126-101503".into(),
+                jiff::Timestamp::UNIX_EPOCH,
+                settings(),
+            );
+            s.answers.push(crate::session::Answer {
+                number: 1,
+                question: crate::session::QuestionRef {
+                    id: "q".into(),
+                    text: "Why?".into(),
+                    category: "failure".into(),
+                },
+                status: crate::session::AnswerStatus::Recorded,
+                file: Some("01-q.wav".into()),
+                takes: vec!["01-q.wav".into()],
+                duration_seconds: 1.5,
+                frames: 72_000,
+                sample_rate: 48_000,
+                dropped_frames: 0,
+                metrics: Some(crate::analysis::Metrics {
+                    words_per_minute: 150.0,
+                    ..Default::default()
+                }),
+                reviews: vec![],
+            });
+            serde_json::to_vec_pretty(&s).unwrap()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn parse_log_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+                let _ = parse_log(Path::new("x"), &bytes);
+            }
+
+            /// Truncated, byte-flipped and spliced valid logs: an error or a
+            /// session that survives a save/load round trip, never a panic.
+            #[test]
+            fn mutated_logs_error_or_round_trip(
+                cut in 0usize..2000,
+                flips in proptest::collection::vec((0usize..2000, any::<u8>()), 0..4),
+                splice in proptest::option::of((0usize..2000, "[\\[\\]{}\",:0-9a-z-]{0,12}")),
+            ) {
+                let mut bytes = valid_log();
+                for (at, b) in flips {
+                    let n = bytes.len();
+                    bytes[at % n] = b;
+                }
+                if let Some((at, text)) = splice {
+                    let at = at % bytes.len();
+                    bytes.splice(at..at, text.bytes());
+                }
+                bytes.truncate(cut.max(1).min(bytes.len()).max(if cut % 3 == 0 { bytes.len() } else { 0 }));
+                if let Ok(s) = parse_log(Path::new("x"), &bytes) {
+                    let again = serde_json::to_vec(&s).unwrap();
+                    let back = parse_log(Path::new("x"), &again).unwrap();
+                    prop_assert_eq!(back.answers.len(), s.answers.len());
+                    prop_assert_eq!(back.id, s.id);
+                }
+            }
+        }
     }
 }

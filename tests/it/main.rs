@@ -13,5 +13,6 @@ mod practice_realtime;
 mod replay;
 mod report;
 mod review;
+mod robustness;
 mod stats;
 mod usage_errors;

@@ -1,0 +1,11 @@
+//! Any bytes as a .txt bank: an error naming the problem, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mockview::questions::{parse_txt_bank, BankOrigin};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = parse_txt_bank("fuzz.txt", BankOrigin::Builtin, text);
+    }
+});

@@ -1,0 +1,253 @@
+//! Reconciling a session log with the take files in its folder, after a
+//! crash or power loss left the session open (issue 5).
+//!
+//! This module only edits the log: what each WAV holds (frames, rate) is
+//! measured, and its header fixed, by `audio` and handed in by
+//! `commands/repair.rs`. Nothing here deletes or shortens a file.
+
+use super::log::{Answer, AnswerStatus, QuestionRef, Session, SessionStatus};
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+/// What a take file on disk holds; `None` when it could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakeFacts {
+    pub frames: u64,
+    pub sample_rate: u32,
+}
+
+/// The parts of a take file's name: `NN-slug.wav` (the final take of answer
+/// NN) or `NN-slug.takeK.wav` (its K-th earlier take).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeName {
+    pub number: u32,
+    pub slug: String,
+    /// `None` for the final take.
+    pub take: Option<u32>,
+}
+
+impl TakeName {
+    pub fn parse(name: &str) -> Option<TakeName> {
+        let stem = name.strip_suffix(".wav")?;
+        let (stem, take) = match stem.rsplit_once(".take") {
+            Some((s, k)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) => {
+                (s, Some(k.parse().ok()?))
+            }
+            _ => (stem, None),
+        };
+        let (num, slug) = stem.split_once('-')?;
+        if num.len() < 2 || !num.bytes().all(|b| b.is_ascii_digit()) || slug.is_empty() {
+            return None;
+        }
+        if !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return None;
+        }
+        Some(TakeName {
+            number: num.parse().ok()?,
+            slug: slug.to_string(),
+            take: take.filter(|&k| k > 0),
+        })
+        .filter(|t| t.take.is_some() || take.is_none())
+    }
+}
+
+/// Bring `session` in line with `files` (every take file in the folder, by
+/// name). Returns what changed, one line each; empty when nothing did, so a
+/// second run changes nothing. `ended_at` is used when an open session is
+/// closed (the time its last file was written).
+pub fn reconcile(
+    session: &mut Session,
+    files: &BTreeMap<String, Option<TakeFacts>>,
+    ended_at: Timestamp,
+) -> Vec<String> {
+    let mut changes = Vec::new();
+    if session.status == SessionStatus::InProgress {
+        session.status = SessionStatus::Interrupted;
+        session.ended_at = Some(ended_at);
+        changes.push("marked the session interrupted".to_string());
+    }
+
+    // Listed files that are not on disk (a crash between a rename and the
+    // next save): the reference goes, the audio is elsewhere under its new
+    // name and is added below.
+    for a in &mut session.answers {
+        let before = a.takes.len();
+        a.takes.retain(|t| files.contains_key(t));
+        if a.takes.len() != before {
+            changes.push(format!(
+                "answer {}: dropped {} listed take(s) missing from the folder",
+                a.number,
+                before - a.takes.len()
+            ));
+        }
+        if let Some(f) = &a.file {
+            if !files.contains_key(f) {
+                changes.push(format!("answer {}: its file {f} is missing", a.number));
+                a.file = None;
+            }
+        }
+    }
+
+    // Take files the log does not list.
+    let listed: std::collections::HashSet<String> = session
+        .answers
+        .iter()
+        .flat_map(|a| a.takes.iter().chain(a.file.iter()).cloned())
+        .collect();
+    for name in files.keys().filter(|n| !listed.contains(*n)) {
+        let Some(take) = TakeName::parse(name) else {
+            continue;
+        };
+        let rate = session.input.as_ref().map_or(0, |i| i.sample_rate);
+        let answer = match session.answers.iter_mut().find(|a| a.number == take.number) {
+            Some(a) => a,
+            None => {
+                session.answers.push(Answer {
+                    number: take.number,
+                    question: QuestionRef {
+                        id: take.slug.clone(),
+                        text: format!("(not in the log; recovered from {name})"),
+                        category: "unknown".into(),
+                    },
+                    status: AnswerStatus::Interrupted,
+                    file: None,
+                    takes: Vec::new(),
+                    duration_seconds: 0.0,
+                    frames: 0,
+                    sample_rate: rate,
+                    dropped_frames: 0,
+                    metrics: None,
+                    reviews: Vec::new(),
+                });
+                session.answers.last_mut().expect("just pushed")
+            }
+        };
+        answer.takes.push(name.clone());
+        if take.take.is_none() && answer.file.is_none() {
+            answer.file = Some(name.clone());
+            if answer.status == AnswerStatus::Skipped {
+                answer.status = AnswerStatus::Interrupted;
+            }
+        }
+        // Earlier takes in order, the final take last.
+        answer.takes.sort_by_key(|t| {
+            TakeName::parse(t).map_or((1, u32::MAX), |n| match n.take {
+                Some(k) => (0, k),
+                None => (1, 0),
+            })
+        });
+        changes.push(format!(
+            "answer {}: added {name}, which the log did not list",
+            take.number
+        ));
+    }
+    session.answers.sort_by_key(|a| a.number);
+
+    // The true length of each final take.
+    for a in &mut session.answers {
+        let Some(facts) = a
+            .file
+            .as_ref()
+            .and_then(|f| files.get(f).copied().flatten())
+        else {
+            continue;
+        };
+        let duration = facts.frames as f64 / f64::from(facts.sample_rate.max(1));
+        // serde_json may read a float back one ulp off: compare durations
+        // loosely, or a second repair would "fix" the same answer again.
+        if a.frames != facts.frames
+            || a.sample_rate != facts.sample_rate
+            || (a.duration_seconds - duration).abs() > 1e-6
+        {
+            changes.push(format!(
+                "answer {}: {} frames ({duration:.2} s) recorded, the log said {}",
+                a.number, facts.frames, a.frames
+            ));
+            a.frames = facts.frames;
+            a.sample_rate = facts.sample_rate;
+            a.duration_seconds = duration;
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Settings;
+
+    #[test]
+    fn take_names() {
+        assert_eq!(
+            TakeName::parse("01-tell-me.wav"),
+            Some(TakeName {
+                number: 1,
+                slug: "tell-me".into(),
+                take: None
+            })
+        );
+        assert_eq!(TakeName::parse("12-x.take3.wav").unwrap().take, Some(3));
+        for bad in [
+            "session.json",
+            "1-x.wav",
+            "01-.wav",
+            "ab-x.wav",
+            "01-X.wav",
+            "01-x.take.wav",
+            "01-x.take0.wav",
+            "report.wav",
+        ] {
+            assert_eq!(TakeName::parse(bad), None, "{bad}");
+        }
+    }
+
+    fn session() -> Session {
+        Session::new(
+            "20261126-101503".into(),
+            Timestamp::UNIX_EPOCH,
+            Settings {
+                count: 2,
+                prep_seconds: 0,
+                limit_seconds: 0,
+                banks: vec![],
+                categories: vec![],
+                order: "listed".into(),
+                seed: 1,
+                speak: false,
+            },
+        )
+    }
+
+    #[test]
+    fn closes_adds_and_measures_then_is_idempotent() {
+        let mut s = session();
+        let facts = |frames| {
+            Some(TakeFacts {
+                frames,
+                sample_rate: 48_000,
+            })
+        };
+        let files: BTreeMap<String, Option<TakeFacts>> = [
+            ("01-a.take1.wav".to_string(), facts(100)),
+            ("01-a.wav".to_string(), facts(48_000)),
+            ("02-b.wav".to_string(), facts(0)),
+        ]
+        .into_iter()
+        .collect();
+        let changes = reconcile(&mut s, &files, Timestamp::UNIX_EPOCH);
+        assert!(!changes.is_empty());
+        assert_eq!(s.status, SessionStatus::Interrupted);
+        assert_eq!(s.answers.len(), 2);
+        assert_eq!(s.answers[0].takes, ["01-a.take1.wav", "01-a.wav"]);
+        assert_eq!(s.answers[0].file.as_deref(), Some("01-a.wav"));
+        assert_eq!(s.answers[0].frames, 48_000);
+        assert_eq!(s.answers[0].duration_seconds, 1.0);
+        assert_eq!(s.answers[1].status, AnswerStatus::Interrupted);
+        let again = s.clone();
+        assert!(reconcile(&mut s, &files, Timestamp::now()).is_empty());
+        assert_eq!(s, again);
+    }
+}
