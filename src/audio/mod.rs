@@ -5,6 +5,67 @@
 //! clocks a `CaptureStream` publishes. See docs/audio.md for the rules of the
 //! capture path and why they are what they are.
 
+/// Evaluate `$body` with the type alias `$t` bound to the Rust sample type of
+/// a cpal sample format (every format but DSD, which has none), or `$fallback`
+/// with the format bound to `$other`. Capture and playback both pick their
+/// generic callback this way, once per stream.
+macro_rules! with_sample_type {
+    ($format:expr, $t:ident => $body:expr, $other:ident => $fallback:expr) => {{
+        use cpal::SampleFormat as F;
+        match $format {
+            F::I8 => {
+                type $t = i8;
+                $body
+            }
+            F::I16 => {
+                type $t = i16;
+                $body
+            }
+            F::I24 => {
+                type $t = cpal::I24;
+                $body
+            }
+            F::I32 => {
+                type $t = i32;
+                $body
+            }
+            F::I64 => {
+                type $t = i64;
+                $body
+            }
+            F::U8 => {
+                type $t = u8;
+                $body
+            }
+            F::U16 => {
+                type $t = u16;
+                $body
+            }
+            F::U24 => {
+                type $t = cpal::U24;
+                $body
+            }
+            F::U32 => {
+                type $t = u32;
+                $body
+            }
+            F::U64 => {
+                type $t = u64;
+                $body
+            }
+            F::F32 => {
+                type $t = f32;
+                $body
+            }
+            F::F64 => {
+                type $t = f64;
+                $body
+            }
+            $other => $fallback,
+        }
+    }};
+}
+
 mod capture;
 pub mod convert;
 mod devices;

@@ -366,29 +366,13 @@ fn build_stream(
     shared: Arc<Shared>,
     base: Instant,
 ) -> Result<cpal::Stream, AudioError> {
-    macro_rules! typed {
-        ($t:ty) => {
-            build_typed::<$t>(device, config, consumer, shared, base)
-        };
-    }
-    match format {
-        SampleFormat::I8 => typed!(i8),
-        SampleFormat::I16 => typed!(i16),
-        SampleFormat::I24 => typed!(cpal::I24),
-        SampleFormat::I32 => typed!(i32),
-        SampleFormat::I64 => typed!(i64),
-        SampleFormat::U8 => typed!(u8),
-        SampleFormat::U16 => typed!(u16),
-        SampleFormat::U24 => typed!(cpal::U24),
-        SampleFormat::U32 => typed!(u32),
-        SampleFormat::U64 => typed!(u64),
-        SampleFormat::F32 => typed!(f32),
-        SampleFormat::F64 => typed!(f64),
+    with_sample_type!(format,
+        T => build_typed::<T>(device, config, consumer, shared, base),
         other => Err(AudioError::UnsupportedFormat {
             device: device.id.clone(),
             format: other.to_string(),
-        }),
-    }
+        })
+    )
 }
 
 fn build_typed<T>(
