@@ -214,12 +214,15 @@ pub fn validate<R: Read + Seek>(
         let n = if i == log_index {
             let cap = left.min(MAX_LOG_BYTES);
             (&mut entry)
-                .take(cap + 1)
+                .take(cap.saturating_add(1))
                 .read_to_end(&mut log_bytes)
                 .map_err(|e| bad(format!("entry `{name}`: {e}")))? as u64
         } else {
-            io::copy(&mut (&mut entry).take(left + 1), &mut io::sink())
-                .map_err(|e| bad(format!("entry `{name}`: {e}")))?
+            io::copy(
+                &mut (&mut entry).take(left.saturating_add(1)),
+                &mut io::sink(),
+            )
+            .map_err(|e| bad(format!("entry `{name}`: {e}")))?
         };
         if i == log_index && n > MAX_LOG_BYTES {
             return Err(bad(format!(
@@ -311,7 +314,7 @@ pub fn import(store: &SessionStore, file: &Path, limits: Limits) -> Result<Impor
     let write = |name: &str, from: &mut dyn Read, cap: u64| -> Result<u64, ArchiveError> {
         let p = tmp.path().join(name);
         let mut out = private_new_file(&p).map_err(io_err(&p))?;
-        let n = io::copy(&mut from.take(cap + 1), &mut out).map_err(io_err(&p))?;
+        let n = io::copy(&mut from.take(cap.saturating_add(1)), &mut out).map_err(io_err(&p))?;
         out.flush().map_err(io_err(&p))?;
         out.sync_all().map_err(io_err(&p))?;
         Ok(n)

@@ -89,6 +89,9 @@ pub struct TakeOutcome {
     pub write_error: Option<String>,
     /// True when the device did not deliver the tail within the drain timeout.
     pub drain_timed_out: bool,
+    /// Overruns the device reported during the take: audio it lost before
+    /// mockview saw it (counted, never hidden).
+    pub overruns: u64,
     /// Wall time from the stop request to the end of the take: how long the
     /// device took to deliver the audio it still held at the key press.
     pub drained: Duration,
@@ -103,6 +106,8 @@ struct Shared {
     position: AtomicU64,
     /// Frames the callback could not push because the ring was full.
     dropped: AtomicU64,
+    /// Overruns the device reported (it lost audio and recovered).
+    overruns: AtomicU64,
     /// Frames written to the current take.
     take_frames: AtomicU64,
     take_active: AtomicBool,
@@ -158,6 +163,7 @@ impl CaptureStream {
             playing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
+            overruns: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),
             take_active: AtomicBool::new(false),
             peak_bits: AtomicU32::new(0),
@@ -293,17 +299,24 @@ impl CaptureStream {
         let _ = self.commands.send(Command::StartAt(frame));
     }
 
-    /// Drop an armed or running take: its file is finished and removed.
-    pub fn cancel_take(&self) -> Result<(), AudioError> {
+    /// End an armed take that should not have been: its file is removed if
+    /// nothing was written to it (`None`). If frames did reach it (a key that
+    /// came just as the take began), the file is kept and its outcome
+    /// returned: a recording is never deleted.
+    pub fn cancel_take(&self) -> Result<Option<TakeOutcome>, AudioError> {
         let _ = self.commands.send(Command::Cancel);
         let outcome = self
             .finished
             .recv()
             .map_err(|_| AudioError::Other("the writer thread has stopped".into()))?;
+        if outcome.frames > 0 {
+            return Ok(Some(outcome));
+        }
         std::fs::remove_file(&outcome.path).map_err(|e| AudioError::Write {
             path: outcome.path.clone(),
             source: e,
-        })
+        })?;
+        Ok(None)
     }
 
     /// The take finished by itself (limit reached, or a failure), if it did.
@@ -378,7 +391,16 @@ where
             push_frames(&mut producer, data, channels, &cb_shared.dropped);
         }
     };
+    // Not the data path, but on the audio thread too: a glitch the device
+    // recovers from is only counted; a fatal error (rare, once) is kept for
+    // the user and ends the take.
     let error_callback = move |e: cpal::Error| {
+        if super::is_xrun(&e) {
+            shared.overruns.fetch_add(1, Ordering::Relaxed);
+        }
+        if !super::is_fatal(&e) {
+            return;
+        }
         if let Ok(mut slot) = shared.error.lock() {
             slot.get_or_insert_with(|| e.to_string());
         }
@@ -436,6 +458,7 @@ struct OpenTake {
     /// When the stop request reached the writer.
     stop_requested: Option<Instant>,
     dropped_at_begin: u64,
+    overruns_at_begin: u64,
     write_error: Option<String>,
 }
 
@@ -536,6 +559,7 @@ fn writer_loop(
             path,
             frames,
             dropped_frames: shared.dropped.load(Ordering::Relaxed) - t.dropped_at_begin,
+            overruns: shared.overruns.load(Ordering::Relaxed) - t.overruns_at_begin,
             end,
             write_error,
             drain_timed_out,
@@ -559,6 +583,7 @@ fn writer_loop(
                         stop: None,
                         stop_requested: None,
                         dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
+                        overruns_at_begin: shared.overruns.load(Ordering::Relaxed),
                         write_error: None,
                     });
                 }
@@ -647,6 +672,7 @@ mod tests {
             playing: AtomicBool::new(true),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
+            overruns: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),
             take_active: AtomicBool::new(false),
             peak_bits: AtomicU32::new(0),

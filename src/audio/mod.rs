@@ -82,6 +82,21 @@ pub use wav::{repair_header, HeaderRepair, WavSink};
 
 use std::path::PathBuf;
 
+/// Whether a stream error ends the stream. cpal reports glitches it recovers
+/// from (an overrun or underrun, a re-routed default device, a refused
+/// real-time priority) through the same error callback as a lost device;
+/// only the latter must end a take.
+pub(crate) fn is_fatal(e: &cpal::Error) -> bool {
+    use cpal::ErrorKind as K;
+    !matches!(e.kind(), K::Xrun | K::DeviceChanged | K::RealtimeDenied)
+}
+
+/// Whether a stream error is an overrun/underrun: audio lost by the device,
+/// counted and reported, never hidden.
+pub(crate) fn is_xrun(e: &cpal::Error) -> bool {
+    matches!(e.kind(), cpal::ErrorKind::Xrun)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
     #[error("no audio {direction} device found (see `mockview devices`)")]
@@ -111,6 +126,29 @@ impl AudioError {
         AudioError::Open {
             device: device.to_string(),
             message: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cpal::ErrorKind as K;
+
+    #[test]
+    fn glitches_are_counted_not_fatal() {
+        let e = |k: K| cpal::Error::from(k);
+        assert!(!is_fatal(&e(K::Xrun)) && is_xrun(&e(K::Xrun)));
+        assert!(!is_fatal(&e(K::DeviceChanged)));
+        assert!(!is_fatal(&e(K::RealtimeDenied)));
+        for k in [
+            K::DeviceNotAvailable,
+            K::StreamInvalidated,
+            K::HostUnavailable,
+            K::BackendError,
+        ] {
+            assert!(is_fatal(&e(k)), "{k:?} ends the take");
+            assert!(!is_xrun(&e(k)));
         }
     }
 }

@@ -447,7 +447,13 @@ where
             *s = T::EQUILIBRIUM;
         }
     };
-    let error_callback = move |e: cpal::Error| fail(&shared, e.to_string());
+    // A glitch the device recovers from (an underrun) is not a failure: the
+    // callback already counts underruns. Only a lost device ends playback.
+    let error_callback = move |e: cpal::Error| {
+        if super::is_fatal(&e) {
+            fail(&shared, e.to_string())
+        }
+    };
     device
         .device
         .build_output_stream::<T, _, _>(*config, data_callback, error_callback, None)

@@ -154,14 +154,15 @@ pub struct HeaderRepair {
 fn pcm16_mono_header(sample_rate: u32, data_len: u32) -> [u8; 44] {
     let mut h = [0u8; 44];
     h[0..4].copy_from_slice(b"RIFF");
-    h[4..8].copy_from_slice(&(36 + data_len).to_le_bytes());
+    h[4..8].copy_from_slice(&36u32.saturating_add(data_len).to_le_bytes());
     h[8..12].copy_from_slice(b"WAVE");
     h[12..16].copy_from_slice(b"fmt ");
     h[16..20].copy_from_slice(&16u32.to_le_bytes());
     h[20..22].copy_from_slice(&1u16.to_le_bytes());
     h[22..24].copy_from_slice(&1u16.to_le_bytes());
     h[24..28].copy_from_slice(&sample_rate.to_le_bytes());
-    h[28..32].copy_from_slice(&(sample_rate * 2).to_le_bytes());
+    // The rate comes from a log that may have been imported: never overflow.
+    h[28..32].copy_from_slice(&sample_rate.saturating_mul(2).to_le_bytes());
     h[32..34].copy_from_slice(&2u16.to_le_bytes());
     h[34..36].copy_from_slice(&16u16.to_le_bytes());
     h[36..40].copy_from_slice(b"data");

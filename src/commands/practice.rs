@@ -275,6 +275,7 @@ impl Practice<'_> {
             frames: 0,
             sample_rate: self.sample_rate,
             dropped_frames: 0,
+            overruns: 0,
             metrics: None,
             reviews: Vec::new(),
         };
@@ -308,10 +309,17 @@ impl Practice<'_> {
 
         if let Some(next) = self.prep(&capture)? {
             // Nothing was recorded yet: the armed take's empty file goes,
-            // then the log stops listing it.
-            capture.cancel_take()?;
-            answer.takes.pop();
-            answer.file = None;
+            // then the log stops listing it. If the key came just as the take
+            // began, what was recorded is kept as an earlier take.
+            match capture.cancel_take()? {
+                None => {
+                    answer.takes.pop();
+                    answer.file = None;
+                }
+                Some(_) => {
+                    self.keep_as_earlier_take(&mut answer, &final_name)?;
+                }
+            }
             answer.frames = 0;
             answer.duration_seconds = 0.0;
             answer.status = match next {
@@ -333,6 +341,14 @@ impl Practice<'_> {
             answer.frames = outcome.frames;
             answer.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate);
             answer.dropped_frames += outcome.dropped_frames;
+            answer.overruns += outcome.overruns;
+            if outcome.overruns > 0 {
+                c.warn(format!(
+                    "the input device reported {} overrun{} during this take: a moment of audio may be missing",
+                    outcome.overruns,
+                    if outcome.overruns == 1 { "" } else { "s" }
+                ));
+            }
             answer.status = AnswerStatus::Recorded;
             if outcome.dropped_frames > 0 {
                 c.warn(format!(
@@ -405,6 +421,15 @@ impl Practice<'_> {
                             capture = new_capture;
                             self.sample_rate = capture.sample_rate();
                             answer.sample_rate = self.sample_rate;
+                            // The log describes the input as now opened.
+                            let format = capture.format();
+                            self.session.input = Some(InputInfo {
+                                device_id: self.device.id.clone(),
+                                device_name: self.device.name.clone(),
+                                sample_rate: format.sample_rate,
+                                channels: format.channels,
+                                sample_format: format.sample_format.clone(),
+                            });
                             capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
                             self.take_started(&mut answer, &final_name)?;
                             capture.play()?;

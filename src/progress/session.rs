@@ -196,6 +196,7 @@ pub(super) mod tests {
             frames: 0,
             sample_rate: 8000,
             dropped_frames: 0,
+            overruns: 0,
             metrics: None,
             reviews: scores
                 .iter()

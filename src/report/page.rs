@@ -364,6 +364,7 @@ mod tests {
             frames: 8000,
             sample_rate: 8000,
             dropped_frames: 0,
+            overruns: 0,
             metrics: Some(
                 serde_json::from_value(serde_json::json!({
                     "duration_seconds": 1.0, "pauses": [

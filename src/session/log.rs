@@ -118,6 +118,10 @@ pub struct Answer {
     pub sample_rate: u32,
     #[serde(default)]
     pub dropped_frames: u64,
+    /// Overruns the device reported while recording: it lost audio before
+    /// mockview received it (how much, it does not say). 0 normally.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub overruns: u64,
     /// Delivery metrics of the final take (see docs/metrics.md), computed
     /// when the take is saved. Typed, so that every reader (show, stats,
     /// report) agrees on the fields; read leniently: missing fields take
@@ -176,6 +180,10 @@ impl SelfCheck {
 fn lenient_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
     Ok(serde_json::from_value(value).ok())
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Session {

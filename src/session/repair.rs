@@ -119,6 +119,7 @@ pub fn reconcile(
                     frames: 0,
                     sample_rate: rate,
                     dropped_frames: 0,
+                    overruns: 0,
                     metrics: None,
                     reviews: Vec::new(),
                 });

@@ -507,6 +507,7 @@ mod tests {
                 frames: 72_000,
                 sample_rate: 48_000,
                 dropped_frames: 0,
+                overruns: 0,
                 metrics: Some(crate::analysis::Metrics {
                     words_per_minute: 150.0,
                     ..Default::default()

@@ -259,6 +259,7 @@ fn parts() -> &'static Parts {
             frames: 1600,
             sample_rate: 8000,
             dropped_frames: 0,
+            overruns: 0,
             metrics: None,
             reviews: vec![],
         });

@@ -49,6 +49,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             frames: samples.len() as u64,
             sample_rate: *rate,
             dropped_frames: 0,
+            overruns: 0,
             metrics: None,
             reviews: vec![],
         });
@@ -69,6 +70,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             frames: 0,
             sample_rate: 48_000,
             dropped_frames: 0,
+            overruns: 0,
             metrics: None,
             reviews: vec![],
         });

@@ -309,6 +309,7 @@ fn progress_session(
         frames: 0,
         sample_rate: RATE,
         dropped_frames: 0,
+        overruns: 0,
         metrics: Some(Metrics {
             duration_seconds: 61.0,
             first_word_seconds: 1.0,

@@ -38,6 +38,7 @@ fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
         frames: 0,
         sample_rate: RATE,
         dropped_frames: 0,
+        overruns: 0,
         metrics,
         reviews: vec![],
     }
