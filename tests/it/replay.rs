@@ -445,3 +445,49 @@ fn replay_keys_from_stdin_skip_with_n() {
         "the first answer was not played through"
     );
 }
+
+#[test]
+fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
+    let long = speech(TEXT, 170, RATE);
+    for signal in ["INT", "TERM"] {
+        let sink = PulseSink::new("replaysig");
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("recordings");
+        let dir = make_session(&root, &[(&long, RATE)], false);
+        let log_before = std::fs::read(dir.join("session.json")).unwrap();
+        let mut child = std::process::Command::new(bin_path())
+            .env("NO_COLOR", "1")
+            .env("MOCKVIEW_DIR", &root)
+            .env("PULSE_SINK", &sink.name)
+            .args(["replay", "latest", "--device", "alsa:pulse"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Playing: the player's stream is connected to our sink.
+        wait_for_sink_input(&sink);
+        let sent = Instant::now();
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut code = None;
+        wait_until(Duration::from_secs(5), || {
+            code = child.try_wait().unwrap().map(|s| s.code());
+            code.is_some()
+        })
+        .unwrap_or_else(|_| panic!("replay kept playing after SIG{signal}"));
+        assert_eq!(code, Some(Some(130)), "SIG{signal}: exit code");
+        assert!(
+            sent.elapsed() < Duration::from_secs(2),
+            "SIG{signal}: stopped promptly"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("session.json")).unwrap(),
+            log_before,
+            "replay writes nothing"
+        );
+    }
+}
