@@ -26,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a practice session: questions, prep countdown, recorded answers
     Practice(PracticeArgs),
+    /// Record a few seconds: level, noise floor, clipping verdict, and playback
+    MicCheck(MicCheckArgs),
     /// List audio input and output devices with their ids
     Devices(DevicesArgs),
     /// List, show or validate question banks
@@ -34,6 +36,10 @@ pub enum Command {
     Sessions(JsonFlag),
     /// Show one session: questions, takes, durations, reviews
     Show(ShowArgs),
+    /// Play answers back, each after its question, with progress and keys
+    Replay(ReplayArgs),
+    /// Listen to each answer and score it on the rubric, with notes
+    Review(ReviewArgs),
     /// Write a session's HTML page: players, waveforms, metrics, reviews
     Report(ReportArgs),
     /// Pack a session into one zip file to send to a coach
@@ -44,12 +50,6 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Progress across sessions: pace, pauses, answer length, review scores, per question
     Stats(JsonFlag),
-    /// Play answers back, each after its question, with progress and keys
-    Replay(ReplayArgs),
-    /// Listen to each answer and score it on the rubric, with notes
-    Review(ReviewArgs),
-    /// Record a few seconds: level, noise floor, clipping verdict, and playback
-    MicCheck(MicCheckArgs),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
     /// Print shell completions
