@@ -32,6 +32,14 @@ pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
                 if reviews == 1 { "" } else { "s" },
                 file.display()
             );
+            // A report written before the merge would not show the new
+            // reviews: write it again.
+            let has_report = store
+                .dir_for(&id)
+                .is_some_and(|d| d.path.join("report.html").is_file());
+            if reviews > 0 && has_report {
+                super::report::run(store, &id, None)?;
+            }
         }
     }
     Ok(())

@@ -181,6 +181,11 @@ fn coach_loop_export_import_review_and_back() {
         log_after["answers"][0]["reviews"][0]["reviewer"],
         "Coach <Kim>"
     );
+    let page = std::fs::read_to_string(dir_a.join("report.html")).unwrap();
+    assert!(
+        page.contains("Coach &lt;Kim&gt;"),
+        "the candidate's report was written again with the merged review"
+    );
     assert_eq!(
         log_after["answers"][0]["reviews"][0]["scores"]["delivery"],
         2
