@@ -330,9 +330,6 @@ impl Practice<'_> {
                 c.line("skipped");
             }
             self.save_answer(answer)?;
-            if next == Next::DeviceLost(String::new()) {
-                return Ok(Next::DeviceLost(self.device_lost_message(&capture, None)));
-            }
             return Ok(next);
         }
 
@@ -482,7 +479,7 @@ impl Practice<'_> {
                 break None;
             }
             if capture.error().is_some() {
-                break Some(Next::DeviceLost(String::new()));
+                break Some(Next::DeviceLost(self.device_lost_message(capture, None)));
             }
             bar.set_position(self.ms(pos));
             match self.keys.poll(POLL) {
