@@ -13,4 +13,5 @@ pub mod progress;
 pub mod questions;
 pub mod report;
 pub mod session;
+pub mod transcript;
 pub mod ui;
