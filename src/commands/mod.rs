@@ -84,7 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let store = store(cli.dir);
     match cli.command {
         Command::Practice(args) => practice::run(&store, args),
-        Command::Devices(args) => devices::run(args.json),
+        Command::Devices(args) => devices::run(args.json, args.all),
         Command::Questions(args) => questions::run(args),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
