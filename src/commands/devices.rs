@@ -5,6 +5,10 @@
 use crate::audio::{list_devices, ConfigInfo, DeviceInfo};
 use std::io::Write;
 
+/// One side of a device (input or output): its default config and whether
+/// it is the default for that side, or `None` if it has no such side.
+type Side = fn(&DeviceInfo) -> Option<(&Option<ConfigInfo>, bool)>;
+
 pub fn run(json: bool, all: bool) -> anyhow::Result<()> {
     let devices = list_devices(all || json)?;
     let mut out = std::io::stdout().lock();
@@ -23,7 +27,7 @@ pub fn run(json: bool, all: bool) -> anyhow::Result<()> {
         .max()
         .unwrap_or(0)
         .min(40);
-    let sides: [(&str, fn(&DeviceInfo) -> Option<(&Option<ConfigInfo>, bool)>); 2] = [
+    let sides: [(&str, Side); 2] = [
         ("Inputs (practice, mic-check: --device ID)", |d| {
             d.input.then_some((&d.input_config, d.default_input))
         }),
