@@ -65,6 +65,21 @@ pub struct Level {
     pub rms: f32,
     /// Samples at full scale since the take began.
     pub clipped: u64,
+    /// The loudest sample since the take began, 0.0..=1.0 of full scale.
+    pub take_peak: f32,
+}
+
+/// Below this peak an input is digital silence or next to it (-80 dBFS,
+/// three steps of 16 bits): quieter than the noise floor of any working
+/// microphone and preamp (about -70 dBFS at best), what a muted or
+/// disconnected input, or ALSA's `null` device, delivers.
+pub const SILENT_PEAK: f32 = 1e-4;
+
+impl Level {
+    /// Whether everything since the take began was digital silence.
+    pub fn take_is_silent(&self) -> bool {
+        self.take_peak < SILENT_PEAK
+    }
 }
 
 /// How a take ended.
@@ -114,6 +129,8 @@ struct Shared {
     peak_bits: AtomicU32,
     rms_bits: AtomicU32,
     clipped: AtomicU64,
+    /// The loudest |sample| written to the current take.
+    take_peak: AtomicU32,
     failed: AtomicBool,
     error: Mutex<Option<String>>,
 }
@@ -169,6 +186,7 @@ impl CaptureStream {
             peak_bits: AtomicU32::new(0),
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
+            take_peak: AtomicU32::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
         });
@@ -248,6 +266,7 @@ impl CaptureStream {
             peak: f32::from_bits(self.shared.peak_bits.load(Ordering::Relaxed)),
             rms: f32::from_bits(self.shared.rms_bits.load(Ordering::Relaxed)),
             clipped: self.shared.clipped.load(Ordering::Relaxed),
+            take_peak: self.shared.take_peak.load(Ordering::Relaxed) as f32 / 32768.0,
         }
     }
 
@@ -263,6 +282,24 @@ impl CaptureStream {
             )
         } else {
             None
+        }
+    }
+
+    /// Wait until the device has delivered its first frames after `play()`,
+    /// at most `timeout`, or until `give_up` says to stop. A device can open
+    /// and start, yet deliver nothing (a suspended PulseAudio source, a
+    /// device another program holds): this tells it apart before a session
+    /// depends on it.
+    pub fn wait_for_first_frames(&self, timeout: Duration, give_up: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.position() > 0 {
+                return true;
+            }
+            if Instant::now() >= deadline || give_up() || self.error().is_some() {
+                return false;
+            }
+            std::thread::sleep(IDLE_POLL);
         }
     }
 
@@ -287,6 +324,7 @@ impl CaptureStream {
             })?;
         self.shared.take_frames.store(0, Ordering::Release);
         self.shared.clipped.store(0, Ordering::Relaxed);
+        self.shared.take_peak.store(0, Ordering::Relaxed);
         self.shared.take_active.store(true, Ordering::Release);
         self.commands
             .send(Command::Begin { sink, start, limit })
@@ -484,6 +522,10 @@ impl OpenTake {
             .filter(|&&s| s == i16::MAX || s == i16::MIN)
             .count();
         shared.clipped.fetch_add(clipped as u64, Ordering::Relaxed);
+        let peak = part.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
+        shared
+            .take_peak
+            .fetch_max(u32::from(peak), Ordering::Relaxed);
         if let Err(e) = self.sink.write(part) {
             self.write_error = Some(format!("{}: {e}", self.sink.path().display()));
         }
@@ -678,6 +720,7 @@ mod tests {
             peak_bits: AtomicU32::new(0),
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
+            take_peak: AtomicU32::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
         })

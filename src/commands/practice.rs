@@ -27,6 +27,17 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
+/// How long a started input may take to deliver its first frames before the
+/// session gives up on it. A working device answers at once or nearly (ALSA's
+/// `null` device: 12-36 ms), but a PulseAudio sink's monitor that nothing
+/// plays into wakes up at the sink's own latency: 1.94-2.01 s measured, 9
+/// runs through ALSA's pulse plugin and the native host, load 11 on 2 cores.
+/// Five seconds leave room for that on a loaded machine; a device that works
+/// costs only its own start-up time.
+const FIRST_FRAMES_TIMEOUT: Duration = Duration::from_secs(5);
+/// An answer whose first seconds are all digital silence is the microphone,
+/// not the candidate: say so on the live line.
+const SILENT_INPUT_SECONDS: u32 = 10;
 
 /// How an answer (or the whole session) went on after a take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +68,9 @@ struct Practice<'a> {
     keys: KeySource,
     device: InputDevice,
     request: InputRequest,
-    /// The stream opened (not started) to check the device before the
-    /// session folder is made; used for the first question.
-    opened: Option<CaptureStream>,
+    /// Device calls that block (open, start) run under it: a stop signal
+    /// then ends the program at once.
+    interrupt: Interrupt,
     sample_rate: u32,
     dir: &'a SessionDir,
     session: Session,
@@ -104,8 +115,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     }
     let device = audio::find_input(args.device.as_deref())?;
     let request = super::input_request(&args.input);
-    let capture = CaptureStream::open(&device, &request)?;
-    let format = capture.format().clone();
+    let format = check_input(&device, &request, &interrupt)?;
 
     let started = jiff::ZonedDateTime::now();
     let dir = store
@@ -155,10 +165,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
 
     let mut p = Practice {
         console,
-        keys: KeySource::new(interrupt),
+        keys: KeySource::new(interrupt.clone()),
         device,
         request,
-        opened: Some(capture),
+        interrupt,
         sample_rate: format.sample_rate,
         dir: &dir,
         session,
@@ -248,13 +258,6 @@ impl Practice<'_> {
         if let Some(tip) = &q.tips {
             c.paragraph(c.dim(&format!("Tip: {tip}")));
         }
-        if self.speak {
-            if let Err(e) = speak(&q.text) {
-                c.warn(format!("cannot speak the question: {e}"));
-                self.speak = false;
-            }
-        }
-
         // A question's own limit applies when it is shorter than the session's.
         let limit_seconds = match (q.limit_seconds, self.limit_seconds) {
             (Some(own), 0) => own,
@@ -283,17 +286,20 @@ impl Practice<'_> {
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
         // not one frame of the answer can go by unrecorded.
-        let mut capture = match self.opened.take() {
-            Some(c) => c,
-            None => match CaptureStream::open(&self.device, &self.request) {
-                Ok(c) => c,
-                Err(e) => {
-                    return Ok(Next::DeviceLost(format!(
-                        "cannot open the input device again: {e}; the answers so far are saved in {}",
-                        self.dir.path.display()
-                    )));
-                }
-            },
+        let mut capture = match self.speak_then_open(&q.text) {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                // Stopped while the question was spoken: nothing to record.
+                answer.status = AnswerStatus::Interrupted;
+                self.save_answer(answer)?;
+                return Ok(Next::Interrupted);
+            }
+            Err(e) => {
+                return Ok(Next::DeviceLost(format!(
+                    "cannot open the input device again: {e}; the answers so far are saved in {}",
+                    self.dir.path.display()
+                )));
+            }
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
@@ -305,7 +311,7 @@ impl Practice<'_> {
             limit,
         )?;
         self.take_started(&mut answer, &final_name)?;
-        capture.play()?;
+        self.interrupt.blocking(|| capture.play())?;
 
         if let Some(next) = self.prep(&capture)? {
             // Nothing was recorded yet: the armed take's empty file goes,
@@ -455,6 +461,31 @@ impl Practice<'_> {
         }
     }
 
+    /// Speak `text` aloud (with `--speak`), then open the input. The stream
+    /// is opened only once the speech has finished, so its audio clock (the
+    /// prep countdown, the take, the file) starts after the question: a
+    /// microphone that hears the speakers does not record the question as
+    /// the answer, and the countdown loses none of its seconds to it. (ALSA's
+    /// pulse plugin buffers from the moment a stream is opened, and hands
+    /// that backlog over at `play()`: a stream opened before the speech
+    /// started its clock seconds early, issue 13.) Every spoken prompt goes
+    /// through here. `None`: a stop signal came during the speech.
+    fn speak_then_open(&mut self, text: &str) -> Result<Option<CaptureStream>, audio::AudioError> {
+        if self.speak {
+            let interrupt = &self.interrupt;
+            if let Err(e) = speak(text, || interrupt.requested()) {
+                self.console.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+        if self.interrupt.requested() {
+            return Ok(None);
+        }
+        self.interrupt
+            .blocking(|| CaptureStream::open(&self.device, &self.request))
+            .map(Some)
+    }
+
     /// The prep countdown, on the audio clock, while the armed take waits.
     /// `None`: go on and record; `Some(next)`: skipped (`Continue`), quit,
     /// interrupted or device lost, and the armed take is to be cancelled.
@@ -514,9 +545,11 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
+        let mut silence_told = false;
         let (exit, key_time) = loop {
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
+                self.tell_silent_input(capture, outcome.frames, &mut silence_told);
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
                     TakeEnd::Failed => TakeExit::Failed,
@@ -533,7 +566,9 @@ impl Practice<'_> {
                 if level.peak >= 0.99 || level.clipped > 0 {
                     msg.push_str("  CLIPPING: move back or lower the gain");
                 }
-                if level.rms < 0.003 {
+                if let Some(hint) = self.silent_input_hint(capture, frames) {
+                    msg.push_str(&format!("  {hint}"));
+                } else if level.rms < 0.003 {
                     let since = *quiet_since.get_or_insert(frames);
                     if frames.saturating_sub(since) > self.frames(3) {
                         msg.push_str("  too quiet: is the microphone on?");
@@ -548,6 +583,8 @@ impl Practice<'_> {
                     }
                 }
                 bar.set_message(msg);
+            } else {
+                self.tell_silent_input(capture, frames, &mut silence_told);
             }
             match self.keys.poll(POLL) {
                 Some((Key::Enter, t)) => break (TakeExit::Stop, t),
@@ -567,6 +604,7 @@ impl Practice<'_> {
             c.line(c.dim("saving the last words…"));
         }
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
+        self.tell_silent_input(capture, outcome.frames, &mut silence_told);
         self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
             TakeEnd::Failed => TakeExit::Failed,
@@ -574,6 +612,26 @@ impl Practice<'_> {
             _ => exit,
         };
         Ok((outcome, exit, stop_at))
+    }
+
+    /// "no sound from DEVICE: is the microphone muted?" once the take's
+    /// first `SILENT_INPUT_SECONDS` were all digital silence.
+    fn silent_input_hint(&self, capture: &CaptureStream, take_frames: u64) -> Option<String> {
+        (take_frames >= self.frames(SILENT_INPUT_SECONDS) && capture.level().take_is_silent())
+            .then(|| format!("no sound from {}: is the microphone muted?", self.device.id))
+    }
+
+    /// Without a live line (no terminal), the hint is one plain line, once
+    /// a take; a device faster than real time may finish the take before
+    /// the loop sees it, so the end of the take checks too.
+    fn tell_silent_input(&self, capture: &CaptureStream, take_frames: u64, told: &mut bool) {
+        if *told || self.console.is_interactive() {
+            return;
+        }
+        if let Some(hint) = self.silent_input_hint(capture, take_frames) {
+            self.console.warn(hint);
+            *told = true;
+        }
     }
 
     /// Delivery metrics of a final take (issue 4): a few tens of ms for a
@@ -685,6 +743,39 @@ impl Practice<'_> {
         self.dir.save(&self.session)?;
         Ok(())
     }
+}
+
+/// Open and start the input, and wait for its first frames, before anything
+/// is shown or made: a device that delivers nothing (a suspended source)
+/// would otherwise leave the session waiting on question 1 for ever. The
+/// stream is closed again; each question opens its own.
+fn check_input(
+    device: &InputDevice,
+    request: &InputRequest,
+    interrupt: &Interrupt,
+) -> Result<audio::StreamFormat> {
+    let mut capture = interrupt.blocking(|| CaptureStream::open(device, request))?;
+    let started = Instant::now();
+    interrupt.blocking(|| capture.play())?;
+    let delivered = capture.wait_for_first_frames(FIRST_FRAMES_TIMEOUT, || interrupt.requested());
+    if std::env::var_os("MOCKVIEW_TIMING").is_some() {
+        eprintln!("timing: first_frames_ms={}", started.elapsed().as_millis());
+    }
+    if interrupt.requested() {
+        return Err(Interrupted.into());
+    }
+    if !delivered {
+        let cause = capture.error().unwrap_or_else(|| {
+            "it is suspended, muted at the server, or held by another program".to_string()
+        });
+        anyhow::bail!(
+            "the input device {} delivered no audio within {} s ({cause}): try `mockview mic-check --device {}`, or pick another from `mockview devices`",
+            device.id,
+            FIRST_FRAMES_TIMEOUT.as_secs(),
+            device.id
+        );
+    }
+    Ok(capture.format().clone())
 }
 
 /// How many times each question was answered in earlier sessions (for

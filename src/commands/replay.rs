@@ -173,7 +173,13 @@ pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> 
 }
 
 /// Show the question of an answer (and speak it).
-pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &mut bool) {
+pub(super) fn show_question(
+    c: &Console,
+    answer: &Answer,
+    of: usize,
+    speak_it: &mut bool,
+    interrupt: &Interrupt,
+) {
     c.line("");
     c.line(c.bold(&format!(
         "Answer {} of {of} · {}",
@@ -182,7 +188,7 @@ pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &
     )));
     c.line(&answer.question.text);
     if *speak_it {
-        if let Err(e) = speak(&answer.question.text) {
+        if let Err(e) = speak(&answer.question.text, || interrupt.requested()) {
             c.warn(format!("cannot speak the question: {e}"));
             *speak_it = false;
         }
@@ -252,7 +258,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
     let mut speak_it = args.speak;
     let total = session.answers.len();
     for (a, file) in chosen.iter().zip(files) {
-        show_question(&console, a, total, &mut speak_it);
+        show_question(&console, a, total, &mut speak_it, &listener.interrupt);
         let Some(file) = file else {
             console.line(format!(
                 "(answer {} was {}; nothing to play)",

@@ -254,7 +254,7 @@ fn interactive(
     for i in recorded {
         let answer = session.answers[i].clone();
         let mut no_speech = false;
-        show_question(&console, &answer, total, &mut no_speech);
+        show_question(&console, &answer, total, &mut no_speech, &interrupt);
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
             match l.play_take(&file)? {

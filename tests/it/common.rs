@@ -319,6 +319,31 @@ impl PulseSink {
         .expect("the recorder never connected to PulseAudio");
     }
 
+    /// Wait until `practice` (sessions under `root`) records its first
+    /// answer: a take's WAV that was not there when this was called exists,
+    /// and a stream runs. `practice` first starts the input once to check
+    /// that it delivers, and closes it again before it makes the session, so
+    /// a recorder seen before the take exists may be that check. Call it
+    /// right after starting `practice` (the check takes longer than that).
+    pub fn wait_for_answer_recorder(&self, root: &Path, timeout: Duration) {
+        let wavs = || -> Vec<PathBuf> {
+            std::fs::read_dir(root)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|session| std::fs::read_dir(session.path()).ok())
+                .flatten()
+                .flatten()
+                .map(|f| f.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+                .collect()
+        };
+        let before = wavs();
+        wait_until(timeout, || wavs().iter().any(|w| !before.contains(w)))
+            .expect("practice never armed its first take");
+        self.wait_for_recorder(timeout);
+    }
+
     /// Play a WAV into the sink (low latency); returns the running paplay.
     pub fn play(&self, wav: &Path) -> std::process::Child {
         Process::new("paplay")

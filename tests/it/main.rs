@@ -7,6 +7,7 @@ mod analyze;
 mod archive;
 mod common;
 mod devices;
+mod first_question;
 mod mic_check;
 mod practice_file;
 mod practice_realtime;

@@ -103,7 +103,7 @@ fn tail_is_kept(path: Path) {
         &sink,
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     let played = Instant::now();
     let mut paplay = sink.play(&wav);
     // Enter 300 ms after the last word (wall clock from the start of playback).
@@ -139,7 +139,7 @@ fn the_limit_stops_on_time_in_frames() {
     let sink = PulseSink::new("limit");
     let run = start(&sink, &["--count", "1", "--prep", "0", "--limit", "2"]);
     let started = Instant::now();
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     let (log, dir, _root) = run.finish();
     let wall = started.elapsed().as_secs_f64();
     let (got, _) = read_wav(&dir.join(log["answers"][0]["file"].as_str().unwrap()));
@@ -157,7 +157,7 @@ fn retake_keeps_the_first_take_and_skip_skips() {
     let tmp = tempfile::tempdir().unwrap();
     let (wav, ..) = stimulus(tmp.path(), 0.2, 6.0);
     let mut run = start(&sink, &["--count", "2", "--prep", "0", "--limit", "0"]);
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     let mut paplay = sink.play(&wav);
     std::thread::sleep(Duration::from_millis(800));
     run.key("r");

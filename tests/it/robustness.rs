@@ -233,7 +233,7 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
             root.path(),
             &["--count", "3", "--prep", "0", "--limit", "0"],
         );
-        sink.wait_for_recorder(Duration::from_secs(15));
+        sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
         let played = Instant::now();
         let mut paplay = sink.play(&stim);
 
@@ -331,7 +331,7 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
 /// seconds on disk (by length).
 fn recording(sink: &PulseSink, root: &Path, stim: &Path, min_s: f64) -> (Child, Child) {
     let child = spawn_practice(sink, root, &["--count", "2", "--prep", "0", "--limit", "0"]);
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(root, Duration::from_secs(15));
     let paplay = sink.play(stim);
     wait_until(Duration::from_secs(15), || {
         current_wav(root).is_some_and(|w| frames_by_length(&w) as f64 >= min_s * f64::from(RATE))
@@ -396,7 +396,7 @@ fn sigterm_during_prep_closes_the_session_and_exits_130() {
         root.path(),
         &["--count", "1", "--prep", "30", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
     wait_until(Duration::from_secs(10), || {
         current_wav(root.path()).is_some()
     })
@@ -611,7 +611,7 @@ fn repair_skips_a_session_being_recorded() {
         root.path(),
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
     let live = session_dirs(root.path()).pop().unwrap();
     let live_log = std::fs::read(live.join("session.json")).unwrap();
     let out = repair(root.path());
