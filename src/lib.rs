@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod archive;
 pub mod audio;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod progress;
 pub mod questions;

@@ -15,7 +15,7 @@ use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
 };
-use crate::ui::{format_duration, level_meter, speak, Console, Interrupt, Key, KeySource};
+use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -359,7 +359,7 @@ impl Practice<'_> {
             let saved = format!(
                 "saved {} ({})",
                 final_name,
-                format_duration(Duration::from_secs_f64(answer.duration_seconds))
+                crate::clock::clock_seconds(answer.duration_seconds)
             );
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
@@ -390,9 +390,9 @@ impl Practice<'_> {
                         let logged = self.save_answer(answer);
                         return Ok(Next::WriteFailed(format!(
                             "recording stopped: cannot write {e}; {} of answer {number} kept{}",
-                            format_duration(Duration::from_secs_f64(
+                            crate::clock::clock_seconds(
                                 outcome.frames as f64 / f64::from(self.sample_rate.max(1))
-                            )),
+                            ),
                             if logged.is_ok() {
                                 ""
                             } else {
@@ -632,9 +632,7 @@ impl Practice<'_> {
         let what = match kept {
             Some((n, file, o)) => format!(
                 "{} of answer {n} is kept in {}",
-                format_duration(Duration::from_secs_f64(
-                    o.frames as f64 / f64::from(self.sample_rate.max(1))
-                )),
+                crate::clock::clock_seconds(o.frames as f64 / f64::from(self.sample_rate.max(1))),
                 self.dir.path.join(file).display()
             ),
             None => format!("the answers so far are kept in {}", self.dir.path.display()),
@@ -711,7 +709,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(c.bold("Summary"));
     for a in &session.answers {
         let dur = if a.file.is_some() {
-            format_duration(Duration::from_secs_f64(a.duration_seconds))
+            crate::clock::clock_seconds(a.duration_seconds)
         } else {
             "-".into()
         };
@@ -735,7 +733,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(format!(
         "{n} answer{} recorded, {} in all · {}",
         if n == 1 { "" } else { "s" },
-        format_duration(Duration::from_secs_f64(secs)),
+        crate::clock::clock_seconds(secs),
         path.display()
     ));
 }

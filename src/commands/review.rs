@@ -153,8 +153,8 @@ impl Prompter<'_> {
     fn ask(&mut self, prompt: &str) -> Reply<String> {
         if self.console.is_interactive() {
             use std::io::Write;
-            print!("{prompt} ");
-            let _ = std::io::stdout().flush();
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "{prompt} ").and_then(|()| out.flush());
         } else {
             self.console.line(prompt);
         }

@@ -102,7 +102,7 @@ fn header(h: &mut String, s: &Session) {
         e(s.status.as_str()),
         answered,
         s.answers.len(),
-        e(&duration(secs))
+        e(&crate::clock::prose(secs))
     );
     if let Some(end) = s.ended_at {
         fact(h, "Ended", &local_time(end));
@@ -148,15 +148,6 @@ fn fact(h: &mut String, name: &str, value: &str) {
     let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", e(name), e(value));
 }
 
-fn duration(secs: f64) -> String {
-    let total = secs.max(0.0).round() as u64;
-    if total >= 60 {
-        format!("{} min {:02} s", total / 60, total % 60)
-    } else {
-        format!("{:.1} s", secs.max(0.0))
-    }
-}
-
 fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
     let _ = write!(
         h,
@@ -167,7 +158,7 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         n = a.number,
     );
     if a.file.is_some() {
-        let _ = write!(h, " · {}", e(&duration(a.duration_seconds)));
+        let _ = write!(h, " · {}", e(&crate::clock::prose(a.duration_seconds)));
     }
     if a.dropped_frames > 0 {
         let _ = write!(h, " · {} frames lost while recording", a.dropped_frames);
