@@ -261,24 +261,16 @@ impl Practice<'_> {
             (Some(own), session) => own.min(session),
             (None, session) => session,
         };
-        let mut answer = Answer {
-            number: number as u32,
-            question: QuestionRef {
+        let mut answer = Answer::new(
+            number as u32,
+            QuestionRef {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 category: q.category.clone(),
             },
-            status: AnswerStatus::Skipped,
-            file: None,
-            takes: Vec::new(),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate: self.sample_rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            reviews: Vec::new(),
-        };
+            AnswerStatus::Skipped,
+        );
+        answer.sample_rate = self.sample_rate;
 
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
@@ -692,11 +684,7 @@ fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
     let mut counts = HashMap::new();
     for dir in store.list().unwrap_or_default() {
         if let Ok(s) = dir.load() {
-            for a in s
-                .answers
-                .iter()
-                .filter(|a| a.status == AnswerStatus::Recorded)
-            {
+            for a in s.answers.iter().filter(|a| a.is_recorded()) {
                 *counts.entry(a.question.id.clone()).or_insert(0) += 1;
             }
         }

@@ -327,14 +327,9 @@ mod tests {
 
     fn session() -> Session {
         let settings = Settings {
-            count: 1,
-            prep_seconds: 0,
-            limit_seconds: 0,
             banks: vec!["<b>bank</b>".into()],
-            categories: vec![],
-            order: "listed".into(),
             seed: 7,
-            speak: false,
+            ..Settings::default()
         };
         let mut s = Session::new(
             "20261126-101503".into(),
@@ -342,20 +337,11 @@ mod tests {
             settings,
         );
         s.answers.push(Answer {
-            number: 1,
-            question: QuestionRef {
-                id: "q".into(),
-                text: "<script>alert(1)</script>".into(),
-                category: "a&b".into(),
-            },
-            status: AnswerStatus::Recorded,
             file: Some("01 \"x\".wav".into()),
             takes: vec!["01-q.take1.wav".into(), "01 \"x\".wav".into()],
             duration_seconds: 1.0,
             frames: 8000,
             sample_rate: 8000,
-            dropped_frames: 0,
-            overruns: 0,
             metrics: Some(
                 serde_json::from_value(serde_json::json!({
                     "duration_seconds": 1.0, "pauses": [
@@ -375,6 +361,11 @@ mod tests {
                 notes: "good'\n</p><script>".into(),
                 self_check: None,
             }],
+            ..Answer::new(1, QuestionRef {
+                id: "q".into(),
+                text: "<script>alert(1)</script>".into(),
+                category: "a&b".into(),
+            }, AnswerStatus::Recorded)
         });
         s
     }
