@@ -6,8 +6,7 @@
 
 use crate::analysis::AnalysisConfig;
 use crate::progress::{
-    question_progress, trend, History, QuestionProgress, SessionProgress, Skipped, CRITERIA,
-    TREND_SERIES,
+    question_progress, trend, History, QuestionProgress, SessionProgress, Skipped, TREND_SERIES,
 };
 use crate::session::SessionStore;
 use crate::ui::Console;
@@ -98,9 +97,7 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) -> std::io:
         )?;
         return Ok(());
     }
-    let reviewed: Vec<&str> = CRITERIA
-        .iter()
-        .copied()
+    let reviewed: Vec<&str> = crate::session::criterion_keys()
         .filter(|c| stats.sessions.iter().any(|s| s.scores.contains_key(*c)))
         .collect();
     writeln!(std::io::stdout().lock(), "Sessions (oldest first)")?;

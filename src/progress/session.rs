@@ -5,15 +5,6 @@ use crate::session::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The review criteria, in the order they are shown.
-pub const CRITERIA: [&str; 5] = [
-    "structure",
-    "relevance",
-    "specificity",
-    "clarity",
-    "delivery",
-];
-
 /// The delivery figures that make up the trend, by their
 /// [`SessionProgress::value`] key; the review criteria follow them.
 pub const TREND_SERIES: [&str; 4] = [
@@ -135,13 +126,13 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
     }
 }
 
-/// Each series of [`TREND_SERIES`] and [`CRITERIA`] that has a value,
+/// Each series of [`TREND_SERIES`] and the rubric's criteria that has a value,
 /// oldest first (the order of `sessions`), one value per session that has it.
 pub fn trend(sessions: &[SessionProgress]) -> BTreeMap<&'static str, Vec<f64>> {
     TREND_SERIES
         .iter()
         .copied()
-        .chain(CRITERIA)
+        .chain(crate::session::criterion_keys())
         .map(|k| {
             (
                 k,

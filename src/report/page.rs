@@ -6,18 +6,9 @@
 use super::escape::{href, html as e};
 use super::{chart, waveform};
 use crate::progress::SessionProgress;
-use crate::session::{Answer, Review, Session};
+use crate::session::{criterion_keys, Answer, Review, Session};
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// The rubric's criteria, in the order a reviewer scores them.
-pub const CRITERIA: [&str; 5] = [
-    "structure",
-    "relevance",
-    "specificity",
-    "clarity",
-    "delivery",
-];
 
 const STYLE: &str = r#"
 :root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#5d5d66;--line:#d9d9e0;--card:#f6f6f9;--accent:#2454c5;--warn:#9a3b00}
@@ -293,16 +284,14 @@ fn review(h: &mut String, r: &Review) {
         e(&local_time(r.at))
     );
     if !r.scores.is_empty() {
-        let mut keys: Vec<&str> = CRITERIA
-            .iter()
-            .copied()
+        let mut keys: Vec<&str> = criterion_keys()
             .filter(|c| r.scores.contains_key(*c))
             .collect();
         keys.extend(
             r.scores
                 .keys()
                 .map(String::as_str)
-                .filter(|k| !CRITERIA.contains(k)),
+                .filter(|k| criterion_keys().all(|c| c != *k)),
         );
         h.push_str("<table class=\"scores\"><tr>");
         for k in &keys {

@@ -148,11 +148,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// A 12-cell meter of a level (0..=1 of full scale) from -60 to 0 dBFS.
 pub fn level_meter(peak: f32) -> String {
-    let db = if peak > 0.0 {
-        20.0 * peak.log10()
-    } else {
-        -120.0
-    };
+    let db = crate::level::amplitude_db(f64::from(peak));
     let cells = (((db + 60.0) / 60.0) * 12.0).clamp(0.0, 12.0) as usize;
     format!("{}{}", "▮".repeat(cells), "▯".repeat(12 - cells))
 }
