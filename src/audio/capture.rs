@@ -18,6 +18,7 @@ use super::convert::mono_frames;
 use super::devices::InputDevice;
 use super::wav::WavSink;
 use super::AudioError;
+use crate::level::ClipCounter;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use std::path::{Path, PathBuf};
@@ -63,22 +64,17 @@ pub struct Level {
     /// 0.0..=1.0 of full scale.
     pub peak: f32,
     pub rms: f32,
-    /// Samples at full scale since the take began.
+    /// Clipped samples since the take began (`crate::level`'s rule).
     pub clipped: u64,
     /// The loudest sample since the take began, 0.0..=1.0 of full scale.
     pub take_peak: f32,
 }
 
-/// Below this peak an input is digital silence or next to it (-80 dBFS,
-/// three steps of 16 bits): quieter than the noise floor of any working
-/// microphone and preamp (about -70 dBFS at best), what a muted or
-/// disconnected input, or ALSA's `null` device, delivers.
-pub const SILENT_PEAK: f32 = 1e-4;
-
 impl Level {
-    /// Whether everything since the take began was digital silence.
+    /// Whether everything since the take began was digital silence (a
+    /// muted microphone, not a quiet speaker).
     pub fn take_is_silent(&self) -> bool {
-        self.take_peak < SILENT_PEAK
+        f64::from(self.take_peak) < crate::level::MUTED_PEAK
     }
 }
 
@@ -498,6 +494,8 @@ struct OpenTake {
     dropped_at_begin: u64,
     overruns_at_begin: u64,
     write_error: Option<String>,
+    /// The take's clipped samples, by the one rule of `crate::level`.
+    clipping: ClipCounter,
 }
 
 impl OpenTake {
@@ -517,11 +515,10 @@ impl OpenTake {
             return;
         }
         let part = &samples[(lo - pos) as usize..(hi - pos) as usize];
-        let clipped = part
-            .iter()
-            .filter(|&&s| s == i16::MAX || s == i16::MIN)
-            .count();
-        shared.clipped.fetch_add(clipped as u64, Ordering::Relaxed);
+        self.clipping.push(part);
+        shared
+            .clipped
+            .store(self.clipping.clipped(), Ordering::Relaxed);
         let peak = part.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
         shared
             .take_peak
@@ -627,6 +624,7 @@ fn writer_loop(
                         dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
                         overruns_at_begin: shared.overruns.load(Ordering::Relaxed),
                         write_error: None,
+                        clipping: ClipCounter::default(),
                     });
                 }
                 Command::StartAt(frame) => {
