@@ -243,8 +243,9 @@ fn interactive(
         (Some(listener), None)
     };
     console.line(format!(
-        "Reviewing session {} as {reviewer} · {} recorded answer{}",
+        "Reviewing session {} ({}) as {reviewer} · {} recorded answer{}",
         session.id,
+        crate::clock::local_minute(session.started_at),
         recorded.len(),
         if recorded.len() == 1 { "" } else { "s" }
     ));

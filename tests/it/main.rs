@@ -16,5 +16,6 @@ mod replay;
 mod report;
 mod review;
 mod robustness;
+mod show;
 mod stats;
 mod usage_errors;
