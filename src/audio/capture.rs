@@ -40,6 +40,13 @@ const IDLE_POLL: Duration = Duration::from_millis(10);
 const PERIOD_SECONDS: f64 = 0.1;
 /// Level meter window.
 const LEVEL_WINDOW_SECONDS: f64 = 0.1;
+/// How long `start()` waits for the device's first audio. A live source
+/// delivers within a few hundred ms (a null sink's monitor fed at default
+/// latency: up to 1.3 s); one that gives nothing (suspended at the server,
+/// a dead driver) would otherwise leave the person before a frozen prompt.
+pub const START_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often `start()` looks for the first audio and for a cancel request.
+const START_POLL: Duration = Duration::from_millis(5);
 
 /// What the stream was opened with.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +109,8 @@ struct Shared {
     /// is built (cpal's native PulseAudio host, seen 1.7 s before `play()`):
     /// those frames are not on the audio clock, whose frame 0 is `play()`.
     playing: AtomicBool,
+    /// Set by the callback with the first frames after `play()`.
+    flowing: AtomicBool,
     /// Frames the writer has taken out of the ring (the stream's audio clock).
     position: AtomicU64,
     /// Frames the callback could not push because the ring was full.
@@ -161,6 +170,7 @@ impl CaptureStream {
         let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
         let shared = Arc::new(Shared {
             playing: AtomicBool::new(false),
+            flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
@@ -199,7 +209,40 @@ impl CaptureStream {
         })
     }
 
-    /// Start the device; frame 0 of the audio clock is now.
+    /// Start the device and wait until its first audio arrives, so that
+    /// what the person sees next (the recording line, the meter, the
+    /// countdown) follows the sound. Gives up after `timeout` with
+    /// `AudioError::NoAudio`; returns early, without error, once `cancelled`
+    /// says so (Ctrl-C), leaving the caller to end as it does for a signal.
+    pub fn start(
+        &mut self,
+        timeout: Duration,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<(), AudioError> {
+        self.play()?;
+        let deadline = Instant::now() + timeout;
+        while !self.shared.flowing.load(Ordering::Acquire) {
+            if cancelled() || self.shared.failed.load(Ordering::Acquire) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(AudioError::NoAudio {
+                    device: self.device_id.clone(),
+                    waited: timeout,
+                });
+            }
+            std::thread::sleep(START_POLL);
+        }
+        Ok(())
+    }
+
+    /// True once the device has delivered audio since `play()`.
+    pub fn is_flowing(&self) -> bool {
+        self.shared.flowing.load(Ordering::Acquire)
+    }
+
+    /// Start the device without waiting for audio; frame 0 of the audio
+    /// clock is now.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.played_at.is_none() {
             self.played_at = Some(Instant::now());
@@ -389,6 +432,9 @@ where
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
         if cb_shared.playing.load(Ordering::Acquire) {
             push_frames(&mut producer, data, channels, &cb_shared.dropped);
+            if !data.is_empty() {
+                cb_shared.flowing.store(true, Ordering::Release);
+            }
         }
     };
     // Not the data path, but on the audio thread too: a glitch the device
@@ -670,6 +716,7 @@ mod tests {
     fn shared() -> Arc<Shared> {
         Arc::new(Shared {
             playing: AtomicBool::new(true),
+            flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             overruns: AtomicU64::new(0),

@@ -305,7 +305,7 @@ impl Practice<'_> {
             limit,
         )?;
         self.take_started(&mut answer, &final_name)?;
-        capture.play()?;
+        capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
 
         if let Some(next) = self.prep(&capture)? {
             // Nothing was recorded yet: the armed take's empty file goes,
@@ -429,7 +429,7 @@ impl Practice<'_> {
                             });
                             capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
                             self.take_started(&mut answer, &final_name)?;
-                            capture.play()?;
+                            capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
                             c.line(format!(
                                 "take {k} kept as {kept}; recording again from {}",
                                 self.device.id
