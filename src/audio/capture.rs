@@ -276,11 +276,17 @@ impl CaptureStream {
 
     /// The frame that a key pressed at `t` refers to: the wall time since
     /// `play()` on the audio clock, or what has already been received when
-    /// the device runs ahead of real time.
+    /// the device runs ahead of real time; what was received if the device
+    /// has delivered nothing yet.
     pub fn frame_at(&self, t: Instant) -> u64 {
         let Some(played_at) = self.played_at else {
             return 0;
         };
+        // A device that has delivered nothing holds no tail to wait for
+        // (a Ctrl-C while `start()` waited on a silent source).
+        if !self.is_flowing() {
+            return self.position();
+        }
         let wall = t.saturating_duration_since(played_at).as_secs_f64();
         let by_clock = (wall * f64::from(self.format.sample_rate)) as u64;
         by_clock.max(self.position())
@@ -563,6 +569,12 @@ impl Meter {
                 self.peak = 0;
                 self.sum_sq = 0.0;
             }
+        }
+        // A rising peak is shown at once, not at the end of its window: the
+        // meter then reacts to the first loud chunk (issue 8: within 250 ms).
+        let partial = self.peak as f32 / 32768.0;
+        if partial > f32::from_bits(shared.peak_bits.load(Ordering::Relaxed)) {
+            shared.peak_bits.store(partial.to_bits(), Ordering::Relaxed);
         }
     }
 }

@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 /// it had already captured (see docs/audio.md).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
+/// The peak (of full scale) at which `MOCKVIEW_TIMING` reports that the
+/// meter shows sound: -20 dBFS, far above any idle source's noise.
+const METER_TRACE_PEAK: f32 = 0.1;
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
 
@@ -514,7 +517,14 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
+        // For MOCKVIEW_TIMING (tests, benchmarks): when the meter first
+        // shows sound, without a terminal to draw it on.
+        let mut trace_meter = !c.is_interactive() && std::env::var_os("MOCKVIEW_TIMING").is_some();
         let (exit, key_time) = loop {
+            if trace_meter && capture.level().peak >= METER_TRACE_PEAK {
+                eprintln!("timing: meter heard sound");
+                trace_meter = false;
+            }
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
                 let exit = match outcome.end {
