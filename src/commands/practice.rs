@@ -25,16 +25,11 @@ use std::time::{Duration, Instant};
 /// it had already captured (see docs/audio.md).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
+/// The peak (of full scale) at which `MOCKVIEW_TIMING` reports that the
+/// meter shows sound: -20 dBFS, far above any idle source's noise.
+const METER_TRACE_PEAK: f32 = 0.1;
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
-/// How long a started input may take to deliver its first frames before the
-/// session gives up on it. A working device answers at once or nearly (ALSA's
-/// `null` device: 12-36 ms), but a PulseAudio sink's monitor that nothing
-/// plays into wakes up at the sink's own latency: 1.94-2.01 s measured, 9
-/// runs through ALSA's pulse plugin and the native host, load 11 on 2 cores.
-/// Five seconds leave room for that on a loaded machine; a device that works
-/// costs only its own start-up time.
-const FIRST_FRAMES_TIMEOUT: Duration = Duration::from_secs(5);
 /// An answer whose first seconds are all digital silence is the microphone,
 /// not the candidate: say so on the live line.
 const SILENT_INPUT_SECONDS: u32 = 10;
@@ -303,7 +298,7 @@ impl Practice<'_> {
             limit,
         )?;
         self.take_started(&mut answer, &final_name)?;
-        self.interrupt.blocking(|| capture.play())?;
+        capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
 
         if let Some(next) = self.prep(&capture)? {
             // Nothing was recorded yet: the armed take's empty file goes,
@@ -427,7 +422,7 @@ impl Practice<'_> {
                             });
                             capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
                             self.take_started(&mut answer, &final_name)?;
-                            capture.play()?;
+                            capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
                             c.line(format!(
                                 "take {k} kept as {kept}; recording again from {}",
                                 self.device.id
@@ -538,7 +533,14 @@ impl Practice<'_> {
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
         let mut silence_told = false;
+        // For MOCKVIEW_TIMING (tests, benchmarks): when the meter first
+        // shows sound, without a terminal to draw it on.
+        let mut trace_meter = !c.is_interactive() && std::env::var_os("MOCKVIEW_TIMING").is_some();
         let (exit, key_time) = loop {
+            if trace_meter && capture.level().peak >= METER_TRACE_PEAK {
+                eprintln!("timing: meter heard sound");
+                trace_meter = false;
+            }
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
                 self.tell_silent_input(capture, outcome.frames, &mut silence_told);
@@ -746,22 +748,25 @@ fn check_input(
 ) -> Result<audio::StreamFormat> {
     let mut capture = interrupt.blocking(|| CaptureStream::open(device, request))?;
     let started = Instant::now();
-    interrupt.blocking(|| capture.play())?;
-    let delivered = capture.wait_for_first_frames(FIRST_FRAMES_TIMEOUT, || interrupt.requested());
+    let result = capture.start(audio::START_TIMEOUT, &|| interrupt.requested());
     if std::env::var_os("MOCKVIEW_TIMING").is_some() {
         eprintln!("timing: first_frames_ms={}", started.elapsed().as_millis());
     }
     if interrupt.requested() {
         return Err(Interrupted.into());
     }
-    if !delivered {
-        let cause = capture.error().unwrap_or_else(|| {
-            "it is suspended, muted at the server, or held by another program".to_string()
-        });
+    let silent = match result {
+        Ok(()) => capture.error(),
+        Err(audio::AudioError::NoAudio { .. }) => {
+            Some("it is suspended, muted at the server, or held by another program".to_string())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(cause) = silent {
         anyhow::bail!(
             "the input device {} delivered no audio within {} s ({cause}): try `mockview mic-check --device {}`, or pick another from `mockview devices`",
             device.id,
-            FIRST_FRAMES_TIMEOUT.as_secs(),
+            audio::START_TIMEOUT.as_secs(),
             device.id
         );
     }

@@ -113,28 +113,34 @@ fn a_device_that_delivers_nothing_is_one_error_before_any_question() {
     let sink = PulseSink::new("suspended");
     pactl_ok(&["suspend-sink", &sink.name, "1"]);
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("recordings");
-    let out = practice(
-        &sink,
-        "alsa:pulse",
-        &root,
-        &["--count", "1", "--prep", "0", "--limit", "2"],
-    )
-    .stdin(Stdio::null())
-    .output()
-    .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    for part in ["alsa:pulse", "mockview mic-check", "mockview devices"] {
-        assert!(stderr.contains(part), "names {part}: {stderr}");
+    // Through ALSA's pulse plugin and through the native host.
+    for device in [
+        "alsa:pulse".to_string(),
+        format!("pulseaudio:{}", sink.monitor()),
+    ] {
+        let root = tmp.path().join(device.replace(':', "_"));
+        let out = practice(
+            &sink,
+            &device,
+            &root,
+            &["--count", "1", "--prep", "0", "--limit", "2"],
+        )
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{device}: {stdout}{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        for part in [device.as_str(), "mockview mic-check", "mockview devices"] {
+            assert!(stderr.contains(part), "names {part}: {stderr}");
+        }
+        assert!(
+            !stdout.contains("Question"),
+            "before any question: {stdout}"
+        );
+        assert!(no_session(&root), "{device}: no session folder left behind");
     }
-    assert!(
-        !stdout.contains("Question"),
-        "before any question: {stdout}"
-    );
-    assert!(no_session(&root), "no session folder left behind");
 }
 
 #[test]

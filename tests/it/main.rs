@@ -6,6 +6,7 @@ mod analysis;
 mod analyze;
 mod archive;
 mod common;
+mod desktop;
 mod devices;
 mod first_question;
 mod mic_check;
