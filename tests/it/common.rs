@@ -293,16 +293,19 @@ impl PulseSink {
         }
     }
 
+    /// The server's index of our monitor source.
+    pub fn monitor_index(&self) -> String {
+        pulse_index("sources", &self.monitor()).expect("our monitor source is listed")
+    }
+
+    /// The server's index of our sink.
+    pub fn sink_index(&self) -> String {
+        pulse_index("sinks", &self.name).expect("our sink is listed")
+    }
+
     /// Wait until a recording stream is connected to our monitor.
     pub fn wait_for_recorder(&self, timeout: Duration) {
-        let source_index = {
-            let out = pactl(&["list", "short", "sources"]);
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            text.lines()
-                .find(|l| l.split('\t').nth(1) == Some(self.monitor().as_str()))
-                .and_then(|l| l.split('\t').next().map(str::to_string))
-                .expect("our monitor source is listed")
-        };
+        let source_index = self.monitor_index();
         // Connected *and running*: a stream may be created corked and only
         // start at play() (cpal's native PulseAudio host does that).
         wait_until(timeout, || {
@@ -358,6 +361,15 @@ impl Drop for PulseSink {
     fn drop(&mut self) {
         let _ = pactl(&["unload-module", &self.module]);
     }
+}
+
+/// The index of the sink or source (`kind`: `sinks`, `sources`) named `name`.
+fn pulse_index(kind: &str, name: &str) -> Option<String> {
+    let out = pactl(&["list", "short", kind]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.split('\t').nth(1) == Some(name))
+        .and_then(|l| l.split('\t').next().map(str::to_string))
 }
 
 /// Poll `cond` every 20 ms until it holds or `timeout` passes.

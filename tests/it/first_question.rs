@@ -37,46 +37,24 @@ fn no_session(root: &Path) -> bool {
 /// A source output (a recording stream) is connected to the sink's monitor,
 /// running or not.
 fn stream_connected(sink: &PulseSink) -> bool {
+    let index = sink.monitor_index();
     let out = Command::new("pactl")
-        .args(["list", "source-outputs"])
+        .args(["list", "short", "source-outputs"])
         .output()
         .unwrap();
-    let sources = Command::new("pactl")
-        .args(["list", "short", "sources"])
-        .output()
-        .unwrap();
-    let sources = String::from_utf8_lossy(&sources.stdout).to_string();
-    let Some(index) = sources
-        .lines()
-        .find(|l| l.split('\t').nth(1) == Some(sink.monitor().as_str()))
-        .and_then(|l| l.split('\t').next())
-    else {
-        return false;
-    };
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .any(|l| l.trim() == format!("Source: {index}"))
+        .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
 }
 
 /// A playback stream (the text-to-speech program) plays into the sink.
 fn speech_playing(sink: &PulseSink) -> bool {
-    let sinks = Command::new("pactl")
-        .args(["list", "short", "sinks"])
-        .output()
-        .unwrap();
-    let sinks = String::from_utf8_lossy(&sinks.stdout).to_string();
-    let Some(index) = sinks
-        .lines()
-        .find(|l| l.split('\t').nth(1) == Some(sink.name.as_str()))
-        .and_then(|l| l.split('\t').next().map(str::to_string))
-    else {
-        return false;
-    };
-    let inputs = Command::new("pactl")
+    let index = sink.sink_index();
+    let out = Command::new("pactl")
         .args(["list", "short", "sink-inputs"])
         .output()
         .unwrap();
-    String::from_utf8_lossy(&inputs.stdout)
+    String::from_utf8_lossy(&out.stdout)
         .lines()
         .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
 }
@@ -200,46 +178,32 @@ fn sigterm_ends_practice_within_a_second_during_every_wait_on_a_device() {
 #[test]
 fn digital_silence_says_the_microphone_may_be_muted() {
     let hint = "no sound from alsa:null: is the microphone muted?";
-    let dev = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
-    let out = dev
-        .cmd()
-        .args(["practice", "--device", "alsa:null"])
-        .args(["--count", "1", "--prep", "0", "--limit", "11"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(text.matches(hint).count(), 1, "once: {text}");
-
-    // The same take from a talking microphone: no hint; and a silent take
-    // shorter than ten seconds gives none either.
-    let talk = speech("I led the migration of our billing system.", 160, RATE);
-    let dev = FileDevice::new(&talk, 12.0, RawFormat::S16Mono);
-    for limit in ["11", "5"] {
+    // One answer of `limit` seconds on `device`: all it printed.
+    let answer = |dev: &FileDevice, device: &[&str], limit: &str| {
         let out = dev
             .cmd()
-            .args(["practice"])
-            .args(FileDevice::open_args(RawFormat::S16Mono))
+            .arg("practice")
+            .args(device)
             .args(["--count", "1", "--prep", "0", "--limit", limit])
             .write_stdin("")
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
-        let text = String::from_utf8_lossy(&out.stdout).to_string()
-            + &String::from_utf8_lossy(&out.stderr);
-        assert!(!text.contains("no sound from"), "{text}");
-    }
-    let dev = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
-    let out = dev
-        .cmd()
-        .args(["practice", "--device", "alsa:null"])
-        .args(["--count", "1", "--prep", "0", "--limit", "5"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("no sound from"));
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+    };
+    let null = ["--device", "alsa:null"];
+    let quiet = FileDevice::new(&[], 1.0, RawFormat::S16Mono);
+    let text = answer(&quiet, &null, "11");
+    assert_eq!(text.matches(hint).count(), 1, "once: {text}");
+    // Shorter than ten seconds: too early to say.
+    let text = answer(&quiet, &null, "5");
+    assert!(!text.contains("no sound from"), "{text}");
+
+    // The same take from a talking microphone: no hint.
+    let talk = speech("I led the migration of our billing system.", 160, RATE);
+    let talking = FileDevice::new(&talk, 12.0, RawFormat::S16Mono);
+    let text = answer(&talking, &FileDevice::open_args(RawFormat::S16Mono), "11");
+    assert!(!text.contains("no sound from"), "{text}");
 }
 
 #[test]

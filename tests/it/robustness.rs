@@ -454,15 +454,7 @@ fn a_lost_device_keeps_the_answer_and_exits_1_naming_it() {
         .args(["list", "short", "source-outputs"])
         .output()
         .unwrap();
-    let sources = Command::new("pactl")
-        .args(["list", "short", "sources"])
-        .output()
-        .unwrap();
-    let monitor = String::from_utf8_lossy(&sources.stdout)
-        .lines()
-        .find(|l| l.split('\t').nth(1) == Some(sink.monitor().as_str()))
-        .and_then(|l| l.split('\t').next().map(str::to_string))
-        .unwrap();
+    let monitor = sink.monitor_index();
     let ours: Vec<String> = String::from_utf8_lossy(&outputs.stdout)
         .lines()
         .filter(|l| l.split('\t').nth(1) == Some(monitor.as_str()))
