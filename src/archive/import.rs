@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use zip::CompressionMethod;
 
 /// A log larger than this is not one mockview wrote.
-const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+use crate::session::MAX_LOG_BYTES;
 /// Overrides [`Limits::max_bytes`] (tests use a small bound).
 pub const MAX_BYTES_ENV: &str = "MOCKVIEW_IMPORT_MAX_BYTES";
 

@@ -4,12 +4,16 @@
 //! creates, locks and atomically saves session folders. Neither knows about
 //! audio devices or the terminal: `commands` fills the log in.
 
+mod folder;
 mod log;
 mod repair;
 mod rubric;
 mod store;
 mod take_name;
 
+pub use folder::{
+    is_plain_file_name, is_take_name, LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE,
+};
 pub use log::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
     Settings, FORMAT_NAME, FORMAT_VERSION,

@@ -9,11 +9,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// The file name of the log inside a session folder.
-pub const LOG_FILE: &str = "session.json";
-const LOCK_FILE: &str = ".lock";
-/// A log larger than this is not a log mockview wrote; refuse before parsing.
-const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+use super::folder::{LOCK_FILE, LOG_FILE, MAX_LOG_BYTES};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
