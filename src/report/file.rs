@@ -4,10 +4,9 @@
 //! page again), so both write the same page the same way.
 
 use crate::analysis::AnalysisConfig;
+use crate::durable::write_private_file;
 use crate::progress::{History, SessionProgress};
-use crate::session::{
-    write_private_file, Session, SessionDir, SessionError, SessionStore, REPORT_FILE,
-};
+use crate::session::{Session, SessionDir, SessionError, SessionStore, REPORT_FILE};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,9 @@ mod rubric;
 mod store;
 mod take_name;
 
+/// Kept here too for callers that knew them as session's (they moved to the
+/// leaf `crate::durable`, issue 9).
+pub use crate::durable::{private_new_file, sync_dir, write_private_file};
 pub use folder::{
     is_plain_file_name, is_take_name, LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE,
 };
@@ -21,7 +24,6 @@ pub use log::{
 pub use repair::{reconcile, TakeFacts};
 pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
-    is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
-    SessionError, SessionLock, SessionStore,
+    is_valid_session_id, parse_log, SessionDir, SessionError, SessionLock, SessionStore,
 };
 pub use take_name::{Part, TakeName};
