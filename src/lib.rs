@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod durable;
 pub mod level;
+pub mod listener;
 pub mod progress;
 pub mod questions;
 pub mod report;
