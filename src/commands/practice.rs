@@ -11,6 +11,7 @@ use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
 use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::TakeName;
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
@@ -290,7 +291,7 @@ impl Practice<'_> {
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
-        let final_name = format!("{number:02}-{}.wav", questions::slugify(&q.id));
+        let final_name = TakeName::final_take(number as u32, questions::slugify(&q.id)).to_string();
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
         capture.begin_take(
             &self.dir.path.join(&final_name),
@@ -650,11 +651,13 @@ impl Practice<'_> {
         final_name: &str,
     ) -> Result<(usize, String)> {
         let k = answer.takes.len();
-        let stem = final_name.strip_suffix(".wav").unwrap_or(final_name);
-        let kept = format!("{stem}.take{k}.wav");
+        let kept = TakeName::parse(final_name)
+            .context("a take's own name does not parse")?
+            .earlier(k as u32)
+            .to_string();
         std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
             .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-        crate::session::sync_dir(&self.dir.path);
+        crate::durable::sync_dir(&self.dir.path);
         answer.takes.pop();
         answer.takes.push(kept.clone());
         answer.file = None;
