@@ -116,7 +116,7 @@ pub enum AudioError {
     UnsupportedFormat { device: String, format: String },
     /// The device started but delivered no audio within `waited`: a source
     /// suspended at the server, or one whose driver gives nothing.
-    #[error("{device} gave no audio within {} s of starting (suspended or stalled at the sound server? see `mockview devices`)", waited.as_secs())]
+    #[error("{device} gave no audio within {} s of starting (suspended, muted at the sound server, or held by another program?): check it with `mockview mic-check --device {device}`, or pick another from `mockview devices`", waited.as_secs())]
     NoAudio {
         device: String,
         waited: std::time::Duration,

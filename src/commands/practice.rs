@@ -758,18 +758,13 @@ fn check_input(
     if interrupt.requested() {
         return Err(Interrupted.into());
     }
-    let silent = match result {
-        Ok(()) => capture.error(),
-        Err(audio::AudioError::NoAudio { .. }) => {
-            Some("it is suspended, muted at the server, or held by another program".to_string())
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(cause) = silent {
+    // No audio in time is `AudioError::NoAudio`, which names the device and
+    // where to look next.
+    result?;
+    if let Some(cause) = capture.error() {
         anyhow::bail!(
-            "the input device {} delivered no audio within {} s ({cause}): try `mockview mic-check --device {}`, or pick another from `mockview devices`",
+            "the input device {} failed as it started ({cause}): check it with `mockview mic-check --device {}`, or pick another from `mockview devices`",
             device.id,
-            audio::START_TIMEOUT.as_secs(),
             device.id
         );
     }
