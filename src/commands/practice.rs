@@ -378,7 +378,8 @@ impl Practice<'_> {
                 TakeExit::Failed => {
                     answer.status = AnswerStatus::Interrupted;
                     c.line(format!("{saved} · recording stopped"));
-                    if let Some(e) = outcome.write_error {
+                    if outcome.end == TakeEnd::WriteFailed {
+                        let e = outcome.write_error.unwrap_or_default();
                         // Best effort: the disk may be too full for the log too.
                         let logged = self.save_answer(answer);
                         return Ok(Next::WriteFailed(format!(
@@ -512,7 +513,7 @@ impl Practice<'_> {
                 bar.finish_and_clear();
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
-                    TakeEnd::Failed => TakeExit::Failed,
+                    TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
                     TakeEnd::Stopped => TakeExit::Stop,
                 };
                 let at = capture.position();
@@ -562,7 +563,7 @@ impl Practice<'_> {
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
         self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
-            TakeEnd::Failed => TakeExit::Failed,
+            TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
             TakeEnd::Limit if exit == TakeExit::Stop => TakeExit::Limit,
             _ => exit,
         };
