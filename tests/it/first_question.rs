@@ -242,9 +242,14 @@ fn the_spoken_question_is_not_recorded_as_the_answer() {
             .unwrap_or_else(|| panic!("a `{prefix}` line: {lines:?}"))
             .0
     };
+    // The take starts at the device's start; `recording` is printed once
+    // its first audio has come, so the device's start-up delay (ALSA's pulse
+    // plugin hands over the audio since the start with its first period) is
+    // already in the take: 0.05 s here. When the question was recorded,
+    // `saved` came 6 ms after `recording`.
     let waited = at("saved").duration_since(at("recording")).as_secs_f64();
     assert!(
-        waited >= 2.0 - 0.05,
+        waited >= 2.0 - 0.25,
         "`saved` came {waited:.2} s after `recording`: the 2 s limit was used up before"
     );
 

@@ -303,7 +303,7 @@ fn replay_is_on_time(server: &SoundServer) {
             .round() as i16
         })
         .collect();
-    crate::replay::make_session(root.path(), &[(&answer, RATE)], false);
+    make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
     let mut child = server
         .mockview(root.path())
