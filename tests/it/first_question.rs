@@ -61,11 +61,17 @@ fn speech_playing(sink: &PulseSink) -> bool {
 
 /// SIGTERM once `ready` holds: the program must end within a second, with
 /// exit 130. Returns how long it took.
-fn term_when(mut child: Child, what: &str, ready: impl FnMut() -> bool) -> f64 {
+fn term_when(child: Child, what: &str, ready: impl FnMut() -> bool) -> f64 {
+    signal_when(child, "TERM", what, ready)
+}
+
+/// Signal `sig` (`TERM`, `HUP`) once `ready` holds: the program must end
+/// within a second, with exit 130. Returns how long it took.
+fn signal_when(mut child: Child, sig: &str, what: &str, ready: impl FnMut() -> bool) -> f64 {
     wait_until(Duration::from_secs(15), ready)
         .unwrap_or_else(|_| panic!("{what}: never got there"));
     let st = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{sig}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(st.success());
@@ -81,8 +87,9 @@ fn term_when(mut child: Child, what: &str, ready: impl FnMut() -> bool) -> f64 {
         let _ = child.wait();
         panic!("{what}: still running 10 s after SIGTERM");
     };
-    assert_eq!(status.code(), Some(130), "{what}: exit 130");
-    assert!(took < 1.0, "{what}: ended {took:.2} s after SIGTERM");
+    assert_eq!(status.code(), Some(130), "{what}: exit 130 after SIG{sig}");
+    assert!(took < 1.0, "{what}: ended {took:.2} s after SIG{sig}");
+    eprintln!("{what}: ended {:.0} ms after SIG{sig}", took * 1000.0);
     took
 }
 
@@ -144,16 +151,21 @@ fn sigterm_ends_practice_within_a_second_during_every_wait_on_a_device() {
     }
     pactl_ok(&["suspend-sink", &sink.name, "0"]);
 
-    // The prep countdown and the recording, both on the audio clock.
-    for (what, args) in [
-        ("prep", ["--count", "1", "--prep", "30", "--limit", "0"]),
-        ("recording", limits),
+    // The prep countdown and the recording, both on the audio clock; a
+    // closed terminal (SIGHUP) ends a session like SIGTERM.
+    for (what, sig, args) in [
+        (
+            "prep",
+            "TERM",
+            ["--count", "1", "--prep", "30", "--limit", "0"],
+        ),
+        ("recording", "HUP", limits),
     ] {
         let root = tmp.path().join(what);
         let child = practice(&sink, "alsa:pulse", &root, &args).spawn().unwrap();
         // Keys stay open (stdin piped), so the recording waits for Enter.
         sink.wait_for_answer_recorder(&root, Duration::from_secs(15));
-        term_when(child, what, || true);
+        signal_when(child, sig, what, || true);
         let (_, log) = only_session(&root);
         assert_eq!(log["status"], "interrupted", "{what}: the log is closed");
     }
