@@ -34,29 +34,26 @@ fn no_session(root: &Path) -> bool {
     std::fs::read_dir(root).map_or(true, |mut d| d.next().is_none())
 }
 
-/// A source output (a recording stream) is connected to the sink's monitor,
-/// running or not.
-fn stream_connected(sink: &PulseSink) -> bool {
-    let index = sink.monitor_index();
+/// A stream of `kind` (`source-outputs`, `sink-inputs`) is connected to
+/// the source or sink with server index `index`, running or not.
+fn stream_on(kind: &str, index: &str) -> bool {
     let out = Command::new("pactl")
-        .args(["list", "short", "source-outputs"])
+        .args(["list", "short", kind])
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
+        .any(|l| l.split('\t').nth(1) == Some(index))
+}
+
+/// A recording stream is connected to the sink's monitor.
+fn stream_connected(sink: &PulseSink) -> bool {
+    stream_on("source-outputs", &sink.monitor_index())
 }
 
 /// A playback stream (the text-to-speech program) plays into the sink.
 fn speech_playing(sink: &PulseSink) -> bool {
-    let index = sink.sink_index();
-    let out = Command::new("pactl")
-        .args(["list", "short", "sink-inputs"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
+    stream_on("sink-inputs", &sink.sink_index())
 }
 
 /// SIGTERM once `ready` holds: the program must end within a second, with
