@@ -11,11 +11,11 @@ type Side = fn(&DeviceInfo) -> Option<(&Option<ConfigInfo>, bool)>;
 
 pub fn run(json: bool, all: bool) -> anyhow::Result<()> {
     let devices = list_devices(all || json)?;
-    let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&devices)?)?;
+        super::print_json(&devices)?;
         return Ok(());
     }
+    let mut out = std::io::stdout().lock();
     if devices.is_empty() {
         writeln!(out, "no audio devices found")?;
         return Ok(());
