@@ -1,6 +1,7 @@
 //! The command line (clap derive). The only module that knows clap: commands
 //! receive these plain structs.
 
+use crate::config;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -14,9 +15,14 @@ answers from the microphone to WAV files, and keeps a session log for replay and
 Everything stays on this computer."
 )]
 pub struct Cli {
-    /// Root folder of the sessions [default: ./recordings]
-    #[arg(long, global = true, env = "MOCKVIEW_DIR", value_name = "DIR")]
+    /// Root folder of the sessions (setting `sessions_dir`, environment MOCKVIEW_DIR)
+    /// [default: ./recordings if it exists, else the data folder]
+    #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// Colour in the output: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 
     #[command(subcommand)]
     pub command: Command,
@@ -52,8 +58,33 @@ pub enum Command {
     Stats(JsonFlag),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
-    /// Print shell completions
+    /// The effective settings and where each comes from; `init` writes a commented config file
+    Config(ConfigArgs),
+    /// Print shell completions (see the README for where to install them)
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented config file with every setting (at MOCKVIEW_CONFIG or the platform's place)
+    Init {
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -82,10 +113,10 @@ pub enum OrderArg {
 
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
-    /// How many questions to ask
-    #[arg(short = 'n', long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub count: u32,
-    /// Only questions of this category (repeatable); see `mockview questions`
+    /// How many questions to ask (setting `count`) [default: 5]
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
+    pub count: Option<u32>,
+    /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
     /// A shipped bank name or a .toml/.txt file (repeatable; replaces the default bank)
@@ -97,20 +128,42 @@ pub struct PracticeArgs {
     /// Seed for the random order (printed and logged, so a session can be repeated)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Seconds to prepare before recording starts (Enter starts early)
-    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3600))]
-    pub prep: u32,
-    /// Answer time limit in seconds, 0 for none
-    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(0..=36000))]
-    pub limit: u32,
-    /// Input device: an id from `mockview devices` or a unique part of a name
+    /// Seconds to prepare before recording starts, Enter starts early (setting `prep`) [default: 30]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
+    pub prep: Option<u32>,
+    /// Answer time limit in seconds, 0 for none (setting `limit`) [default: 120]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
+    pub limit: Option<u32>,
+    /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Speak each question aloud (espeak-ng, spd-say or say)
-    #[arg(long)]
-    pub speak: bool,
+    #[command(flatten)]
+    pub speak: SpeakArgs,
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// Speaking the questions aloud.
+#[derive(Debug, Args, Clone)]
+pub struct SpeakArgs {
+    /// Speak each question aloud: espeak-ng, spd-say or say (setting `speak`)
+    #[arg(long, overrides_with = "no_speak")]
+    pub speak: bool,
+    /// Do not speak the questions, whatever the settings say
+    #[arg(long)]
+    pub no_speak: bool,
+}
+
+impl SpeakArgs {
+    fn given(&self) -> Option<bool> {
+        if self.no_speak {
+            Some(false)
+        } else if self.speak {
+            Some(true)
+        } else {
+            None
+        }
+    }
 }
 
 /// Advanced: how to open the input instead of the device's default.
@@ -282,12 +335,11 @@ pub struct ReplayArgs {
     /// Play this take (1 = the first) instead of the final one
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     pub take: Option<u32>,
-    /// Output device: an id from `mockview devices` or a unique part of a name
+    /// Output device: an id from `mockview devices` or a unique part of a name (setting `output_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Speak each question aloud before its answer
-    #[arg(long)]
-    pub speak: bool,
+    #[command(flatten)]
+    pub speak: SpeakArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -304,16 +356,16 @@ pub struct OutputArgs {
 pub struct ReviewArgs {
     /// A session id, a unique prefix of one, or `latest`
     pub session: String,
-    /// Who is reviewing (stored with each review)
+    /// Who is reviewing, stored with each review (setting `reviewer`)
     #[arg(long, value_name = "NAME")]
-    pub reviewer: String,
+    pub reviewer: Option<String>,
     /// The candidate reviewing themselves: also ask the self-check questions
     #[arg(long = "self")]
     pub self_review: bool,
     /// Do not play the answers; only ask for the scores
     #[arg(long)]
     pub no_play: bool,
-    /// Output device for playback
+    /// Output device for playback (setting `output_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
     /// Review this answer from the flags only (no prompts, no playback)
@@ -334,10 +386,10 @@ pub struct MicCheckArgs {
     /// Seconds to record
     #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub seconds: u32,
-    /// Input device: an id from `mockview devices` or a unique part of a name
+    /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Output device for the playback
+    /// Output device for the playback (setting `output_device`)
     #[arg(long, value_name = "ID")]
     pub output: Option<String>,
     /// Do not play the recording back
@@ -350,6 +402,37 @@ pub struct MicCheckArgs {
 }
 
 impl Cli {
+    /// The settings given as flags, by setting name (see `config::KEYS`):
+    /// what overrides the environment and the config file.
+    pub fn flags(&self) -> config::Flags {
+        let mut f = config::Flags::default();
+        f.path("sessions_dir", self.dir.clone());
+        match &self.command {
+            Command::Practice(a) => {
+                f.number("count", a.count);
+                f.number("prep", a.prep);
+                f.number("limit", a.limit);
+                f.list("categories", a.categories.clone());
+                f.text("input_device", a.device.clone());
+                f.bool("speak", a.speak.given());
+            }
+            Command::MicCheck(a) => {
+                f.text("input_device", a.device.clone());
+                f.text("output_device", a.output.clone());
+            }
+            Command::Replay(a) => {
+                f.text("output_device", a.device.clone());
+                f.bool("speak", a.speak.given());
+            }
+            Command::Review(a) => {
+                f.text("output_device", a.device.clone());
+                f.text("reviewer", a.reviewer.clone());
+            }
+            _ => {}
+        }
+        f
+    }
+
     /// Write completions for `shell` to stdout.
     pub fn print_completions(shell: clap_complete::Shell) {
         use clap::CommandFactory;

@@ -10,6 +10,7 @@
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
+use crate::config;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
@@ -70,7 +71,7 @@ struct Practice<'a> {
     last_stop: Option<(Instant, Duration)>,
 }
 
-pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
 
@@ -91,8 +92,8 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     let picked = questions::select(
         &banks,
         &SelectionRequest {
-            count: args.count as usize,
-            categories: &args.categories,
+            count: settings.count.value as usize,
+            categories: &settings.categories.value,
             order,
             seed,
             history: &history,
@@ -102,7 +103,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     if let Some(notice) = super::left_open_notice(store) {
         console.warn(notice);
     }
-    let device = audio::find_input(args.device.as_deref())?;
+    let device = audio::find_input(settings.input_device.value.as_deref())?;
     let request = super::input_request(&args.input);
     let capture = CaptureStream::open(&device, &request)?;
     let format = capture.format().clone();
@@ -117,13 +118,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         started.timestamp(),
         Settings {
             count: picked.len(),
-            prep_seconds: args.prep,
-            limit_seconds: args.limit,
+            prep_seconds: settings.prep.value,
+            limit_seconds: settings.limit.value,
             banks: banks.iter().map(|b| b.name.clone()).collect(),
-            categories: args.categories.clone(),
+            categories: settings.categories.value.clone(),
             order: order.to_string(),
             seed,
-            speak: args.speak,
+            speak: settings.speak.value,
         },
     );
     session.input = Some(InputInfo {
@@ -162,9 +163,9 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         sample_rate: format.sample_rate,
         dir: &dir,
         session,
-        prep_seconds: args.prep,
-        limit_seconds: args.limit,
-        speak: args.speak,
+        prep_seconds: settings.prep.value,
+        limit_seconds: settings.limit.value,
+        speak: settings.speak.value,
         last_stop: None,
     };
     let mut next = Next::Continue;

@@ -5,6 +5,7 @@
 use super::{Interrupted, UsageError};
 use crate::audio::{self, OutputDevice, PlayRequest, Player};
 use crate::cli::{OutputArgs, ReplayArgs};
+use crate::config::Settings;
 use crate::session::{Answer, SessionStore};
 use crate::ui::{format_duration, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -189,7 +190,7 @@ pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &
     }
 }
 
-pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
     let dir = store.resolve(&args.session)?;
@@ -225,7 +226,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
             },
         );
     }
-    let device = audio::find_output(args.device.as_deref())?;
+    let device = audio::find_output(settings.output_device.value.as_deref())?;
     let keys = KeySource::new(interrupt.clone());
     console.line(format!(
         "Session {} · {} answer{} · playing on {}",
@@ -249,7 +250,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
         device,
         request: play_request(&args.output),
     };
-    let mut speak_it = args.speak;
+    let mut speak_it = settings.speak.value;
     let total = session.answers.len();
     for (a, file) in chosen.iter().zip(files) {
         show_question(&console, a, total, &mut speak_it);

@@ -8,6 +8,7 @@ use super::replay::{play_request, show_question, take_file, Listener, Played};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
+use crate::config::Settings;
 use crate::session::{
     criterion, AnswerStatus, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC,
     SCORE_RANGE, SELF_CHECK,
@@ -16,10 +17,20 @@ use crate::ui::{Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
-pub fn run(store: &SessionStore, args: ReviewArgs) -> Result<()> {
-    let reviewer = args.reviewer.trim().to_string();
+pub fn run(store: &SessionStore, args: ReviewArgs, settings: &Settings) -> Result<()> {
+    let reviewer = settings
+        .reviewer
+        .value
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     if reviewer.is_empty() {
-        return Err(UsageError("--reviewer needs a name".into()).into());
+        return Err(UsageError(
+            "--reviewer needs a name (or set `reviewer` in the config file, see `mockview config`)"
+                .into(),
+        )
+        .into());
     }
     let dir = store.resolve(&args.session)?;
     // Refuse before any prompt when another process writes this session.
@@ -27,7 +38,13 @@ pub fn run(store: &SessionStore, args: ReviewArgs) -> Result<()> {
     let mut session = dir.load()?;
     match args.answer {
         Some(n) => from_flags(&dir, &mut session, reviewer, n, &args),
-        None => interactive(&dir, session, reviewer, &args),
+        None => interactive(
+            &dir,
+            session,
+            reviewer,
+            &args,
+            settings.output_device.value.as_deref(),
+        ),
     }
 }
 
@@ -210,6 +227,7 @@ fn interactive(
     mut session: Session,
     reviewer: String,
     args: &ReviewArgs,
+    output_device: Option<&str>,
 ) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
@@ -237,7 +255,7 @@ fn interactive(
             use_keys: keys.is_terminal(),
             keys,
             interrupt: interrupt.clone(),
-            device: audio::find_output(args.device.as_deref())?,
+            device: audio::find_output(output_device)?,
             request: play_request(&args.output),
         };
         (Some(listener), None)

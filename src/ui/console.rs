@@ -1,10 +1,35 @@
 //! Output: plain lines when stdout is not a terminal, bars and meters (and
-//! colour, unless NO_COLOR) when it is. The one place that builds progress
+//! colour, unless NO_COLOR or `--color never`) when it is. The one place that builds progress
 //! bar styles.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
+
+/// When to colour the output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always, even piped and with `NO_COLOR` (an explicit flag wins).
+    Always,
+    Never,
+}
+
+/// The process's colour choice: set once from the command line before any
+/// output, read by every [`Console::detect`].
+static COLOR_CHOICE: AtomicU8 = AtomicU8::new(0);
+
+/// Set the colour choice for every console made after this call.
+pub fn set_color_choice(choice: ColorChoice) {
+    let n = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR_CHOICE.store(n, Ordering::Relaxed);
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Console {
@@ -15,7 +40,11 @@ pub struct Console {
 impl Console {
     pub fn detect() -> Console {
         let interactive = std::io::stdout().is_terminal();
-        let color = interactive && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let color = match COLOR_CHOICE.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => interactive && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
         Console { interactive, color }
     }
 
