@@ -9,9 +9,10 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng)
 # audio-testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
-# /usr/bin/time for the benchmarks.
+# /usr/bin/time for the benchmarks, `script` for a terminal in the delete
+# test (bsdutils), `man -l` and groff to check the manual page.
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
-           pocketsphinx-testdata chromium time)
+           pocketsphinx-testdata chromium time bsdutils man-db groff-base)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

@@ -58,10 +58,22 @@ pub enum Command {
     Stats(JsonFlag),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
+    /// Delete sessions with their recordings (asks first; --yes without a terminal)
+    Delete(DeleteArgs),
     /// The effective settings and where each comes from; `init` writes a commented config file
     Config(ConfigArgs),
     /// Print shell completions (see the README for where to install them)
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Sessions to delete: ids, unique prefixes of ids, or `latest`
+    #[arg(required = true, value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// Delete without asking (needed when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod config;
+mod delete;
 mod devices;
 mod export;
 mod import;
@@ -132,6 +133,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::MicCheck(args) => mic_check::run(args, &settings),
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Config(args) => config::run(args, &settings),
+        Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
         Command::Completions(_) => unreachable!("handled before the settings"),
     }
 }

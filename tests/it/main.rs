@@ -7,6 +7,7 @@ mod analyze;
 mod archive;
 mod common;
 mod config;
+mod delete;
 mod devices;
 mod mic_check;
 mod practice_file;
