@@ -20,7 +20,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// Colour in the output: auto (on a terminal, unless NO_COLOR is set), always, never
+    /// When to colour the output
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 
@@ -64,6 +64,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions (see the README for where to install them)
     Completions(CompletionsArgs),
+    /// Print the manual page (roff): `mockview man | man -l -`
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -78,8 +80,11 @@ pub struct DeleteArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set
     Auto,
+    /// Always, even piped or with NO_COLOR
     Always,
+    /// Never
     Never,
 }
 
@@ -443,6 +448,63 @@ impl Cli {
             _ => {}
         }
         f
+    }
+
+    /// Write the manual page (roff) to `w`: clap_mangen's page of the
+    /// command line, with ENVIRONMENT and FILES sections from the settings.
+    pub fn write_man(w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use clap::CommandFactory;
+        use roff::{bold, italic, roman, Roff};
+        let man = clap_mangen::Man::new(Cli::command());
+        man.render_title(w)?;
+        man.render_name_section(w)?;
+        man.render_synopsis_section(w)?;
+        man.render_description_section(w)?;
+        man.render_options_section(w)?;
+        man.render_subcommands_section(w)?;
+        let mut page = Roff::new();
+        page.text([
+            roman("Each command has its own options: "),
+            bold("mockview"),
+            roman(" "),
+            italic("COMMAND"),
+            roman(" "),
+            bold("--help"),
+            roman("."),
+        ]);
+        page.control("SH", ["ENVIRONMENT"]);
+        page.control("TP", []);
+        page.text([bold(config::CONFIG_ENV)]);
+        page.text([roman(
+            "The config file to read instead of $XDG_CONFIG_HOME/mockview/config.toml.",
+        )]);
+        for key in config::KEYS {
+            page.control("TP", []);
+            page.text([bold(key.env)]);
+            page.text([roman(format!("Setting {}: {}", key.name, key.doc))]);
+        }
+        page.control("TP", []);
+        page.text([bold("NO_COLOR")]);
+        page.text([roman("No colour, unless --color always.")]);
+        page.control("SH", ["FILES"]);
+        page.control("TP", []);
+        page.text([italic("$XDG_CONFIG_HOME/mockview/config.toml")]);
+        page.text([roman(
+            "The settings (mockview config init writes a commented one). \
+             Precedence: flag, environment, file, default.",
+        )]);
+        page.control("TP", []);
+        page.text([italic("$XDG_DATA_HOME/mockview/recordings")]);
+        page.text([roman(
+            "The sessions, when no folder is set and ./recordings does not exist.",
+        )]);
+        page.control("SH", ["EXIT STATUS"]);
+        page.text([roman(
+            "0 on success, 1 on an error, 2 on a usage error, 130 after Ctrl-C \
+             (what was recorded is kept).",
+        )]);
+        page.to_writer(w)?;
+        man.render_version_section(w)
     }
 
     /// Write completions for `shell` to stdout.

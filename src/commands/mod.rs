@@ -44,6 +44,16 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
+/// True when the error is a write to a closed pipe (`mockview man | head`):
+/// the reader has what it wanted, so it is not an error (exit 0, silent).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// The input format asked for on the command line.
 fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     crate::audio::InputRequest {
@@ -67,6 +77,7 @@ fn store(settings: &Settings, command: &Command) -> SessionStore {
             | Command::MicCheck(_)
             | Command::Config(_)
             | Command::Completions(_)
+            | Command::Man
     );
     if uses_sessions && !dir.source.is_chosen() {
         eprintln!("sessions: {} ({})", dir.value.display(), dir.source);
@@ -103,9 +114,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         ColorArg::Always => ColorChoice::Always,
         ColorArg::Never => ColorChoice::Never,
     });
-    if let Command::Completions(args) = &cli.command {
-        Cli::print_completions(args.shell);
-        return Ok(());
+    match &cli.command {
+        Command::Completions(args) => {
+            Cli::print_completions(args.shell);
+            return Ok(());
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            Cli::write_man(&mut out)?;
+            return Ok(());
+        }
+        _ => {}
     }
     let (settings, warnings) = crate::config::resolve(&cli.flags(), &crate::config::process_env)?;
     crate::ui::set_voice(crate::ui::Voice {
@@ -134,6 +153,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Config(args) => config::run(args, &settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
-        Command::Completions(_) => unreachable!("handled before the settings"),
+        Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),
     }
 }

@@ -77,12 +77,15 @@ impl Console {
     }
 
     pub fn warn(&self, text: impl AsRef<str>) {
-        if self.color {
-            eprint!("\x1b[33mwarning:\x1b[0m {}\r\n", text.as_ref());
-        } else if self.interactive {
-            eprint!("warning: {}\r\n", text.as_ref());
+        let label = if self.color {
+            "\x1b[33mwarning:\x1b[0m"
         } else {
-            eprintln!("warning: {}", text.as_ref());
+            "warning:"
+        };
+        if self.interactive {
+            eprint!("{label} {}\r\n", text.as_ref());
+        } else {
+            eprintln!("{label} {}", text.as_ref());
         }
     }
 

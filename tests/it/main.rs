@@ -9,6 +9,7 @@ mod common;
 mod config;
 mod delete;
 mod devices;
+mod manual;
 mod mic_check;
 mod practice_file;
 mod practice_realtime;
