@@ -11,11 +11,11 @@ fn main() -> ExitCode {
         Err(e) if mockview::commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = mockview::commands::exit_code(&e);
-            if code != 130
+            let quiet = mockview::commands::is_broken_pipe(&e)
                 || e.downcast_ref::<mockview::commands::Interrupted>()
-                    .is_none()
-            {
-                eprintln!("mockview: {e:#}");
+                    .is_some();
+            if !quiet {
+                eprintln!("mockview: {}", mockview::commands::error_chain(&e));
             }
             ExitCode::from(code)
         }

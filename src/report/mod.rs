@@ -10,4 +10,4 @@ pub mod escape;
 mod page;
 pub mod waveform;
 
-pub use page::{render, render_with_progress, CRITERIA};
+pub use page::{render, render_with_progress};

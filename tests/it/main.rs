@@ -11,6 +11,7 @@ mod delete;
 mod devices;
 mod manual;
 mod mic_check;
+mod pipes;
 mod practice_file;
 mod practice_realtime;
 mod replay;
