@@ -126,6 +126,8 @@ pub enum OrderArg {
     Listed,
     /// Least practised first, from earlier sessions
     Fresh,
+    /// Weakest first: lowest latest review score, then most flags, then least practised
+    Weakest,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +144,9 @@ pub struct PracticeArgs {
     /// Order in which questions are picked
     #[arg(long, value_enum, default_value_t = OrderArg::Random)]
     pub order: OrderArg,
+    /// Ask exactly this question, by id (repeatable, asked in the order given); see `mockview questions`
+    #[arg(short = 'q', long = "question", value_name = "ID")]
+    pub questions: Vec<String>,
     /// Seed for the random order (printed and logged, so a session can be repeated)
     #[arg(long)]
     pub seed: Option<u64>,
@@ -214,6 +219,9 @@ pub struct QuestionsArgs {
     /// One JSON document instead of a list
     #[arg(long)]
     pub json: bool,
+    /// Per question practised: how often, when last, the latest scores and flags
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Subcommand)]

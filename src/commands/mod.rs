@@ -18,7 +18,7 @@ mod review;
 mod sessions;
 mod stats;
 
-use crate::cli::{Cli, ColorArg, Command};
+use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
@@ -94,7 +94,7 @@ fn store(settings: &Settings, command: &Command) -> SessionStore {
     let uses_sessions = !matches!(
         command,
         Command::Devices(_)
-            | Command::Questions(_)
+            | Command::Questions(QuestionsArgs { history: false, .. })
             | Command::MicCheck(_)
             | Command::Config(_)
             | Command::Completions(_)
@@ -159,7 +159,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Practice(args) => practice::run(&store, args, &settings),
         Command::Devices(args) => devices::run(args.json),
-        Command::Questions(args) => questions::run(args),
+        Command::Questions(args) => questions::run(args, &store),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),

@@ -82,9 +82,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         OrderArg::Random => Order::Random,
         OrderArg::Listed => Order::Listed,
         OrderArg::Fresh => Order::Fresh,
+        OrderArg::Weakest => Order::Weakest,
     };
-    let history = if order == Order::Fresh {
-        practised_counts(store)
+    let history = if matches!(order, Order::Fresh | Order::Weakest) {
+        crate::progress::past_answers(store)
     } else {
         HashMap::new()
     };
@@ -97,6 +98,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
             order,
             seed,
             history: &history,
+            only: &args.questions,
         },
     )?;
 
@@ -681,18 +683,6 @@ impl Practice<'_> {
 /// How many times each question was answered in earlier sessions (for
 /// `--order fresh`). Unreadable sessions are passed over here; `sessions`
 /// reports them.
-fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
-    let mut counts = HashMap::new();
-    for dir in store.list().unwrap_or_default() {
-        if let Ok(s) = dir.load() {
-            for a in s.answers.iter().filter(|a| a.is_recorded()) {
-                *counts.entry(a.question.id.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    counts
-}
-
 fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line("");
     c.line(c.bold("Summary"));

@@ -9,6 +9,7 @@ mod common;
 mod config;
 mod delete;
 mod devices;
+mod drills;
 mod manual;
 mod mic_check;
 mod pipes;
