@@ -18,3 +18,4 @@ pub mod report;
 pub mod session;
 pub mod transcript;
 pub mod ui;
+pub mod wav_file;

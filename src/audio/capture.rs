@@ -6,7 +6,7 @@
 //! owns the WAV, follows the audio clock (frames received), and publishes
 //! levels for the UI to poll.
 //!
-//! One stream stays open for a whole session; takes are windows of frames
+//! A stream is opened for each question, and a take is a window of frames
 //! `[start, end)` on its clock. Keys are mapped onto that clock with the wall
 //! time since `play()` (frame 0 ≈ the moment of `play()`): a key pressed at
 //! wall time t means frame `(t - play) * rate`, or the frames already

@@ -162,11 +162,7 @@ pub fn run(args: MicCheckArgs, settings: &Settings) -> Result<()> {
 }
 
 fn read_samples(path: &Path) -> Result<Vec<i16>> {
-    let mut r = hound::WavReader::open(path)
-        .with_context(|| format!("cannot read the recording {}", path.display()))?;
-    r.samples::<i16>()
-        .collect::<Result<Vec<i16>, _>>()
-        .with_context(|| format!("cannot read the recording {}", path.display()))
+    Ok(crate::wav_file::WavFile::read_all_i16(path)?.0)
 }
 
 #[cfg(test)]

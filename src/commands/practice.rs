@@ -12,6 +12,7 @@ use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, Take
 use crate::cli::{OrderArg, PracticeArgs};
 use crate::config;
 use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::TakeName;
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
@@ -292,7 +293,7 @@ impl Practice<'_> {
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
-        let final_name = format!("{number:02}-{}.wav", questions::slugify(&q.id));
+        let final_name = TakeName::final_take(number as u32, questions::slugify(&q.id)).to_string();
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
         capture.begin_take(
             &self.dir.path.join(&final_name),
@@ -593,8 +594,10 @@ impl Practice<'_> {
         final_name: &str,
     ) -> Result<(usize, String)> {
         let k = answer.takes.len();
-        let stem = final_name.strip_suffix(".wav").unwrap_or(final_name);
-        let kept = format!("{stem}.take{k}.wav");
+        let kept = TakeName::parse(final_name)
+            .context("a take's own name does not parse")?
+            .earlier(k as u32)
+            .to_string();
         std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
             .with_context(|| format!("cannot keep take {k} as {kept}"))?;
         crate::session::sync_dir(&self.dir.path);

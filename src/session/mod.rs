@@ -8,14 +8,16 @@ mod log;
 mod repair;
 mod rubric;
 mod store;
+mod take_name;
 
 pub use log::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
     Settings, FORMAT_NAME, FORMAT_VERSION,
 };
-pub use repair::{reconcile, TakeFacts, TakeName};
+pub use repair::{reconcile, TakeFacts};
 pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
     is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
     SessionError, SessionLock, SessionStore,
 };
+pub use take_name::{Part, TakeName};
