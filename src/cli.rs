@@ -161,6 +161,12 @@ pub struct PracticeArgs {
     pub device: Option<String>,
     #[command(flatten)]
     pub speak: SpeakArgs,
+    /// After each answer, ask one of the question's follow-ups, with half the prep and limit (setting `follow_ups`)
+    #[arg(long, overrides_with = "no_follow_ups")]
+    pub follow_ups: bool,
+    /// Ask no follow-ups, whatever the settings say
+    #[arg(long)]
+    pub no_follow_ups: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -440,6 +446,14 @@ impl Cli {
                 f.list("categories", a.categories.clone());
                 f.text("input_device", a.device.clone());
                 f.bool("speak", a.speak.given());
+                f.bool(
+                    "follow_ups",
+                    match (a.follow_ups, a.no_follow_ups) {
+                        (_, true) => Some(false),
+                        (true, false) => Some(true),
+                        (false, false) => None,
+                    },
+                );
             }
             Command::MicCheck(a) => {
                 f.text("input_device", a.device.clone());

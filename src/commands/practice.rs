@@ -14,8 +14,8 @@ use crate::config;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
-    Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
-    Settings,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Session, SessionDir, SessionStatus,
+    SessionStore, Settings,
 };
 use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -29,6 +29,12 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
+
+/// A follow-up's prep and limit: half the question's (a limit of 0, none,
+/// stays none). Real interviewers probe quickly and expect a shorter reply.
+fn follow_up_seconds(seconds: u32) -> u32 {
+    seconds / 2
+}
 
 /// How an answer (or the whole session) went on after a take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +74,10 @@ struct Practice<'a> {
     prep_seconds: u32,
     limit_seconds: u32,
     speak: bool,
+    /// Ask one follow-up after each recorded answer (`--follow-ups`).
+    follow_ups: bool,
+    /// The session's seed, which also picks each question's follow-up.
+    seed: u64,
     /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
     last_stop: Option<(Instant, Duration)>,
 }
@@ -169,6 +179,8 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         prep_seconds: settings.prep.value,
         limit_seconds: settings.limit.value,
         speak: settings.speak.value,
+        follow_ups: settings.follow_ups.value,
+        seed,
         last_stop: None,
     };
     let mut next = Next::Continue;
@@ -303,7 +315,9 @@ impl Practice<'_> {
         self.take_started(&mut answer, &final_name)?;
         capture.play()?;
 
-        if let Some(next) = self.prep(&capture)? {
+        if let Some(next) =
+            self.prep(&capture, self.frames(self.prep_seconds), self.prep_seconds)?
+        {
             // Nothing was recorded yet: the armed take's empty file goes,
             // then the log stops listing it. If the key came just as the take
             // began, what was recorded is kept as an earlier take.
@@ -440,44 +454,50 @@ impl Practice<'_> {
                         saved
                     });
                     answer.metrics = self.analyze_take(&final_name);
-                    self.save_answer(answer)?;
-                    return Ok(if exit == TakeExit::Quit {
-                        Next::Quit
-                    } else {
-                        Next::Continue
-                    });
+                    self.save_answer(answer.clone())?;
+                    if exit == TakeExit::Quit {
+                        return Ok(Next::Quit);
+                    }
+                    return match self.follow_up_of(number, q) {
+                        Some(text) if self.follow_ups => {
+                            let name = TakeName::parse(&final_name)
+                                .context("a take's own name does not parse")?
+                                .follow_up(1);
+                            self.ask_follow_up(answer, text, &name, &capture, limit_seconds)
+                        }
+                        _ => Ok(Next::Continue),
+                    };
                 }
             }
         }
     }
 
-    /// The prep countdown, on the audio clock, while the armed take waits.
+    /// The prep countdown, on the audio clock, while the armed take waits
+    /// to begin at frame `start` (`seconds` of prep, as shown).
     /// `None`: go on and record; `Some(next)`: skipped (`Continue`), quit,
     /// interrupted or device lost, and the armed take is to be cancelled.
-    fn prep(&mut self, capture: &CaptureStream) -> Result<Option<Next>> {
-        let prep_frames = self.frames(self.prep_seconds);
+    fn prep(&mut self, capture: &CaptureStream, start: u64, seconds: u32) -> Result<Option<Next>> {
+        let origin = capture.position().min(start);
+        let prep_frames = start - origin;
         if prep_frames == 0 {
             return Ok(None);
         }
         let c = self.console;
         if !c.is_interactive() {
-            c.line(format!(
-                "prepare: {} s (Enter starts now)",
-                self.prep_seconds
-            ));
+            c.line(format!("prepare: {seconds} s (Enter starts now)"));
         }
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(Some(self.ms(prep_frames)), "prep");
         bar.set_message("Enter: start now · s: skip · q: quit");
         let result = loop {
             let pos = capture.position();
-            if pos >= prep_frames || capture.take_frames() > 0 {
+            if pos >= start || capture.take_frames() > 0 {
                 break None;
             }
             if capture.error().is_some() {
                 break Some(Next::DeviceLost(self.device_lost_message(capture, None)));
             }
-            bar.set_position(self.ms(pos));
+            bar.set_position(self.ms(pos.saturating_sub(origin)));
             match self.keys.poll(POLL) {
                 Some((Key::Enter, t)) => {
                     capture.start_at(capture.frame_at(t));
@@ -570,6 +590,140 @@ impl Practice<'_> {
             _ => exit,
         };
         Ok((outcome, exit, stop_at))
+    }
+
+    /// The follow-up to ask after answer `number` to `q`: one of the
+    /// question's, picked by the session's seed (so a seed repeats them).
+    fn follow_up_of(&self, number: usize, q: &Question) -> Option<String> {
+        let n = q.follow_ups.len();
+        (n > 0).then(|| {
+            let i = (self.seed % n as u64 + number as u64) % n as u64;
+            q.follow_ups[i as usize].clone()
+        })
+    }
+
+    /// Ask a follow-up after a recorded answer, on the same stream: shown
+    /// (and spoken), half the prep and limit, its reply recorded to its own
+    /// file and listed in the answer's `follow_ups` from the moment the file
+    /// exists. Skippable like a question; a retake key just ends it (there
+    /// are no retakes of a follow-up).
+    fn ask_follow_up(
+        &mut self,
+        mut answer: Answer,
+        text: String,
+        name: &TakeName,
+        capture: &CaptureStream,
+        question_limit: u32,
+    ) -> Result<Next> {
+        let c = self.console;
+        c.line("");
+        c.line(c.bold(&format!("Follow-up to question {}", answer.number)));
+        c.paragraph(&text);
+        if self.speak {
+            // Before the prep is armed: the prep counts audio frames, and
+            // the voice must not eat into it.
+            if let Err(e) = speak(&text) {
+                c.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+        let prep_seconds = follow_up_seconds(self.prep_seconds);
+        let limit_seconds = follow_up_seconds(question_limit);
+        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
+        let start = capture.position() + self.frames(prep_seconds);
+        let file = name.to_string();
+        capture.begin_take(&self.dir.path.join(&file), start, limit)?;
+        let mut reply = FollowUp {
+            number: name.follow_up.unwrap_or(1),
+            text,
+            status: AnswerStatus::Interrupted,
+            file: Some(file.clone()),
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate: self.sample_rate,
+            dropped_frames: 0,
+            overruns: 0,
+            metrics: None,
+        };
+        answer.follow_ups.push(reply.clone());
+        self.save_follow_up(&mut answer, &reply)?;
+
+        if let Some(next) = self.prep(capture, start, prep_seconds)? {
+            if capture.cancel_take()?.is_none() {
+                reply.file = None;
+            }
+            reply.status = match next {
+                Next::Continue | Next::Quit => AnswerStatus::Skipped,
+                _ => AnswerStatus::Interrupted,
+            };
+            if next == Next::Continue {
+                c.line("follow-up skipped");
+            }
+            self.save_follow_up(&mut answer, &reply)?;
+            return Ok(next);
+        }
+        let (outcome, exit, _) = self.record(capture, limit)?;
+        reply.frames = outcome.frames;
+        reply.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate.max(1));
+        reply.dropped_frames = outcome.dropped_frames;
+        reply.overruns = outcome.overruns;
+        let saved = format!(
+            "saved {file} ({})",
+            crate::clock::clock_seconds(reply.duration_seconds)
+        );
+        let next = match exit {
+            TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
+                reply.status = AnswerStatus::Recorded;
+                reply.metrics = self.analyze_take(&file);
+                c.line(if exit == TakeExit::Limit {
+                    format!("{saved} · time limit reached")
+                } else {
+                    saved
+                });
+                if exit == TakeExit::Quit {
+                    Next::Quit
+                } else {
+                    Next::Continue
+                }
+            }
+            TakeExit::Skip => {
+                reply.status = AnswerStatus::Skipped;
+                c.line(format!(
+                    "follow-up skipped (the recording is kept as {file})"
+                ));
+                Next::Continue
+            }
+            TakeExit::Interrupt => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · interrupted"));
+                Next::Interrupted
+            }
+            TakeExit::Failed => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · recording stopped"));
+                match &outcome.write_error {
+                    Some(e) => Next::WriteFailed(format!(
+                        "recording stopped: cannot write {e}; the follow-up to answer {} is kept",
+                        answer.number
+                    )),
+                    None => Next::DeviceLost(self.device_lost_message(capture, None)),
+                }
+            }
+        };
+        self.save_follow_up(&mut answer, &reply)?;
+        Ok(next)
+    }
+
+    /// Put a follow-up's current state in its answer, and the answer in the log.
+    fn save_follow_up(&mut self, answer: &mut Answer, reply: &FollowUp) -> Result<()> {
+        if let Some(f) = answer
+            .follow_ups
+            .iter_mut()
+            .find(|f| f.number == reply.number)
+        {
+            *f = reply.clone();
+        }
+        self.save_answer(answer.clone())
     }
 
     /// Delivery metrics of a final take (issue 4): a few tens of ms for a
@@ -709,6 +863,19 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         ));
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
+        }
+        for f in &a.follow_ups {
+            let dur = if f.file.is_some() {
+                crate::clock::clock_seconds(f.duration_seconds)
+            } else {
+                "-".into()
+            };
+            c.line(format!(
+                "    follow-up: {:<11} {:>5}  {}",
+                f.status.as_str(),
+                dur,
+                truncate(&f.text, 54)
+            ));
         }
     }
     let (n, secs) = session.answered();

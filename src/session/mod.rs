@@ -11,8 +11,8 @@ mod store;
 mod take_name;
 
 pub use log::{
-    Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
-    Settings, FORMAT_NAME, FORMAT_VERSION,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Review, SelfCheck, Session,
+    SessionStatus, Settings, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use repair::{reconcile, TakeFacts};
 pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};

@@ -10,6 +10,7 @@ mod config;
 mod delete;
 mod devices;
 mod drills;
+mod follow_ups;
 mod manual;
 mod mic_check;
 mod pipes;
