@@ -6,7 +6,7 @@ use super::{Interrupted, UsageError};
 use crate::audio::{self, OutputDevice, PlayRequest, Player};
 use crate::cli::{OutputArgs, ReplayArgs};
 use crate::config::Settings;
-use crate::session::{Answer, SessionStore};
+use crate::session::{Answer, FollowUp, SessionStore};
 use crate::ui::{speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -159,6 +159,41 @@ pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> 
         },
     };
     let name = name.with_context(|| format!("answer {} has no recording", answer.number))?;
+    session_file(session_dir, answer, &name)
+}
+
+/// The replies to an answer's follow-up questions that were recorded, each
+/// with its question: played after the answer's final take.
+pub(super) fn follow_up_files<'a>(
+    session_dir: &Path,
+    answer: &'a Answer,
+) -> Result<Vec<(&'a FollowUp, PathBuf)>> {
+    answer
+        .follow_ups
+        .iter()
+        .filter(|f| f.is_recorded())
+        .map(|f| {
+            let name = f.file.as_deref().unwrap_or_default();
+            Ok((f, session_file(session_dir, answer, name)?))
+        })
+        .collect()
+}
+
+/// Show a follow-up question before its reply (and speak it).
+pub(super) fn show_follow_up(c: &Console, f: &FollowUp, speak_it: &mut bool) {
+    c.line(c.bold(&format!("Follow-up {}", f.number)));
+    c.line(&f.text);
+    if *speak_it {
+        if let Err(e) = speak(&f.text) {
+            c.warn(format!("cannot speak the question: {e}"));
+            *speak_it = false;
+        }
+    }
+}
+
+/// A recording the log names for `answer`, checked to be a file in the
+/// session folder.
+fn session_file(session_dir: &Path, answer: &Answer, name: &str) -> Result<PathBuf> {
     // The log names files inside its folder; never follow it anywhere else.
     if name.contains('/') || name.contains('\\') || name.starts_with('.') {
         anyhow::bail!(
@@ -166,7 +201,7 @@ pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> 
             answer.number
         );
     }
-    let path = session_dir.join(&name);
+    let path = session_dir.join(name);
     if !path.is_file() {
         anyhow::bail!("recording not found: {}", path.display());
     }
@@ -217,7 +252,14 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
     // Check every file before the first sound: a missing one is an error
     // now, not after minutes of listening.
     let mut files = Vec::new();
+    let mut replies = Vec::new();
     for a in &chosen {
+        // Follow-ups belong with the final take, not with an earlier one.
+        replies.push(if args.take.is_none() {
+            follow_up_files(&dir.path, a)?
+        } else {
+            Vec::new()
+        });
         files.push(
             if a.file.is_some() || args.take.is_some() && !a.takes.is_empty() {
                 Some(take_file(&dir.path, a, args.take)?)
@@ -252,7 +294,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
     };
     let mut speak_it = settings.speak.value;
     let total = session.answers.len();
-    for (a, file) in chosen.iter().zip(files) {
+    for ((a, file), replies) in chosen.iter().zip(files).zip(replies) {
         show_question(&console, a, total, &mut speak_it);
         let Some(file) = file else {
             console.line(format!(
@@ -266,6 +308,14 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             Played::Done | Played::Next => {}
             Played::Quit => break,
             Played::Interrupted => return Err(Interrupted.into()),
+        }
+        for (f, reply) in replies {
+            show_follow_up(&console, f, &mut speak_it);
+            match listener.play_take(&reply)? {
+                Played::Done | Played::Next => {}
+                Played::Quit => return Ok(()),
+                Played::Interrupted => return Err(Interrupted.into()),
+            }
         }
     }
     Ok(())

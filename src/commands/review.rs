@@ -4,7 +4,9 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::replay::{play_request, show_question, take_file, Listener, Played};
+use super::replay::{
+    follow_up_files, play_request, show_follow_up, show_question, take_file, Listener, Played,
+};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
@@ -280,6 +282,24 @@ fn interactive(
                 Played::Quit => break,
                 Played::Done | Played::Next => {}
             }
+        }
+        // The follow-ups are part of the answer: heard before it is scored.
+        let mut quit_playing = false;
+        for (f, reply) in follow_up_files(&dir.path, &answer)? {
+            show_follow_up(&console, f, &mut no_speech);
+            if let Some(l) = &mut listener {
+                match l.play_take(&reply)? {
+                    Played::Interrupted => return Err(Interrupted.into()),
+                    Played::Quit => {
+                        quit_playing = true;
+                        break;
+                    }
+                    Played::Done | Played::Next => {}
+                }
+            }
+        }
+        if quit_playing {
+            break;
         }
         let keys = match (&mut listener, &mut own_keys) {
             (Some(l), _) => &mut l.keys,

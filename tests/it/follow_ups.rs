@@ -141,3 +141,72 @@ fn a_follow_up_is_skippable_and_the_setting_turns_them_on() {
     let (_, log) = only_session(&dev.root);
     assert!(log["answers"][0].get("follow_ups").is_none(), "{log}");
 }
+
+#[test]
+fn replay_review_and_report_include_the_follow_up() {
+    let speech = speech(TEXT, 160, RATE);
+    let dev = FileDevice::new(&speech, 10.0, RawFormat::S16Mono);
+    dev.cmd()
+        .arg("practice")
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .args(["--question", "greatest-weakness", "--follow-ups"])
+        .args(["--prep", "0", "--limit", "2"])
+        .write_stdin("")
+        .assert()
+        .success();
+    let (dir, log) = only_session(&dev.root);
+    let text = log["answers"][0]["follow_ups"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // replay: the answer, then the follow-up and its reply, through ALSA.
+    let out = dev
+        .cmd()
+        .args(["replay", "latest", "--device", "alsa:null"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer_at = stdout.find("Answer 1 of 1").expect("the answer");
+    let follow_at = stdout.find("Follow-up 1").expect("the follow-up");
+    assert!(answer_at < follow_at, "{stdout}");
+    assert!(stdout.contains(&text), "{stdout}");
+
+    // review: the follow-up is shown before the scores.
+    let out = dev
+        .cmd()
+        .args(["review", "latest", "--reviewer", "Sam", "--no-play"])
+        .write_stdin("4\n4\n4\n4\n4\nprobed well\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Follow-up 1") && stdout.contains(&text),
+        "{stdout}"
+    );
+
+    // report: its own player, waveform and metrics in the answer's section.
+    dev.cmd().args(["report", "latest"]).assert().success();
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.contains("<h3>Follow-up 1: "), "follow-up heading");
+    assert!(
+        page.contains("src=\"01-greatest-weakness.follow1.wav\""),
+        "its player"
+    );
+    assert!(page.contains("waveform of follow-up 1"), "its waveform");
+
+    // A reply missing from the folder is named before anything plays.
+    std::fs::remove_file(dir.join("01-greatest-weakness.follow1.wav")).unwrap();
+    dev.cmd()
+        .args(["replay", "latest", "--device", "alsa:null"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("01-greatest-weakness.follow1.wav"));
+}
