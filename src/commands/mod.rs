@@ -8,6 +8,7 @@ mod delete;
 mod devices;
 mod export;
 mod import;
+mod listening;
 mod mic_check;
 mod practice;
 mod questions;

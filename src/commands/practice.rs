@@ -754,7 +754,7 @@ impl Practice<'_> {
             .to_string();
         std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
             .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-        crate::session::sync_dir(&self.dir.path);
+        crate::durable::sync_dir(&self.dir.path);
         answer.takes.pop();
         answer.takes.push(kept.clone());
         answer.file = None;

@@ -4,13 +4,12 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::replay::{
-    follow_up_files, play_request, show_follow_up, show_question, take_file, Listener, Played,
-};
+use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
 use crate::config::Settings;
+use crate::listener::{Listener, Played};
 use crate::session::{
     criterion, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC, SCORE_RANGE,
     SELF_CHECK,
