@@ -3,7 +3,7 @@
 //! root, and deletes nothing when one of several names is bad.
 
 use crate::common::*;
-use crate::replay::make_session;
+
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
