@@ -682,24 +682,12 @@ impl Practice<'_> {
         let start = capture.position() + self.frames(prep_seconds);
         let file = name.to_string();
         capture.begin_take(&self.dir.path.join(&file), start, limit)?;
-        let mut reply = FollowUp {
-            number: name.follow_up.unwrap_or(1),
-            text,
-            status: AnswerStatus::Interrupted,
-            file: Some(file.clone()),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate: self.sample_rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-        };
-        answer.follow_ups.push(reply.clone());
+        let mut reply = FollowUp::begin(name, text, self.sample_rate);
         self.save_follow_up(&mut answer, &reply)?;
 
         if let Some(next) = self.prep(capture, start, prep_seconds)? {
             if capture.cancel_take()?.is_none() {
-                reply.file = None;
+                reply.cancel_empty();
             }
             reply.status = match next {
                 Next::Continue | Next::Quit => AnswerStatus::Skipped,
@@ -712,17 +700,19 @@ impl Practice<'_> {
             return Ok(next);
         }
         let (outcome, exit, _) = self.record(capture, limit)?;
-        reply.frames = outcome.frames;
-        reply.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate.max(1));
-        reply.dropped_frames = outcome.dropped_frames;
-        reply.overruns = outcome.overruns;
+        reply.finish(
+            outcome.frames,
+            self.sample_rate,
+            outcome.dropped_frames,
+            outcome.overruns,
+        );
+        self.warn_losses(&outcome);
         let saved = format!(
             "saved {file} ({})",
             crate::clock::clock_seconds(reply.duration_seconds)
         );
         let next = match exit {
             TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
-                reply.status = AnswerStatus::Recorded;
                 reply.metrics = self.analyze_take(&file);
                 c.line(if exit == TakeExit::Limit {
                     format!("{saved} · time limit reached")
@@ -765,13 +755,7 @@ impl Practice<'_> {
 
     /// Put a follow-up's current state in its answer, and the answer in the log.
     fn save_follow_up(&mut self, answer: &mut Answer, reply: &FollowUp) -> Result<()> {
-        if let Some(f) = answer
-            .follow_ups
-            .iter_mut()
-            .find(|f| f.number == reply.number)
-        {
-            *f = reply.clone();
-        }
+        answer.put_follow_up(reply.clone());
         self.save_answer(answer.clone())
     }
 
