@@ -218,3 +218,78 @@ fn replay_review_and_report_include_the_follow_up() {
         .code(1)
         .stderr(predicate::str::contains("01-greatest-weakness.follow1.wav"));
 }
+
+#[test]
+fn ctrl_c_during_a_follow_up_keeps_the_answer_and_the_reply() {
+    use std::io::Write;
+    use std::time::Duration;
+    let speech = speech(TEXT, 160, RATE);
+    // A long input: with no limit, the reply records until Ctrl-C.
+    let dev = FileDevice::new(&speech, 600.0, RawFormat::S16Mono);
+    let mut child = std::process::Command::new(bin_path())
+        .env("HOME", dev.home.path())
+        .env("MOCKVIEW_DIR", &dev.root)
+        .env("MOCKVIEW_CONFIG", "/nonexistent/config.toml")
+        .env("NO_COLOR", "1")
+        .arg("practice")
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .args(["--question", "greatest-weakness", "--follow-ups"])
+        .args(["--prep", "0", "--limit", "0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let reply_path = || {
+        std::fs::read_dir(&dev.root)
+            .ok()?
+            .flatten()
+            .next()
+            .map(|d| d.path().join("01-greatest-weakness.follow1.wav"))
+    };
+    let answer_wav = |p: &std::path::Path| p.with_file_name("01-greatest-weakness.wav");
+    // Stop the answer once it has a second of audio; the reply starts.
+    wait_until(Duration::from_secs(30), || {
+        reply_path().is_some_and(|p| {
+            std::fs::metadata(answer_wav(&p)).is_ok_and(|m| m.len() > 2 * u64::from(RATE))
+        })
+    })
+    .expect("the answer is recording");
+    let stdin = child.stdin.as_mut().unwrap();
+    writeln!(stdin).unwrap();
+    stdin.flush().unwrap();
+    wait_until(Duration::from_secs(30), || {
+        reply_path().is_some_and(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 44 + 96_000))
+    })
+    .expect("the reply is recording");
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (dir, log) = only_session(&dev.root);
+    assert_eq!(log["status"], "interrupted");
+    let a = &log["answers"][0];
+    assert_eq!(
+        a["status"], "recorded",
+        "the answer before the follow-up is whole"
+    );
+    let f = &a["follow_ups"][0];
+    assert_eq!(f["status"], "interrupted", "{f}");
+    assert_eq!(f["file"], "01-greatest-weakness.follow1.wav");
+    let (reply, _) = read_wav(&dir.join("01-greatest-weakness.follow1.wav"));
+    assert!(reply.len() >= RATE as usize, "at least a second kept");
+    assert_eq!(
+        f["frames"],
+        reply.len() as u64,
+        "the log says what the file holds"
+    );
+}
