@@ -87,6 +87,17 @@ fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     }
 }
 
+/// Print a value as pretty JSON on stdout (the `--json` of every command).
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(value)?
+    )?;
+    Ok(())
+}
+
 /// The sessions root the settings name. When no one chose it (flag,
 /// environment, file) the default rules did, and commands that read or
 /// write sessions say on stderr which folder that is.

@@ -35,11 +35,7 @@ pub fn run(args: QuestionsArgs, store: &SessionStore) -> Result<()> {
                 .find(|q| q.id == id)
                 .ok_or_else(|| anyhow::anyhow!("no question `{id}` (see `mockview questions`)"))?;
             if args.json {
-                writeln!(
-                    std::io::stdout().lock(),
-                    "{}",
-                    serde_json::to_string_pretty(q)?
-                )?;
+                super::print_json(q)?;
             } else {
                 print_full(q)?;
             }
@@ -111,11 +107,10 @@ fn history(args: &QuestionsArgs, store: &SessionStore) -> Result<()> {
             }
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(());
+        return super::print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "{:<44} {:>9}  {:<10}  {:>5}  {:>5}  latest scores",
@@ -169,11 +164,7 @@ fn list(args: &QuestionsArgs) -> Result<()> {
                 question: q,
             })
             .collect();
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&rows)?
-        )?;
+        super::print_json(&rows)?;
         return Ok(());
     }
     let mut category = String::new();
