@@ -604,6 +604,12 @@ fn repair_skips_a_session_being_recorded() {
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
     sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
+    // The folder is made before its first log is saved (fsync): wait for it.
+    wait_until(Duration::from_secs(15), || {
+        let dirs = session_dirs(root.path());
+        dirs.len() == 2 && dirs[1].join("session.json").is_file()
+    })
+    .expect("the live session's log");
     let live = session_dirs(root.path()).pop().unwrap();
     let live_log = std::fs::read(live.join("session.json")).unwrap();
     let out = repair(root.path());
