@@ -281,3 +281,47 @@ fn the_spoken_question_is_not_recorded_as_the_answer() {
         "the answer holds sound at {answer_db:.1} dBFS (the question peaks at {question_db:.1} dBFS; envelope correlation {corr:.2})"
     );
 }
+
+#[test]
+fn a_spoken_follow_up_is_not_recorded_as_the_reply() {
+    require("espeak-ng");
+    let follow_up = "What would you do differently next time, and why?";
+    let sink = PulseSink::new("speakfollow");
+    let tmp = tempfile::tempdir().unwrap();
+    let bank = tmp.path().join("one.toml");
+    std::fs::write(
+        &bank,
+        format!(
+            "[[question]]\nid = \"proud\"\ntext = \"Tell me about a project you are proud of.\"\ncategory = \"teamwork\"\nfollow_ups = [\"{follow_up}\"]\n"
+        ),
+    )
+    .unwrap();
+    let root = tmp.path().join("recordings");
+    // The stream keeps running while the follow-up is spoken into the sink
+    // its monitor records: the reply must start after the voice.
+    let out = practice(
+        &sink,
+        "alsa:pulse",
+        &root,
+        &["--count", "1", "--prep", "0", "--limit", "2"],
+    )
+    .args(["--speak", "--follow-ups", "--bank"])
+    .arg(&bank)
+    .stdin(Stdio::null())
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (dir, log) = only_session(&root);
+    let reply = log["answers"][0]["follow_ups"][0]["file"]
+        .as_str()
+        .expect("the reply has a file");
+    let (got, _) = read_wav(&dir.join(reply));
+    assert_eq!(got.len(), RATE as usize, "half the 2 s limit");
+    let spoken = speech(follow_up, 175, RATE);
+    let loudest = |s: &[i16]| envelope_db(s, RATE).into_iter().fold(-80.0, f64::max);
+    let (voice_db, reply_db) = (loudest(&spoken), loudest(&got));
+    assert!(
+        reply_db < voice_db - 40.0,
+        "the reply holds sound at {reply_db:.1} dBFS (the spoken follow-up peaks at {voice_db:.1} dBFS)"
+    );
+}
