@@ -9,8 +9,10 @@
 use super::activity::{self, Activity};
 use super::config::AnalysisConfig;
 use super::flags;
+use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
+use super::pitch::{PitchRange, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
 
@@ -56,6 +58,7 @@ pub struct Analyzer {
     loudest_db: f32,
     levels: LevelMeter,
     voicing: VoicingProbe,
+    pitch: PitchTracker,
 }
 
 impl Analyzer {
@@ -64,7 +67,6 @@ impl Analyzer {
         let frame_len = ((sample_rate as f64 / FRAMES_PER_SECOND).round() as usize).max(1);
         Self {
             sample_rate,
-            config,
             frame_len,
             frame_fill: 0,
             frame_sum: 0,
@@ -77,12 +79,22 @@ impl Analyzer {
             loudest_db: SILENCE_DB as f32,
             levels: LevelMeter::new(sample_rate),
             voicing: VoicingProbe::new(sample_rate),
+            pitch: PitchTracker::new(
+                sample_rate,
+                frame_len,
+                PitchRange {
+                    floor_hz: config.pitch_floor_hz,
+                    ceiling_hz: config.pitch_ceiling_hz,
+                },
+            ),
+            config,
         }
     }
 
     pub fn push(&mut self, mono: &[i16]) {
         self.total_samples += mono.len() as u64;
         self.levels.push(mono);
+        self.pitch.push(mono);
         let mut rest = mono;
         while !rest.is_empty() {
             let take = (self.frame_len - self.frame_fill).min(rest.len());
@@ -154,7 +166,13 @@ impl Analyzer {
         }
     }
 
-    pub fn finish(mut self) -> Metrics {
+    pub fn finish(self) -> Metrics {
+        self.finish_with_pitch().0
+    }
+
+    /// [`Analyzer::finish`], plus the pitch track it measured: F0 in Hz of
+    /// every 10 ms frame, 0.0 where the voice is unvoiced or silent.
+    pub fn finish_with_pitch(mut self) -> (Metrics, Vec<f32>) {
         // Close the contour for the last frames, whose windows are cut short.
         let frames = self.energy_db.len();
         let taps = SMOOTHING.len();
@@ -194,8 +212,17 @@ impl Analyzer {
         } else {
             activity.noise_floor_db
         };
+        let f0 = self.pitch.finish(&self.energy_db);
+        intonation::measure(
+            &mut metrics,
+            &f0,
+            &self.energy_db,
+            &activity,
+            frame_seconds,
+            &self.config.thresholds,
+        );
         metrics.flags = flags::raise(&metrics, &activity, &self.config.thresholds);
-        metrics
+        (metrics, f0)
     }
 }
 

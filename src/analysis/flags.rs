@@ -3,7 +3,7 @@
 
 use super::activity::Activity;
 use super::config::FlagThresholds;
-use super::metrics::{Flag, Metrics};
+use super::metrics::{Flag, Metrics, PhraseEnd};
 
 fn flag(code: &str, message: String, value: f64) -> Flag {
     Flag {
@@ -118,6 +118,50 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
                 "hesitant",
                 format!("{n} long pauses (longest {:.1} s)", m.longest_pause_seconds),
                 per_minute,
+            ));
+        }
+    }
+    flags.extend(voice(m, t));
+    flags
+}
+
+/// How the voice sounds: flat pitch, statements that rise like questions,
+/// phrases that fade out.
+fn voice(m: &Metrics, t: &FlagThresholds) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if let Some(sd) = m.pitch_sd_semitones {
+        if m.voiced_seconds >= t.min_voiced_seconds && sd < t.monotone_sd_semitones {
+            flags.push(flag(
+                "monotone",
+                format!("flat pitch (varies {sd:.1} semitones): stress the words that matter"),
+                sd,
+            ));
+        }
+    }
+    let count = |pick: fn(&PhraseEnd) -> bool| m.phrase_ends.iter().filter(|e| pick(e)).count();
+    let measured = count(|e| e.rise_semitones.is_some());
+    if let Some(share) = m.uptalk_fraction {
+        if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
+            flags.push(flag(
+                "uptalk",
+                format!(
+                    "{} of {measured} phrases end rising, like a question: let statements fall",
+                    count(|e| e.rising)
+                ),
+                share,
+            ));
+        }
+    }
+    let measured = count(|e| e.fall_db.is_some());
+    if let Some(share) = m.trailing_off_fraction {
+        if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
+            flags.push(flag(
+                "trailing_off",
+                format!(
+                    "{} of {measured} phrases fade out at the end: keep your voice up to the last word",
+                    count(|e| e.fading)
+                ),
+                share,
             ));
         }
     }

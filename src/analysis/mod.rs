@@ -12,14 +12,16 @@ mod activity;
 mod analyzer;
 mod config;
 mod flags;
+mod intonation;
 mod levels;
 mod loudness;
 mod metrics;
+mod pitch;
 mod syllables;
 mod voicing;
 mod wav;
 
 pub use analyzer::{analyze_samples, Analyzer};
 pub use config::{AnalysisConfig, FlagThresholds};
-pub use metrics::{Flag, Metrics, Pause};
-pub use wav::{analyze_wav, AnalysisError};
+pub use metrics::{Flag, Metrics, Pause, PhraseEnd};
+pub use wav::{analyze_wav, pitch_track_wav, AnalysisError};

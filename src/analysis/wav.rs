@@ -30,6 +30,20 @@ const BLOCK_FRAMES: usize = 16 * 1024;
 
 /// Analyse a WAV file, streaming it in blocks of 16 k frames.
 pub fn analyze_wav(path: &Path, config: &AnalysisConfig) -> Result<Metrics, AnalysisError> {
+    Ok(read(path, config)?.finish())
+}
+
+/// [`analyze_wav`], plus the pitch track (F0 in Hz per 10 ms frame, 0.0
+/// where unvoiced), for drawing the contour.
+pub fn pitch_track_wav(
+    path: &Path,
+    config: &AnalysisConfig,
+) -> Result<(Metrics, Vec<f32>), AnalysisError> {
+    Ok(read(path, config)?.finish_with_pitch())
+}
+
+/// Feed every sample of the WAV at `path` to a new [`Analyzer`].
+fn read(path: &Path, config: &AnalysisConfig) -> Result<Analyzer, AnalysisError> {
     let wav_error = |source| AnalysisError::Wav {
         path: path.to_path_buf(),
         source,
@@ -81,7 +95,7 @@ pub fn analyze_wav(path: &Path, config: &AnalysisConfig) -> Result<Metrics, Anal
             return Err(unsupported(format!("{bits}-bit {format:?} samples")));
         }
     }
-    Ok(analyzer.finish())
+    Ok(analyzer)
 }
 
 /// The common case, read without hound's per-sample calls: the data chunk
