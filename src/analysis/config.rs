@@ -67,10 +67,10 @@ pub struct FlagThresholds {
     /// `monotone` needs at least this much voiced speech (s). 3.
     pub min_voiced_seconds: f64,
     /// A phrase end rises (uptalk) when its pitch climbs more than this
-    /// (semitones). 3.
+    /// (semitones). 2.
     pub uptalk_rise_semitones: f64,
     /// A phrase end trails off when its last 300 ms are more than this
-    /// below the phrase (dB). 10.
+    /// below the phrase (dB). 6.
     pub trailing_off_db: f64,
     /// `uptalk`, `trailing_off`: more than this share of the phrase ends. 0.3.
     pub phrase_end_fraction: f64,
@@ -94,8 +94,8 @@ impl Default for FlagThresholds {
             min_snr_db: 15.0,
             monotone_sd_semitones: 1.5,
             min_voiced_seconds: 3.0,
-            uptalk_rise_semitones: 3.0,
-            trailing_off_db: 10.0,
+            uptalk_rise_semitones: 2.0,
+            trailing_off_db: 6.0,
             phrase_end_fraction: 0.3,
             min_phrase_ends: 3,
         }

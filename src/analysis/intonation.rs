@@ -17,9 +17,6 @@ const MIN_VOICED_FRAMES: usize = 50;
 const END_FRAMES: usize = 10;
 /// …compared with the lowest point in the 500 ms before them.
 const BEFORE_END_FRAMES: usize = 50;
-/// Voicing must reach this close (300 ms) to the phrase's end for its
-/// ending to be judged rising or not.
-const END_VOICING_FRAMES: usize = 30;
 /// The loudness of a phrase's end: its last 300 ms…
 const TAIL_FRAMES: usize = 30;
 /// …in phrases at least this long (600 ms), so that the end is a part of
@@ -109,27 +106,26 @@ pub(crate) fn measure(
 }
 
 /// Rise of the pitch at the end of one phrase, in semitones: the median of
-/// the last 100 ms of voicing over the lowest point (of a 3-frame median)
-/// in the 500 ms before. `None` when the phrase's voicing stops well before
-/// its end (a final unvoiced consonant is fine) or there is too little.
+/// the last 100 ms of voicing over the lowest point (of a 5-frame median,
+/// so that a jittery frame or two is no low point)
+/// in the 500 ms before. Unvoiced sounds after the last voiced one (a
+/// final "s", a breath) carry no pitch: the intonation ends where the
+/// voicing does. `None` when the phrase has too little voicing.
 fn end_rise(f0: &[f32]) -> Option<f64> {
-    let last = f0.iter().rposition(|&f| f > 0.0)?;
-    if f0.len() - 1 - last > END_VOICING_FRAMES {
-        return None;
-    }
-    let voiced: Vec<f64> = f0[..=last]
+    let voiced: Vec<f64> = f0
         .iter()
         .filter(|&&f| f > 0.0)
         .map(|&f| semitones(f as f64))
         .collect();
     if voiced.len() < END_FRAMES + BEFORE_END_FRAMES / 2 {
+        // Too short a phrase to have a shape.
         return None;
     }
     let split = voiced.len() - END_FRAMES;
     let end = median(&mut voiced[split..].to_vec());
     let before = &voiced[split.saturating_sub(BEFORE_END_FRAMES)..split];
     let low = before
-        .windows(3)
+        .windows(5)
         .map(|w| median(&mut w.to_vec()))
         .fold(f64::INFINITY, f64::min);
     Some(end - low)

@@ -419,8 +419,8 @@ fn refine(r: &[f32], at: usize) -> (f32, f32) {
     }
 }
 
-/// Voiced runs shorter than this (40 ms) are not a voice.
-const MIN_VOICED_FRAMES: usize = 4;
+/// Voiced runs shorter than this (50 ms) are not a voice.
+const MIN_VOICED_FRAMES: usize = 5;
 
 /// Unvoice runs of voicing shorter than a syllable's vowel could be. At
 /// 4 kHz a burst of noise (an "s" folded down by the decimation) can

@@ -16,3 +16,4 @@ mod review;
 mod robustness;
 mod stats;
 mod usage_errors;
+mod voice;
