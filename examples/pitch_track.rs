@@ -11,8 +11,8 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("usage: pitch_track FILE.wav"))?
         .into();
     let (_, track) = pitch_track_wav(&path, &AnalysisConfig::default())?;
-    for (k, f) in track.iter().enumerate() {
-        println!("{:.3} {:.2}", (k as f64 + 0.5) / 100.0, f);
+    for (k, f) in track.hz.iter().enumerate() {
+        println!("{:.3} {:.2}", (k as f64 + 0.5) * track.frame_seconds, f);
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::flags;
 use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
-use super::pitch::{PitchRange, PitchTracker};
+use super::pitch::{PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
 
@@ -170,9 +170,8 @@ impl Analyzer {
         self.finish_with_pitch().0
     }
 
-    /// [`Analyzer::finish`], plus the pitch track it measured: F0 in Hz of
-    /// every 10 ms frame, 0.0 where the voice is unvoiced or silent.
-    pub fn finish_with_pitch(mut self) -> (Metrics, Vec<f32>) {
+    /// [`Analyzer::finish`], plus the pitch track it measured.
+    pub fn finish_with_pitch(mut self) -> (Metrics, PitchTrack) {
         // Close the contour for the last frames, whose windows are cut short.
         let frames = self.energy_db.len();
         let taps = SMOOTHING.len();
@@ -222,7 +221,11 @@ impl Analyzer {
             &self.config.thresholds,
         );
         metrics.flags = flags::raise(&metrics, &activity, &self.config.thresholds);
-        (metrics, f0)
+        let track = PitchTrack {
+            frame_seconds,
+            hz: f0,
+        };
+        (metrics, track)
     }
 }
 

@@ -24,4 +24,5 @@ mod wav;
 pub use analyzer::{analyze_samples, Analyzer};
 pub use config::{AnalysisConfig, FlagThresholds};
 pub use metrics::{Flag, Metrics, Pause, PhraseEnd};
+pub use pitch::PitchTrack;
 pub use wav::{analyze_wav, pitch_track_wav, AnalysisError};

@@ -43,6 +43,15 @@ const VOICED_UNVOICED_COST: f32 = 0.14;
 /// is only higher, which makes the frame only quieter relative to it.
 const SKIP_BELOW_PEAK: f32 = 0.02;
 
+/// The F0 of every frame of a recording, for drawing the contour.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PitchTrack {
+    /// Spacing of the frames (10 ms, rounded to whole samples).
+    pub frame_seconds: f64,
+    /// F0 in Hz of each frame, 0.0 where unvoiced or silent.
+    pub hz: Vec<f32>,
+}
+
 /// Pitch floor and ceiling of the tracker, in Hz.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct PitchRange {
@@ -102,6 +111,7 @@ pub(crate) struct PitchTracker {
     peak: f32,
     scratch: Vec<f32>,
     r: Vec<f32>,
+    sinc: Vec<[f32; 2 * SINC_DEPTH]>,
 }
 
 impl PitchTracker {
@@ -151,6 +161,7 @@ impl PitchTracker {
             peak: 0.0,
             scratch: vec![0.0; size],
             r: vec![0.0; max_lag + SINC_DEPTH + 1],
+            sinc: sinc_table(),
         }
     }
 
@@ -229,7 +240,7 @@ impl PitchTracker {
             if !(b > 0.5 * VOICING_THRESHOLD && b >= a && b >= c) {
                 continue;
             }
-            let (shift, mut peak) = refine(&r[first..], tau - first);
+            let (shift, mut peak) = refine(&r[first..], &self.sinc, tau - first);
             // As Praat: an interpolated maximum above 1 is an artefact of
             // the normalisation; its reciprocal is the plausible strength.
             if peak > 1.0 {
@@ -370,52 +381,80 @@ fn decimation_kernel(factor: usize) -> Vec<f32> {
 /// Half-width (lags) of the sinc interpolation of the correlation.
 const SINC_DEPTH: usize = 6;
 
-/// The correlation between lags, by windowed-sinc interpolation of `r`
-/// (which holds lags `0..`, relative to its own start).
-fn sinc_at(r: &[f32], lag: f32) -> f32 {
-    let base = lag.floor() as isize;
-    let mut acc = 0.0;
-    for m in base - SINC_DEPTH as isize + 1..=base + SINC_DEPTH as isize {
-        let Some(&v) = usize::try_from(m).ok().and_then(|m| r.get(m)) else {
-            continue;
-        };
-        let x = lag - m as f32;
-        let sinc = if x.abs() < 1e-6 {
-            1.0
-        } else {
-            (std::f32::consts::PI * x).sin() / (std::f32::consts::PI * x)
-        };
-        let taper = 0.5 + 0.5 * (std::f32::consts::PI * x / SINC_DEPTH as f32).cos();
-        acc += v * sinc * taper;
-    }
-    acc
+/// Steps per lag of the interpolation grid (0.1 lag).
+const GRID: i32 = 10;
+/// Grid points searched on each side of an integer lag (±0.5 lag), plus
+/// one more for the parabola's neighbours.
+const REACH: i32 = GRID / 2 + 1;
+
+/// Windowed-sinc weights for every grid offset in `-REACH..=REACH` tenths
+/// of a lag: `SINC_DEPTH * 2` taps each, for the lags `base - SINC_DEPTH +
+/// 1 ..= base + SINC_DEPTH` around the offset's floor `base`. Computed
+/// once, so that interpolating costs multiply-adds, not sines.
+fn sinc_table() -> Vec<[f32; 2 * SINC_DEPTH]> {
+    (-REACH..=REACH)
+        .map(|step| {
+            let offset = step as f64 / GRID as f64;
+            let base = offset.floor();
+            let mut w = [0.0f32; 2 * SINC_DEPTH];
+            for (i, slot) in w.iter_mut().enumerate() {
+                let m = base - SINC_DEPTH as f64 + 1.0 + i as f64;
+                let x = offset - m;
+                let sinc = if x.abs() < 1e-9 {
+                    1.0
+                } else {
+                    (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+                };
+                let taper = 0.5 + 0.5 * (std::f64::consts::PI * x / SINC_DEPTH as f64).cos();
+                *slot = (sinc * taper) as f32;
+            }
+            w
+        })
+        .collect()
+}
+
+/// The correlation at `at + step / GRID` lags, by windowed-sinc
+/// interpolation of `r` (which holds lags `0..`, relative to its start).
+fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> f32 {
+    let weights = &table[(step + REACH) as usize];
+    let base = at as isize + step.div_euclid(GRID) as isize;
+    let first = base - SINC_DEPTH as isize + 1;
+    weights
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let m = usize::try_from(first + i as isize).ok()?;
+            r.get(m).map(|v| v * w)
+        })
+        .sum()
 }
 
 /// The maximum near integer lag `at`: (offset from `at`, height). At 4 kHz
 /// a high voice's period is a dozen samples, so a parabola through three
 /// points misjudges the height of a sharp peak by enough to prefer the
-/// octave below; Praat interpolates with a sinc too.
-fn refine(r: &[f32], at: usize) -> (f32, f32) {
-    let mut best = (0.0f32, r[at]);
-    for i in -5..=5 {
-        let d = i as f32 * 0.1;
-        let v = sinc_at(r, at as f32 + d);
+/// octave below; Praat interpolates with a sinc too. The sinc is searched
+/// on a grid of 0.1 lag, then a parabola through the best point and its
+/// neighbours refines it.
+fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
+    let mut best = (0, r[at]);
+    for step in -GRID / 2..=GRID / 2 {
+        let v = sinc_at(r, table, at, step);
         if v > best.1 {
-            best = (d, v);
+            best = (step, v);
         }
     }
-    // One parabola through the best grid point and its neighbours.
-    let (d, b) = best;
+    let (step, b) = best;
+    let d = step as f32 / GRID as f32;
     let (a, c) = (
-        sinc_at(r, at as f32 + d - 0.1),
-        sinc_at(r, at as f32 + d + 0.1),
+        sinc_at(r, table, at, step - 1),
+        sinc_at(r, table, at, step + 1),
     );
     let denom = a - 2.0 * b + c;
     if denom < 0.0 {
         let s = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
-        (d + 0.1 * s, b - 0.25 * (a - c) * s)
+        (d + s / GRID as f32, b - 0.25 * (a - c) * s)
     } else {
-        best
+        (d, b)
     }
 }
 

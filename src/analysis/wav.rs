@@ -10,6 +10,7 @@ use hound::{SampleFormat, WavReader};
 use super::analyzer::Analyzer;
 use super::config::AnalysisConfig;
 use super::metrics::Metrics;
+use super::pitch::PitchTrack;
 
 /// Why a file could not be analysed. Messages are one line and name the file.
 #[derive(Debug, thiserror::Error)]
@@ -33,12 +34,11 @@ pub fn analyze_wav(path: &Path, config: &AnalysisConfig) -> Result<Metrics, Anal
     Ok(read(path, config)?.finish())
 }
 
-/// [`analyze_wav`], plus the pitch track (F0 in Hz per 10 ms frame, 0.0
-/// where unvoiced), for drawing the contour.
+/// [`analyze_wav`], plus the pitch track, for drawing the contour.
 pub fn pitch_track_wav(
     path: &Path,
     config: &AnalysisConfig,
-) -> Result<(Metrics, Vec<f32>), AnalysisError> {
+) -> Result<(Metrics, PitchTrack), AnalysisError> {
     Ok(read(path, config)?.finish_with_pitch())
 }
 
