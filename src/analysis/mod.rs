@@ -16,6 +16,7 @@ mod intonation;
 mod levels;
 mod loudness;
 mod metrics;
+pub mod mic_check;
 mod pitch;
 mod syllables;
 mod voicing;
