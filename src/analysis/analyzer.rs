@@ -15,6 +15,7 @@ use super::metrics::{Metrics, Pause};
 use super::pitch::{PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
+use super::worker::Worker;
 use crate::level::{power_db, SILENCE_DB};
 
 /// Frames (10 ms) per second.
@@ -49,7 +50,8 @@ pub struct Analyzer {
     loudest_db: f32,
     levels: LevelMeter,
     voicing: VoicingProbe,
-    pitch: PitchTracker,
+    /// The pitch tracker, on its own thread like the loudness meter.
+    pitch: Worker<PitchTracker>,
 }
 
 impl Analyzer {
@@ -70,14 +72,15 @@ impl Analyzer {
             loudest_db: SILENCE_DB as f32,
             levels: LevelMeter::new(sample_rate),
             voicing: VoicingProbe::new(sample_rate),
-            pitch: PitchTracker::new(
-                sample_rate,
-                frame_len,
-                PitchRange {
+            pitch: {
+                let range = PitchRange {
                     floor_hz: config.pitch_floor_hz,
                     ceiling_hz: config.pitch_ceiling_hz,
-                },
-            ),
+                };
+                Worker::new("pitch", move || {
+                    PitchTracker::new(sample_rate, frame_len, range)
+                })
+            },
             config,
         }
     }
@@ -202,7 +205,11 @@ impl Analyzer {
         } else {
             activity.noise_floor_db
         };
-        let f0 = self.pitch.finish(&self.energy_db);
+        // A tracker whose thread died leaves the answer unvoiced, not wrong.
+        let f0 = match self.pitch.finish() {
+            Some(tracker) => tracker.finish(&self.energy_db),
+            None => vec![0.0; frames],
+        };
         intonation::measure(
             &mut metrics,
             &f0,

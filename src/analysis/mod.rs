@@ -21,6 +21,7 @@ mod pitch;
 mod syllables;
 mod voicing;
 mod wav;
+mod worker;
 
 pub use analyzer::{analyze_samples, Analyzer};
 pub use config::{AnalysisConfig, FlagThresholds};

@@ -482,6 +482,12 @@ fn drop_blips(track: &mut [f32]) {
     }
 }
 
+impl super::worker::BlockSink for PitchTracker {
+    fn push(&mut self, block: &[i16]) {
+        PitchTracker::push(self, block);
+    }
+}
+
 /// Praat's unvoiced strength: the voicing threshold, raised for frames
 /// quiet relative to the loudest point (`relative` = local / global peak).
 fn unvoiced_strength(relative: f32) -> f32 {
