@@ -3,7 +3,7 @@
 
 use super::activity::Activity;
 use super::config::FlagThresholds;
-use super::metrics::{Flag, Metrics, PhraseEnd};
+use super::metrics::{Flag, Metrics};
 
 fn flag(code: &str, message: String, value: f64) -> Flag {
     Flag {
@@ -131,31 +131,25 @@ fn voice(m: &Metrics, t: &FlagThresholds) -> Vec<Flag> {
             ));
         }
     }
-    let count = |pick: fn(&PhraseEnd) -> bool| m.phrase_ends.iter().filter(|e| pick(e)).count();
-    let measured = count(|e| e.rise_semitones.is_some());
-    if let Some(share) = m.uptalk_fraction {
-        if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
-            flags.push(flag(
-                "uptalk",
-                format!(
-                    "{} of {measured} phrases end rising, like a question: let statements fall",
-                    count(|e| e.rising)
-                ),
-                share,
-            ));
-        }
-    }
-    let measured = count(|e| e.fall_db.is_some());
-    if let Some(share) = m.trailing_off_fraction {
-        if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
-            flags.push(flag(
-                "trailing_off",
-                format!(
-                    "{} of {measured} phrases fade out at the end: keep your voice up to the last word",
-                    count(|e| e.fading)
-                ),
-                share,
-            ));
+    let phrase_ends = [
+        (
+            "uptalk",
+            m.uptalk_fraction,
+            m.rising_ends(),
+            "phrases end rising, like a question: let statements fall",
+        ),
+        (
+            "trailing_off",
+            m.trailing_off_fraction,
+            m.fading_ends(),
+            "phrases fade out at the end: keep your voice up to the last word",
+        ),
+    ];
+    for (code, share, (hits, measured), advice) in phrase_ends {
+        if let Some(share) = share {
+            if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
+                flags.push(flag(code, format!("{hits} of {measured} {advice}"), share));
+            }
         }
     }
     flags

@@ -136,17 +136,38 @@ impl Metrics {
         let Some(hz) = self.pitch_median_hz else {
             return format!("pitch - (voiced {:.1} s)", self.voiced_seconds);
         };
-        let count =
-            |pick: fn(&PhraseEnd) -> bool| self.phrase_ends.iter().filter(|e| pick(e)).count();
+        let (rising, rises) = self.rising_ends();
+        let (fading, falls) = self.fading_ends();
         format!(
             "pitch {hz:.0} Hz · range {:.1} st · SD {:.1} st · {} of {} phrase ends rising, {} of {} fading · voiced {:.0} s",
             self.pitch_range_semitones.unwrap_or(0.0),
             self.pitch_sd_semitones.unwrap_or(0.0),
-            count(|e| e.rising),
-            count(|e| e.rise_semitones.is_some()),
-            count(|e| e.fading),
-            count(|e| e.fall_db.is_some()),
+            rising,
+            rises,
+            fading,
+            falls,
             self.voiced_seconds
+        )
+    }
+
+    /// (phrase ends rising, phrase ends whose rise was measured).
+    pub fn rising_ends(&self) -> (usize, usize) {
+        let measured = self
+            .phrase_ends
+            .iter()
+            .filter(|e| e.rise_semitones.is_some());
+        (
+            measured.clone().filter(|e| e.rising).count(),
+            measured.count(),
+        )
+    }
+
+    /// (phrase ends fading, phrase ends whose fall was measured).
+    pub fn fading_ends(&self) -> (usize, usize) {
+        let measured = self.phrase_ends.iter().filter(|e| e.fall_db.is_some());
+        (
+            measured.clone().filter(|e| e.fading).count(),
+            measured.count(),
         )
     }
 }
