@@ -54,8 +54,9 @@ fn speak_ssml(dir: &Path, name: &str, ssml: &str, rate: u32) -> Vec<i16> {
     convert(dir, &raw, rate)
 }
 
-/// Praat's figures of one file: (median Hz, SD semitones).
-fn praat(file: &Path) -> (f64, f64) {
+/// Praat's figures of one file: (median Hz, SD semitones, SD semitones
+/// of the frames within an octave of the median).
+fn praat(file: &Path) -> (f64, f64, f64) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/pitch.praat");
     let out = tool("praat", "praat")
         .arg("--run")
@@ -70,7 +71,7 @@ fn praat(file: &Path) -> (f64, f64) {
         .split_whitespace()
         .map(|x| x.parse().unwrap())
         .collect();
-    (v[0], v[1])
+    (v[0], v[1], v[4])
 }
 
 fn codes(m: &Metrics) -> Vec<&str> {
@@ -135,23 +136,27 @@ fn pitch_agrees_with_praat() {
     let mut failures = Vec::new();
     for (file, generated) in &files {
         let m = analyze_wav(file, &config).unwrap();
-        let (p_median, p_sd) = praat(file);
+        let (p_median, p_sd, p_inner_sd) = praat(file);
         let median = m.pitch_median_hz.expect("a median pitch");
         let sd = m.pitch_sd_semitones.expect("a pitch SD");
         let name = file.file_name().unwrap().to_string_lossy();
         eprintln!(
-            "{name}: median {median:.1} Hz (Praat {p_median:.1}), SD {sd:.2} st (Praat {p_sd:.2})"
+            "{name}: median {median:.1} Hz (Praat {p_median:.1}), SD {sd:.2} st \
+(Praat {p_sd:.2}, {p_inner_sd:.2} without its octave errors)"
         );
         if relative_error(median, p_median) > 0.05 {
             failures.push(format!(
                 "{name}: median {median:.1} Hz, Praat {p_median:.1}"
             ));
         }
-        // On the LibriVox clips Praat's own track has octave errors in a
-        // few frames (e.g. 547 Hz in a 93 Hz voice) that dominate its SD;
-        // the SD is compared on generated speech, whose voicing is clean.
-        if *generated && (sd - p_sd).abs() > 0.5 {
-            failures.push(format!("{name}: SD {sd:.2} st, Praat {p_sd:.2}"));
+        // On four LibriVox clips Praat's own track has octave errors in a
+        // few frames (e.g. 547 Hz in a 93 Hz voice) that dominate its SD,
+        // and which this tracker does not make: there the SD is compared
+        // with Praat's without the frames more than an octave off its
+        // median. Generated speech has none; its SD is compared as is.
+        let reference = if *generated { p_sd } else { p_inner_sd };
+        if (sd - reference).abs() > 0.5 {
+            failures.push(format!("{name}: SD {sd:.2} st, Praat {reference:.2}"));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
