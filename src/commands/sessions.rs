@@ -181,6 +181,10 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 a.dropped_frames
             )?;
         }
+        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+            writeln!(std::io::stdout().lock(), "    {}", m.brief())?;
+            writeln!(std::io::stdout().lock(), "    {}", m.voice_line())?;
+        }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             writeln!(

@@ -318,6 +318,52 @@ fn white_noise_at_20_db_snr_moves_pitch_little_and_no_voice_flag() {
 }
 
 #[test]
+fn analyze_prints_the_voice_and_its_flags() {
+    let dir = TempDir::new().unwrap();
+    let rate = 16_000;
+    let wav = dir.path().join("questions.wav");
+    write_wav(&wav, &sentences(dir.path(), "?", rate, |_| ()), rate);
+    let out = crate::common::mockview()
+        .args(["analyze", "--json"])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(m["pitch_median_hz"].as_f64().unwrap() > 75.0);
+    assert_eq!(m["phrase_ends"].as_array().unwrap().len(), STATEMENTS.len());
+    assert!(m["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "uptalk"));
+    let out = crate::common::mockview()
+        .arg("analyze")
+        .arg(&wav)
+        .args(["--min-pitch-sd", "0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("phrase ends rising"), "{text}");
+    assert!(
+        text.contains("like a question: let statements fall"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("flat pitch"),
+        "--min-pitch-sd 0 turns monotone off: {text}"
+    );
+    let out = crate::common::mockview()
+        .arg("analyze")
+        .arg(&wav)
+        .args(["--pitch-floor", "700"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a floor above the ceiling");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--pitch-floor"));
+}
+
+#[test]
 fn metrics_without_the_voice_fields_still_load() {
     // Metrics written before issue 11 have no pitch fields.
     let old = r#"{"duration_seconds": 12.0, "speaking_seconds": 9.0, "flags": []}"#;
