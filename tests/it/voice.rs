@@ -363,6 +363,44 @@ fn analyze_prints_the_voice_and_its_flags() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--pitch-floor"));
 }
 
+/// Questions answered through the file device: `practice` stores the voice
+/// metrics, `show` prints them, and the report draws the contour with the
+/// rising ends marked.
+#[test]
+fn practice_show_and_report_carry_the_voice() {
+    use crate::common::{only_session, FileDevice, RawFormat};
+    let dir = TempDir::new().unwrap();
+    let rate = 48_000;
+    let dev = FileDevice::new(
+        &sentences(dir.path(), "?", rate, |_| ()),
+        2.0,
+        RawFormat::S16Mono,
+    );
+    dev.cmd()
+        .arg("practice")
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .args(["--count", "1", "--prep", "0", "--limit", "14"])
+        .assert()
+        .success();
+    let (session, log) = only_session(&dev.root);
+    let metrics = &log["answers"][0]["metrics"];
+    assert!(
+        metrics["pitch_sd_semitones"].as_f64().is_some(),
+        "{metrics}"
+    );
+    assert!(
+        metrics["uptalk_fraction"].as_f64().unwrap() > 0.3,
+        "{metrics}"
+    );
+    let show = dev.cmd().args(["show", "latest"]).output().unwrap();
+    let show = String::from_utf8(show.stdout).unwrap();
+    assert!(show.contains("phrase ends rising"), "{show}");
+    dev.cmd().args(["report", "latest"]).assert().success();
+    let page = std::fs::read_to_string(session.join("report.html")).unwrap();
+    assert_eq!(page.matches("<svg class=\"pitch\"").count(), 1, "a contour");
+    assert!(page.contains("<path class=\"rise\""), "rising ends marked");
+}
+
 #[test]
 fn metrics_without_the_voice_fields_still_load() {
     // Metrics written before issue 11 have no pitch fields.
