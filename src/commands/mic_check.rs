@@ -58,13 +58,13 @@ pub fn run(args: MicCheckArgs) -> Result<()> {
     };
     bar.finish_and_clear();
     drop(capture);
-    if outcome.end == TakeEnd::Failed {
-        anyhow::bail!(
+    match outcome.end {
+        TakeEnd::WriteFailed => anyhow::bail!(
             "recording failed: {}",
-            outcome
-                .write_error
-                .unwrap_or_else(|| "the input device stopped".into())
-        );
+            outcome.write_error.unwrap_or_default()
+        ),
+        TakeEnd::DeviceLost => anyhow::bail!("recording failed: the input device stopped"),
+        TakeEnd::Stopped | TakeEnd::Limit => {}
     }
     let samples = read_samples(&path)?;
     let l = levels(&samples, rate);

@@ -9,6 +9,7 @@ mod log;
 mod repair;
 mod rubric;
 mod store;
+mod take;
 mod take_name;
 
 /// Kept here too for callers that knew them as session's (they moved to the
