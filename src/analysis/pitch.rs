@@ -136,7 +136,10 @@ impl PitchTracker {
             })
             .collect();
         let w0 = dot(&window, &window);
-        let window_ac = (0..=max_lag + SINC_DEPTH)
+        // Lags up to the interpolation's reach past the floor's, but never
+        // the whole window (at absurd rates the window is tiny).
+        let lags = (max_lag + SINC_DEPTH + 1).min(size);
+        let window_ac = (0..lags)
             .map(|tau| dot(&window[..size - tau], &window[tau..]) / w0)
             .collect();
         Self {
@@ -160,7 +163,7 @@ impl PitchTracker {
             frames: Vec::new(),
             peak: 0.0,
             scratch: vec![0.0; size],
-            r: vec![0.0; max_lag + SINC_DEPTH + 1],
+            r: vec![0.0; lags],
             sinc: sinc_table(),
         }
     }
@@ -535,12 +538,13 @@ mod tests {
     };
 
     fn track(samples: &[i16], rate: u32) -> Vec<f32> {
-        let mut t = PitchTracker::new(rate, (rate / 100) as usize, RANGE);
+        let frame = ((rate as f64 / 100.0).round() as usize).max(1);
+        let mut t = PitchTracker::new(rate, frame, RANGE);
         for b in samples.chunks(1000) {
             t.push(b);
         }
         let energy_db: Vec<f32> = samples
-            .chunks_exact((rate / 100) as usize)
+            .chunks_exact(frame)
             .map(|c| {
                 let p = c.iter().map(|&x| (x as f32).powi(2)).sum::<f32>() / c.len() as f32;
                 10.0 * (p.max(1e-3) / (32768.0 * 32768.0)).log10()
@@ -575,6 +579,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn any_sample_rate_is_tracked_without_panic() {
+        for rate in [1, 100, 1000, 8000, 11_025, 96_000, 192_000] {
+            let t = track(&voice(|_| 150.0, 0.5, rate), rate);
+            let frame = ((rate as f64 / 100.0).round() as usize).max(1);
+            assert_eq!(t.len(), (rate as usize / 2) / frame);
+        }
+        let narrow = PitchRange {
+            floor_hz: 400.0,
+            ceiling_hz: 500.0,
+        };
+        let mut t = PitchTracker::new(1000, 10, narrow);
+        t.push(&voice(|_| 450.0, 0.5, 1000));
+        t.finish(&[-20.0; 50]);
     }
 
     #[test]
