@@ -7,8 +7,9 @@
 //!    autocorrelation divided by the autocorrelation of the window itself
 //!    (which undoes the window's taper, so a periodic signal scores near 1);
 //! 2. the local maxima between the lags of the ceiling and the floor are the
-//!    voiced candidates (interpolated parabolically), with Praat's octave
-//!    cost favouring the higher of equally strong candidates; each frame
+//!    voiced candidates (located by windowed-sinc interpolation), with
+//!    Praat's octave cost favouring the higher of equally strong
+//!    candidates, weighted by the low band's share of the power; each frame
 //!    also has an unvoiced candidate, strong when the frame is quiet
 //!    relative to the loudest point of the recording (silence threshold)
 //!    or when no candidate reaches the voicing threshold;
@@ -16,10 +17,11 @@
 //!    for octave jumps and voiced/unvoiced switches, picks one candidate
 //!    per frame: this is what keeps the track from jumping an octave.
 //!
-//! Speed: the signal is averaged down to about 4 kHz (plenty for a 600 Hz
-//! ceiling) before anything else, and frames far too quiet to be voiced
-//! whatever comes later are not correlated at all. Memory is one compact
-//! record per 10 ms frame (24 bytes, about 9 MB per hour) and a short ring.
+//! Speed: the signal is low-passed and decimated to about 4 kHz (plenty for
+//! a 600 Hz ceiling) before anything else, frames far too quiet to be
+//! voiced whatever comes later are not correlated at all, and the tracker
+//! runs on a thread of its own (`worker.rs`). Memory is one compact
+//! record per 10 ms frame (28 bytes, about 10 MB per hour) and a short ring.
 
 /// Rate the signal is averaged down to before tracking.
 const TARGET_RATE: f64 = 4000.0;
