@@ -9,9 +9,11 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng)
 # docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
-# /usr/bin/time for the benchmarks, Praat as the reference of the pitch tracker.
+# /usr/bin/time for the benchmarks, `script` for a terminal in the delete
+# test (bsdutils), `man -l` and groff to check the manual page, Praat as the
+# reference of the pitch tracker.
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
-           pocketsphinx-testdata chromium time praat)
+           pocketsphinx-testdata chromium time bsdutils man-db groff-base praat)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")
