@@ -25,3 +25,4 @@ mod robustness;
 mod show;
 mod stats;
 mod usage_errors;
+mod voice;
