@@ -6,7 +6,7 @@
 set -euo pipefail
 
 run_pkgs=(libasound2-dev pkg-config espeak-ng)
-# audio-testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
+# docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
 # /usr/bin/time for the benchmarks; a headless PipeWire for the desktop

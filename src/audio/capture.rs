@@ -6,7 +6,7 @@
 //! owns the WAV, follows the audio clock (frames received), and publishes
 //! levels for the UI to poll.
 //!
-//! One stream stays open for a whole session; takes are windows of frames
+//! A stream is opened for each question, and a take is a window of frames
 //! `[start, end)` on its clock. Keys are mapped onto that clock with the wall
 //! time since `play()` (frame 0 ≈ the moment of `play()`): a key pressed at
 //! wall time t means frame `(t - play) * rate`, or the frames already
@@ -18,6 +18,7 @@ use super::convert::mono_frames;
 use super::devices::InputDevice;
 use super::wav::WavSink;
 use super::AudioError;
+use crate::level::ClipCounter;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use std::path::{Path, PathBuf};
@@ -70,7 +71,7 @@ pub struct Level {
     /// 0.0..=1.0 of full scale.
     pub peak: f32,
     pub rms: f32,
-    /// Samples at full scale since the take began.
+    /// Clipped samples since the take began (`crate::level`'s rule).
     pub clipped: u64,
 }
 
@@ -81,8 +82,12 @@ pub enum TakeEnd {
     Stopped,
     /// Reached its frame limit.
     Limit,
-    /// The stream failed or a write failed; what was written is kept.
-    Failed,
+    /// Writing the file failed (a full disk, a file-size limit); what was
+    /// written is kept and valid, and `write_error` says why.
+    WriteFailed,
+    /// The device stopped delivering (unplugged, the server went away); what
+    /// was written is kept and valid.
+    DeviceLost,
 }
 
 /// A finished take.
@@ -92,7 +97,8 @@ pub struct TakeOutcome {
     pub frames: u64,
     pub dropped_frames: u64,
     pub end: TakeEnd,
-    /// Set when writing failed (disk full...): what was written is still valid.
+    /// The message of a write failure: set exactly when `end` is
+    /// [`TakeEnd::WriteFailed`].
     pub write_error: Option<String>,
     /// True when the device did not deliver the tail within the drain timeout.
     pub drain_timed_out: bool,
@@ -189,7 +195,10 @@ impl CaptureStream {
             std::thread::Builder::new()
                 .name("mockview-wav-writer".into())
                 .spawn(move || writer_loop(consumer, cmd_rx, done_tx, shared, rate))
-                .map_err(|e| AudioError::Other(format!("cannot start the writer thread: {e}")))?
+                .map_err(|source| AudioError::Thread {
+                    thread: "writer",
+                    source,
+                })?
         };
 
         let stream = build_stream(device, &config, format, channels, producer, shared.clone())?;
@@ -339,7 +348,7 @@ impl CaptureStream {
         self.shared.take_active.store(true, Ordering::Release);
         self.commands
             .send(Command::Begin { sink, start, limit })
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })
     }
 
     /// Move the start of an armed take that has not started yet (Enter
@@ -357,7 +366,7 @@ impl CaptureStream {
         let outcome = self
             .finished
             .recv()
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))?;
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })?;
         if outcome.frames > 0 {
             return Ok(Some(outcome));
         }
@@ -380,7 +389,7 @@ impl CaptureStream {
         let _ = self.commands.send(Command::Stop { at, deadline });
         self.finished
             .recv()
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })
     }
 
     /// Stop the device, finish any open take, join the writer.
@@ -512,6 +521,8 @@ struct OpenTake {
     dropped_at_begin: u64,
     overruns_at_begin: u64,
     write_error: Option<String>,
+    /// The take's clipped samples, by the one rule of `crate::level`.
+    clipping: ClipCounter,
 }
 
 impl OpenTake {
@@ -531,11 +542,10 @@ impl OpenTake {
             return;
         }
         let part = &samples[(lo - pos) as usize..(hi - pos) as usize];
-        let clipped = part
-            .iter()
-            .filter(|&&s| s == i16::MAX || s == i16::MIN)
-            .count();
-        shared.clipped.fetch_add(clipped as u64, Ordering::Relaxed);
+        self.clipping.push(part);
+        shared
+            .clipped
+            .store(self.clipping.clipped(), Ordering::Relaxed);
         if let Err(e) = self.sink.write(part) {
             self.write_error = Some(format!("{}: {e}", self.sink.path().display()));
         }
@@ -609,7 +619,7 @@ fn writer_loop(
         };
         shared.take_active.store(false, Ordering::Release);
         let end = if write_error.is_some() {
-            TakeEnd::Failed
+            TakeEnd::WriteFailed
         } else {
             end
         };
@@ -643,6 +653,7 @@ fn writer_loop(
                         dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
                         overruns_at_begin: shared.overruns.load(Ordering::Relaxed),
                         write_error: None,
+                        clipping: ClipCounter::default(),
                     });
                 }
                 Command::StartAt(frame) => {
@@ -686,13 +697,13 @@ fn writer_loop(
 
         if let Some(t) = take.as_ref() {
             let ended = if t.write_error.is_some() {
-                Some(TakeEnd::Failed)
+                Some(TakeEnd::WriteFailed)
             } else if t.limit_end.is_some_and(|end| pos >= end && t.end() == end) {
                 Some(TakeEnd::Limit)
             } else if let Some((at, deadline)) = t.stop {
                 (pos >= at.max(t.start) || Instant::now() >= deadline).then_some(TakeEnd::Stopped)
             } else if shared.failed.load(Ordering::Acquire) && available == 0 {
-                Some(TakeEnd::Failed)
+                Some(TakeEnd::DeviceLost)
             } else if shutting_down && available == 0 {
                 Some(TakeEnd::Stopped)
             } else {
