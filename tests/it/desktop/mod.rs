@@ -18,6 +18,15 @@ use std::time::{Duration, Instant};
 /// What CI's load may add to a latency bound.
 const SLACK: f64 = 0.5;
 
+/// Start `cmd` with its output piped (for `TimedLines`).
+fn spawn(cmd: &mut std::process::Command, stdin: Stdio) -> std::process::Child {
+    cmd.stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mockview starts")
+}
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -30,21 +39,19 @@ fn a_take_keeps_time(server: &SoundServer) {
     // When the tone reaches the monitor: the moment of sound.
     let monitor = MonitorRecorder::start(server);
     let root = tempfile::tempdir().unwrap();
-    let mut child = server
-        .mockview(root.path())
-        .args([
-            "practice",
-            "--device",
-            &format!("pulseaudio:{}", server.monitor()),
-        ])
-        .args([
-            "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        server
+            .mockview(root.path())
+            .args([
+                "practice",
+                "--device",
+                &format!("pulseaudio:{}", server.monitor()),
+            ])
+            .args([
+                "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
+            ]),
+        Stdio::null(),
+    );
     let mut lines = TimedLines::attach(&mut child);
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
@@ -170,17 +177,15 @@ fn a_sine_source_take_is_whole_and_prompt() {
     }
     let _unload = Unload(&server, module);
     let root = tempfile::tempdir().unwrap();
-    let mut child = server
-        .mockview(root.path())
-        .args(["practice", "--device", &format!("pulseaudio:{name}")])
-        .args([
-            "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        server
+            .mockview(root.path())
+            .args(["practice", "--device", &format!("pulseaudio:{name}")])
+            .args([
+                "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
+            ]),
+        Stdio::null(),
+    );
     let mut lines = TimedLines::attach(&mut child);
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
@@ -220,21 +225,19 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     let feeder = Feeder::start(server, false);
     let monitor = MonitorRecorder::start(server);
     let root = tempfile::tempdir().unwrap();
-    let mut child = server
-        .mockview(root.path())
-        .args([
-            "practice",
-            "--device",
-            &format!("pulseaudio:{}", server.monitor()),
-        ])
-        .args([
-            "--count", "2", "--prep", "0", "--limit", "0", "--order", "listed",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        server
+            .mockview(root.path())
+            .args([
+                "practice",
+                "--device",
+                &format!("pulseaudio:{}", server.monitor()),
+            ])
+            .args([
+                "--count", "2", "--prep", "0", "--limit", "0", "--order", "listed",
+            ]),
+        Stdio::piped(),
+    );
     let mut lines = TimedLines::attach(&mut child);
     lines.wait_for("recording", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(300));
@@ -327,20 +330,16 @@ fn replay_is_on_time(server: &SoundServer) {
         .collect();
     crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
-    let mut child = server
-        .mockview(root.path())
-        .args([
+    let mut child = spawn(
+        server.mockview(root.path()).args([
             "replay",
             "latest",
             "1",
             "--device",
             &format!("pulseaudio:{}", server.sink),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ]),
+        Stdio::null(),
+    );
     let mut lines = TimedLines::attach(&mut child);
     let playing = lines.wait_for("playing", Duration::from_secs(20));
     let out = child.wait().unwrap();
@@ -419,17 +418,15 @@ fn replay_is_on_time_on_pipewire() {
 fn mic_check_is_on_time(server: &SoundServer) {
     let _feeder = Feeder::start(server, true);
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = server
-        .mockview(tmp.path())
-        .env("TMPDIR", tmp.path())
-        .args(["mic-check", "--seconds", "2"])
-        .args(["--device", &format!("pulseaudio:{}", server.monitor())])
-        .args(["--output", &format!("pulseaudio:{}", server.sink)])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        server
+            .mockview(tmp.path())
+            .env("TMPDIR", tmp.path())
+            .args(["mic-check", "--seconds", "2"])
+            .args(["--device", &format!("pulseaudio:{}", server.monitor())])
+            .args(["--output", &format!("pulseaudio:{}", server.sink)]),
+        Stdio::null(),
+    );
     let mut lines = TimedLines::attach(&mut child);
     let recording = lines.wait_for("Recording 2 s", Duration::from_secs(20));
     let playing = lines.wait_for("playing", Duration::from_secs(10));

@@ -1167,7 +1167,8 @@ fn poll_for_period(
 }
 
 /// Patched for mockview (PATCHED.md): after a wakeup that brought less than
-/// a period, wait for the missing frames before polling again.
+/// a period, wait for the missing frames (at most 20 ms) before polling
+/// again.
 ///
 /// Some plugins keep their poll descriptor ready while less than a period
 /// is available: ALSA's `pulse` plugin signals readiness on a pipe that it
@@ -1183,9 +1184,11 @@ fn wait_for_missing_frames(
     avail_frames: alsa::pcm::Frames,
 ) -> Result<(), Error> {
     let missing = (stream.period_size as u64).saturating_sub(avail_frames.max(0) as u64);
+    // At most 20 ms: the count of available frames may be stale, and a late
+    // read must never let the buffer overrun.
     let wait_ms = (missing * 1000)
         .div_ceil(u64::from(stream.sample_rate.max(1)))
-        .clamp(1, 1000) as i32;
+        .clamp(1, 20) as i32;
     let mut pipe_only = [descriptors[0]];
     alsa::poll::poll(&mut pipe_only, wait_ms)?;
     if pipe_only[0].revents != 0 {
