@@ -43,6 +43,10 @@ const PERIOD_SECONDS: f64 = 0.075;
 /// The part of the ring filled before the device starts (0.2 s): more than
 /// the native host's first request (two periods).
 const PREFILL: f64 = 0.4;
+/// How long the stream stays open after the reported end. pipewire-pulse
+/// reports its latency up to one quantum (21 ms) short: closing the stream
+/// at the reported end cut the last 22 ms of the answer.
+const END_MARGIN: Duration = Duration::from_millis(60);
 /// A device reporting more latency than this is not believed.
 const MAX_LATENCY: Duration = Duration::from_secs(2);
 /// No generation yet (the feeder has not reached the end of the file).
@@ -290,9 +294,11 @@ impl Player {
         Duration::from_nanos(self.shared.latency_nanos.load(Ordering::Relaxed))
     }
 
-    /// True once the whole file has been played out of the device.
+    /// True once the whole file has been played out of the device (with
+    /// `END_MARGIN` for a latency reported a little short).
     pub fn finished(&self) -> bool {
-        self.ends_at().is_some_and(|t| Instant::now() >= t)
+        self.ends_at()
+            .is_some_and(|t| Instant::now() >= t + END_MARGIN)
     }
 
     /// A stream error reported by the device, or a read error of the file.

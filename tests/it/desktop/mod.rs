@@ -27,6 +27,26 @@ fn spawn(cmd: &mut std::process::Command, stdin: Stdio) -> std::process::Child {
         .expect("mockview starts")
 }
 
+/// `practice` on `device` with `--prep 0`, the questions in listed order.
+fn practice(
+    server: &SoundServer,
+    root: &std::path::Path,
+    device: &str,
+    count: u32,
+    limit: u32,
+    stdin: Stdio,
+) -> std::process::Child {
+    spawn(
+        server
+            .mockview(root)
+            .args([
+                "practice", "--device", device, "--prep", "0", "--order", "listed",
+            ])
+            .args(["--count", &count.to_string(), "--limit", &limit.to_string()]),
+        stdin,
+    )
+}
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -39,17 +59,12 @@ fn a_take_keeps_time(server: &SoundServer) {
     // When the tone reaches the monitor: the moment of sound.
     let monitor = MonitorRecorder::start(server);
     let root = tempfile::tempdir().unwrap();
-    let mut child = spawn(
-        server
-            .mockview(root.path())
-            .args([
-                "practice",
-                "--device",
-                &format!("pulseaudio:{}", server.monitor()),
-            ])
-            .args([
-                "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
-            ]),
+    let mut child = practice(
+        server,
+        root.path(),
+        &format!("pulseaudio:{}", server.monitor()),
+        1,
+        3,
         Stdio::null(),
     );
     let mut lines = TimedLines::attach(&mut child);
@@ -177,13 +192,12 @@ fn a_sine_source_take_is_whole_and_prompt() {
     }
     let _unload = Unload(&server, module);
     let root = tempfile::tempdir().unwrap();
-    let mut child = spawn(
-        server
-            .mockview(root.path())
-            .args(["practice", "--device", &format!("pulseaudio:{name}")])
-            .args([
-                "--count", "1", "--prep", "0", "--limit", "3", "--order", "listed",
-            ]),
+    let mut child = practice(
+        &server,
+        root.path(),
+        &format!("pulseaudio:{name}"),
+        1,
+        3,
         Stdio::null(),
     );
     let mut lines = TimedLines::attach(&mut child);
@@ -225,17 +239,12 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     let feeder = Feeder::start(server, false);
     let monitor = MonitorRecorder::start(server);
     let root = tempfile::tempdir().unwrap();
-    let mut child = spawn(
-        server
-            .mockview(root.path())
-            .args([
-                "practice",
-                "--device",
-                &format!("pulseaudio:{}", server.monitor()),
-            ])
-            .args([
-                "--count", "2", "--prep", "0", "--limit", "0", "--order", "listed",
-            ]),
+    let mut child = practice(
+        server,
+        root.path(),
+        &format!("pulseaudio:{}", server.monitor()),
+        2,
+        0,
         Stdio::piped(),
     );
     let mut lines = TimedLines::attach(&mut child);
