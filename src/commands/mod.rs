@@ -84,6 +84,17 @@ fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     }
 }
 
+/// Print a value as pretty JSON on stdout (the `--json` of every command).
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(value)?
+    )?;
+    Ok(())
+}
+
 /// The sessions root: --dir / MOCKVIEW_DIR, else ./recordings.
 fn store(cli_dir: Option<PathBuf>) -> SessionStore {
     SessionStore::new(cli_dir.unwrap_or_else(|| PathBuf::from("recordings")))

@@ -32,11 +32,7 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
                 .find(|q| q.id == id)
                 .ok_or_else(|| anyhow::anyhow!("no question `{id}` (see `mockview questions`)"))?;
             if args.json {
-                writeln!(
-                    std::io::stdout().lock(),
-                    "{}",
-                    serde_json::to_string_pretty(q)?
-                )?;
+                super::print_json(q)?;
             } else {
                 print_full(q)?;
             }
@@ -81,11 +77,7 @@ fn list(args: &QuestionsArgs) -> Result<()> {
                 question: q,
             })
             .collect();
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&rows)?
-        )?;
+        super::print_json(&rows)?;
         return Ok(());
     }
     let mut category = String::new();

@@ -55,11 +55,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         });
     }
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&rows)?
-        )?;
+        super::print_json(&rows)?;
         return Ok(());
     }
     if rows.is_empty() {
@@ -108,11 +104,7 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     let dir = store.resolve(spec)?;
     let s = dir.load()?;
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&s)?
-        )?;
+        super::print_json(&s)?;
         return Ok(());
     }
     print_session(&s, &dir.path)?;
