@@ -34,15 +34,15 @@ const RING_SECONDS: f64 = 0.5;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// The period asked of cpal's native PulseAudio host. The server-side
-/// buffer is two periods (cpal's double buffer, 150 ms), which is also the delay
+/// buffer is two periods (cpal's double buffer, 200 ms), which is also the delay
 /// before sound: with the default buffering the server asked for 2 s at a
 /// time, more than the ring holds, and every request ended in silence
 /// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
 /// plugin fails with EIO on so small a buffer.
-const PERIOD_SECONDS: f64 = 0.075;
-/// The part of the ring filled before the device starts (0.2 s): more than
+const PERIOD_SECONDS: f64 = 0.1;
+/// The part of the ring filled before the device starts (0.3 s): more than
 /// the native host's first request (two periods).
-const PREFILL: f64 = 0.4;
+const PREFILL: f64 = 0.6;
 /// How long the stream stays open after the reported end. pipewire-pulse
 /// reports its latency up to one quantum (21 ms) short: closing the stream
 /// at the reported end cut the last 22 ms of the answer.
