@@ -102,7 +102,7 @@ fn repair_one(dir: &SessionDir, dry_run: bool) -> Result<Vec<String>> {
     let listed: std::collections::HashSet<String> = log
         .answers
         .iter()
-        .flat_map(|a| a.takes.iter().chain(a.file.iter()).cloned())
+        .flat_map(|a| a.files().cloned())
         .collect();
 
     let mut changes = Vec::new();

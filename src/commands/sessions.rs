@@ -173,6 +173,22 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 a.dropped_frames
             )?;
         }
+        for f in &a.follow_ups {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
+            match &f.file {
+                Some(file) => writeln!(
+                    out,
+                    "      {} · {} · {file}",
+                    f.status.as_str(),
+                    crate::clock::clock_seconds(f.duration_seconds)
+                )?,
+                None => writeln!(out, "      {}", f.status.as_str())?,
+            }
+            if let (Some(m), true) = (&f.metrics, f.is_recorded()) {
+                writeln!(out, "      {}", m.brief())?;
+            }
+        }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             writeln!(

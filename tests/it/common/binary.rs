@@ -8,7 +8,14 @@ use std::process::Command as Process;
 
 pub fn mockview() -> Command {
     let mut c = Command::cargo_bin("mockview").expect("the mockview binary");
-    c.env_remove("MOCKVIEW_DIR").env("NO_COLOR", "1");
+    // No setting of the machine's user reaches a test: no config file, no
+    // MOCKVIEW_* variable, no data folder.
+    for key in mockview::config::KEYS {
+        c.env_remove(key.env);
+    }
+    c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
+        .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
+        .env("NO_COLOR", "1");
     c
 }
 

@@ -89,10 +89,16 @@ impl SoundServer {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    /// mockview with this server, `NO_COLOR` and `MOCKVIEW_TIMING`.
+    /// mockview with this server, `NO_COLOR` and `MOCKVIEW_TIMING`, and no
+    /// setting of the machine's user (as `common::mockview`).
     pub fn mockview(&self, root: &Path) -> Command {
         let mut c = self.command(bin_path());
-        c.env("NO_COLOR", "1")
+        for key in mockview::config::KEYS {
+            c.env_remove(key.env);
+        }
+        c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
+            .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
+            .env("NO_COLOR", "1")
             .env("MOCKVIEW_TIMING", "1")
             .env("MOCKVIEW_DIR", root);
         c
