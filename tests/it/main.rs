@@ -23,3 +23,4 @@ mod review;
 mod robustness;
 mod stats;
 mod usage_errors;
+mod voice;
