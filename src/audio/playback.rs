@@ -34,12 +34,19 @@ const RING_SECONDS: f64 = 0.5;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// The period asked of cpal's native PulseAudio host. The server-side
-/// buffer is two periods (cpal's double buffer), which is also the delay
+/// buffer is two periods (cpal's double buffer, 200 ms), which is also the delay
 /// before sound: with the default buffering the server asked for 2 s at a
 /// time, more than the ring holds, and every request ended in silence
 /// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
 /// plugin fails with EIO on so small a buffer.
-const PERIOD_SECONDS: f64 = 0.05;
+const PERIOD_SECONDS: f64 = 0.1;
+/// The part of the ring filled before the device starts (0.3 s): more than
+/// the native host's first request (two periods).
+const PREFILL: f64 = 0.6;
+/// How long the stream stays open after the reported end. pipewire-pulse
+/// reports its latency up to one quantum (21 ms) short: closing the stream
+/// at the reported end cut the last 22 ms of the answer.
+const END_MARGIN: Duration = Duration::from_millis(60);
 /// A device reporting more latency than this is not believed.
 const MAX_LATENCY: Duration = Duration::from_secs(2);
 /// No generation yet (the feeder has not reached the end of the file).
@@ -68,7 +75,7 @@ pub struct PlaybackFormat {
 struct Shared {
     paused: AtomicBool,
     stop: AtomicBool,
-    /// The feeder has pushed its first frames.
+    /// The feeder has filled the ring to `PREFILL` (or to the file's end).
     prefilled: AtomicBool,
     /// Device frames handed to the device, from the start of the file.
     position: AtomicU64,
@@ -179,8 +186,9 @@ impl Player {
         })
     }
 
-    /// Start the device, once the ring holds its first block (or the file
-    /// has ended), so playback does not begin with an underrun.
+    /// Start the device, once the ring holds its first `PREFILL` of audio
+    /// (or the file has ended), so playback does not begin with an
+    /// underrun: the server's first request is its whole buffer.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.started {
             return Ok(());
@@ -286,9 +294,11 @@ impl Player {
         Duration::from_nanos(self.shared.latency_nanos.load(Ordering::Relaxed))
     }
 
-    /// True once the whole file has been played out of the device.
+    /// True once the whole file has been played out of the device (with
+    /// `END_MARGIN` for a latency reported a little short).
     pub fn finished(&self) -> bool {
-        self.ends_at().is_some_and(|t| Instant::now() >= t)
+        self.ends_at()
+            .is_some_and(|t| Instant::now() >= t + END_MARGIN)
     }
 
     /// A stream error reported by the device, or a read error of the file.
@@ -493,6 +503,8 @@ where
 }
 
 fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &Shared) {
+    let prefill = (producer.buffer().capacity() as f64 * PREFILL) as usize;
+    let mut pushed = 0usize;
     let mut block: Vec<f32> = Vec::with_capacity(feeder.max_block());
     let mut pending = 0..0;
     let mut seen_request = 0u64;
@@ -548,8 +560,11 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
             chunk.fill_from_iter(block[pending.start..pending.start + n].iter().copied());
         }
         pending.start += n;
-        // Tells `play()` that the first block is in.
-        shared.prefilled.store(true, Ordering::Release);
+        pushed += n;
+        if pushed >= prefill {
+            // Tells `play()` that the device can start.
+            shared.prefilled.store(true, Ordering::Release);
+        }
     }
 }
 

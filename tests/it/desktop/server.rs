@@ -69,6 +69,17 @@ impl SoundServer {
         c
     }
 
+    /// `parec` on the sink's monitor: 20 ms latency, s16 mono 48 kHz on stdout.
+    fn parec(&self) -> Child {
+        self.command("parec")
+            .args(["-d", &self.monitor(), "--latency-msec=20", "--raw"])
+            .args(["--format=s16le", "--rate=48000", "--channels=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("parec starts")
+    }
+
     pub fn pactl(&self, args: &[&str]) -> String {
         let out = self
             .command("pactl")
@@ -78,10 +89,16 @@ impl SoundServer {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    /// mockview with this server, `NO_COLOR` and `MOCKVIEW_TIMING`.
+    /// mockview with this server, `NO_COLOR` and `MOCKVIEW_TIMING`, and no
+    /// setting of the machine's user (as `common::mockview`).
     pub fn mockview(&self, root: &Path) -> Command {
         let mut c = self.command(bin_path());
-        c.env("NO_COLOR", "1")
+        for key in mockview::config::KEYS {
+            c.env_remove(key.env);
+        }
+        c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
+            .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
+            .env("NO_COLOR", "1")
             .env("MOCKVIEW_TIMING", "1")
             .env("MOCKVIEW_DIR", root);
         c
@@ -338,14 +355,7 @@ impl Feeder {
 /// How long a fresh low-latency recorder of the monitor waits for audio.
 fn first_audio_delay(server: &SoundServer) -> Duration {
     let t0 = Instant::now();
-    let mut p = server
-        .command("parec")
-        .args(["-d", &server.monitor(), "--latency-msec=20", "--raw"])
-        .args(["--format=s16le", "--rate=48000", "--channels=1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("parec starts");
+    let mut p = server.parec();
     let mut out = p.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -383,14 +393,7 @@ pub struct MonitorRecorder {
 
 impl MonitorRecorder {
     pub fn start(server: &SoundServer) -> MonitorRecorder {
-        let mut child = server
-            .command("parec")
-            .args(["-d", &server.monitor(), "--latency-msec=20", "--raw"])
-            .args(["--format=s16le", "--rate=48000", "--channels=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("parec starts");
+        let mut child = server.parec();
         let mut out = child.stdout.take().unwrap();
         let chunks = Arc::new(Mutex::new(Vec::new()));
         let thread = {

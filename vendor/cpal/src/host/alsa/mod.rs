@@ -1110,8 +1110,11 @@ fn poll_for_period(
     }
 
     let revents = stream.handle.revents(&descriptors[1..])?;
-    // No events: spurious wakeup, poll again.
+    // No events: spurious wakeup, poll again (once the missing frames can
+    // be there: patched, see `wait_for_missing_frames`).
     if revents.is_empty() {
+        let avail = stream.handle.avail().unwrap_or(0);
+        wait_for_missing_frames(rx, stream, descriptors, avail)?;
         return Ok(Poll::Pending);
     }
     // POLLHUP/POLLNVAL: the device has been disconnected.
@@ -1141,6 +1144,7 @@ fn poll_for_period(
     // Compare in Frames (i64) so that a negative avail_frames from a buggy driver
     // naturally fails the guard rather than wrapping to a huge usize that passes it.
     if avail_frames < stream.period_size as alsa::pcm::Frames {
+        wait_for_missing_frames(rx, stream, descriptors, avail_frames)?;
         return Ok(Poll::Pending);
     }
 
@@ -1160,6 +1164,37 @@ fn poll_for_period(
         status,
         delay_frames: delay_frames.max(0) as usize,
     })
+}
+
+/// Patched for mockview (PATCHED.md): after a wakeup that brought less than
+/// a period, wait for the missing frames (at most 20 ms) before polling
+/// again.
+///
+/// Some plugins keep their poll descriptor ready while less than a period
+/// is available: ALSA's `pulse` plugin signals readiness on a pipe that it
+/// fills and empties on the server's bytes, not on the ALSA pointer, and
+/// `poll()` then returns at once, again and again, while `revents()` says
+/// nothing is ready. Polling again at once spun this thread at up to half a
+/// core. Only the self-pipe is watched while waiting, so dropping the
+/// stream still wakes the worker at once.
+fn wait_for_missing_frames(
+    rx: &TriggerReceiver,
+    stream: &StreamInner,
+    descriptors: &[libc::pollfd],
+    avail_frames: alsa::pcm::Frames,
+) -> Result<(), Error> {
+    let missing = (stream.period_size as u64).saturating_sub(avail_frames.max(0) as u64);
+    // At most 20 ms: the count of available frames may be stale, and a late
+    // read must never let the buffer overrun.
+    let wait_ms = (missing * 1000)
+        .div_ceil(u64::from(stream.sample_rate.max(1)))
+        .clamp(1, 20) as i32;
+    let mut pipe_only = [descriptors[0]];
+    alsa::poll::poll(&mut pipe_only, wait_ms)?;
+    if pipe_only[0].revents != 0 {
+        rx.clear_pipe();
+    }
+    Ok(())
 }
 
 // Read input data from ALSA and deliver it to the user.
