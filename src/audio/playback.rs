@@ -98,6 +98,8 @@ struct Shared {
     latency_nanos: AtomicU64,
     failed: AtomicBool,
     error: Mutex<Option<String>>,
+    /// The last backend error the stream carried on from (not fatal).
+    glitch: Mutex<Option<String>>,
 }
 
 /// A WAV being played on an output device.
@@ -152,6 +154,7 @@ impl Player {
             latency_nanos: AtomicU64::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
+            glitch: Mutex::new(None),
         });
         let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
@@ -314,6 +317,12 @@ impl Player {
         } else {
             None
         }
+    }
+
+    /// The last error the device reported and played on from, if any: what
+    /// to tell the user should playback stop moving.
+    pub fn last_glitch(&self) -> Option<String> {
+        self.shared.glitch.lock().ok().and_then(|g| g.clone())
     }
 
     /// Stop the device and the feeder.
@@ -490,9 +499,18 @@ where
         }
     };
     // A glitch the device recovers from (an underrun) is not a failure: the
-    // callback already counts underruns. Only a lost device ends playback.
+    // callback already counts underruns. Neither is a backend error that
+    // cpal's ALSA worker reports and then carries on from: ALSA's pulse
+    // plugin answers `snd_pcm_avail_delay` with EIO now and then on a busy
+    // machine, and the next period plays as usual. Such errors are kept for
+    // the message should the stream stop moving (`Listener` watches the
+    // position). Only a device that is gone ends playback at once.
     let error_callback = move |e: cpal::Error| {
-        if super::is_fatal(&e) {
+        if matches!(e.kind(), cpal::ErrorKind::BackendError) {
+            if let Ok(mut slot) = shared.glitch.lock() {
+                *slot = Some(e.to_string());
+            }
+        } else if super::is_fatal(&e) {
             fail(&shared, e.to_string())
         }
     };
