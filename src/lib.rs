@@ -9,6 +9,7 @@ pub mod archive;
 pub mod audio;
 pub mod cli;
 pub mod commands;
+pub mod content;
 pub mod progress;
 pub mod questions;
 pub mod report;
