@@ -264,6 +264,16 @@ pub struct AnalyzeArgs {
         allow_negative_numbers = true
     )]
     pub max_first_word: f64,
+    /// Flag more filler words than this per minute of speaking (default 4)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_fillers: Option<f64>,
+    /// Flag more hedges ("I think", "maybe") than this per minute of speaking (default 3)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_hedges: Option<f64>,
+    /// Your own fillers, hedges, negative phrases or STAR cues, added to the
+    /// shipped ones (a TOML file like phrases/content.toml; also MOCKVIEW_PHRASES)
+    #[arg(long, value_name = "FILE")]
+    pub phrases: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -277,6 +277,8 @@ impl Practice<'_> {
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: Vec::new(),
         };
 

@@ -104,7 +104,33 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// An answer's content feedback and its transcript with fillers, hedges
+/// and negative phrases marked.
+fn print_words(a: &crate::session::Answer, colour: bool) {
+    if let Some(c) = &a.content {
+        println!("    {}", c.brief());
+        for f in &c.flags {
+            println!("    - {}", f.message);
+        }
+    }
+    if let Some(t) = &a.transcript {
+        let marks = a
+            .content
+            .as_ref()
+            .map(|c| c.marks(t.words.len()))
+            .unwrap_or_default();
+        let text = if t.words.is_empty() {
+            t.text.clone()
+        } else {
+            crate::ui::marked_text(&t.words, &marks, colour)
+        };
+        println!("    \"{}\"", text.trim());
+    }
+}
+
 fn print_session(s: &Session, path: &std::path::Path) {
+    let colour = crate::ui::Console::detect().is_colour();
+    let transcribed = s.answers.iter().any(|a| a.transcript.is_some());
     println!("Session {} · {}", s.id, s.status.as_str());
     println!("started {}", s.started_at);
     if let Some(i) = &s.input {
@@ -114,6 +140,9 @@ fn print_session(s: &Session, path: &std::path::Path) {
         );
     }
     println!("folder {}", path.display());
+    if transcribed && !colour {
+        println!("marks {}", crate::ui::PLAIN_LEGEND);
+    }
     for a in &s.answers {
         println!();
         println!(
@@ -147,6 +176,7 @@ fn print_session(s: &Session, path: &std::path::Path) {
         if a.dropped_frames > 0 {
             println!("    {} frames lost during recording", a.dropped_frames);
         }
+        print_words(a, colour);
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             println!(

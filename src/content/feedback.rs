@@ -302,3 +302,63 @@ fn star(tokens: &[Token], phrases: &Phrases) -> Star {
     }
     star
 }
+
+/// What a surface marks on a word of the transcript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Filler,
+    Hedge,
+    Negative,
+}
+
+impl Mark {
+    /// The CSS class and plain-text name of the mark.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Filler => "filler",
+            Mark::Hedge => "hedge",
+            Mark::Negative => "negative",
+        }
+    }
+}
+
+impl Content {
+    /// The mark of each of `words` transcript words (by index), where a
+    /// finding covers it. A word in two findings keeps the weightier one:
+    /// negative over hedge over filler.
+    pub fn marks(&self, words: usize) -> Vec<Option<Mark>> {
+        let mut marks = vec![None; words];
+        for (mark, found) in [
+            (Mark::Filler, &self.fillers.found),
+            (Mark::Hedge, &self.hedges),
+            (Mark::Negative, &self.negatives),
+        ] {
+            for f in found {
+                for m in marks.iter_mut().take(f.word_end).skip(f.word_start) {
+                    *m = Some(mark);
+                }
+            }
+        }
+        marks
+    }
+
+    /// One compact line for summaries, e.g.
+    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result`.
+    pub fn brief(&self) -> String {
+        let star = self.star.parts();
+        format!(
+            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{} · STAR: {}",
+            self.word_count,
+            self.words_per_minute,
+            self.fillers.count,
+            self.fillers.per_minute,
+            self.hedges.len(),
+            self.negatives.len(),
+            self.i_count,
+            self.we_count,
+            self.numbers.len(),
+            if self.numbers.len() == 1 { "" } else { "s" },
+            if star.is_empty() { "-".to_string() } else { star.join(", ") }
+        )
+    }
+}

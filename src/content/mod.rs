@@ -16,7 +16,7 @@ mod phrases;
 mod words;
 
 pub use config::ContentThresholds;
-pub use feedback::{content, Content, Fillers, Finding, Star, StarCue};
+pub use feedback::{content, Content, Fillers, Finding, Mark, Star, StarCue};
 pub use phrases::{Phrases, PhrasesError, PHRASES_ENV};
 
 #[cfg(test)]

@@ -267,3 +267,21 @@ fn an_empty_transcript_gives_zeroes() {
     );
     assert!(c.flags.is_empty());
 }
+
+#[test]
+fn marks_cover_the_findings_words() {
+    let c = of("Um, I think my boss never listened.");
+    let names: Vec<Option<&str>> = c.marks(7).into_iter().map(|m| m.map(Mark::name)).collect();
+    assert_eq!(
+        names,
+        [
+            Some("filler"),
+            Some("hedge"),
+            Some("hedge"),
+            Some("negative"),
+            Some("negative"),
+            Some("negative"),
+            None
+        ]
+    );
+}

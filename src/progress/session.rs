@@ -198,6 +198,8 @@ pub(super) mod tests {
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: scores
                 .iter()
                 .map(|s| Review {

@@ -8,6 +8,7 @@
 mod chart;
 pub mod escape;
 mod page;
+mod transcript;
 pub mod waveform;
 
 pub use page::{render, render_with_progress, CRITERIA};

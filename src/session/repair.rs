@@ -121,6 +121,8 @@ pub fn reconcile(
                     dropped_frames: 0,
                     overruns: 0,
                     metrics: None,
+                    transcript: None,
+                    content: None,
                     reviews: Vec::new(),
                 });
                 session.answers.last_mut().expect("just pushed")

@@ -512,6 +512,8 @@ mod tests {
                     words_per_minute: 150.0,
                     ..Default::default()
                 }),
+                transcript: None,
+                content: None,
                 reviews: vec![],
             });
             serde_json::to_vec_pretty(&s).unwrap()

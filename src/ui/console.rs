@@ -23,6 +23,11 @@ impl Console {
         self.interactive
     }
 
+    /// Whether output may use colour (a terminal, and no NO_COLOR).
+    pub fn is_colour(&self) -> bool {
+        self.color
+    }
+
     /// Print a line. `\r\n` on a terminal, so it is right in raw mode too.
     pub fn line(&self, text: impl AsRef<str>) {
         if self.interactive {

@@ -6,8 +6,10 @@ mod console;
 mod interrupt;
 mod keys;
 mod speech;
+mod transcript;
 
 pub use console::{format_duration, level_meter, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::speak;
+pub use transcript::{caption, marked_text, PLAIN_LEGEND};

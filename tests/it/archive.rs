@@ -266,6 +266,8 @@ fn parts() -> &'static Parts {
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: vec![],
         });
         dir.save(&s).unwrap();

@@ -6,6 +6,7 @@ mod analysis;
 mod analyze;
 mod archive;
 mod common;
+mod content;
 mod devices;
 mod mic_check;
 mod practice_file;

@@ -51,6 +51,8 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: vec![],
         });
     }
@@ -72,6 +74,8 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: vec![],
         });
     }

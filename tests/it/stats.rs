@@ -40,6 +40,8 @@ fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
         dropped_frames: 0,
         overruns: 0,
         metrics,
+        transcript: None,
+        content: None,
         reviews: vec![],
     }
 }
