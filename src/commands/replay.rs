@@ -1,12 +1,14 @@
 //! `mockview replay SESSION [N...]`: each answer after its question, played
-//! through the output device with a progress bar and keys. Also the playback
-//! loop that `review` uses (`play_take`).
+//! through the output device with a progress bar and keys, and, when the
+//! answer has a transcript, a caption of the words as they are spoken. Also
+//! the playback loop that `review` uses (`play_take`).
 
 use super::{Interrupted, UsageError};
 use crate::audio::{self, OutputDevice, PlayRequest, Player};
 use crate::cli::{OutputArgs, ReplayArgs};
 use crate::session::{Answer, SessionStore};
-use crate::ui::{format_duration, speak, Console, Interrupt, Key, KeySource};
+use crate::transcript::Word;
+use crate::ui::{caption, format_duration, sentences, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,6 +18,8 @@ const POLL: Duration = Duration::from_millis(20);
 const SEEK_SECONDS: f64 = 5.0;
 /// Past the announced end, give the device this long before giving up on it.
 const END_GRACE: Duration = Duration::from_secs(3);
+/// Characters of the caption on a terminal: the last words said.
+const CAPTION_WIDTH: usize = 60;
 
 /// How playing one take ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +54,13 @@ pub(super) fn play_request(args: &OutputArgs) -> PlayRequest {
 impl Listener {
     /// Play `path` to the end, or until a key ends it.
     pub fn play_take(&mut self, path: &Path) -> Result<Played> {
+        self.play_take_with_words(path, &[])
+    }
+
+    /// Play `path` with a caption of `words` (its transcript) in sync with
+    /// the playback position: the last words said in the bar on a terminal;
+    /// piped, one `» ` line per sentence once its last word starts playing.
+    pub fn play_take_with_words(&mut self, path: &Path, words: &[Word]) -> Result<Played> {
         let c = self.console;
         let name = path
             .file_name()
@@ -75,9 +86,31 @@ impl Listener {
         let bar = c.timer_bar(Some(total.as_millis() as u64), "▶ play");
         let help = "space pause · ←/→ 5 s · n next · q quit";
         bar.set_message(help);
+        let lines = sentences(words);
+        let mut said = 0;
+        // Piped: the sentences whose last word has started by `at`, once each.
+        let mut print_said = |at: f64| {
+            while let Some((start, text)) = lines.get(said).filter(|(s, _)| *s <= at) {
+                c.line(format!("» {start:.1} s  {text}"));
+                said += 1;
+            }
+        };
         player.play()?;
         let result = loop {
+            let at = player.position().as_secs_f64();
+            if !words.is_empty() {
+                if c.is_interactive() {
+                    if !player.is_paused() {
+                        bar.set_message(caption(words, at, CAPTION_WIDTH));
+                    }
+                } else {
+                    print_said(at);
+                }
+            }
             if player.finished() {
+                if !c.is_interactive() {
+                    print_said(f64::INFINITY);
+                }
                 break Played::Done;
             }
             if let Some(e) = player.error() {
@@ -261,7 +294,12 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
             ));
             continue;
         };
-        match listener.play_take(&file)? {
+        // The transcript is of the final take only.
+        let words = match (&a.transcript, args.take) {
+            (Some(t), None) => t.words.as_slice(),
+            _ => &[],
+        };
+        match listener.play_take_with_words(&file, words)? {
             Played::Done | Played::Next => {}
             Played::Quit => break,
             Played::Interrupted => return Err(Interrupted.into()),

@@ -105,13 +105,13 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
 }
 
 /// An answer's content feedback and its transcript with fillers, hedges
-/// and negative phrases marked.
-fn print_words(a: &crate::session::Answer, colour: bool) {
+/// and negative phrases marked (colour, or plain marks), as lines indented
+/// under the answer. Shared by `show` and `review`.
+pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String> {
+    let mut lines = Vec::new();
     if let Some(c) = &a.content {
-        println!("    {}", c.brief());
-        for f in &c.flags {
-            println!("    - {}", f.message);
-        }
+        lines.push(format!("    {}", c.brief()));
+        lines.extend(c.flags.iter().map(|f| format!("    - {}", f.message)));
     }
     if let Some(t) = &a.transcript {
         let marks = a
@@ -124,8 +124,9 @@ fn print_words(a: &crate::session::Answer, colour: bool) {
         } else {
             crate::ui::marked_text(&t.words, &marks, colour)
         };
-        println!("    \"{}\"", text.trim());
+        lines.push(format!("    \"{}\"", text.trim()));
     }
+    lines
 }
 
 fn print_session(s: &Session, path: &std::path::Path) {
@@ -176,7 +177,9 @@ fn print_session(s: &Session, path: &std::path::Path) {
         if a.dropped_frames > 0 {
             println!("    {} frames lost during recording", a.dropped_frames);
         }
-        print_words(a, colour);
+        for line in said_lines(a, colour) {
+            println!("{line}");
+        }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             println!(

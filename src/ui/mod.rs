@@ -12,4 +12,4 @@ pub use console::{format_duration, level_meter, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::speak;
-pub use transcript::{caption, marked_text, PLAIN_LEGEND};
+pub use transcript::{caption, marked_text, sentences, PLAIN_LEGEND};

@@ -73,6 +73,29 @@ pub fn caption(words: &[Word], seconds: f64, width: usize) -> String {
     line
 }
 
+/// The transcript cut into sentences for a plain caption: each sentence's
+/// text and the time its last word starts (when it has all been heard
+/// begun). A sentence ends at `.`, `?` or `!`, and the last one at the end.
+pub fn sentences(words: &[Word]) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let mut text: Vec<&str> = Vec::new();
+    for w in words {
+        let word = w.word.trim();
+        if word.is_empty() {
+            continue;
+        }
+        text.push(word);
+        if word.ends_with(['.', '?', '!']) {
+            out.push((w.start_seconds, text.join(" ")));
+            text.clear();
+        }
+    }
+    if let (false, Some(last)) = (text.is_empty(), words.last()) {
+        out.push((last.start_seconds, text.join(" ")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +146,22 @@ mod tests {
         assert_eq!(caption(&words, 1.5, 40), "one two");
         assert_eq!(caption(&words, 9.0, 40), "one two three four");
         assert_eq!(caption(&words, 9.0, 12), "three four");
+    }
+
+    #[test]
+    fn sentences_end_at_their_last_word() {
+        let words = [
+            w("One", 0.0),
+            w("two.", 1.0),
+            w("Three", 2.0),
+            w("four", 3.0),
+        ];
+        assert_eq!(
+            sentences(&words),
+            [
+                (1.0, "One two.".to_string()),
+                (3.0, "Three four".to_string())
+            ]
+        );
     }
 }

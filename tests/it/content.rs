@@ -305,3 +305,27 @@ fn export_carries_transcripts_and_content() {
     assert_eq!(a["transcript"]["words"][0]["word"], " Um,");
     assert_eq!(a["content"]["fillers"]["words"]["um"], 2);
 }
+
+#[test]
+fn review_shows_the_marked_transcript_before_the_scores() {
+    let home = tempfile::tempdir().unwrap();
+    let (root, _) = transcribed_session(home.path());
+    mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["analyze", "latest", "--save"])
+        .assert()
+        .success();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["review", "latest", "--reviewer", "Sam", "--no-play"])
+        .write_stdin("q\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let said = text
+        .find("\"[Um,] so, we {kind of} had this project")
+        .unwrap_or_else(|| panic!("transcript shown: {text}"));
+    let question = text.find("Tell me about failure.").unwrap();
+    assert!(question < said, "{text}");
+    assert!(text.contains("- negative about others"), "{text}");
+}
