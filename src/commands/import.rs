@@ -5,16 +5,18 @@ use super::UsageError;
 use crate::archive::{self, Imported, Limits};
 use crate::session::SessionStore;
 use anyhow::Result;
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
     let limits = Limits::from_env().map_err(UsageError)?;
     match archive::import(store, file, limits)? {
         Imported::Added { id, path, files } => {
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "imported session {id} into {} ({files} files)",
                 path.display()
-            );
+            )?;
         }
         Imported::Merged {
             id,
@@ -27,11 +29,12 @@ pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
                     file.display()
                 );
             }
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "merged {reviews} review{} from {} into session {id}",
                 if reviews == 1 { "" } else { "s" },
                 file.display()
-            );
+            )?;
             // A report written before the merge would not show the new
             // reviews: write it again.
             let has_report = store

@@ -13,8 +13,6 @@ use std::time::{Duration, Instant};
 
 /// Window of the noise-floor estimate.
 const FLOOR_WINDOW_SECONDS: f64 = 0.05;
-/// dBFS of digital silence.
-const SILENCE_DB: f64 = -120.0;
 
 /// The levels of a recording.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,19 +21,13 @@ pub struct Levels {
     pub rms_dbfs: f64,
     /// 10th percentile of the 50 ms RMS, dBFS.
     pub noise_floor_dbfs: f64,
-    /// Samples at full scale.
+    /// Clipped samples (`crate::level`'s rule).
     pub clipped: u64,
     pub clipped_fraction: f64,
     pub samples: u64,
 }
 
-fn dbfs(x: f64) -> f64 {
-    if x > 0.0 {
-        (20.0 * x.log10()).max(SILENCE_DB)
-    } else {
-        SILENCE_DB
-    }
-}
+use crate::level::amplitude_db as dbfs;
 
 /// Levels of 16-bit samples (full scale = 32768, as sox counts it).
 pub fn levels(samples: &[i16], rate: u32) -> Levels {
@@ -46,10 +38,7 @@ pub fn levels(samples: &[i16], rate: u32) -> Levels {
         .max()
         .unwrap_or(0);
     let sum_sq: f64 = samples.iter().map(|&s| f64::from(s).powi(2)).sum();
-    let clipped = samples
-        .iter()
-        .filter(|&&s| s == i16::MAX || s == i16::MIN)
-        .count() as u64;
+    let clipped = crate::level::count_clipped(samples);
     let window = ((f64::from(rate) * FLOOR_WINDOW_SECONDS) as usize).max(1);
     let mut windows: Vec<f64> = samples
         .chunks_exact(window)
@@ -207,8 +196,9 @@ mod tests {
             .map(|i| if i % 2 == 0 { 30 } else { -30 })
             .collect();
         assert!(verdict(&levels(&quiet, 48_000)).starts_with("too quiet"));
+        // Flat tops: two full-scale samples in a row (one alone is a peak).
         let clipped: Vec<i16> = (0..48_000)
-            .map(|i| if i % 4 == 0 { i16::MAX } else { 0 })
+            .map(|i| if i % 8 < 2 { i16::MAX } else { 0 })
             .collect();
         assert!(verdict(&levels(&clipped, 48_000)).starts_with("clipping"));
         // Speech-loud half, then a room at about -27 dBFS.

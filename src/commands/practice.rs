@@ -15,7 +15,7 @@ use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
 };
-use crate::ui::{format_duration, level_meter, speak, Console, Interrupt, Key, KeySource};
+use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -261,26 +261,16 @@ impl Practice<'_> {
             (Some(own), session) => own.min(session),
             (None, session) => session,
         };
-        let mut answer = Answer {
-            number: number as u32,
-            question: QuestionRef {
+        let mut answer = Answer::new(
+            number as u32,
+            QuestionRef {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 category: q.category.clone(),
             },
-            status: AnswerStatus::Skipped,
-            file: None,
-            takes: Vec::new(),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate: self.sample_rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            transcript: None,
-            content: None,
-            reviews: Vec::new(),
-        };
+            AnswerStatus::Skipped,
+        );
+        answer.sample_rate = self.sample_rate;
 
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
@@ -361,7 +351,7 @@ impl Practice<'_> {
             let saved = format!(
                 "saved {} ({})",
                 final_name,
-                format_duration(Duration::from_secs_f64(answer.duration_seconds))
+                crate::clock::clock_seconds(answer.duration_seconds)
             );
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
@@ -392,9 +382,9 @@ impl Practice<'_> {
                         let logged = self.save_answer(answer);
                         return Ok(Next::WriteFailed(format!(
                             "recording stopped: cannot write {e}; {} of answer {number} kept{}",
-                            format_duration(Duration::from_secs_f64(
+                            crate::clock::clock_seconds(
                                 outcome.frames as f64 / f64::from(self.sample_rate.max(1))
-                            )),
+                            ),
                             if logged.is_ok() {
                                 ""
                             } else {
@@ -634,9 +624,7 @@ impl Practice<'_> {
         let what = match kept {
             Some((n, file, o)) => format!(
                 "{} of answer {n} is kept in {}",
-                format_duration(Duration::from_secs_f64(
-                    o.frames as f64 / f64::from(self.sample_rate.max(1))
-                )),
+                crate::clock::clock_seconds(o.frames as f64 / f64::from(self.sample_rate.max(1))),
                 self.dir.path.join(file).display()
             ),
             None => format!("the answers so far are kept in {}", self.dir.path.display()),
@@ -696,11 +684,7 @@ fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
     let mut counts = HashMap::new();
     for dir in store.list().unwrap_or_default() {
         if let Ok(s) = dir.load() {
-            for a in s
-                .answers
-                .iter()
-                .filter(|a| a.status == AnswerStatus::Recorded)
-            {
+            for a in s.answers.iter().filter(|a| a.is_recorded()) {
                 *counts.entry(a.question.id.clone()).or_insert(0) += 1;
             }
         }
@@ -713,7 +697,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(c.bold("Summary"));
     for a in &session.answers {
         let dur = if a.file.is_some() {
-            format_duration(Duration::from_secs_f64(a.duration_seconds))
+            crate::clock::clock_seconds(a.duration_seconds)
         } else {
             "-".into()
         };
@@ -737,7 +721,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(format!(
         "{n} answer{} recorded, {} in all · {}",
         if n == 1 { "" } else { "s" },
-        format_duration(Duration::from_secs_f64(secs)),
+        crate::clock::clock_seconds(secs),
         path.display()
     ));
 }

@@ -8,7 +8,7 @@ use crate::audio::{self, OutputDevice, PlayRequest, Player};
 use crate::cli::{OutputArgs, ReplayArgs};
 use crate::session::{Answer, SessionStore};
 use crate::transcript::Word;
-use crate::ui::{caption, format_duration, sentences, speak, Console, Interrupt, Key, KeySource};
+use crate::ui::{caption, sentences, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -77,7 +77,7 @@ impl Listener {
             };
             c.line(format!(
                 "playing {name} ({}) on {} at {} Hz{resampled}",
-                format_duration(total),
+                crate::clock::clock(total),
                 self.device.id,
                 fmt.sample_rate
             ));
@@ -167,7 +167,7 @@ impl Listener {
         if !c.is_interactive() {
             c.line(match result {
                 Played::Done => format!("played {name} to the end"),
-                _ => format!("stopped at {}", format_duration(position)),
+                _ => format!("stopped at {}", crate::clock::clock(position)),
             });
         }
         Ok(result)

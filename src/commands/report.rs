@@ -8,6 +8,7 @@ use crate::progress::{History, SessionProgress};
 use crate::session::write_private_file;
 use crate::session::{Session, SessionStore};
 use anyhow::{Context, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(store: &SessionStore, spec: &str, output: Option<&Path>) -> Result<()> {
@@ -24,7 +25,7 @@ pub fn run(store: &SessionStore, spec: &str, output: Option<&Path>) -> Result<()
     let html = crate::report::render_with_progress(&session, &session_dir, page_dir, &progress);
     write_private_file(&out, html.as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;
-    println!("wrote {}", out.display());
+    writeln!(std::io::stdout().lock(), "wrote {}", out.display())?;
     Ok(())
 }
 

@@ -11,4 +11,4 @@ mod page;
 mod transcript;
 pub mod waveform;
 
-pub use page::{render, render_with_progress, CRITERIA};
+pub use page::{render, render_with_progress};

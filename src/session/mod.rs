@@ -14,7 +14,7 @@ pub use log::{
     Settings, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use repair::{reconcile, TakeFacts, TakeName};
-pub use rubric::{criterion, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
+pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
     is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
     SessionError, SessionLock, SessionStore,

@@ -105,26 +105,17 @@ pub fn reconcile(
         let answer = match session.answers.iter_mut().find(|a| a.number == take.number) {
             Some(a) => a,
             None => {
-                session.answers.push(Answer {
-                    number: take.number,
-                    question: QuestionRef {
+                let mut answer = Answer::new(
+                    take.number,
+                    QuestionRef {
                         id: take.slug.clone(),
                         text: format!("(not in the log; recovered from {name})"),
                         category: "unknown".into(),
                     },
-                    status: AnswerStatus::Interrupted,
-                    file: None,
-                    takes: Vec::new(),
-                    duration_seconds: 0.0,
-                    frames: 0,
-                    sample_rate: rate,
-                    dropped_frames: 0,
-                    overruns: 0,
-                    metrics: None,
-                    transcript: None,
-                    content: None,
-                    reviews: Vec::new(),
-                });
+                    AnswerStatus::Interrupted,
+                );
+                answer.sample_rate = rate;
+                session.answers.push(answer);
                 session.answers.last_mut().expect("just pushed")
             }
         };
@@ -213,13 +204,8 @@ mod tests {
             Timestamp::UNIX_EPOCH,
             Settings {
                 count: 2,
-                prep_seconds: 0,
-                limit_seconds: 0,
-                banks: vec![],
-                categories: vec![],
-                order: "listed".into(),
                 seed: 1,
-                speak: false,
+                ..Settings::default()
             },
         )
     }

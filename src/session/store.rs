@@ -360,14 +360,9 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            count: 1,
-            prep_seconds: 0,
             limit_seconds: 5,
-            banks: vec![],
-            categories: vec![],
-            order: "listed".into(),
             seed: 1,
-            speak: false,
+            ..Settings::default()
         }
     }
 
@@ -494,27 +489,24 @@ mod tests {
                 settings(),
             );
             s.answers.push(crate::session::Answer {
-                number: 1,
-                question: crate::session::QuestionRef {
-                    id: "q".into(),
-                    text: "Why?".into(),
-                    category: "failure".into(),
-                },
-                status: crate::session::AnswerStatus::Recorded,
                 file: Some("01-q.wav".into()),
                 takes: vec!["01-q.wav".into()],
                 duration_seconds: 1.5,
                 frames: 72_000,
                 sample_rate: 48_000,
-                dropped_frames: 0,
-                overruns: 0,
                 metrics: Some(crate::analysis::Metrics {
                     words_per_minute: 150.0,
                     ..Default::default()
                 }),
-                transcript: None,
-                content: None,
-                reviews: vec![],
+                ..crate::session::Answer::new(
+                    1,
+                    crate::session::QuestionRef {
+                        id: "q".into(),
+                        text: "Why?".into(),
+                        category: "failure".into(),
+                    },
+                    crate::session::AnswerStatus::Recorded,
+                )
             });
             serde_json::to_vec_pretty(&s).unwrap()
         }

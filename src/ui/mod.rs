@@ -8,7 +8,7 @@ mod keys;
 mod speech;
 mod transcript;
 
-pub use console::{format_duration, level_meter, Console};
+pub use console::{level_meter, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::speak;

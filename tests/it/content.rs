@@ -51,13 +51,7 @@ pub fn transcribed_session(home: &Path) -> (PathBuf, PathBuf) {
     let dir = store.create("20261126-101503").unwrap();
     let settings = Settings {
         count: 2,
-        prep_seconds: 0,
-        limit_seconds: 0,
-        banks: vec![],
-        categories: vec![],
-        order: "listed".into(),
-        seed: 1,
-        speak: false,
+        ..Settings::default()
     };
     let mut s = Session::new(
         dir.id.clone(),
@@ -71,26 +65,19 @@ pub fn transcribed_session(home: &Path) -> (PathBuf, PathBuf) {
         let file = format!("0{}-{id}.wav", n + 1);
         let samples = speech(text, 160, RATE);
         write_wav(&dir.path.join(&file), &samples, RATE);
-        let seconds = samples.len() as f64 / RATE as f64;
+        let seconds = samples.len() as f64 / f64::from(RATE);
         s.answers.push(Answer {
-            number: n as u32 + 1,
-            question: QuestionRef {
-                id: id.into(),
-                text: format!("Tell me about {id}."),
-                category: id.into(),
-            },
-            status: AnswerStatus::Recorded,
-            file: Some(file.clone()),
-            takes: vec![file],
-            duration_seconds: seconds,
-            frames: samples.len() as u64,
-            sample_rate: RATE,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
             transcript: Some(transcript(text, seconds)),
-            content: None,
-            reviews: vec![],
+            ..Answer::new(
+                n as u32 + 1,
+                QuestionRef {
+                    id: id.into(),
+                    text: format!("Tell me about {id}."),
+                    category: id.into(),
+                },
+                AnswerStatus::Recorded,
+            )
+            .with_take(file, samples.len() as u64, RATE)
         });
     }
     dir.save(&s).unwrap();

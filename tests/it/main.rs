@@ -9,6 +9,7 @@ mod common;
 mod content;
 mod devices;
 mod mic_check;
+mod pipes;
 mod practice_file;
 mod practice_realtime;
 mod replay;
