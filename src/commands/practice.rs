@@ -716,6 +716,13 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
         }
+        // Once the answer is transcribed: what the words say, and the flags.
+        if let Some(content) = &a.content {
+            c.line(format!("    {}", content.brief()));
+            for f in &content.flags {
+                c.line(format!("    - {}", f.message));
+            }
+        }
     }
     let (n, secs) = session.answered();
     c.line(format!(

@@ -46,19 +46,31 @@ pub fn transcript(text: &str, seconds: f64) -> Transcript {
 /// transcripts are `RAMBLING` and `CLEAN`, with no content computed yet.
 /// Returns the sessions root and the session folder.
 pub fn transcribed_session(home: &Path) -> (PathBuf, PathBuf) {
+    session_saying(home, "20261126-101503", [RAMBLING, CLEAN])
+}
+
+/// A session `id` under `home/rec` whose two answers say `texts`.
+fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf) {
     let root = home.join("rec");
     let store = SessionStore::new(&root);
-    let dir = store.create("20261126-101503").unwrap();
+    let dir = store.create(id).unwrap();
+    let started = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &id[..4],
+        &id[4..6],
+        &id[6..8],
+        &id[9..11],
+        &id[11..13],
+        &id[13..15]
+    );
     let settings = Settings {
         count: 2,
         ..Settings::default()
     };
-    let mut s = Session::new(
-        dir.id.clone(),
-        "2026-11-26T10:15:03Z".parse().unwrap(),
-        settings,
-    );
-    for (n, (id, text)) in [("failure", RAMBLING), ("pressure", CLEAN)]
+    let mut s = Session::new(dir.id.clone(), started.parse().unwrap(), settings);
+    for (n, (id, text)) in ["failure", "pressure"]
+        .into_iter()
+        .zip(texts)
         .into_iter()
         .enumerate()
     {
@@ -315,4 +327,54 @@ fn review_shows_the_marked_transcript_before_the_scores() {
     let question = text.find("Tell me about failure.").unwrap();
     assert!(question < said, "{text}");
     assert!(text.contains("- negative about others"), "{text}");
+}
+
+#[test]
+fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
+    let home = tempfile::tempdir().unwrap();
+    let (root, _) = session_saying(home.path(), "20261120-090000", [RAMBLING, RAMBLING]);
+    let (_, last) = session_saying(home.path(), "20261126-101503", [CLEAN, CLEAN]);
+    for id in ["20261120", "20261126"] {
+        mockview()
+            .env("MOCKVIEW_DIR", &root)
+            .args(["analyze", id, "--save"])
+            .assert()
+            .success();
+    }
+    let out = mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fillers: Vec<f64> = doc["trend"]["fillers_per_minute"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(fillers.len(), 2, "{doc:#}");
+    assert!(fillers[0] > 10.0 && fillers[1] == 0.0, "{fillers:?}");
+    assert!(doc["trend"]["hedges_per_minute"][0].as_f64().unwrap() > 10.0);
+    mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .arg("stats")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("fillers / min"))
+        .stdout(predicates::str::contains("hedges / min"));
+
+    mockview()
+        .env("MOCKVIEW_DIR", &root)
+        .args(["report", "latest"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(last.join("report.html")).unwrap();
+    for key in ["fillers_per_minute", "hedges_per_minute"] {
+        let at = page
+            .find(&format!("data-series=\"{key}\""))
+            .unwrap_or_else(|| panic!("a {key} chart"));
+        let chart = &page[at..at + page[at..].find("</figure>").unwrap()];
+        assert_eq!(chart.matches("<circle").count(), 2, "{chart}");
+    }
 }
