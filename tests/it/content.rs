@@ -68,12 +68,7 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
         ..Settings::default()
     };
     let mut s = Session::new(dir.id.clone(), started.parse().unwrap(), settings);
-    for (n, (id, text)) in ["failure", "pressure"]
-        .into_iter()
-        .zip(texts)
-        .into_iter()
-        .enumerate()
-    {
+    for (n, (id, text)) in ["failure", "pressure"].into_iter().zip(texts).enumerate() {
         let file = format!("0{}-{id}.wav", n + 1);
         let samples = speech(text, 160, RATE);
         write_wav(&dir.path.join(&file), &samples, RATE);
