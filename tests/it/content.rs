@@ -91,6 +91,23 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
     (root, dir.path.clone())
 }
 
+/// [`transcribed_session`] with its content computed and saved by `analyze`.
+fn analysed_session(home: &Path) -> (PathBuf, PathBuf) {
+    let (root, dir) = transcribed_session(home);
+    in_root(&root)
+        .args(["analyze", "latest", "--save"])
+        .assert()
+        .success();
+    (root, dir)
+}
+
+/// mockview with `root` as its sessions root.
+fn in_root(root: &Path) -> assert_cmd::Command {
+    let mut c = mockview();
+    c.env("MOCKVIEW_DIR", root);
+    c
+}
+
 fn log_of(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
 }
@@ -108,8 +125,7 @@ fn codes(flags: &serde_json::Value) -> Vec<String> {
 fn analyze_computes_saves_and_prints_the_content() {
     let home = tempfile::tempdir().unwrap();
     let (root, dir) = transcribed_session(home.path());
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = in_root(&root)
         .args(["analyze", "latest", "--json"])
         .output()
         .unwrap();
@@ -131,8 +147,7 @@ fn analyze_computes_saves_and_prints_the_content() {
     );
 
     // --save stores it; a stricter threshold on the command line changes it.
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    in_root(&root)
         .args([
             "analyze",
             "latest",
@@ -160,8 +175,7 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
     let (root, _) = transcribed_session(home.path());
     let mine = home.path().join("mine.toml");
     std::fs::write(&mine, "[[negative]]\nphrase = \"kept going\"\n").unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = in_root(&root)
         .env("MOCKVIEW_PHRASES", &mine)
         .args(["analyze", "latest", "--json"])
         .output()
@@ -177,8 +191,7 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
 
     std::fs::write(&mine, "[[hedge]]\nphrase = \"x\"\nwhen = 3\n").unwrap();
     let before = std::fs::read(root.join("20261126-101503/session.json")).unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = in_root(&root)
         .args(["analyze", "latest", "--save", "--phrases"])
         .arg(&mine)
         .output()
@@ -196,17 +209,8 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
 #[test]
 fn show_marks_fillers_hedges_and_negative_talk() {
     let home = tempfile::tempdir().unwrap();
-    let (root, _) = transcribed_session(home.path());
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["analyze", "latest", "--save"])
-        .assert()
-        .success();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["show", "latest"])
-        .output()
-        .unwrap();
+    let (root, _) = analysed_session(home.path());
+    let out = in_root(&root).args(["show", "latest"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("marks [filler] {hedge} <<negative>>"),
@@ -227,17 +231,8 @@ fn show_marks_fillers_hedges_and_negative_talk() {
 #[test]
 fn report_highlights_words_and_a_click_seeks_the_player() {
     let home = tempfile::tempdir().unwrap();
-    let (root, dir) = transcribed_session(home.path());
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["analyze", "latest", "--save"])
-        .assert()
-        .success();
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["report", "latest"])
-        .assert()
-        .success();
+    let (root, dir) = analysed_session(home.path());
+    in_root(&root).args(["report", "latest"]).assert().success();
     let page = dir.join("report.html");
     let dom = dump_dom(&page);
     // The policy let the page's script run: its hash is right.
@@ -279,15 +274,9 @@ fn report_highlights_words_and_a_click_seeks_the_player() {
 #[test]
 fn export_carries_transcripts_and_content() {
     let home = tempfile::tempdir().unwrap();
-    let (root, _) = transcribed_session(home.path());
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["analyze", "latest", "--save"])
-        .assert()
-        .success();
+    let (root, _) = analysed_session(home.path());
     let zip_path = home.path().join("out.zip");
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    in_root(&root)
         .args(["export", "latest", "-o"])
         .arg(&zip_path)
         .assert()
@@ -303,14 +292,8 @@ fn export_carries_transcripts_and_content() {
 #[test]
 fn review_shows_the_marked_transcript_before_the_scores() {
     let home = tempfile::tempdir().unwrap();
-    let (root, _) = transcribed_session(home.path());
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["analyze", "latest", "--save"])
-        .assert()
-        .success();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let (root, _) = analysed_session(home.path());
+    let out = in_root(&root)
         .args(["review", "latest", "--reviewer", "Sam", "--no-play"])
         .write_stdin("q\n")
         .output()
@@ -330,17 +313,12 @@ fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
     let (root, _) = session_saying(home.path(), "20261120-090000", [RAMBLING, RAMBLING]);
     let (_, last) = session_saying(home.path(), "20261126-101503", [CLEAN, CLEAN]);
     for id in ["20261120", "20261126"] {
-        mockview()
-            .env("MOCKVIEW_DIR", &root)
+        in_root(&root)
             .args(["analyze", id, "--save"])
             .assert()
             .success();
     }
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["stats", "--json"])
-        .output()
-        .unwrap();
+    let out = in_root(&root).args(["stats", "--json"]).output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let fillers: Vec<f64> = doc["trend"]["fillers_per_minute"]
         .as_array()
@@ -351,19 +329,14 @@ fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
     assert_eq!(fillers.len(), 2, "{doc:#}");
     assert!(fillers[0] > 10.0 && fillers[1] == 0.0, "{fillers:?}");
     assert!(doc["trend"]["hedges_per_minute"][0].as_f64().unwrap() > 10.0);
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    in_root(&root)
         .arg("stats")
         .assert()
         .success()
         .stdout(predicates::str::contains("fillers / min"))
         .stdout(predicates::str::contains("hedges / min"));
 
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .args(["report", "latest"])
-        .assert()
-        .success();
+    in_root(&root).args(["report", "latest"]).assert().success();
     let page = std::fs::read_to_string(last.join("report.html")).unwrap();
     for key in ["fillers_per_minute", "hedges_per_minute"] {
         let at = page
