@@ -17,8 +17,9 @@ use crate::transcript::Word;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Finding {
-    /// The list's canonical form ("um" for "Umm,"), or for numbers and
-    /// repeats the words as said.
+    /// For fillers the list's canonical form ("um" for "Umm,"), so that
+    /// they can be counted by word; for the rest the words as said, lower
+    /// case ("my manager never", "kinda", "20%").
     pub phrase: String,
     pub word_start: usize,
     pub word_end: usize,
@@ -131,15 +132,27 @@ pub fn content(
             0.0
         }
     };
-    let finding = |m: Match| Finding {
-        phrase: m.phrase,
-        word_start: tokens[m.start].word,
-        word_end: tokens[m.end - 1].word + 1,
+    let range = |m: &Match| (tokens[m.start].word, tokens[m.end - 1].word + 1);
+    let canonical = |m: Match| {
+        let (word_start, word_end) = range(&m);
+        Finding {
+            phrase: m.phrase,
+            word_start,
+            word_end,
+        }
+    };
+    let as_said = |m: Match| {
+        let (word_start, word_end) = range(&m);
+        Finding {
+            phrase: m.said,
+            word_start,
+            word_end,
+        }
     };
 
     let filler_matches: Vec<Finding> = find(&phrases.fillers, &tokens)
         .into_iter()
-        .map(finding)
+        .map(canonical)
         .collect();
     let mut filler_words = BTreeMap::new();
     for f in &filler_matches {
@@ -160,11 +173,11 @@ pub fn content(
         },
         hedges: find(&phrases.hedges, &tokens)
             .into_iter()
-            .map(finding)
+            .map(as_said)
             .collect(),
         negatives: find(&phrases.negatives, &tokens)
             .into_iter()
-            .map(finding)
+            .map(as_said)
             .collect(),
         i_count: count(&phrases.i_words),
         we_count: count(&phrases.we_words),
@@ -295,7 +308,7 @@ fn star(tokens: &[Token], phrases: &Phrases) -> Star {
         }
         star.cues.extend(inside.into_iter().map(|m| StarCue {
             part: part.to_string(),
-            phrase: m.phrase,
+            phrase: m.said,
             word_start: tokens[m.start].word,
             word_end: tokens[m.end - 1].word + 1,
         }));

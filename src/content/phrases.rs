@@ -207,11 +207,14 @@ impl Phrases {
     }
 }
 
-/// A phrase found in the tokens: the entry's canonical phrase and the token
-/// range `[start, end)`.
+/// A phrase found in the tokens: the entry's canonical phrase, the words
+/// as said, and the token range `[start, end)`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Match {
     pub phrase: String,
+    /// The matched tokens' normalised words ("my manager never" for the
+    /// entry "my boss never").
+    pub said: String,
     pub start: usize,
     pub end: usize,
 }
@@ -259,8 +262,13 @@ pub(crate) fn find(entries: &[Entry], tokens: &[Token]) -> Vec<Match> {
         });
         match hit {
             Some((entry, words)) => {
+                let said: Vec<&str> = tokens[i..i + words.len()]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect();
                 found.push(Match {
                     phrase: entry.phrase.trim().to_lowercase(),
+                    said: said.join(" "),
                     start: i,
                     end: i + words.len(),
                 });

@@ -285,3 +285,10 @@ fn marks_cover_the_findings_words() {
         ]
     );
 }
+
+#[test]
+fn negatives_and_hedges_quote_what_was_said() {
+    let c = of("My manager never listened. It was kinda late.");
+    assert_eq!(phrases(&c.negatives), ["my manager never"]);
+    assert_eq!(phrases(&c.hedges), ["kinda"]);
+}
