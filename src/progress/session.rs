@@ -208,6 +208,7 @@ pub(super) mod tests {
                     self_check: None,
                 })
                 .collect(),
+            transcript: None,
         }
     }
 

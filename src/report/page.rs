@@ -384,6 +384,7 @@ mod tests {
                 notes: "good'\n</p><script>".into(),
                 self_check: None,
             }],
+            transcript: None,
         });
         s
     }

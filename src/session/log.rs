@@ -4,6 +4,7 @@
 //! later minor change still loads; a higher `version` is refused by the store.
 
 use crate::analysis::Metrics;
+use crate::transcript::Transcript;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -136,6 +137,10 @@ pub struct Answer {
     pub metrics: Option<Metrics>,
     #[serde(default)]
     pub reviews: Vec<Review>,
+    /// What was said in the final take, with word times (`mockview
+    /// transcribe`, or practice with a model installed); absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Transcript>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -122,6 +122,7 @@ pub fn reconcile(
                     overruns: 0,
                     metrics: None,
                     reviews: Vec::new(),
+                    transcript: None,
                 });
                 session.answers.last_mut().expect("just pushed")
             }

@@ -513,6 +513,7 @@ mod tests {
                     ..Default::default()
                 }),
                 reviews: vec![],
+                transcript: None,
             });
             serde_json::to_vec_pretty(&s).unwrap()
         }

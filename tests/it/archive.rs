@@ -267,6 +267,7 @@ fn parts() -> &'static Parts {
             overruns: 0,
             metrics: None,
             reviews: vec![],
+            transcript: None,
         });
         dir.save(&s).unwrap();
         Parts {

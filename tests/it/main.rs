@@ -15,4 +15,5 @@ mod report;
 mod review;
 mod robustness;
 mod stats;
+mod transcribe;
 mod usage_errors;

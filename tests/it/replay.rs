@@ -52,6 +52,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             overruns: 0,
             metrics: None,
             reviews: vec![],
+            transcript: None,
         });
     }
     if skipped {
@@ -73,6 +74,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
             overruns: 0,
             metrics: None,
             reviews: vec![],
+            transcript: None,
         });
     }
     session.status = mockview::session::SessionStatus::Completed;

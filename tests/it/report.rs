@@ -328,6 +328,7 @@ fn progress_session(
             })
             .into_iter()
             .collect(),
+        transcript: None,
     });
     dir.save(&s).unwrap();
 }

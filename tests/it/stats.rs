@@ -41,6 +41,7 @@ fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
         overruns: 0,
         metrics,
         reviews: vec![],
+        transcript: None,
     }
 }
 
