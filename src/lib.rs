@@ -16,5 +16,6 @@ pub mod progress;
 pub mod questions;
 pub mod report;
 pub mod session;
+pub mod transcribe;
 pub mod transcript;
 pub mod ui;

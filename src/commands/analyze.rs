@@ -7,7 +7,7 @@
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
-use crate::content::{Content, ContentThresholds, Phrases};
+use crate::content::{Content, ContentRules, ContentThresholds};
 use crate::session::{QuestionRef, SessionStore};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -16,9 +16,9 @@ use std::path::Path;
 
 pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
     let config = config(&args)?;
-    let words = WordSettings {
-        phrases: Phrases::load(args.phrases.as_deref())?,
+    let words = ContentRules {
         thresholds: content_thresholds(&args)?,
+        ..ContentRules::load(args.phrases.as_deref())?
     };
     let path = Path::new(&args.target);
     if path.is_file() || has_wav_extension(&args.target) {
@@ -42,12 +42,6 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
         return Ok(());
     }
     session(store, &args, &config, &words)
-}
-
-/// How the content feedback is computed: the word lists and the flags' limits.
-struct WordSettings {
-    phrases: Phrases,
-    thresholds: ContentThresholds,
 }
 
 fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
@@ -131,7 +125,7 @@ fn session(
     store: &SessionStore,
     args: &AnalyzeArgs,
     config: &AnalysisConfig,
-    words: &WordSettings,
+    words: &ContentRules,
 ) -> Result<()> {
     let dir = store.resolve(&args.target)?;
     // Hold the lock from reading to saving, so no other writer's change is lost.
@@ -150,10 +144,11 @@ fn session(
                 (None, Some(e.to_string()))
             }
         };
-        let content = a.transcript.as_ref().map(|t| {
-            let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
-            crate::content::content(&t.words, speaking, &words.phrases, &words.thresholds)
-        });
+        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
+        let content = a
+            .transcript
+            .as_ref()
+            .map(|t| words.apply(&t.words, speaking));
         answers.push(AnalyzedAnswer {
             number: a.number,
             question: &a.question,

@@ -7,6 +7,7 @@ mod devices;
 mod export;
 mod import;
 mod mic_check;
+mod model;
 mod practice;
 mod questions;
 mod repair;
@@ -15,6 +16,8 @@ mod report;
 mod review;
 mod sessions;
 mod stats;
+mod transcribe;
+mod transcription;
 
 use crate::cli::{Cli, Command};
 use crate::session::SessionStore;
@@ -128,6 +131,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(args) => review::run(&store, args),
         Command::MicCheck(args) => mic_check::run(args),
         Command::Repair(args) => repair::run(&store, args.dry_run),
+        Command::Transcribe(args) => transcribe::run(&store, args),
+        Command::Model(args) => model::run(args.action),
         Command::Completions(args) => Ok(Cli::print_completions(args.shell)?),
     }
 }

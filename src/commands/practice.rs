@@ -6,10 +6,16 @@
 //! `interrupted`, its file listed) the moment its WAV is created, and is
 //! updated when it ends, so the log lists every WAV on disk whatever moment
 //! a crash comes at; `mockview repair` does the rest.
+//!
+//! With a Whisper model installed, each final take is transcribed in the
+//! background (`transcription::BackgroundTranscriber`) while the next
+//! question is read and prepared; the summary waits only for what is left.
 
+use super::transcription::{self, BackgroundTranscriber, Finished};
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
+use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
@@ -68,6 +74,16 @@ struct Practice<'a> {
     speak: bool,
     /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
     last_stop: Option<(Instant, Duration)>,
+    /// For `MOCKVIEW_TIMING`: the last stop key, to time the summary from.
+    last_key: Option<Instant>,
+    /// Transcribes final takes while the session goes on; `None` without a
+    /// model or with `--no-transcribe`.
+    transcriber: Option<BackgroundTranscriber>,
+    /// The last transcription error shown, so a broken model warns once.
+    transcribe_error: Option<String>,
+    /// How content feedback is computed from each transcript.
+    content_rules: ContentRules,
+    interrupt: Interrupt,
 }
 
 pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
@@ -102,6 +118,21 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     if let Some(notice) = super::left_open_notice(store) {
         console.warn(notice);
     }
+    let model = if args.no_transcribe {
+        None
+    } else {
+        let model = transcription::chosen_model(&args.model)?;
+        if model.is_none() {
+            console.line(console.dim(transcription::NO_MODEL_HINT));
+        }
+        model
+    };
+    // With a model, the word lists (with the user's, MOCKVIEW_PHRASES) are
+    // read now, so a bad file stops the session before anything is recorded.
+    let content_rules = match &model {
+        Some(_) => ContentRules::load(None)?,
+        None => ContentRules::default(),
+    };
     let device = audio::find_input(args.device.as_deref())?;
     let request = super::input_request(&args.input);
     let capture = CaptureStream::open(&device, &request)?;
@@ -155,7 +186,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
 
     let mut p = Practice {
         console,
-        keys: KeySource::new(interrupt),
+        keys: KeySource::new(interrupt.clone()),
         device,
         request,
         opened: Some(capture),
@@ -166,6 +197,11 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         limit_seconds: args.limit,
         speak: args.speak,
         last_stop: None,
+        last_key: None,
+        transcriber: model.map(BackgroundTranscriber::start),
+        transcribe_error: None,
+        content_rules,
+        interrupt,
     };
     let mut next = Next::Continue;
     for (i, q) in picked.iter().enumerate() {
@@ -181,6 +217,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     }
 
     p.report_stop_timing();
+    let transcription_interrupted = match next {
+        Next::Continue | Next::Quit => p.finish_transcripts(),
+        _ => false,
+    };
+    if let (Some(key), true) = (p.last_key, std::env::var_os("MOCKVIEW_TIMING").is_some()) {
+        eprintln!("timing: summary_after_ms={}", key.elapsed().as_millis());
+    }
     let Practice {
         console,
         mut session,
@@ -206,6 +249,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         ),
         (_, Err(e)) => Err(e.into()),
         (Next::Interrupted, Ok(())) => Err(Interrupted.into()),
+        (_, Ok(())) if transcription_interrupted => Err(Interrupted.into()),
         (Next::DeviceLost(what), Ok(())) => anyhow::bail!("{what}"),
         (Next::Continue | Next::Quit, Ok(())) => Ok(()),
     }
@@ -239,6 +283,7 @@ impl Practice<'_> {
     fn ask(&mut self, number: usize, total: usize, q: &Question) -> Result<Next> {
         let c = self.console;
         self.report_stop_timing();
+        self.collect_transcripts()?;
         c.line("");
         c.line(c.bold(&format!(
             "Question {number} of {total} · {}",
@@ -437,6 +482,9 @@ impl Practice<'_> {
                     });
                     answer.metrics = self.analyze_take(&final_name);
                     self.save_answer(answer)?;
+                    if let Some(t) = &mut self.transcriber {
+                        t.submit(number as u32, self.dir.path.join(&final_name));
+                    }
                     return Ok(if exit == TakeExit::Quit {
                         Next::Quit
                     } else {
@@ -509,6 +557,7 @@ impl Practice<'_> {
         let (exit, key_time) = loop {
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
+                self.last_key = Some(Instant::now());
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
                     TakeEnd::Failed => TakeExit::Failed,
@@ -554,6 +603,7 @@ impl Practice<'_> {
             }
         };
         bar.finish_and_clear();
+        self.last_key = Some(key_time);
         let stop_at = capture.frame_at(key_time);
         if stop_at > capture.position() {
             c.line(c.dim("saving the last words…"));
@@ -664,6 +714,80 @@ impl Practice<'_> {
         }
     }
 
+    /// Store the transcripts finished so far (between questions).
+    fn collect_transcripts(&mut self) -> Result<()> {
+        let ready = match &mut self.transcriber {
+            Some(t) => t.ready(),
+            None => return Ok(()),
+        };
+        for done in ready {
+            self.store_finished(done)?;
+        }
+        Ok(())
+    }
+
+    /// After the last question: wait for the transcripts still being made,
+    /// with a progress line. Ctrl-C stops waiting (true): the log is valid
+    /// and `mockview transcribe` finishes the job.
+    fn finish_transcripts(&mut self) -> bool {
+        let left = self.transcriber.as_ref().map_or(0, |t| t.pending());
+        if left == 0 {
+            return false;
+        }
+        let c = self.console;
+        c.line(c.dim(&format!(
+            "transcribing: {left} answer{} left…",
+            if left == 1 { "" } else { "s" }
+        )));
+        loop {
+            let Some(t) = &mut self.transcriber else {
+                return false;
+            };
+            if t.pending() == 0 {
+                return false;
+            }
+            if self.interrupt.requested() {
+                c.line(format!(
+                    "transcription stopped: `mockview transcribe {}` finishes it",
+                    self.dir.id
+                ));
+                return true;
+            }
+            if let Some(done) = t.next(POLL) {
+                if let Err(e) = self.store_finished(done) {
+                    c.warn(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    fn store_finished(&mut self, done: Finished) -> Result<()> {
+        match done.result {
+            Ok(transcript) => {
+                let Some(a) = self
+                    .session
+                    .answers
+                    .iter_mut()
+                    .find(|a| a.number == done.number)
+                else {
+                    return Ok(());
+                };
+                transcription::store_transcript(a, transcript, &self.content_rules);
+                self.dir.save(&self.session)?;
+            }
+            Err(e) => {
+                if self.transcribe_error.as_deref() != Some(e.as_str()) {
+                    self.console.warn(format!(
+                        "cannot transcribe answer {}: {e} (`mockview transcribe {}` can try again)",
+                        done.number, self.dir.id
+                    ));
+                    self.transcribe_error = Some(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
@@ -715,6 +839,13 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         ));
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
+        }
+        if let (Some(t), Some(_)) = (&a.transcript, &a.file) {
+            c.line(format!(
+                "    {} words: “{}”",
+                t.words.len(),
+                truncate(&t.text, 70)
+            ));
         }
         // Once the answer is transcribed: what the words say, and the flags.
         if let Some(content) = &a.content {

@@ -4,7 +4,7 @@
 //! later minor change still loads; a higher `version` is refused by the store.
 
 use crate::analysis::Metrics;
-use crate::content::{Content, ContentThresholds, Phrases};
+use crate::content::{Content, ContentRules};
 use crate::transcript::Transcript;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -258,12 +258,12 @@ impl Answer {
     /// Recomputes `content` from the transcript, over the delivery
     /// metrics' speaking time when there are metrics; `None` without a
     /// transcript. Every place that stores a transcript calls this.
-    pub fn update_content(&mut self, phrases: &Phrases, thresholds: &ContentThresholds) {
+    pub fn update_content(&mut self, rules: &ContentRules) {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
         self.content = self
             .transcript
             .as_ref()
-            .map(|t| crate::content::content(&t.words, speaking, phrases, thresholds));
+            .map(|t| rules.apply(&t.words, speaking));
     }
 }
 

@@ -92,6 +92,27 @@ impl Console {
         }
     }
 
+    /// A bar for a download of `total` bytes, drawn only on a terminal.
+    pub fn bytes_bar(&self, total: u64, prefix: &str) -> ProgressBar {
+        if !self.interactive {
+            return ProgressBar::hidden();
+        }
+        let bar =
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stdout_with_hz(10));
+        let template = if self.color {
+            "{prefix:.bold} {bar:30.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} {eta}"
+        } else {
+            "{prefix} {bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {eta}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("static template")
+                .progress_chars("█▉▊▋▌▍▎▏ "),
+        );
+        bar.set_prefix(prefix.to_string());
+        bar
+    }
+
     /// A bar for a timed phase (prep countdown, recording, playback), drawn
     /// only on a terminal. `len` is in milliseconds; the message carries the
     /// live details (meter, warnings).

@@ -13,7 +13,12 @@ pub const RATE: u32 = 48_000;
 
 pub fn mockview() -> Command {
     let mut c = Command::cargo_bin("mockview").expect("the mockview binary");
-    c.env_remove("MOCKVIEW_DIR").env("NO_COLOR", "1");
+    // No test sees a model the developer installed: models come from
+    // MOCKVIEW_MODEL / --model, or a test's own XDG_DATA_HOME.
+    c.env_remove("MOCKVIEW_DIR")
+        .env_remove("MOCKVIEW_MODEL")
+        .env("XDG_DATA_HOME", "/nonexistent/mockview-test-data")
+        .env("NO_COLOR", "1");
     c
 }
 

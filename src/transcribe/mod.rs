@@ -1,0 +1,31 @@
+//! Audio to words: the whisper.cpp engine, the 16 kHz mono audio it takes,
+//! the words with times it gives, and the store of models it loads.
+//!
+//! Knows no sessions: it turns a WAV file into a [`Transcript`]; `commands`
+//! decides which answers to transcribe and stores the result. The engine is
+//! behind the cargo feature `transcribe` (on by default); without it,
+//! [`Engine::load`] says how to get a build that has it, and everything
+//! else (models, audio) still works.
+//!
+//! [`Transcript`]: crate::transcript::Transcript
+
+mod models;
+mod speech;
+mod words;
+
+#[cfg(feature = "transcribe")]
+mod engine;
+#[cfg(feature = "transcribe")]
+pub use engine::{Engine, EngineError, FILLER_PROMPT, THREADS};
+
+#[cfg(not(feature = "transcribe"))]
+mod unavailable;
+#[cfg(not(feature = "transcribe"))]
+pub use unavailable::{Engine, EngineError};
+
+pub use models::{
+    parse_header, read_header, InstalledModel, KnownModel, ModelError, ModelHeader, ModelStore,
+    DEFAULT_BASE_URL, KNOWN_MODELS,
+};
+pub use speech::{read_speech, resample, SpeechError, WHISPER_RATE};
+pub use words::{assemble, Piece};
