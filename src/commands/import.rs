@@ -37,11 +37,15 @@ pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
             )?;
             // A report written before the merge would not show the new
             // reviews: write it again.
-            let has_report = store
+            let dir = store
                 .dir_for(&id)
-                .is_some_and(|d| d.path.join("report.html").is_file());
-            if reviews > 0 && has_report {
-                super::report::run(store, &id, None)?;
+                .filter(|d| d.path.join(crate::session::REPORT_FILE).is_file());
+            if let (true, Some(dir)) = (reviews > 0, dir) {
+                let written = crate::report::write(store, &dir, None)?;
+                for w in &written.warnings {
+                    eprintln!("warning: {w}");
+                }
+                writeln!(std::io::stdout().lock(), "wrote {}", written.path.display())?;
             }
         }
     }

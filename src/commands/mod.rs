@@ -6,6 +6,7 @@ mod analyze;
 mod devices;
 mod export;
 mod import;
+mod listening;
 mod mic_check;
 mod model;
 mod practice;

@@ -17,6 +17,7 @@ use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, Take
 use crate::cli::{OrderArg, PracticeArgs};
 use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::TakeName;
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
@@ -284,28 +285,9 @@ impl Practice<'_> {
         let c = self.console;
         self.report_stop_timing();
         self.collect_transcripts()?;
-        c.line("");
-        c.line(c.bold(&format!(
-            "Question {number} of {total} · {}",
-            questions::category_title(&q.category)
-        )));
-        c.paragraph(&q.text);
-        if let Some(tip) = &q.tips {
-            c.paragraph(c.dim(&format!("Tip: {tip}")));
-        }
-        if self.speak {
-            if let Err(e) = speak(&q.text) {
-                c.warn(format!("cannot speak the question: {e}"));
-                self.speak = false;
-            }
-        }
+        self.announce(number, total, q);
 
-        // A question's own limit applies when it is shorter than the session's.
-        let limit_seconds = match (q.limit_seconds, self.limit_seconds) {
-            (Some(own), 0) => own,
-            (Some(own), session) => own.min(session),
-            (None, session) => session,
-        };
+        let limit_seconds = self.limit_for(q);
         let mut answer = Answer::new(
             number as u32,
             QuestionRef {
@@ -315,84 +297,40 @@ impl Practice<'_> {
             },
             AnswerStatus::Skipped,
         );
-        answer.sample_rate = self.sample_rate;
 
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
         // not one frame of the answer can go by unrecorded.
-        let mut capture = match self.opened.take() {
-            Some(c) => c,
-            None => match CaptureStream::open(&self.device, &self.request) {
-                Ok(c) => c,
-                Err(e) => {
-                    return Ok(Next::DeviceLost(format!(
-                        "cannot open the input device again: {e}; the answers so far are saved in {}",
-                        self.dir.path.display()
-                    )));
-                }
-            },
+        let mut capture = match self.open_capture() {
+            Ok(c) => c,
+            Err(next) => return Ok(next),
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
-        let final_name = format!("{number:02}-{}.wav", questions::slugify(&q.id));
+        let take_name = TakeName::final_take(number as u32, questions::slugify(&q.id));
+        let final_name = take_name.to_string();
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
         capture.begin_take(
             &self.dir.path.join(&final_name),
             self.frames(self.prep_seconds),
             limit,
         )?;
-        self.take_started(&mut answer, &final_name)?;
+        self.take_started(&mut answer, &take_name)?;
         capture.play()?;
 
         if let Some(next) = self.prep(&capture)? {
-            // Nothing was recorded yet: the armed take's empty file goes,
-            // then the log stops listing it. If the key came just as the take
-            // began, what was recorded is kept as an earlier take.
-            match capture.cancel_take()? {
-                None => {
-                    answer.takes.pop();
-                    answer.file = None;
-                }
-                Some(_) => {
-                    self.keep_as_earlier_take(&mut answer, &final_name)?;
-                }
-            }
-            answer.frames = 0;
-            answer.duration_seconds = 0.0;
-            answer.status = match next {
-                Next::Continue | Next::Quit => AnswerStatus::Skipped,
-                _ => AnswerStatus::Interrupted,
-            };
-            if next == Next::Continue {
-                c.line("skipped");
-            }
-            self.save_answer(answer)?;
-            return Ok(next);
+            return self.cancel_in_prep(&capture, answer, next);
         }
 
         loop {
             let (outcome, exit, key_at) = self.record(&capture, limit)?;
-            answer.frames = outcome.frames;
-            answer.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate);
-            answer.dropped_frames += outcome.dropped_frames;
-            answer.overruns += outcome.overruns;
-            if outcome.overruns > 0 {
-                c.warn(format!(
-                    "the input device reported {} overrun{} during this take: a moment of audio may be missing",
-                    outcome.overruns,
-                    if outcome.overruns == 1 { "" } else { "s" }
-                ));
-            }
-            answer.status = AnswerStatus::Recorded;
-            if outcome.dropped_frames > 0 {
-                c.warn(format!(
-                    "{} frames were lost between the device and the file (system overloaded?)",
-                    outcome.dropped_frames
-                ));
-            }
-            if outcome.drain_timed_out {
-                c.warn("the device did not deliver the last moments of audio in time");
-            }
+            answer.finish_take(
+                outcome.frames,
+                self.sample_rate,
+                outcome.dropped_frames,
+                outcome.overruns,
+            );
+            self.warn_losses(&outcome);
             let saved = format!(
                 "saved {} ({})",
                 final_name,
@@ -401,7 +339,7 @@ impl Practice<'_> {
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
                     // Keep this take under its own name: nothing is thrown away.
-                    let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
+                    let (k, kept) = self.keep_as_earlier_take(&mut answer)?;
                     if exit == TakeExit::Skip {
                         answer.status = AnswerStatus::Skipped;
                         c.line(format!("skipped (the recording is kept as {kept})"));
@@ -411,7 +349,7 @@ impl Practice<'_> {
                     self.save_answer(answer.clone())?;
                     c.line(format!("take {k} kept as {kept}; recording again"));
                     capture.begin_take(&self.dir.path.join(&final_name), key_at, limit)?;
-                    self.take_started(&mut answer, &final_name)?;
+                    self.take_started(&mut answer, &take_name)?;
                 }
                 TakeExit::Interrupt => {
                     answer.status = AnswerStatus::Interrupted;
@@ -420,58 +358,10 @@ impl Practice<'_> {
                     return Ok(Next::Interrupted);
                 }
                 TakeExit::Failed => {
-                    answer.status = AnswerStatus::Interrupted;
                     c.line(format!("{saved} · recording stopped"));
-                    if let Some(e) = outcome.write_error {
-                        // Best effort: the disk may be too full for the log too.
-                        let logged = self.save_answer(answer);
-                        return Ok(Next::WriteFailed(format!(
-                            "recording stopped: cannot write {e}; {} of answer {number} kept{}",
-                            crate::clock::clock_seconds(
-                                outcome.frames as f64 / f64::from(self.sample_rate.max(1))
-                            ),
-                            if logged.is_ok() {
-                                ""
-                            } else {
-                                " (not yet in the log)"
-                            }
-                        )));
-                    }
-                    self.save_answer(answer.clone())?;
-                    let message =
-                        self.device_lost_message(&capture, Some((number, &final_name, &outcome)));
-                    // Without a terminal the message is the error line itself.
-                    if self.keys.is_terminal() {
-                        c.warn(&message);
-                    }
-                    match self.choose_device()? {
-                        None => return Ok(Next::DeviceLost(message)),
-                        Some(new_capture) => {
-                            // The partial take is kept as an earlier take and
-                            // the answer starts again on the new device.
-                            let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
-                            self.save_answer(answer.clone())?;
-                            drop(capture);
-                            capture = new_capture;
-                            self.sample_rate = capture.sample_rate();
-                            answer.sample_rate = self.sample_rate;
-                            // The log describes the input as now opened.
-                            let format = capture.format();
-                            self.session.input = Some(InputInfo {
-                                device_id: self.device.id.clone(),
-                                device_name: self.device.name.clone(),
-                                sample_rate: format.sample_rate,
-                                channels: format.channels,
-                                sample_format: format.sample_format.clone(),
-                            });
-                            capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
-                            self.take_started(&mut answer, &final_name)?;
-                            capture.play()?;
-                            c.line(format!(
-                                "take {k} kept as {kept}; recording again from {}",
-                                self.device.id
-                            ));
-                        }
+                    match self.take_failed(capture, &mut answer, &outcome, &take_name, limit)? {
+                        Ok(new_capture) => capture = new_capture,
+                        Err(next) => return Ok(next),
                     }
                 }
                 TakeExit::Stop | TakeExit::Limit | TakeExit::Quit => {
@@ -493,6 +383,166 @@ impl Practice<'_> {
                 }
             }
         }
+    }
+
+    /// A question's own limit applies when it is shorter than the session's.
+    fn limit_for(&self, q: &Question) -> u32 {
+        match (q.limit_seconds, self.limit_seconds) {
+            (Some(own), 0) => own,
+            (Some(own), session) => own.min(session),
+            (None, session) => session,
+        }
+    }
+
+    /// Show (and speak) the question.
+    fn announce(&mut self, number: usize, total: usize, q: &Question) {
+        let c = self.console;
+        c.line("");
+        c.line(c.bold(&format!(
+            "Question {number} of {total} · {}",
+            questions::category_title(&q.category)
+        )));
+        c.paragraph(&q.text);
+        if let Some(tip) = &q.tips {
+            c.paragraph(c.dim(&format!("Tip: {tip}")));
+        }
+        if self.speak {
+            if let Err(e) = speak(&q.text) {
+                c.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+    }
+
+    /// The stream for the next question: the one opened ahead, or a new one.
+    fn open_capture(&mut self) -> std::result::Result<CaptureStream, Next> {
+        match self.opened.take() {
+            Some(c) => Ok(c),
+            None => CaptureStream::open(&self.device, &self.request).map_err(|e| {
+                Next::DeviceLost(format!(
+                    "cannot open the input device again: {e}; the answers so far are saved in {}",
+                    self.dir.path.display()
+                ))
+            }),
+        }
+    }
+
+    /// The prep ended in a skip, quit, Ctrl-C or a lost device: nothing was
+    /// recorded yet, so the armed take's empty file goes and the log stops
+    /// listing it. If the key came just as the take began, what was recorded
+    /// is kept as an earlier take.
+    fn cancel_in_prep(
+        &mut self,
+        capture: &CaptureStream,
+        mut answer: Answer,
+        next: Next,
+    ) -> Result<Next> {
+        match capture.cancel_take()? {
+            None => answer.cancel_empty_take(),
+            Some(_) => {
+                self.keep_as_earlier_take(&mut answer)?;
+                answer.frames = 0;
+                answer.duration_seconds = 0.0;
+            }
+        }
+        answer.status = match next {
+            Next::Continue | Next::Quit => AnswerStatus::Skipped,
+            _ => AnswerStatus::Interrupted,
+        };
+        if next == Next::Continue {
+            self.console.line("skipped");
+        }
+        self.save_answer(answer)?;
+        Ok(next)
+    }
+
+    /// Say what the device or the ring lost during a take (counted, never hidden).
+    fn warn_losses(&self, outcome: &TakeOutcome) {
+        let c = self.console;
+        if outcome.overruns > 0 {
+            c.warn(format!(
+                "the input device reported {} overrun{} during this take: a moment of audio may be missing",
+                outcome.overruns,
+                if outcome.overruns == 1 { "" } else { "s" }
+            ));
+        }
+        if outcome.dropped_frames > 0 {
+            c.warn(format!(
+                "{} frames were lost between the device and the file (system overloaded?)",
+                outcome.dropped_frames
+            ));
+        }
+        if outcome.drain_timed_out {
+            c.warn("the device did not deliver the last moments of audio in time");
+        }
+    }
+
+    /// A take ended on a failure. A write failure (full disk, file-size
+    /// limit) ends the session with what was written kept. A lost device
+    /// keeps the partial take and, on a terminal, offers another device:
+    /// `Ok(stream)` records the answer again there; `Err(next)` ends here.
+    fn take_failed(
+        &mut self,
+        lost: CaptureStream,
+        answer: &mut Answer,
+        outcome: &TakeOutcome,
+        take_name: &TakeName,
+        limit: Option<u64>,
+    ) -> Result<std::result::Result<CaptureStream, Next>> {
+        let c = self.console;
+        let number = answer.number;
+        answer.status = AnswerStatus::Interrupted;
+        if outcome.end == TakeEnd::WriteFailed {
+            let e = outcome.write_error.clone().unwrap_or_default();
+            // Best effort: the disk may be too full for the log too.
+            let logged = self.save_answer(answer.clone());
+            return Ok(Err(Next::WriteFailed(format!(
+                "recording stopped: cannot write {e}; {} of answer {number} kept{}",
+                crate::clock::clock_seconds(
+                    outcome.frames as f64 / f64::from(self.sample_rate.max(1))
+                ),
+                if logged.is_ok() {
+                    ""
+                } else {
+                    " (not yet in the log)"
+                }
+            ))));
+        }
+        self.save_answer(answer.clone())?;
+        let final_name = take_name.to_string();
+        let message =
+            self.device_lost_message(&lost, Some((number as usize, &final_name, outcome)));
+        // Without a terminal the message is the error line itself.
+        if self.keys.is_terminal() {
+            c.warn(&message);
+        }
+        let Some(mut capture) = self.choose_device()? else {
+            return Ok(Err(Next::DeviceLost(message)));
+        };
+        // The partial take is kept as an earlier take and the answer starts
+        // again on the new device.
+        let (k, kept) = self.keep_as_earlier_take(answer)?;
+        self.save_answer(answer.clone())?;
+        drop(lost);
+        self.sample_rate = capture.sample_rate();
+        answer.sample_rate = self.sample_rate;
+        // The log describes the input as now opened.
+        let format = capture.format();
+        self.session.input = Some(InputInfo {
+            device_id: self.device.id.clone(),
+            device_name: self.device.name.clone(),
+            sample_rate: format.sample_rate,
+            channels: format.channels,
+            sample_format: format.sample_format.clone(),
+        });
+        capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
+        self.take_started(answer, take_name)?;
+        capture.play()?;
+        c.line(format!(
+            "take {k} kept as {kept}; recording again from {}",
+            self.device.id
+        ));
+        Ok(Ok(capture))
     }
 
     /// The prep countdown, on the audio clock, while the armed take waits.
@@ -560,7 +610,7 @@ impl Practice<'_> {
                 self.last_key = Some(Instant::now());
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
-                    TakeEnd::Failed => TakeExit::Failed,
+                    TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
                     TakeEnd::Stopped => TakeExit::Stop,
                 };
                 let at = capture.position();
@@ -611,7 +661,7 @@ impl Practice<'_> {
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
         self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
-            TakeEnd::Failed => TakeExit::Failed,
+            TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
             TakeEnd::Limit if exit == TakeExit::Stop => TakeExit::Limit,
             _ => exit,
         };
@@ -634,31 +684,22 @@ impl Practice<'_> {
     /// Rename the final take `NN-slug.wav` to `NN-slug.takeK.wav` (K = its
     /// position among the answer's takes) and say so in the answer: a retake,
     /// a skip or a new device never throws a recording away.
-    fn keep_as_earlier_take(
-        &self,
-        answer: &mut Answer,
-        final_name: &str,
-    ) -> Result<(usize, String)> {
-        let k = answer.takes.len();
-        let stem = final_name.strip_suffix(".wav").unwrap_or(final_name);
-        let kept = format!("{stem}.take{k}.wav");
-        std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
-            .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-        crate::session::sync_dir(&self.dir.path);
-        answer.takes.pop();
-        answer.takes.push(kept.clone());
-        answer.file = None;
-        Ok((k, kept))
+    fn keep_as_earlier_take(&self, answer: &mut Answer) -> Result<(usize, String)> {
+        answer
+            .keep_as_earlier_take(&self.dir.path)
+            .with_context(|| {
+                format!(
+                    "cannot keep take {} of answer {}",
+                    answer.takes.len(),
+                    answer.number
+                )
+            })
     }
 
     /// A take's file was just created: list it in the log before a single
-    /// frame goes into it, as an `interrupted` answer until the take ends.
-    fn take_started(&mut self, answer: &mut Answer, file: &str) -> Result<()> {
-        answer.takes.push(file.to_string());
-        answer.file = Some(file.to_string());
-        answer.status = AnswerStatus::Interrupted;
-        answer.frames = 0;
-        answer.duration_seconds = 0.0;
+    /// frame goes into it (`Answer::begin_take`).
+    fn take_started(&mut self, answer: &mut Answer, name: &TakeName) -> Result<()> {
+        answer.begin_take(name);
         self.save_answer(answer.clone())
     }
 
@@ -791,11 +832,7 @@ impl Practice<'_> {
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
-        let answers = &mut self.session.answers;
-        match answers.iter_mut().find(|a| a.number == answer.number) {
-            Some(a) => *a = answer,
-            None => answers.push(answer),
-        }
+        self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())
     }

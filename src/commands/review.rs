@@ -4,10 +4,11 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::replay::{play_request, show_question, take_file, Listener, Played};
+use super::listening::{play_request, show_question, take_file};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
+use crate::listener::{Listener, Played};
 use crate::session::{
     criterion, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC, SCORE_RANGE,
     SELF_CHECK,

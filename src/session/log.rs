@@ -144,7 +144,9 @@ pub struct Answer {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub overruns: u64,
     /// Delivery metrics of the final take (see docs/metrics.md), computed
-    /// when the take is saved. Typed, so that every reader (show, stats,
+    /// when the take is saved. Stored as `analysis::Metrics` itself: its
+    /// field names (and `Pause`'s, `Flag`'s) are part of this file format,
+    /// so renaming one is a format change (docs/session-format.md). Typed, so that every reader (show, stats,
     /// report) agrees on the fields; read leniently: missing fields take
     /// their defaults, and a value that is not metrics at all reads as
     /// `None` (to be recomputed from the WAV) instead of making the whole

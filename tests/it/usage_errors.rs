@@ -161,3 +161,9 @@ fn a_missing_file_names_its_cause_once() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    mockview::cli::Cli::command().debug_assert();
+}
