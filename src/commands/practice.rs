@@ -15,12 +15,13 @@ use super::transcription::{self, BackgroundTranscriber, Finished};
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
+use crate::config;
 use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
-    Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
-    Settings,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Session, SessionDir, SessionStatus,
+    SessionStore, Settings,
 };
 use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -34,6 +35,12 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
+
+/// A follow-up's prep and limit: half the question's (a limit of 0, none,
+/// stays none). Real interviewers probe quickly and expect a shorter reply.
+fn follow_up_seconds(seconds: u32) -> u32 {
+    seconds / 2
+}
 
 /// How an answer (or the whole session) went on after a take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +80,10 @@ struct Practice<'a> {
     prep_seconds: u32,
     limit_seconds: u32,
     speak: bool,
+    /// Ask one follow-up after each recorded answer (`--follow-ups`).
+    follow_ups: bool,
+    /// The session's seed, which also picks each question's follow-up.
+    seed: u64,
     /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
     last_stop: Option<(Instant, Duration)>,
     /// For `MOCKVIEW_TIMING`: the last stop key, to time the summary from.
@@ -87,7 +98,7 @@ struct Practice<'a> {
     interrupt: Interrupt,
 }
 
-pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
 
@@ -98,9 +109,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         OrderArg::Random => Order::Random,
         OrderArg::Listed => Order::Listed,
         OrderArg::Fresh => Order::Fresh,
+        OrderArg::Weakest => Order::Weakest,
     };
-    let history = if order == Order::Fresh {
-        practised_counts(store)
+    let history = if matches!(order, Order::Fresh | Order::Weakest) {
+        crate::progress::past_answers(store)
     } else {
         HashMap::new()
     };
@@ -108,11 +120,12 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     let picked = questions::select(
         &banks,
         &SelectionRequest {
-            count: args.count as usize,
-            categories: &args.categories,
+            count: settings.count.value as usize,
+            categories: &settings.categories.value,
             order,
             seed,
             history: &history,
+            only: &args.questions,
         },
     )?;
 
@@ -134,7 +147,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         Some(_) => ContentRules::load(None)?,
         None => ContentRules::default(),
     };
-    let device = audio::find_input(args.device.as_deref())?;
+    let device = audio::find_input(settings.input_device.value.as_deref())?;
     let request = super::input_request(&args.input);
     let capture = CaptureStream::open(&device, &request)?;
     let format = capture.format().clone();
@@ -149,13 +162,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         started.timestamp(),
         Settings {
             count: picked.len(),
-            prep_seconds: args.prep,
-            limit_seconds: args.limit,
+            prep_seconds: settings.prep.value,
+            limit_seconds: settings.limit.value,
             banks: banks.iter().map(|b| b.name.clone()).collect(),
-            categories: args.categories.clone(),
+            categories: settings.categories.value.clone(),
             order: order.to_string(),
             seed,
-            speak: args.speak,
+            speak: settings.speak.value,
         },
     );
     session.input = Some(InputInfo {
@@ -194,9 +207,11 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         sample_rate: format.sample_rate,
         dir: &dir,
         session,
-        prep_seconds: args.prep,
-        limit_seconds: args.limit,
-        speak: args.speak,
+        prep_seconds: settings.prep.value,
+        limit_seconds: settings.limit.value,
+        speak: settings.speak.value,
+        follow_ups: settings.follow_ups.value,
+        seed,
         last_stop: None,
         last_key: None,
         transcriber: model.map(BackgroundTranscriber::start),
@@ -318,7 +333,9 @@ impl Practice<'_> {
         self.take_started(&mut answer, &take_name)?;
         capture.play()?;
 
-        if let Some(next) = self.prep(&capture)? {
+        if let Some(next) =
+            self.prep(&capture, self.frames(self.prep_seconds), self.prep_seconds)?
+        {
             return self.cancel_in_prep(&capture, answer, next);
         }
 
@@ -371,15 +388,22 @@ impl Practice<'_> {
                         saved
                     });
                     answer.metrics = self.analyze_take(&final_name);
-                    self.save_answer(answer)?;
+                    self.save_answer(answer.clone())?;
                     if let Some(t) = &mut self.transcriber {
                         t.submit(number as u32, self.dir.path.join(&final_name));
                     }
-                    return Ok(if exit == TakeExit::Quit {
-                        Next::Quit
-                    } else {
-                        Next::Continue
-                    });
+                    if exit == TakeExit::Quit {
+                        return Ok(Next::Quit);
+                    }
+                    return match self.follow_up_of(number, q) {
+                        Some(text) if self.follow_ups => {
+                            let name = TakeName::parse(&final_name)
+                                .context("a take's own name does not parse")?
+                                .follow_up(1);
+                            self.ask_follow_up(answer, text, &name, &capture, limit_seconds)
+                        }
+                        _ => Ok(Next::Continue),
+                    };
                 }
             }
         }
@@ -545,33 +569,32 @@ impl Practice<'_> {
         Ok(Ok(capture))
     }
 
-    /// The prep countdown, on the audio clock, while the armed take waits.
+    /// The prep countdown, on the audio clock, while the armed take waits
+    /// to begin at frame `start` (`seconds` of prep, as shown).
     /// `None`: go on and record; `Some(next)`: skipped (`Continue`), quit,
     /// interrupted or device lost, and the armed take is to be cancelled.
-    fn prep(&mut self, capture: &CaptureStream) -> Result<Option<Next>> {
-        let prep_frames = self.frames(self.prep_seconds);
+    fn prep(&mut self, capture: &CaptureStream, start: u64, seconds: u32) -> Result<Option<Next>> {
+        let origin = capture.position().min(start);
+        let prep_frames = start - origin;
         if prep_frames == 0 {
             return Ok(None);
         }
         let c = self.console;
         if !c.is_interactive() {
-            c.line(format!(
-                "prepare: {} s (Enter starts now)",
-                self.prep_seconds
-            ));
+            c.line(format!("prepare: {seconds} s (Enter starts now)"));
         }
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(Some(self.ms(prep_frames)), "prep");
         bar.set_message("Enter: start now · s: skip · q: quit");
         let result = loop {
             let pos = capture.position();
-            if pos >= prep_frames || capture.take_frames() > 0 {
+            if pos >= start || capture.take_frames() > 0 {
                 break None;
             }
             if capture.error().is_some() {
                 break Some(Next::DeviceLost(self.device_lost_message(capture, None)));
             }
-            bar.set_position(self.ms(pos));
+            bar.set_position(self.ms(pos.saturating_sub(origin)));
             match self.keys.poll(POLL) {
                 Some((Key::Enter, t)) => {
                     capture.start_at(capture.frame_at(t));
@@ -666,6 +689,124 @@ impl Practice<'_> {
             _ => exit,
         };
         Ok((outcome, exit, stop_at))
+    }
+
+    /// The follow-up to ask after answer `number` to `q`: one of the
+    /// question's, picked by the session's seed (so a seed repeats them).
+    fn follow_up_of(&self, number: usize, q: &Question) -> Option<String> {
+        let n = q.follow_ups.len();
+        (n > 0).then(|| {
+            let i = (self.seed % n as u64 + number as u64) % n as u64;
+            q.follow_ups[i as usize].clone()
+        })
+    }
+
+    /// Ask a follow-up after a recorded answer, on the same stream: shown
+    /// (and spoken), half the prep and limit, its reply recorded to its own
+    /// file and listed in the answer's `follow_ups` from the moment the file
+    /// exists. Skippable like a question; a retake key just ends it (there
+    /// are no retakes of a follow-up).
+    fn ask_follow_up(
+        &mut self,
+        mut answer: Answer,
+        text: String,
+        name: &TakeName,
+        capture: &CaptureStream,
+        question_limit: u32,
+    ) -> Result<Next> {
+        let c = self.console;
+        c.line("");
+        c.line(c.bold(&format!("Follow-up to question {}", answer.number)));
+        c.paragraph(&text);
+        if self.speak {
+            // Before the prep is armed: the prep counts audio frames, and
+            // the voice must not eat into it.
+            if let Err(e) = speak(&text) {
+                c.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+        let prep_seconds = follow_up_seconds(self.prep_seconds);
+        let limit_seconds = follow_up_seconds(question_limit);
+        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
+        let start = capture.position() + self.frames(prep_seconds);
+        let file = name.to_string();
+        capture.begin_take(&self.dir.path.join(&file), start, limit)?;
+        let mut reply = FollowUp::begin(name, text, self.sample_rate);
+        self.save_follow_up(&mut answer, &reply)?;
+
+        if let Some(next) = self.prep(capture, start, prep_seconds)? {
+            if capture.cancel_take()?.is_none() {
+                reply.cancel_empty();
+            }
+            reply.status = match next {
+                Next::Continue | Next::Quit => AnswerStatus::Skipped,
+                _ => AnswerStatus::Interrupted,
+            };
+            if next == Next::Continue {
+                c.line("follow-up skipped");
+            }
+            self.save_follow_up(&mut answer, &reply)?;
+            return Ok(next);
+        }
+        let (outcome, exit, _) = self.record(capture, limit)?;
+        reply.finish(
+            outcome.frames,
+            self.sample_rate,
+            outcome.dropped_frames,
+            outcome.overruns,
+        );
+        self.warn_losses(&outcome);
+        let saved = format!(
+            "saved {file} ({})",
+            crate::clock::clock_seconds(reply.duration_seconds)
+        );
+        let next = match exit {
+            TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
+                reply.metrics = self.analyze_take(&file);
+                c.line(if exit == TakeExit::Limit {
+                    format!("{saved} · time limit reached")
+                } else {
+                    saved
+                });
+                if exit == TakeExit::Quit {
+                    Next::Quit
+                } else {
+                    Next::Continue
+                }
+            }
+            TakeExit::Skip => {
+                reply.status = AnswerStatus::Skipped;
+                c.line(format!(
+                    "follow-up skipped (the recording is kept as {file})"
+                ));
+                Next::Continue
+            }
+            TakeExit::Interrupt => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · interrupted"));
+                Next::Interrupted
+            }
+            TakeExit::Failed => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · recording stopped"));
+                match &outcome.write_error {
+                    Some(e) => Next::WriteFailed(format!(
+                        "recording stopped: cannot write {e}; the follow-up to answer {} is kept",
+                        answer.number
+                    )),
+                    None => Next::DeviceLost(self.device_lost_message(capture, None)),
+                }
+            }
+        };
+        self.save_follow_up(&mut answer, &reply)?;
+        Ok(next)
+    }
+
+    /// Put a follow-up's current state in its answer, and the answer in the log.
+    fn save_follow_up(&mut self, answer: &mut Answer, reply: &FollowUp) -> Result<()> {
+        answer.put_follow_up(reply.clone());
+        self.save_answer(answer.clone())
     }
 
     /// Delivery metrics of a final take (issue 4): a few tens of ms for a
@@ -841,18 +982,6 @@ impl Practice<'_> {
 /// How many times each question was answered in earlier sessions (for
 /// `--order fresh`). Unreadable sessions are passed over here; `sessions`
 /// reports them.
-fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
-    let mut counts = HashMap::new();
-    for dir in store.list().unwrap_or_default() {
-        if let Ok(s) = dir.load() {
-            for a in s.answers.iter().filter(|a| a.is_recorded()) {
-                *counts.entry(a.question.id.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    counts
-}
-
 fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line("");
     c.line(c.bold("Summary"));
@@ -876,6 +1005,19 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         ));
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
+        }
+        for f in &a.follow_ups {
+            let dur = if f.file.is_some() {
+                crate::clock::clock_seconds(f.duration_seconds)
+            } else {
+                "-".into()
+            };
+            c.line(format!(
+                "    follow-up: {:<11} {:>5}  {}",
+                f.status.as_str(),
+                dur,
+                truncate(&f.text, 54)
+            ));
         }
         if let (Some(t), Some(_)) = (&a.transcript, &a.file) {
             c.line(format!(

@@ -172,6 +172,49 @@ pub struct Answer {
     pub content: Option<Content>,
     #[serde(default)]
     pub reviews: Vec<Review>,
+    /// The follow-up questions asked after this answer (`practice
+    /// --follow-ups`), each with its own recording and metrics; part of the
+    /// same answer. Absent when none was asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A follow-up question asked after an answer, and the spoken reply to it:
+/// its own file (`NN-slug.follow1.wav`, see [`super::TakeName`]) and metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// 1 for the first follow-up of the answer.
+    pub number: u32,
+    /// The follow-up question as asked.
+    pub text: String,
+    pub status: AnswerStatus,
+    /// The recording, relative to the session folder; `None` when skipped
+    /// before anything was recorded.
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub duration_seconds: f64,
+    #[serde(default)]
+    pub frames: u64,
+    #[serde(default)]
+    pub sample_rate: u32,
+    #[serde(default)]
+    pub dropped_frames: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub overruns: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub metrics: Option<Metrics>,
+}
+
+impl FollowUp {
+    /// A recorded follow-up: its reply is on file.
+    pub fn is_recorded(&self) -> bool {
+        self.status == AnswerStatus::Recorded && self.file.is_some()
+    }
 }
 
 impl Answer {
@@ -194,6 +237,7 @@ impl Answer {
             transcript: None,
             content: None,
             reviews: Vec::new(),
+            follow_ups: Vec::new(),
         }
     }
 
@@ -207,6 +251,14 @@ impl Answer {
         self.sample_rate = sample_rate;
         self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
         self
+    }
+
+    /// Every recording of this answer the log lists: its takes, its final
+    /// take, its follow-ups' replies (a name may come twice). What export,
+    /// import and repair take as the answer's files.
+    pub fn files(&self) -> impl Iterator<Item = &String> {
+        let follow_ups = self.follow_ups.iter().filter_map(|f| f.file.as_ref());
+        self.takes.iter().chain(self.file.iter()).chain(follow_ups)
     }
 
     /// A recorded answer: completed, with its final take on file. What

@@ -5,7 +5,7 @@
 //! audio is never lost, and the log never names a file that is not there
 //! for longer than one atomic save (issue 9; `commands/practice.rs` wires it).
 
-use super::log::{Answer, AnswerStatus, Session};
+use super::log::{Answer, AnswerStatus, FollowUp, Session};
 use super::take_name::TakeName;
 use std::io;
 use std::path::Path;
@@ -73,6 +73,57 @@ impl Session {
         match self.answers.iter_mut().find(|a| a.number == answer.number) {
             Some(a) => *a = answer,
             None => self.answers.push(answer),
+        }
+    }
+}
+
+impl FollowUp {
+    /// The reply to follow-up `name` (`NN-slug.followK.wav`), whose file was
+    /// just created: listed, `interrupted` until it ends, like a take.
+    pub fn begin(name: &TakeName, text: String, sample_rate: u32) -> FollowUp {
+        FollowUp {
+            number: name.follow_up.unwrap_or(1),
+            text,
+            status: AnswerStatus::Interrupted,
+            file: Some(name.to_string()),
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate,
+            dropped_frames: 0,
+            overruns: 0,
+            metrics: None,
+        }
+    }
+
+    /// The armed reply recorded nothing (its empty file is gone).
+    pub fn cancel_empty(&mut self) {
+        self.file = None;
+        self.frames = 0;
+        self.duration_seconds = 0.0;
+    }
+
+    /// The reply ended with `frames` frames at `sample_rate`: recorded.
+    pub fn finish(&mut self, frames: u64, sample_rate: u32, dropped: u64, overruns: u64) {
+        self.frames = frames;
+        self.sample_rate = sample_rate;
+        self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
+        self.dropped_frames += dropped;
+        self.overruns += overruns;
+        self.status = AnswerStatus::Recorded;
+    }
+}
+
+impl Answer {
+    /// Put a follow-up's current state in the answer, replacing an earlier
+    /// state of the same follow-up.
+    pub fn put_follow_up(&mut self, reply: FollowUp) {
+        match self
+            .follow_ups
+            .iter_mut()
+            .find(|f| f.number == reply.number)
+        {
+            Some(f) => *f = reply,
+            None => self.follow_ups.push(reply),
         }
     }
 }
@@ -154,5 +205,24 @@ mod tests {
         s.put_answer(a);
         assert_eq!(s.answers.len(), 1);
         assert_eq!(s.answers[0].status, AnswerStatus::Recorded);
+    }
+
+    #[test]
+    fn a_follow_up_is_listed_from_its_start_and_replaced_in_place() {
+        let mut a = answer();
+        let name = TakeName::final_take(1, "why").follow_up(1);
+        let mut reply = FollowUp::begin(&name, "And then?".into(), 8000);
+        assert_eq!(reply.file.as_deref(), Some("01-why.follow1.wav"));
+        assert_eq!(reply.status, AnswerStatus::Interrupted);
+        a.put_follow_up(reply.clone());
+        assert!(!a.follow_ups[0].is_recorded());
+        reply.finish(4000, 8000, 1, 0);
+        a.put_follow_up(reply.clone());
+        assert_eq!(a.follow_ups.len(), 1, "replaced, not added");
+        assert!(a.follow_ups[0].is_recorded());
+        assert_eq!(a.follow_ups[0].duration_seconds, 0.5);
+        assert!(a.files().any(|f| f == "01-why.follow1.wav"));
+        reply.cancel_empty();
+        assert_eq!(reply.file, None);
     }
 }

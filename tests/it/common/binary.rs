@@ -8,11 +8,15 @@ use std::process::Command as Process;
 
 pub fn mockview() -> Command {
     let mut c = Command::cargo_bin("mockview").expect("the mockview binary");
-    // No test sees a model the developer installed: models come from
-    // MOCKVIEW_MODEL / --model, or a test's own XDG_DATA_HOME.
-    c.env_remove("MOCKVIEW_DIR")
-        .env_remove("MOCKVIEW_MODEL")
-        .env("XDG_DATA_HOME", "/nonexistent/mockview-test-data")
+    // No setting of the machine's user reaches a test: no config file, no
+    // MOCKVIEW_* variable, no data folder.
+    for key in mockview::config::KEYS {
+        c.env_remove(key.env);
+    }
+    // The user's own phrase lists (content feedback) are not a config key.
+    c.env_remove("MOCKVIEW_PHRASES");
+    c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
+        .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
         .env("NO_COLOR", "1");
     c
 }
