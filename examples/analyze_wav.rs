@@ -1,5 +1,7 @@
 //! Analyse one WAV file and print its metrics as JSON.
-//! Used by `scripts/bench-analysis.sh` until `mockview analyze` is wired.
+//! Used by `scripts/bench-analysis.sh`: the analysis alone, without the
+//! session lookup and printing of `mockview analyze`, so the benchmark
+//! times only what it compares with `sox stats`.
 
 use std::path::PathBuf;
 

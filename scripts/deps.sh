@@ -7,7 +7,7 @@ set -euo pipefail
 
 # cmake and a C++ compiler build whisper.cpp (the `transcribe` feature).
 run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
-# audio-testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
+# docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
 # /usr/bin/time for the benchmarks; pip and numpy to fetch and convert the

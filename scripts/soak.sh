@@ -5,7 +5,7 @@
 # WAV's length against the time recorded, and prints a summary.
 #
 # Not run in CI (it takes half an hour). Needs a running PulseAudio server,
-# espeak-ng, sox, pactl, paplay (see docs/audio-testing or the README).
+# espeak-ng, sox, pactl, paplay (see docs/testing.md).
 # Usage: scripts/soak.sh [MINUTES]   (MOCKVIEW_BIN overrides the binary,
 # default target/release/mockview, else target/debug/mockview)
 set -euo pipefail

@@ -25,4 +25,9 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test --all-targets
+# Tests that mount a tmpfs (full disk, read-only folder) are #[ignore]d
+# because they need root; CI runs as root, so they run here.
+if [ "$(id -u)" = 0 ]; then
+  cargo test --test it -- --ignored a_full_disk a_read_only_folder
+fi
 cargo test --doc --quiet

@@ -412,9 +412,15 @@ pub struct MicCheckArgs {
 
 impl Cli {
     /// Write completions for `shell` to stdout.
-    pub fn print_completions(shell: clap_complete::Shell) {
+    /// Writes the script whole: `clap_complete::generate` panics on a
+    /// write error, so it fills a buffer and the error (a closed pipe)
+    /// comes back to the caller instead.
+    pub fn print_completions(shell: clap_complete::Shell) -> std::io::Result<()> {
         use clap::CommandFactory;
+        use std::io::Write;
         let mut cmd = Cli::command();
-        clap_complete::generate(shell, &mut cmd, "mockview", &mut std::io::stdout());
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "mockview", &mut script);
+        std::io::stdout().lock().write_all(&script)
     }
 }

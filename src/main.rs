@@ -9,11 +9,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = mockview::commands::exit_code(&e);
-            if code != 130
+            let quiet = mockview::commands::is_broken_pipe(&e)
                 || e.downcast_ref::<mockview::commands::Interrupted>()
-                    .is_none()
-            {
-                eprintln!("mockview: {e:#}");
+                    .is_some();
+            if !quiet {
+                eprintln!("mockview: {}", mockview::commands::error_chain(&e));
             }
             ExitCode::from(code)
         }

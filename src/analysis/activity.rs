@@ -37,7 +37,7 @@ pub(crate) struct Activity {
 
 pub(crate) fn percentile(values: &[f32], q: f64) -> f32 {
     if values.is_empty() {
-        return super::analyzer::SILENCE_DB as f32;
+        return crate::level::SILENCE_DB as f32;
     }
     let mut v = values.to_vec();
     let k = ((v.len() - 1) as f64 * q).round() as usize;

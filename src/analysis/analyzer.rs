@@ -13,9 +13,8 @@ use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
+use crate::level::{power_db, SILENCE_DB};
 
-/// The dB value reported for digital silence (no energy at all).
-pub(crate) const SILENCE_DB: f64 = -120.0;
 /// Frames (10 ms) per second.
 const FRAMES_PER_SECOND: f64 = 100.0;
 /// Weights of the intensity smoothing window (5 frames = 50 ms), in the
@@ -26,14 +25,6 @@ const SMOOTHING: [f64; 5] = [1.0, 4.0, 6.0, 4.0, 1.0];
 const CANDIDATE_RANGE_DB: f32 = 50.0;
 /// Frames of delay of the centred smoothing window.
 const HALF: usize = SMOOTHING.len() / 2;
-
-pub(crate) fn power_db(power: f64) -> f64 {
-    if power > 0.0 {
-        (10.0 * (power / (32768.0 * 32768.0)).log10()).max(SILENCE_DB)
-    } else {
-        SILENCE_DB
-    }
-}
 
 /// Streaming analysis of one mono recording: [`Analyzer::push`] blocks of any
 /// size as they arrive, then [`Analyzer::finish`].

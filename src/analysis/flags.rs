@@ -13,16 +13,6 @@ fn flag(code: &str, message: String, value: f64) -> Flag {
     }
 }
 
-/// "3 min 40 s", "48 s".
-fn minutes(seconds: f64) -> String {
-    let s = seconds.round() as u64;
-    if s >= 60 {
-        format!("{} min {} s", s / 60, s % 60)
-    } else {
-        format!("{s} s")
-    }
-}
-
 pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec<Flag> {
     let mut flags = Vec::new();
     if m.clipped_fraction > t.clipped_fraction {
@@ -97,7 +87,10 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
     if m.duration_seconds > t.long_answer_seconds {
         flags.push(flag(
             "long_answer",
-            format!("answer {}: aim for 1-2 min", minutes(m.duration_seconds)),
+            format!(
+                "answer {}: aim for 1-2 min",
+                crate::clock::prose(m.duration_seconds)
+            ),
             m.duration_seconds,
         ));
     } else if m.duration_seconds < t.short_answer_seconds {
@@ -105,7 +98,7 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
             "short_answer",
             format!(
                 "answer {}: too short, aim for 1-2 min",
-                minutes(m.duration_seconds)
+                crate::clock::prose(m.duration_seconds)
             ),
             m.duration_seconds,
         ));

@@ -3,16 +3,11 @@
 //! sample rate on a second thread).
 
 use super::loudness::LoudnessWorker;
-
-/// A sample within 1 LSB of positive or negative full scale.
-fn is_clipped(x: i16) -> bool {
-    x >= i16::MAX - 1 || x <= i16::MIN + 1
-}
+use crate::level::{amplitude_db, ClipCounter, FULL_SCALE};
 
 pub(crate) struct LevelMeter {
     peak: u16,
-    clip_run: u64,
-    clipped: u64,
+    clipping: ClipCounter,
     loudness: LoudnessWorker,
 }
 
@@ -20,8 +15,7 @@ impl LevelMeter {
     pub(crate) fn new(sample_rate: u32) -> Self {
         Self {
             peak: 0,
-            clip_run: 0,
-            clipped: 0,
+            clipping: ClipCounter::default(),
             loudness: LoudnessWorker::new(sample_rate),
         }
     }
@@ -34,42 +28,14 @@ impl LevelMeter {
             return;
         }
         self.peak = self.peak.max(min.unsigned_abs()).max(max.unsigned_abs());
-        if is_clipped(min) || is_clipped(max) {
-            self.count_clipping(block);
-        } else {
-            self.end_clip_run();
-        }
+        self.clipping.push(block);
         self.loudness.push(block);
     }
 
-    fn count_clipping(&mut self, block: &[i16]) {
-        for &x in block {
-            if is_clipped(x) {
-                self.clip_run += 1;
-            } else {
-                self.end_clip_run();
-            }
-        }
-    }
-
-    /// A single full-scale sample is a legitimate peak; two in a row is the
-    /// flat top of a clipped waveform.
-    fn end_clip_run(&mut self) {
-        if self.clip_run >= 2 {
-            self.clipped += self.clip_run;
-        }
-        self.clip_run = 0;
-    }
-
     /// (loudness LUFS, peak dBFS, clipped samples)
-    pub(crate) fn finish(mut self) -> (Option<f64>, f64, u64) {
-        self.end_clip_run();
+    pub(crate) fn finish(self) -> (Option<f64>, f64, u64) {
         let loudness = self.loudness.finish();
-        let peak = if self.peak == 0 {
-            super::analyzer::SILENCE_DB
-        } else {
-            20.0 * (self.peak as f64 / 32768.0).log10()
-        };
-        (loudness, peak, self.clipped)
+        let peak = amplitude_db(f64::from(self.peak) / FULL_SCALE);
+        (loudness, peak, self.clipping.clipped())
     }
 }

@@ -76,11 +76,9 @@ impl Metrics {
     /// to the first word and the flags' codes, e.g.
     /// `talk 1:05 · 142 wpm · longest pause 1.8 s · first word 0.4 s · flags: slow_start`.
     pub fn brief(&self) -> String {
-        let talk = self.speaking_seconds.max(0.0).round() as u64;
         let mut line = format!(
-            "talk {}:{:02} · {:.0} wpm · longest pause {:.1} s · first word {:.1} s",
-            talk / 60,
-            talk % 60,
+            "talk {} · {:.0} wpm · longest pause {:.1} s · first word {:.1} s",
+            crate::clock::clock_seconds(self.speaking_seconds),
             self.words_per_minute,
             self.longest_pause_seconds,
             self.first_word_seconds

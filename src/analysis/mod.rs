@@ -15,6 +15,7 @@ mod flags;
 mod levels;
 mod loudness;
 mod metrics;
+pub mod mic_check;
 mod syllables;
 mod voicing;
 mod wav;

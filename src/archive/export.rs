@@ -4,7 +4,8 @@
 //! then renamed: the output is complete or absent.
 
 use super::{io_err, is_take_name, ArchiveError, LOG_FILE, REPORT_FILE};
-use crate::session::{parse_log, sync_dir, SessionDir};
+use crate::durable::sync_dir;
+use crate::session::{parse_log, SessionDir};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};

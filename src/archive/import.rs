@@ -8,9 +8,8 @@
 //! reviews, under the session lock.
 
 use super::{io_err, is_plain_file_name, is_take_name, ArchiveError, LOG_FILE, REPORT_FILE};
-use crate::session::{
-    is_valid_session_id, parse_log, private_new_file, sync_dir, Session, SessionDir, SessionStore,
-};
+use crate::durable::{private_new_file, sync_dir};
+use crate::session::{is_valid_session_id, parse_log, Session, SessionDir, SessionStore};
 use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Seek, Write};
@@ -18,7 +17,7 @@ use std::path::{Path, PathBuf};
 use zip::CompressionMethod;
 
 /// A log larger than this is not one mockview wrote.
-const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+use crate::session::MAX_LOG_BYTES;
 /// Overrides [`Limits::max_bytes`] (tests use a small bound).
 pub const MAX_BYTES_ENV: &str = "MOCKVIEW_IMPORT_MAX_BYTES";
 

@@ -32,26 +32,7 @@ pub enum ArchiveError {
     Session(#[from] SessionError),
 }
 
-/// The session log's name in a session folder and in an archive.
-pub const LOG_FILE: &str = "session.json";
-/// The page `mockview report` writes in a session folder.
-pub const REPORT_FILE: &str = "report.html";
-
-/// A file name that can only ever name a file directly in a session folder:
-/// no separators, no `.`/`..`, not hidden, no control characters.
-pub fn is_plain_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 255
-        && !name.starts_with('.')
-        && !name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c == ':' || c.is_control())
-}
-
-/// A take's file name as the log lists it: a plain `.wav` file name.
-pub fn is_take_name(name: &str) -> bool {
-    is_plain_file_name(name) && name.ends_with(".wav") && name.len() > 4
-}
+pub use crate::session::{is_plain_file_name, is_take_name, LOG_FILE, REPORT_FILE};
 
 fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {

@@ -6,7 +6,7 @@
 //! owns the WAV, follows the audio clock (frames received), and publishes
 //! levels for the UI to poll.
 //!
-//! One stream stays open for a whole session; takes are windows of frames
+//! A stream is opened for each question, and a take is a window of frames
 //! `[start, end)` on its clock. Keys are mapped onto that clock with the wall
 //! time since `play()` (frame 0 ≈ the moment of `play()`): a key pressed at
 //! wall time t means frame `(t - play) * rate`, or the frames already
@@ -18,6 +18,7 @@ use super::convert::mono_frames;
 use super::devices::InputDevice;
 use super::wav::WavSink;
 use super::AudioError;
+use crate::level::ClipCounter;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use std::path::{Path, PathBuf};
@@ -63,7 +64,7 @@ pub struct Level {
     /// 0.0..=1.0 of full scale.
     pub peak: f32,
     pub rms: f32,
-    /// Samples at full scale since the take began.
+    /// Clipped samples since the take began (`crate::level`'s rule).
     pub clipped: u64,
 }
 
@@ -460,6 +461,8 @@ struct OpenTake {
     dropped_at_begin: u64,
     overruns_at_begin: u64,
     write_error: Option<String>,
+    /// The take's clipped samples, by the one rule of `crate::level`.
+    clipping: ClipCounter,
 }
 
 impl OpenTake {
@@ -479,11 +482,10 @@ impl OpenTake {
             return;
         }
         let part = &samples[(lo - pos) as usize..(hi - pos) as usize];
-        let clipped = part
-            .iter()
-            .filter(|&&s| s == i16::MAX || s == i16::MIN)
-            .count();
-        shared.clipped.fetch_add(clipped as u64, Ordering::Relaxed);
+        self.clipping.push(part);
+        shared
+            .clipped
+            .store(self.clipping.clipped(), Ordering::Relaxed);
         if let Err(e) = self.sink.write(part) {
             self.write_error = Some(format!("{}: {e}", self.sink.path().display()));
         }
@@ -585,6 +587,7 @@ fn writer_loop(
                         dropped_at_begin: shared.dropped.load(Ordering::Relaxed),
                         overruns_at_begin: shared.overruns.load(Ordering::Relaxed),
                         write_error: None,
+                        clipping: ClipCounter::default(),
                     });
                 }
                 Command::StartAt(frame) => {

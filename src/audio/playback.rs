@@ -16,13 +16,12 @@
 
 use super::devices::OutputDevice;
 use super::AudioError;
+use crate::wav_file::WavFile;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler};
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -107,7 +106,7 @@ impl Player {
         want: &PlayRequest,
     ) -> Result<Player, AudioError> {
         let source = WavSource::open(path)?;
-        let file_rate = source.rate;
+        let file_rate = source.rate();
         let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
         let sample_format = supported.sample_format();
         let config: StreamConfig = supported.config();
@@ -521,109 +520,34 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
     }
 }
 
-/// A WAV file read in blocks of mono `f32` frames: any channel count
-/// (averaged), 8-32-bit integer or 32-bit float samples.
-pub struct WavSource {
-    path: PathBuf,
-    reader: hound::WavReader<BufReader<File>>,
-    rate: u32,
-    channels: usize,
-    frames: u64,
-    float: bool,
-    scale: f32,
-    raw: Vec<f32>,
-}
+/// A WAV file read in blocks of mono `f32` frames, through the one reader
+/// (`crate::wav_file`).
+pub struct WavSource(WavFile);
 
 impl WavSource {
     pub fn open(path: &Path) -> Result<WavSource, AudioError> {
-        let reader = hound::WavReader::open(path).map_err(|e| match e {
-            hound::Error::IoError(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                AudioError::Other(format!("recording not found: {}", path.display()))
-            }
-            e => AudioError::Other(format!("cannot read {}: {e}", path.display())),
-        })?;
-        let spec = reader.spec();
-        let float = spec.sample_format == hound::SampleFormat::Float;
-        if spec.channels == 0
-            || spec.sample_rate == 0
-            || (float && spec.bits_per_sample != 32)
-            || (!float && !(1..=32).contains(&spec.bits_per_sample))
-        {
-            return Err(AudioError::Other(format!(
-                "{}: unsupported WAV format ({} channels, {} Hz, {}-bit {:?})",
-                path.display(),
-                spec.channels,
-                spec.sample_rate,
-                spec.bits_per_sample,
-                spec.sample_format
-            )));
-        }
-        let channels = usize::from(spec.channels);
-        Ok(WavSource {
-            path: path.to_path_buf(),
-            frames: u64::from(reader.duration()),
-            rate: spec.sample_rate,
-            channels,
-            float,
-            scale: if float {
-                1.0
-            } else {
-                1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32
-            },
-            raw: Vec::with_capacity(BLOCK_FRAMES * channels),
-            reader,
-        })
+        WavFile::open(path)
+            .map(WavSource)
+            .map_err(|e| AudioError::Other(e.to_string()))
     }
 
     pub fn rate(&self) -> u32 {
-        self.rate
+        self.0.rate()
     }
 
     /// Length in frames.
     pub fn frames(&self) -> u64 {
-        self.frames
+        self.0.frames()
     }
 
     /// Read up to `out.len()` mono frames; returns how many (0 at the end).
     /// A file cut short (a crash while recording) ends where it was cut.
     fn read(&mut self, out: &mut [f32]) -> Result<usize, String> {
-        self.raw.clear();
-        let want = out.len() * self.channels;
-        let err = |e: hound::Error| format!("cannot read {}: {e}", self.path.display());
-        if self.float {
-            for s in self.reader.samples::<f32>().take(want) {
-                match s {
-                    Ok(v) => self.raw.push(v),
-                    Err(hound::Error::IoError(_)) => break,
-                    Err(e) => return Err(err(e)),
-                }
-            }
-        } else {
-            for s in self.reader.samples::<i32>().take(want) {
-                match s {
-                    Ok(v) => self.raw.push(v as f32 * self.scale),
-                    Err(hound::Error::IoError(_)) => break,
-                    Err(e) => return Err(err(e)),
-                }
-            }
-        }
-        let frames = self.raw.len() / self.channels;
-        if self.channels == 1 {
-            out[..frames].copy_from_slice(&self.raw[..frames]);
-        } else {
-            let k = 1.0 / self.channels as f32;
-            for (o, f) in out.iter_mut().zip(self.raw.chunks_exact(self.channels)) {
-                *o = f.iter().sum::<f32>() * k;
-            }
-        }
-        Ok(frames)
+        self.0.read_mono(out).map_err(|e| e.to_string())
     }
 
     fn seek(&mut self, frame: u64) -> Result<(), String> {
-        let frame = frame.min(self.frames) as u32;
-        self.reader
-            .seek(frame)
-            .map_err(|e| format!("cannot seek in {}: {e}", self.path.display()))
+        self.0.seek(frame).map_err(|e| e.to_string())
     }
 }
 
@@ -646,24 +570,26 @@ pub struct Feeder {
 
 impl Feeder {
     pub fn new(source: WavSource, out_rate: u32) -> Result<Feeder, String> {
-        let resampler = if source.rate == out_rate {
+        let resampler = if source.rate() == out_rate {
             None
         } else {
             Some(
                 Fft::<f32>::new(
-                    source.rate as usize,
+                    source.rate() as usize,
                     out_rate as usize,
                     BLOCK_FRAMES,
                     1,
                     FixedSync::Input,
                 )
-                .map_err(|e| format!("cannot resample {} Hz to {out_rate} Hz: {e}", source.rate))?,
+                .map_err(|e| {
+                    format!("cannot resample {} Hz to {out_rate} Hz: {e}", source.rate())
+                })?,
             )
         };
         let out_max = resampler
             .as_ref()
             .map_or(BLOCK_FRAMES, |r| r.output_frames_max());
-        let total = out_frames(source.frames, source.rate, out_rate);
+        let total = out_frames(source.frames(), source.rate(), out_rate);
         let mut f = Feeder {
             input: vec![0.0; BLOCK_FRAMES],
             output: vec![0.0; out_max],
@@ -698,7 +624,7 @@ impl Feeder {
     pub fn seek(&mut self, frame: u64) -> Result<(), String> {
         let frame = frame.min(self.total);
         let in_frame = if self.resampler.is_some() {
-            (frame as f64 * f64::from(self.source.rate) / f64::from(self.out_rate)).round() as u64
+            (frame as f64 * f64::from(self.source.rate()) / f64::from(self.out_rate)).round() as u64
         } else {
             frame
         };
@@ -757,7 +683,7 @@ fn out_frames(frames: u64, in_rate: u32, out_rate: u32) -> u64 {
 mod tests {
     use super::*;
 
-    fn sine_wav(dir: &Path, rate: u32, freq: f64, seconds: f64) -> PathBuf {
+    fn sine_wav(dir: &Path, rate: u32, freq: f64, seconds: f64) -> std::path::PathBuf {
         let path = dir.join(format!("sine{rate}.wav"));
         let spec = hound::WavSpec {
             channels: 1,

@@ -33,7 +33,7 @@ pub struct WavSink {
 impl WavSink {
     /// Create the file (mode 0600, never over an existing one).
     pub fn create(path: &Path, sample_rate: u32) -> io::Result<WavSink> {
-        let file = crate::session::private_new_file(path)?;
+        let file = crate::durable::private_new_file(path)?;
         let sync_handle = file.try_clone()?;
         let spec = WavSpec {
             channels: 1,
@@ -130,7 +130,7 @@ impl WavSink {
         };
         let _ = file.sync_all();
         if let Some(dir) = path.parent() {
-            crate::session::sync_dir(dir);
+            crate::durable::sync_dir(dir);
         }
         Ok(frames)
     }

@@ -8,6 +8,7 @@ use crate::cli::AnalyzeArgs;
 use crate::session::{QuestionRef, SessionStore};
 use anyhow::{Context, Result};
 use serde::Serialize;
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
@@ -22,10 +23,14 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
         }
         let metrics = analyze_wav(path, &config)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&metrics)?);
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&metrics)?
+            )?;
         } else {
-            println!("{}", path.display());
-            print_metrics(&metrics);
+            writeln!(std::io::stdout().lock(), "{}", path.display())?;
+            print_metrics(&metrics)?;
         }
         return Ok(());
     }
@@ -122,7 +127,11 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
             session: &dir.id,
             answers,
         };
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&doc)?
+        )?;
         // `doc` borrows the log; take the results back out for --save below.
         if args.save {
             let computed: Vec<(u32, Metrics)> = doc
@@ -133,22 +142,31 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
             store_metrics(&dir, &mut log, computed)?;
         }
     } else {
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "Session {} · {} recorded answer{}",
             dir.id,
             answers.len(),
             plural(answers.len())
-        );
+        )?;
         if answers.is_empty() {
-            println!("nothing to analyse: no answer was recorded");
+            writeln!(
+                std::io::stdout().lock(),
+                "nothing to analyse: no answer was recorded"
+            )?;
         }
         for a in &answers {
-            println!();
-            println!("{:>2}. {}", a.number, a.question.text);
-            println!("    {}", a.file);
+            writeln!(std::io::stdout().lock())?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{:>2}. {}",
+                a.number,
+                a.question.text
+            )?;
+            writeln!(std::io::stdout().lock(), "    {}", a.file)?;
             match (&a.metrics, &a.error) {
-                (Some(m), _) => print_metrics(m),
-                (None, Some(e)) => println!("    cannot analyse: {e}"),
+                (Some(m), _) => print_metrics(m)?,
+                (None, Some(e)) => writeln!(std::io::stdout().lock(), "    cannot analyse: {e}")?,
                 (None, None) => {}
             }
         }
@@ -158,7 +176,11 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
                 .filter_map(|a| Some((a.number, a.metrics?)))
                 .collect();
             store_metrics(&dir, &mut log, computed)?;
-            println!("\nmetrics saved in {}", dir.log_path().display());
+            writeln!(
+                std::io::stdout().lock(),
+                "\nmetrics saved in {}",
+                dir.log_path().display()
+            )?;
         }
     }
     if failed > 0 {
@@ -193,14 +215,13 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn print_metrics(m: &Metrics) {
-    let total = m.duration_seconds.round() as u64;
-    println!(
-        "    length {}:{:02} · {}",
-        total / 60,
-        total % 60,
+fn print_metrics(m: &Metrics) -> std::io::Result<()> {
+    writeln!(
+        std::io::stdout().lock(),
+        "    length {} · {}",
+        crate::clock::clock_seconds(m.duration_seconds),
         m.brief()
-    );
+    )?;
     let long = if m.long_pauses.is_empty() {
         String::new()
     } else {
@@ -211,24 +232,27 @@ fn print_metrics(m: &Metrics) {
             .collect();
         format!(" ({} long: {})", m.long_pauses.len(), at.join(", "))
     };
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "    pauses {}{} · {} syllables · {:.1} syl/s, {:.1} syl/s speaking",
         m.pauses.len(),
         long,
         m.syllables,
         m.speech_rate,
         m.articulation_rate
-    );
+    )?;
     let loudness = m
         .loudness_lufs
         .map_or("-".to_string(), |l| format!("{l:.1} LUFS"));
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "    loudness {loudness} · peak {:.1} dBFS · noise floor {:.0} dBFS · clipped {:.2} %",
         m.peak_dbfs,
         m.noise_floor_dbfs,
         m.clipped_fraction * 100.0
-    );
+    )?;
     for f in &m.flags {
-        println!("    - {}", f.message);
+        writeln!(std::io::stdout().lock(), "    - {}", f.message)?;
     }
+    Ok(())
 }

@@ -1,15 +1,20 @@
 //! `mockview devices`: what can record and play, with the ids `--device` takes.
 
 use crate::audio::{list_devices, ConfigInfo};
+use std::io::Write;
 
 pub fn run(json: bool) -> anyhow::Result<()> {
     let devices = list_devices()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&devices)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&devices)?
+        )?;
         return Ok(());
     }
     if devices.is_empty() {
-        println!("no audio devices found");
+        writeln!(std::io::stdout().lock(), "no audio devices found")?;
         return Ok(());
     }
     let fmt = |c: &Option<ConfigInfo>| {
@@ -36,12 +41,29 @@ pub fn run(json: bool) -> anyhow::Result<()> {
         } else {
             format!("  [{}]", marks.join(", "))
         };
-        println!("{:<28} {:<6} {}{}", d.id, dir, d.name, marks);
+        writeln!(
+            std::io::stdout().lock(),
+            "{:<28} {:<6} {}{}",
+            d.id,
+            dir,
+            d.name,
+            marks
+        )?;
         if d.input {
-            println!("{:<28}        input:  {}", "", fmt(&d.input_config));
+            writeln!(
+                std::io::stdout().lock(),
+                "{:<28}        input:  {}",
+                "",
+                fmt(&d.input_config)
+            )?;
         }
         if d.output {
-            println!("{:<28}        output: {}", "", fmt(&d.output_config));
+            writeln!(
+                std::io::stdout().lock(),
+                "{:<28}        output: {}",
+                "",
+                fmt(&d.output_config)
+            )?;
         }
     }
     Ok(())

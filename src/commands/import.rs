@@ -5,16 +5,18 @@ use super::UsageError;
 use crate::archive::{self, Imported, Limits};
 use crate::session::SessionStore;
 use anyhow::Result;
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
     let limits = Limits::from_env().map_err(UsageError)?;
     match archive::import(store, file, limits)? {
         Imported::Added { id, path, files } => {
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "imported session {id} into {} ({files} files)",
                 path.display()
-            );
+            )?;
         }
         Imported::Merged {
             id,
@@ -27,18 +29,23 @@ pub fn run(store: &SessionStore, file: &Path) -> Result<()> {
                     file.display()
                 );
             }
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "merged {reviews} review{} from {} into session {id}",
                 if reviews == 1 { "" } else { "s" },
                 file.display()
-            );
+            )?;
             // A report written before the merge would not show the new
             // reviews: write it again.
-            let has_report = store
+            let dir = store
                 .dir_for(&id)
-                .is_some_and(|d| d.path.join("report.html").is_file());
-            if reviews > 0 && has_report {
-                super::report::run(store, &id, None)?;
+                .filter(|d| d.path.join(crate::session::REPORT_FILE).is_file());
+            if let (true, Some(dir)) = (reviews > 0, dir) {
+                let written = crate::report::write(store, &dir, None)?;
+                for w in &written.warnings {
+                    eprintln!("warning: {w}");
+                }
+                writeln!(std::io::stdout().lock(), "wrote {}", written.path.display())?;
             }
         }
     }

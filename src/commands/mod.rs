@@ -6,6 +6,7 @@ mod analyze;
 mod devices;
 mod export;
 mod import;
+mod listening;
 mod mic_check;
 mod model;
 mod practice;
@@ -34,8 +35,39 @@ pub struct Interrupted;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// True when the error comes from writing to a reader that went away
+/// (`mockview questions | head -1`): a normal end, as in ripgrep, so the
+/// command exits 0 and prints nothing.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The error and its causes on one line, `a: b: c`, each cause once: an
+/// error whose message already quotes its cause (`{path}: {source}`) does
+/// not get the cause appended a second time.
+pub fn error_chain(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<Interrupted>().is_some() {
+    if is_broken_pipe(e) {
+        0
+    } else if e.downcast_ref::<Interrupted>().is_some() {
         130
     } else if e.downcast_ref::<UsageError>().is_some() {
         2
@@ -102,9 +134,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Transcribe(args) => transcribe::run(&store, args),
         Command::Model(args) => model::run(args.action),
-        Command::Completions(args) => {
-            Cli::print_completions(args.shell);
-            Ok(())
-        }
+        Command::Completions(args) => Ok(Cli::print_completions(args.shell)?),
     }
 }

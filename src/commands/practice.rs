@@ -16,11 +16,12 @@ use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
 use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::TakeName;
 use crate::session::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
     Settings,
 };
-use crate::ui::{format_duration, level_meter, speak, Console, Interrupt, Key, KeySource};
+use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -296,25 +297,16 @@ impl Practice<'_> {
             (Some(own), session) => own.min(session),
             (None, session) => session,
         };
-        let mut answer = Answer {
-            number: number as u32,
-            question: QuestionRef {
+        let mut answer = Answer::new(
+            number as u32,
+            QuestionRef {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 category: q.category.clone(),
             },
-            status: AnswerStatus::Skipped,
-            file: None,
-            takes: Vec::new(),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate: self.sample_rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            reviews: Vec::new(),
-            transcript: None,
-        };
+            AnswerStatus::Skipped,
+        );
+        answer.sample_rate = self.sample_rate;
 
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
@@ -333,7 +325,7 @@ impl Practice<'_> {
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
-        let final_name = format!("{number:02}-{}.wav", questions::slugify(&q.id));
+        let final_name = TakeName::final_take(number as u32, questions::slugify(&q.id)).to_string();
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
         capture.begin_take(
             &self.dir.path.join(&final_name),
@@ -395,7 +387,7 @@ impl Practice<'_> {
             let saved = format!(
                 "saved {} ({})",
                 final_name,
-                format_duration(Duration::from_secs_f64(answer.duration_seconds))
+                crate::clock::clock_seconds(answer.duration_seconds)
             );
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
@@ -426,9 +418,9 @@ impl Practice<'_> {
                         let logged = self.save_answer(answer);
                         return Ok(Next::WriteFailed(format!(
                             "recording stopped: cannot write {e}; {} of answer {number} kept{}",
-                            format_duration(Duration::from_secs_f64(
+                            crate::clock::clock_seconds(
                                 outcome.frames as f64 / f64::from(self.sample_rate.max(1))
-                            )),
+                            ),
                             if logged.is_ok() {
                                 ""
                             } else {
@@ -639,11 +631,13 @@ impl Practice<'_> {
         final_name: &str,
     ) -> Result<(usize, String)> {
         let k = answer.takes.len();
-        let stem = final_name.strip_suffix(".wav").unwrap_or(final_name);
-        let kept = format!("{stem}.take{k}.wav");
+        let kept = TakeName::parse(final_name)
+            .context("a take's own name does not parse")?
+            .earlier(k as u32)
+            .to_string();
         std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
             .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-        crate::session::sync_dir(&self.dir.path);
+        crate::durable::sync_dir(&self.dir.path);
         answer.takes.pop();
         answer.takes.push(kept.clone());
         answer.file = None;
@@ -673,9 +667,7 @@ impl Practice<'_> {
         let what = match kept {
             Some((n, file, o)) => format!(
                 "{} of answer {n} is kept in {}",
-                format_duration(Duration::from_secs_f64(
-                    o.frames as f64 / f64::from(self.sample_rate.max(1))
-                )),
+                crate::clock::clock_seconds(o.frames as f64 / f64::from(self.sample_rate.max(1))),
                 self.dir.path.join(file).display()
             ),
             None => format!("the answers so far are kept in {}", self.dir.path.display()),
@@ -809,11 +801,7 @@ fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
     let mut counts = HashMap::new();
     for dir in store.list().unwrap_or_default() {
         if let Ok(s) = dir.load() {
-            for a in s
-                .answers
-                .iter()
-                .filter(|a| a.status == AnswerStatus::Recorded)
-            {
+            for a in s.answers.iter().filter(|a| a.is_recorded()) {
                 *counts.entry(a.question.id.clone()).or_insert(0) += 1;
             }
         }
@@ -826,7 +814,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(c.bold("Summary"));
     for a in &session.answers {
         let dur = if a.file.is_some() {
-            format_duration(Duration::from_secs_f64(a.duration_seconds))
+            crate::clock::clock_seconds(a.duration_seconds)
         } else {
             "-".into()
         };
@@ -857,7 +845,7 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line(format!(
         "{n} answer{} recorded, {} in all · {}",
         if n == 1 { "" } else { "s" },
-        format_duration(Duration::from_secs_f64(secs)),
+        crate::clock::clock_seconds(secs),
         path.display()
     ));
 }

@@ -5,13 +5,15 @@ use crate::questions::{self, Order, Question, SelectionRequest};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::io::Write;
 
 pub fn run(args: QuestionsArgs) -> Result<()> {
     match args.action {
         Some(QuestionsAction::Check { file }) => {
             let bank = questions::load_bank_file(&file)?;
             let cats = questions::categories(std::slice::from_ref(&bank));
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "{}: ok, {} question{} in {} categor{} ({})",
                 file.display(),
                 bank.questions.len(),
@@ -19,7 +21,7 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
                 cats.len(),
                 if cats.len() == 1 { "y" } else { "ies" },
                 cats.join(", ")
-            );
+            )?;
             Ok(())
         }
         Some(QuestionsAction::Show { id }) => {
@@ -30,9 +32,13 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
                 .find(|q| q.id == id)
                 .ok_or_else(|| anyhow::anyhow!("no question `{id}` (see `mockview questions`)"))?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(q)?);
+                writeln!(
+                    std::io::stdout().lock(),
+                    "{}",
+                    serde_json::to_string_pretty(q)?
+                )?;
             } else {
-                print_full(q);
+                print_full(q)?;
             }
             Ok(())
         }
@@ -75,35 +81,51 @@ fn list(args: &QuestionsArgs) -> Result<()> {
                 question: q,
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&rows)?
+        )?;
         return Ok(());
     }
     let mut category = String::new();
     for q in &chosen {
         if q.category != category {
             category = q.category.clone();
-            println!("\n{} ({})", questions::category_title(&category), category);
+            writeln!(
+                std::io::stdout().lock(),
+                "\n{} ({})",
+                questions::category_title(&category),
+                category
+            )?;
         }
-        println!("  {:<44} {}", q.id, q.text);
+        writeln!(std::io::stdout().lock(), "  {:<44} {}", q.id, q.text)?;
     }
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "\n{} question{} · `mockview questions show ID` for tips",
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" }
-    );
+    )?;
     Ok(())
 }
 
-fn print_full(q: &Question) {
-    println!("{}", q.text);
-    println!("id: {} · category: {}", q.id, q.category);
+fn print_full(q: &Question) -> std::io::Result<()> {
+    writeln!(std::io::stdout().lock(), "{}", q.text)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "id: {} · category: {}",
+        q.id,
+        q.category
+    )?;
     if let Some(l) = q.limit_seconds {
-        println!("time limit: {l} s");
+        writeln!(std::io::stdout().lock(), "time limit: {l} s")?;
     }
     if let Some(t) = &q.tips {
-        println!("tip: {t}");
+        writeln!(std::io::stdout().lock(), "tip: {t}")?;
     }
     for f in &q.follow_ups {
-        println!("follow-up: {f}");
+        writeln!(std::io::stdout().lock(), "follow-up: {f}")?;
     }
+    Ok(())
 }

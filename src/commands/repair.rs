@@ -11,6 +11,7 @@ use crate::audio;
 use crate::session::{self, SessionDir, SessionError, SessionStore, TakeFacts};
 use anyhow::Result;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
     let mut repaired = 0usize;
@@ -21,7 +22,11 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
         // from writing the same session; a dry run only looks.
         let _lock = if dry_run {
             if dir.is_held() {
-                println!("{}: in use by another mockview process, skipped", dir.id);
+                writeln!(
+                    std::io::stdout().lock(),
+                    "{}: in use by another mockview process, skipped",
+                    dir.id
+                )?;
                 busy += 1;
                 continue;
             }
@@ -30,7 +35,11 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
             match dir.lock() {
                 Ok(l) => Some(l),
                 Err(SessionError::Locked { .. }) => {
-                    println!("{}: in use by another mockview process, skipped", dir.id);
+                    writeln!(
+                        std::io::stdout().lock(),
+                        "{}: in use by another mockview process, skipped",
+                        dir.id
+                    )?;
                     busy += 1;
                     continue;
                 }
@@ -46,9 +55,9 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
             Ok(changes) => {
                 repaired += 1;
                 let verb = if dry_run { "would repair" } else { "repaired" };
-                println!("{}: {verb}", dir.id);
+                writeln!(std::io::stdout().lock(), "{}: {verb}", dir.id)?;
                 for c in changes {
-                    println!("  {c}");
+                    writeln!(std::io::stdout().lock(), "  {c}")?;
                 }
             }
             Err(e) => {
@@ -73,7 +82,7 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
             "; {damaged} could not be read or repaired (see the warnings)"
         ));
     }
-    println!("{summary}");
+    writeln!(std::io::stdout().lock(), "{summary}")?;
     Ok(())
 }
 

@@ -4,13 +4,14 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::replay::{play_request, show_question, take_file, Listener, Played};
+use super::listening::{play_request, show_question, take_file};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
+use crate::listener::{Listener, Played};
 use crate::session::{
-    criterion, AnswerStatus, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC,
-    SCORE_RANGE, SELF_CHECK,
+    criterion, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC, SCORE_RANGE,
+    SELF_CHECK,
 };
 use crate::ui::{Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
@@ -43,7 +44,7 @@ fn recorded_index(session: &Session, n: u32) -> Result<usize> {
                 session.answers.len()
             ))
         })?;
-    if session.answers[i].status != AnswerStatus::Recorded || session.answers[i].file.is_none() {
+    if !session.answers[i].is_recorded() {
         return Err(UsageError(format!(
             "answer {n} was not recorded ({}); there is nothing to review",
             session.answers[i].status.as_str()
@@ -153,8 +154,8 @@ impl Prompter<'_> {
     fn ask(&mut self, prompt: &str) -> Reply<String> {
         if self.console.is_interactive() {
             use std::io::Write;
-            print!("{prompt} ");
-            let _ = std::io::stdout().flush();
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "{prompt} ").and_then(|()| out.flush());
         } else {
             self.console.line(prompt);
         }
@@ -217,7 +218,7 @@ fn interactive(
         .answers
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.status == AnswerStatus::Recorded && a.file.is_some())
+        .filter(|(_, a)| a.is_recorded())
         .map(|(i, _)| i)
         .collect();
     if recorded.is_empty() {

@@ -1,10 +1,10 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
 use crate::session::{Session, SessionStore};
-use crate::ui::format_duration;
+use std::io::Write;
+
 use anyhow::Result;
 use serde::Serialize;
-use std::time::Duration;
 
 #[derive(Serialize)]
 struct Row {
@@ -55,20 +55,30 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         });
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&rows)?
+        )?;
         return Ok(());
     }
     if rows.is_empty() {
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "no sessions yet in {} (start one with `mockview practice`)",
             store.root().display()
-        );
+        )?;
         return Ok(());
     }
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "{:<20} {:<17} {:>8} {:>7}  {:<11} reviewed",
-        "id", "date", "answered", "time", "status"
-    );
+        "id",
+        "date",
+        "answered",
+        "time",
+        "status"
+    )?;
     for r in rows {
         let date = r
             .started_at
@@ -80,15 +90,16 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
                     .to_string()
             })
             .unwrap_or_else(|| "-".into());
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "{:<20} {:<17} {:>8} {:>7}  {:<11} {}",
             r.id,
             date,
             format!("{}/{}", r.answered, r.asked),
-            format_duration(Duration::from_secs_f64(r.answer_seconds)),
+            crate::clock::clock_seconds(r.answer_seconds),
             r.status,
             if r.reviewed { "yes" } else { "no" }
-        );
+        )?;
     }
     Ok(())
 }
@@ -97,37 +108,55 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     let dir = store.resolve(spec)?;
     let s = dir.load()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&s)?
+        )?;
         return Ok(());
     }
-    print_session(&s, &dir.path);
+    print_session(&s, &dir.path)?;
     Ok(())
 }
 
-fn print_session(s: &Session, path: &std::path::Path) {
-    println!("Session {} · {}", s.id, s.status.as_str());
-    println!("started {}", s.started_at);
+fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
+    writeln!(
+        std::io::stdout().lock(),
+        "Session {} · {}",
+        s.id,
+        s.status.as_str()
+    )?;
+    writeln!(std::io::stdout().lock(), "started {}", s.started_at)?;
     if let Some(i) = &s.input {
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "input {} ({}), {} Hz, {} ch, {}",
-            i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
-        );
+            i.device_id,
+            i.device_name,
+            i.sample_rate,
+            i.channels,
+            i.sample_format
+        )?;
     }
-    println!("folder {}", path.display());
+    writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
     for a in &s.answers {
-        println!();
-        println!(
+        writeln!(std::io::stdout().lock())?;
+        writeln!(
+            std::io::stdout().lock(),
             "{:>2}. [{}] {}",
-            a.number, a.question.category, a.question.text
-        );
+            a.number,
+            a.question.category,
+            a.question.text
+        )?;
         match &a.file {
-            Some(f) => println!(
+            Some(f) => writeln!(
+                std::io::stdout().lock(),
                 "    {} · {} · {}",
                 a.status.as_str(),
-                format_duration(Duration::from_secs_f64(a.duration_seconds)),
+                crate::clock::clock_seconds(a.duration_seconds),
                 f
-            ),
-            None => println!("    {}", a.status.as_str()),
+            )?,
+            None => writeln!(std::io::stdout().lock(), "    {}", a.status.as_str())?,
         }
         let earlier: Vec<&String> = a
             .takes
@@ -135,29 +164,36 @@ fn print_session(s: &Session, path: &std::path::Path) {
             .filter(|t| Some(*t) != a.file.as_ref())
             .collect();
         if !earlier.is_empty() {
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "    earlier takes: {}",
                 earlier
                     .iter()
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
+            )?;
         }
         if a.dropped_frames > 0 {
-            println!("    {} frames lost during recording", a.dropped_frames);
+            writeln!(
+                std::io::stdout().lock(),
+                "    {} frames lost during recording",
+                a.dropped_frames
+            )?;
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "    review by {} ({}): {}",
                 r.reviewer,
                 r.at,
                 scores.join(", ")
-            );
+            )?;
             if !r.notes.is_empty() {
-                println!("      {}", r.notes);
+                writeln!(std::io::stdout().lock(), "      {}", r.notes)?;
             }
         }
     }
+    Ok(())
 }

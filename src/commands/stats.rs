@@ -6,14 +6,14 @@
 
 use crate::analysis::AnalysisConfig;
 use crate::progress::{
-    question_progress, trend, History, QuestionProgress, SessionProgress, Skipped, CRITERIA,
-    TREND_SERIES,
+    question_progress, trend, History, QuestionProgress, SessionProgress, Skipped, TREND_SERIES,
 };
 use crate::session::SessionStore;
 use crate::ui::Console;
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// The `--json` document.
 #[derive(Serialize)]
@@ -42,9 +42,13 @@ pub fn run(store: &SessionStore, json: bool) -> Result<()> {
         skipped: history.skipped,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&stats)?
+        )?;
     } else {
-        print_text(&stats, Console::detect(), store);
+        print_text(&stats, Console::detect(), store)?;
     }
     Ok(())
 }
@@ -84,20 +88,19 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or("-".to_string(), |v| format!("{v:.decimals$}"))
 }
 
-fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
+fn print_text(stats: &Stats, console: Console, store: &SessionStore) -> std::io::Result<()> {
     if stats.sessions.is_empty() {
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "no sessions yet in {} (start one with `mockview practice`)",
             store.root().display()
-        );
-        return;
+        )?;
+        return Ok(());
     }
-    let reviewed: Vec<&str> = CRITERIA
-        .iter()
-        .copied()
+    let reviewed: Vec<&str> = crate::session::criterion_keys()
         .filter(|c| stats.sessions.iter().any(|s| s.scores.contains_key(*c)))
         .collect();
-    println!("Sessions (oldest first)");
+    writeln!(std::io::stdout().lock(), "Sessions (oldest first)")?;
     let mut header = format!(
         "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10}",
         "id", "date", "answers", "avg len s", "wpm", "pauses/m", "1st word s"
@@ -105,7 +108,7 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
     for c in &reviewed {
         header.push_str(&format!(" {:>11}", c));
     }
-    println!("{header}");
+    writeln!(std::io::stdout().lock(), "{header}")?;
     for s in &stats.sessions {
         let mut row = format!(
             "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10}",
@@ -120,11 +123,11 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
         for c in &reviewed {
             row.push_str(&format!(" {:>11}", opt(s.scores.get(*c).copied(), 1)));
         }
-        println!("{row}");
+        writeln!(std::io::stdout().lock(), "{row}")?;
     }
 
-    println!();
-    println!("Trend (oldest → newest)");
+    writeln!(std::io::stdout().lock())?;
+    writeln!(std::io::stdout().lock(), "Trend (oldest → newest)")?;
     for key in TREND_SERIES.iter().chain(&reviewed) {
         let label = label(key);
         let Some(v) = stats.trend.get(key).filter(|v| !v.is_empty()) else {
@@ -134,22 +137,23 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
         if console.is_interactive() {
             // One character a session: the latest ones fit on a line.
             let recent = &v[v.len().saturating_sub(SPARK_WIDTH)..];
-            println!(
+            writeln!(
+                std::io::stdout().lock(),
                 "  {label:<18} {}  {first:.1} → {last:.1}",
                 sparkline(recent)
-            );
+            )?;
         } else {
             let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            println!(
+            writeln!(std::io::stdout().lock(),
                 "  {label:<18} first {first:>6.1}  last {last:>6.1}  min {lo:>6.1}  max {hi:>6.1}  sessions {}",
                 v.len()
-            );
+            )?;
         }
     }
 
-    println!();
-    println!("Questions (most practised first)");
+    writeln!(std::io::stdout().lock())?;
+    writeln!(std::io::stdout().lock(), "Questions (most practised first)")?;
     for q in &stats.questions {
         let scores = if q.latest_scores.is_empty() {
             String::new()
@@ -161,17 +165,23 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) {
                 .collect();
             format!(" · latest scores: {}", s.join(", "))
         };
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "  {:>3}×  last {}  {}{}",
-            q.practised, q.last_practised, q.text, scores
-        );
+            q.practised,
+            q.last_practised,
+            q.text,
+            scores
+        )?;
     }
     if !stats.skipped.is_empty() {
-        println!();
-        println!(
+        writeln!(std::io::stdout().lock())?;
+        writeln!(
+            std::io::stdout().lock(),
             "{} session{} skipped (unreadable log; see the warnings above)",
             stats.skipped.len(),
             if stats.skipped.len() == 1 { "" } else { "s" }
-        );
+        )?;
     }
+    Ok(())
 }

@@ -10,12 +10,12 @@ use super::transcription::{chosen_model, load_engine, store_transcript, NO_MODEL
 use crate::cli::TranscribeArgs;
 use crate::session::SessionStore;
 use crate::transcript::Transcript;
-use crate::ui::{format_duration, Console};
+use crate::ui::Console;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub fn run(store: &SessionStore, args: TranscribeArgs) -> Result<()> {
     let model = chosen_model(&args.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
@@ -116,7 +116,7 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
                 k + 1,
                 todo.len(),
                 file,
-                format_duration(Duration::from_secs_f64(answer.duration_seconds))
+                crate::clock::clock_seconds(answer.duration_seconds)
             ));
             let started = Instant::now();
             let transcript = engine

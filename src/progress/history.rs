@@ -88,14 +88,8 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            count: 1,
-            prep_seconds: 0,
-            limit_seconds: 0,
-            banks: vec![],
-            categories: vec![],
-            order: "listed".into(),
             seed: 1,
-            speak: false,
+            ..Settings::default()
         }
     }
 

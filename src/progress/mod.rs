@@ -16,4 +16,4 @@ mod session;
 
 pub use history::{History, Skipped, Unanalysed};
 pub use question::{question_progress, QuestionProgress};
-pub use session::{session_progress, trend, SessionProgress, CRITERIA, TREND_SERIES};
+pub use session::{session_progress, trend, SessionProgress, TREND_SERIES};

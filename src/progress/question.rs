@@ -2,7 +2,7 @@
 //! its latest reviewed answer.
 
 use super::session::{average_scores, local_date};
-use crate::session::{AnswerStatus, Session};
+use crate::session::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -26,11 +26,7 @@ pub fn question_progress<'a>(logs: impl Iterator<Item = &'a Session>) -> Vec<Que
     let mut by_id: BTreeMap<String, QuestionProgress> = BTreeMap::new();
     // Logs come oldest first, so the last answer seen is the latest.
     for log in logs {
-        for a in log
-            .answers
-            .iter()
-            .filter(|a| a.status == AnswerStatus::Recorded && a.file.is_some())
-        {
+        for a in log.answers.iter().filter(|a| a.is_recorded()) {
             let q = by_id
                 .entry(a.question.id.clone())
                 .or_insert_with(|| QuestionProgress {

@@ -5,15 +5,6 @@ use crate::session::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The review criteria, in the order they are shown.
-pub const CRITERIA: [&str; 5] = [
-    "structure",
-    "relevance",
-    "specificity",
-    "clarity",
-    "delivery",
-];
-
 /// The delivery figures that make up the trend, by their
 /// [`SessionProgress::value`] key; the review criteria follow them.
 pub const TREND_SERIES: [&str; 4] = [
@@ -120,7 +111,7 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
         id: log.id.clone(),
         started_at: log.started_at.to_string(),
         date: local_date(log.started_at),
-        answers: log.answers.iter().filter(|a| a.file.is_some()).count(),
+        answers: log.answers.iter().filter(|a| a.is_recorded()).count(),
         average_answer_seconds: mean(metrics.iter().map(|m| m.duration_seconds)),
         pace_wpm: mean(spoken.iter().map(|m| m.words_per_minute)),
         pauses_per_minute: (minutes > 0.0).then(|| pauses as f64 / minutes),
@@ -135,13 +126,13 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
     }
 }
 
-/// Each series of [`TREND_SERIES`] and [`CRITERIA`] that has a value,
+/// Each series of [`TREND_SERIES`] and the rubric's criteria that has a value,
 /// oldest first (the order of `sessions`), one value per session that has it.
 pub fn trend(sessions: &[SessionProgress]) -> BTreeMap<&'static str, Vec<f64>> {
     TREND_SERIES
         .iter()
         .copied()
-        .chain(CRITERIA)
+        .chain(crate::session::criterion_keys())
         .map(|k| {
             (
                 k,
@@ -163,14 +154,8 @@ pub(super) mod tests {
 
     pub fn log(id: &str, at: &str, answers: Vec<Answer>) -> Session {
         let settings = Settings {
-            count: 1,
-            prep_seconds: 0,
-            limit_seconds: 0,
-            banks: vec![],
-            categories: vec![],
-            order: "listed".into(),
             seed: 1,
-            speak: false,
+            ..Settings::default()
         };
         let mut s = Session::new(id.into(), at.parse().unwrap(), settings);
         s.answers = answers;
@@ -179,25 +164,8 @@ pub(super) mod tests {
 
     pub fn answer(qid: &str, file: bool, scores: &[&[(&str, u8)]]) -> Answer {
         Answer {
-            number: 1,
-            question: QuestionRef {
-                id: qid.into(),
-                text: format!("{qid}?"),
-                category: "c".into(),
-            },
-            status: if file {
-                AnswerStatus::Recorded
-            } else {
-                AnswerStatus::Skipped
-            },
             file: file.then(|| format!("{qid}.wav")),
-            takes: vec![],
-            duration_seconds: 0.0,
-            frames: 0,
             sample_rate: 8000,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
             reviews: scores
                 .iter()
                 .map(|s| Review {
@@ -208,7 +176,19 @@ pub(super) mod tests {
                     self_check: None,
                 })
                 .collect(),
-            transcript: None,
+            ..Answer::new(
+                1,
+                QuestionRef {
+                    id: qid.into(),
+                    text: format!("{qid}?"),
+                    category: "c".into(),
+                },
+                if file {
+                    AnswerStatus::Recorded
+                } else {
+                    AnswerStatus::Skipped
+                },
+            )
         }
     }
 

@@ -6,18 +6,9 @@
 use super::escape::{href, html as e};
 use super::{chart, waveform};
 use crate::progress::SessionProgress;
-use crate::session::{Answer, Review, Session};
+use crate::session::{criterion_keys, Answer, Review, Session};
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// The rubric's criteria, in the order a reviewer scores them.
-pub const CRITERIA: [&str; 5] = [
-    "structure",
-    "relevance",
-    "specificity",
-    "clarity",
-    "delivery",
-];
 
 const STYLE: &str = r#"
 :root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#5d5d66;--line:#d9d9e0;--card:#f6f6f9;--accent:#2454c5;--warn:#9a3b00}
@@ -102,7 +93,7 @@ fn header(h: &mut String, s: &Session) {
         e(s.status.as_str()),
         answered,
         s.answers.len(),
-        e(&duration(secs))
+        e(&crate::clock::prose(secs))
     );
     if let Some(end) = s.ended_at {
         fact(h, "Ended", &local_time(end));
@@ -148,15 +139,6 @@ fn fact(h: &mut String, name: &str, value: &str) {
     let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", e(name), e(value));
 }
 
-fn duration(secs: f64) -> String {
-    let total = secs.max(0.0).round() as u64;
-    if total >= 60 {
-        format!("{} min {:02} s", total / 60, total % 60)
-    } else {
-        format!("{:.1} s", secs.max(0.0))
-    }
-}
-
 fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
     let _ = write!(
         h,
@@ -167,7 +149,7 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         n = a.number,
     );
     if a.file.is_some() {
-        let _ = write!(h, " · {}", e(&duration(a.duration_seconds)));
+        let _ = write!(h, " · {}", e(&crate::clock::prose(a.duration_seconds)));
     }
     if a.dropped_frames > 0 {
         let _ = write!(h, " · {} frames lost while recording", a.dropped_frames);
@@ -302,16 +284,14 @@ fn review(h: &mut String, r: &Review) {
         e(&local_time(r.at))
     );
     if !r.scores.is_empty() {
-        let mut keys: Vec<&str> = CRITERIA
-            .iter()
-            .copied()
+        let mut keys: Vec<&str> = criterion_keys()
             .filter(|c| r.scores.contains_key(*c))
             .collect();
         keys.extend(
             r.scores
                 .keys()
                 .map(String::as_str)
-                .filter(|k| !CRITERIA.contains(k)),
+                .filter(|k| criterion_keys().all(|c| c != *k)),
         );
         h.push_str("<table class=\"scores\"><tr>");
         for k in &keys {
@@ -336,14 +316,9 @@ mod tests {
 
     fn session() -> Session {
         let settings = Settings {
-            count: 1,
-            prep_seconds: 0,
-            limit_seconds: 0,
             banks: vec!["<b>bank</b>".into()],
-            categories: vec![],
-            order: "listed".into(),
             seed: 7,
-            speak: false,
+            ..Settings::default()
         };
         let mut s = Session::new(
             "20261126-101503".into(),
@@ -351,20 +326,11 @@ mod tests {
             settings,
         );
         s.answers.push(Answer {
-            number: 1,
-            question: QuestionRef {
-                id: "q".into(),
-                text: "<script>alert(1)</script>".into(),
-                category: "a&b".into(),
-            },
-            status: AnswerStatus::Recorded,
             file: Some("01 \"x\".wav".into()),
             takes: vec!["01-q.take1.wav".into(), "01 \"x\".wav".into()],
             duration_seconds: 1.0,
             frames: 8000,
             sample_rate: 8000,
-            dropped_frames: 0,
-            overruns: 0,
             metrics: Some(
                 serde_json::from_value(serde_json::json!({
                     "duration_seconds": 1.0, "pauses": [
@@ -384,7 +350,11 @@ mod tests {
                 notes: "good'\n</p><script>".into(),
                 self_check: None,
             }],
-            transcript: None,
+            ..Answer::new(1, QuestionRef {
+                id: "q".into(),
+                text: "<script>alert(1)</script>".into(),
+                category: "a&b".into(),
+            }, AnswerStatus::Recorded)
         });
         s
     }

@@ -2,6 +2,7 @@
 //! each of ~600 columns, read from the WAV in one streaming pass (memory is
 //! the columns, never the samples), then drawn as an inline SVG.
 
+use crate::wav_file::{WavError, WavFile};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -16,10 +17,9 @@ pub struct Waveform {
 
 /// Read `path` and reduce it to at most `columns` columns. A file cut short
 /// by a crash is drawn as far as it can be read.
-pub fn read(path: &Path, columns: usize) -> Result<Waveform, hound::Error> {
-    let mut reader = hound::WavReader::open(path)?;
-    let spec = reader.spec();
-    let total = u64::from(reader.duration()) * u64::from(spec.channels);
+pub fn read(path: &Path, columns: usize) -> Result<Waveform, WavError> {
+    let mut wav = WavFile::open(path)?;
+    let total = wav.frames();
     let n = (columns as u64).min(total).max(1) as usize;
     let mut cols = vec![(f32::MAX, f32::MIN); n];
     let mut push = |i: u64, v: f32| {
@@ -28,19 +28,13 @@ pub fn read(path: &Path, columns: usize) -> Result<Waveform, hound::Error> {
         col.0 = col.0.min(v);
         col.1 = col.1.max(v);
     };
-    match spec.sample_format {
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-            for (i, s) in reader.samples::<i32>().enumerate() {
-                let Ok(s) = s else { break };
-                push(i as u64, s as f32 * scale);
-            }
-        }
-        hound::SampleFormat::Float => {
-            for (i, s) in reader.samples::<f32>().enumerate() {
-                let Ok(s) = s else { break };
-                push(i as u64, s);
-            }
+    let mut block = vec![0f32; 16 * 1024];
+    let mut at = 0u64;
+    // A file cut short by a crash is drawn as far as it can be read.
+    while let Ok(got @ 1..) = wav.read_mono(&mut block) {
+        for &v in &block[..got] {
+            push(at, v);
+            at += 1;
         }
     }
     let columns = cols

@@ -75,7 +75,26 @@ pub struct Settings {
     pub speak: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One practice run's settings with the values a plain `mockview practice`
+/// would not change: one question, no prep, no limit, listed order. Tests and
+/// callers name only what differs (`Settings { count: 3, ..Settings::default() }`),
+/// so a new field is added here once.
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            count: 1,
+            prep_seconds: 0,
+            limit_seconds: 0,
+            banks: Vec::new(),
+            categories: Vec::new(),
+            order: "listed".into(),
+            seed: 0,
+            speak: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QuestionRef {
     pub id: String,
     pub text: String,
@@ -143,6 +162,48 @@ pub struct Answer {
     pub transcript: Option<Transcript>,
 }
 
+impl Answer {
+    /// An answer to `question` with no take on file yet: nothing measured,
+    /// nothing reviewed. The one place that lists every field, so a new
+    /// field is added here and not at each site that makes an answer.
+    pub fn new(number: u32, question: QuestionRef, status: AnswerStatus) -> Answer {
+        Answer {
+            number,
+            question,
+            status,
+            file: None,
+            takes: Vec::new(),
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate: 0,
+            dropped_frames: 0,
+            overruns: 0,
+            metrics: None,
+            reviews: Vec::new(),
+            transcript: None,
+        }
+    }
+
+    /// The same answer with `file` as its final (and only) take of `frames`
+    /// frames at `sample_rate`.
+    pub fn with_take(mut self, file: impl Into<String>, frames: u64, sample_rate: u32) -> Answer {
+        let file = file.into();
+        self.takes = vec![file.clone()];
+        self.file = Some(file);
+        self.frames = frames;
+        self.sample_rate = sample_rate;
+        self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
+        self
+    }
+
+    /// A recorded answer: completed, with its final take on file. What
+    /// sessions count, review scores, progress tracks and practice calls
+    /// practised; an interrupted or skipped answer is none of these.
+    pub fn is_recorded(&self) -> bool {
+        self.status == AnswerStatus::Recorded && self.file.is_some()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub reviewer: String,
@@ -206,11 +267,11 @@ impl Session {
         }
     }
 
-    /// Answers with a recording, and the seconds of audio they hold.
+    /// Recorded answers, and the seconds of audio they hold.
     pub fn answered(&self) -> (usize, f64) {
         self.answers
             .iter()
-            .filter(|a| a.file.is_some())
+            .filter(|a| a.is_recorded())
             .fold((0, 0.0), |(n, s), a| (n + 1, s + a.duration_seconds))
     }
 
@@ -227,6 +288,21 @@ mod tests {
         format!(
             r#"{{"number":1,"question":{{"id":"q","text":"Q?","category":"c"}},"status":"recorded","metrics":{metrics}}}"#
         )
+    }
+
+    #[test]
+    fn recorded_means_completed_with_a_take() {
+        let q = QuestionRef::default();
+        let done =
+            Answer::new(1, q.clone(), AnswerStatus::Recorded).with_take("01-q.wav", 8000, 8000);
+        assert!(done.is_recorded());
+        assert_eq!(done.duration_seconds, 1.0);
+        assert_eq!(done.takes, vec!["01-q.wav".to_string()]);
+        // Kept audio of an interrupted take is not a recorded answer.
+        let cut =
+            Answer::new(1, q.clone(), AnswerStatus::Interrupted).with_take("01-q.wav", 80, 8000);
+        assert!(!cut.is_recorded());
+        assert!(!Answer::new(1, q, AnswerStatus::Recorded).is_recorded());
     }
 
     #[test]

@@ -4,18 +4,26 @@
 //! creates, locks and atomically saves session folders. Neither knows about
 //! audio devices or the terminal: `commands` fills the log in.
 
+mod folder;
 mod log;
 mod repair;
 mod rubric;
 mod store;
+mod take_name;
 
+/// Kept here too for callers that knew them as session's (they moved to the
+/// leaf `crate::durable`, issue 9).
+pub use crate::durable::{private_new_file, sync_dir, write_private_file};
+pub use folder::{
+    is_plain_file_name, is_take_name, LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE,
+};
 pub use log::{
     Answer, AnswerStatus, InputInfo, QuestionRef, Review, SelfCheck, Session, SessionStatus,
     Settings, FORMAT_NAME, FORMAT_VERSION,
 };
-pub use repair::{reconcile, TakeFacts, TakeName};
-pub use rubric::{criterion, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
+pub use repair::{reconcile, TakeFacts};
+pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
-    is_valid_session_id, parse_log, private_new_file, sync_dir, write_private_file, SessionDir,
-    SessionError, SessionLock, SessionStore,
+    is_valid_session_id, parse_log, SessionDir, SessionError, SessionLock, SessionStore,
 };
+pub use take_name::{Part, TakeName};

@@ -6,6 +6,7 @@
 //! `commands/repair.rs`. Nothing here deletes or shortens a file.
 
 use super::log::{Answer, AnswerStatus, QuestionRef, Session, SessionStatus};
+use super::take_name::TakeName;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
@@ -14,44 +15,6 @@ use std::collections::BTreeMap;
 pub struct TakeFacts {
     pub frames: u64,
     pub sample_rate: u32,
-}
-
-/// The parts of a take file's name: `NN-slug.wav` (the final take of answer
-/// NN) or `NN-slug.takeK.wav` (its K-th earlier take).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TakeName {
-    pub number: u32,
-    pub slug: String,
-    /// `None` for the final take.
-    pub take: Option<u32>,
-}
-
-impl TakeName {
-    pub fn parse(name: &str) -> Option<TakeName> {
-        let stem = name.strip_suffix(".wav")?;
-        let (stem, take) = match stem.rsplit_once(".take") {
-            Some((s, k)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) => {
-                (s, Some(k.parse().ok()?))
-            }
-            _ => (stem, None),
-        };
-        let (num, slug) = stem.split_once('-')?;
-        if num.len() < 2 || !num.bytes().all(|b| b.is_ascii_digit()) || slug.is_empty() {
-            return None;
-        }
-        if !slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return None;
-        }
-        Some(TakeName {
-            number: num.parse().ok()?,
-            slug: slug.to_string(),
-            take: take.filter(|&k| k > 0),
-        })
-        .filter(|t| t.take.is_some() || take.is_none())
-    }
 }
 
 /// Bring `session` in line with `files` (every take file in the folder, by
@@ -105,25 +68,17 @@ pub fn reconcile(
         let answer = match session.answers.iter_mut().find(|a| a.number == take.number) {
             Some(a) => a,
             None => {
-                session.answers.push(Answer {
-                    number: take.number,
-                    question: QuestionRef {
+                let mut answer = Answer::new(
+                    take.number,
+                    QuestionRef {
                         id: take.slug.clone(),
                         text: format!("(not in the log; recovered from {name})"),
                         category: "unknown".into(),
                     },
-                    status: AnswerStatus::Interrupted,
-                    file: None,
-                    takes: Vec::new(),
-                    duration_seconds: 0.0,
-                    frames: 0,
-                    sample_rate: rate,
-                    dropped_frames: 0,
-                    overruns: 0,
-                    metrics: None,
-                    reviews: Vec::new(),
-                    transcript: None,
-                });
+                    AnswerStatus::Interrupted,
+                );
+                answer.sample_rate = rate;
+                session.answers.push(answer);
                 session.answers.last_mut().expect("just pushed")
             }
         };
@@ -212,13 +167,8 @@ mod tests {
             Timestamp::UNIX_EPOCH,
             Settings {
                 count: 2,
-                prep_seconds: 0,
-                limit_seconds: 0,
-                banks: vec![],
-                categories: vec![],
-                order: "listed".into(),
                 seed: 1,
-                speak: false,
+                ..Settings::default()
             },
         )
     }

@@ -12,6 +12,12 @@ pub struct Criterion {
     pub description: &'static str,
 }
 
+/// The criteria's keys, in the order they are asked: what report, stats and
+/// progress list, so a criterion added to [`RUBRIC`] shows up everywhere.
+pub fn criterion_keys() -> impl Iterator<Item = &'static str> {
+    RUBRIC.iter().map(|c| c.key)
+}
+
 /// The criteria, in the order they are asked.
 pub const RUBRIC: &[Criterion] = &[
     Criterion {

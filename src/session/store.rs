@@ -5,15 +5,12 @@
 //! are created 0700 and files 0600: recordings are personal data.
 
 use super::log::{Session, FORMAT_NAME, FORMAT_VERSION};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 
-/// The file name of the log inside a session folder.
-pub const LOG_FILE: &str = "session.json";
-const LOCK_FILE: &str = ".lock";
-/// A log larger than this is not a log mockview wrote; refuse before parsing.
-const MAX_LOG_BYTES: u64 = 16 * 1024 * 1024;
+use super::folder::{LOCK_FILE, LOG_FILE, MAX_LOG_BYTES};
+use crate::durable::{create_private_dir, private_options, sync_dir, write_private_file};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -149,59 +146,6 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Session, SessionError> {
         None => return Err(parse_err("`version` is missing or not a number".into())),
     }
     serde_json::from_value(value).map_err(|e| parse_err(e.to_string()))
-}
-
-/// Write a file atomically with mode 0600: temporary file in the same folder,
-/// fsync, rename over the target, fsync the folder. Readers see the old
-/// content or the new, never a mix, and a crash leaves one of the two.
-pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // tempfile creates its files 0600 on Unix.
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
-}
-
-/// fsync a folder so a rename or a new file in it survives power loss.
-/// Best effort: not every platform or filesystem can open a folder.
-pub fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-/// Options for creating files readable by the owner only.
-pub(crate) fn private_options() -> OpenOptions {
-    #[allow(unused_mut)]
-    let mut o = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o
-}
-
-/// Create a new file (never over an existing one) readable by the owner only.
-pub fn private_new_file(path: &Path) -> io::Result<File> {
-    private_options().write(true).create_new(true).open(path)
-}
-
-/// Create a folder accessible by the owner only.
-pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
-    let mut b = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(path)
 }
 
 /// The root folder that holds session folders.
@@ -360,14 +304,9 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            count: 1,
-            prep_seconds: 0,
             limit_seconds: 5,
-            banks: vec![],
-            categories: vec![],
-            order: "listed".into(),
             seed: 1,
-            speak: false,
+            ..Settings::default()
         }
     }
 
@@ -494,26 +433,24 @@ mod tests {
                 settings(),
             );
             s.answers.push(crate::session::Answer {
-                number: 1,
-                question: crate::session::QuestionRef {
-                    id: "q".into(),
-                    text: "Why?".into(),
-                    category: "failure".into(),
-                },
-                status: crate::session::AnswerStatus::Recorded,
                 file: Some("01-q.wav".into()),
                 takes: vec!["01-q.wav".into()],
                 duration_seconds: 1.5,
                 frames: 72_000,
                 sample_rate: 48_000,
-                dropped_frames: 0,
-                overruns: 0,
                 metrics: Some(crate::analysis::Metrics {
                     words_per_minute: 150.0,
                     ..Default::default()
                 }),
-                reviews: vec![],
-                transcript: None,
+                ..crate::session::Answer::new(
+                    1,
+                    crate::session::QuestionRef {
+                        id: "q".into(),
+                        text: "Why?".into(),
+                        category: "failure".into(),
+                    },
+                    crate::session::AnswerStatus::Recorded,
+                )
             });
             serde_json::to_vec_pretty(&s).unwrap()
         }

@@ -2,6 +2,7 @@
 //! colour, unless NO_COLOR) when it is. The one place that builds progress
 //! bar styles.
 
+use crate::clock::clock;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -9,14 +10,23 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy)]
 pub struct Console {
     interactive: bool,
+    /// Colour for what goes to stdout (lines, bars).
     color: bool,
+    /// Colour for what goes to stderr (warnings): decided from stderr itself,
+    /// so `mockview … > file` still colours warnings on the terminal, and
+    /// `2> log` keeps escape codes out of the log.
+    warn_color: bool,
 }
 
 impl Console {
     pub fn detect() -> Console {
         let interactive = std::io::stdout().is_terminal();
-        let color = interactive && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Console { interactive, color }
+        let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Console {
+            interactive,
+            color: interactive && allowed,
+            warn_color: allowed && std::io::stderr().is_terminal(),
+        }
     }
 
     pub fn is_interactive(&self) -> bool {
@@ -24,14 +34,18 @@ impl Console {
     }
 
     /// Print a line. `\r\n` on a terminal, so it is right in raw mode too.
+    ///
+    /// A closed stdout (`| head`) is ignored here rather than ending the
+    /// command: these lines accompany recording and playback, and an answer
+    /// being recorded must not be lost because a reader went away.
     pub fn line(&self, text: impl AsRef<str>) {
-        if self.interactive {
-            print!("{}\r\n", text.as_ref().replace('\n', "\r\n"));
-            use std::io::Write;
-            let _ = std::io::stdout().flush();
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = if self.interactive {
+            write!(out, "{}\r\n", text.as_ref().replace('\n', "\r\n")).and_then(|()| out.flush())
         } else {
-            println!("{}", text.as_ref());
-        }
+            writeln!(out, "{}", text.as_ref())
+        };
     }
 
     /// Print prose wrapped at word boundaries to the terminal's width (at
@@ -48,7 +62,7 @@ impl Console {
     }
 
     pub fn warn(&self, text: impl AsRef<str>) {
-        if self.color {
+        if self.warn_color {
             eprint!("\x1b[33mwarning:\x1b[0m {}\r\n", text.as_ref());
         } else if self.interactive {
             eprint!("warning: {}\r\n", text.as_ref());
@@ -120,13 +134,10 @@ impl Console {
                 |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
                     let pos = Duration::from_millis(state.pos());
                     let _ = match state.len() {
-                        Some(len) => write!(
-                            w,
-                            "{} / {}",
-                            format_duration(pos),
-                            format_duration(Duration::from_millis(len))
-                        ),
-                        None => write!(w, "{}", format_duration(pos)),
+                        Some(len) => {
+                            write!(w, "{} / {}", clock(pos), clock(Duration::from_millis(len)))
+                        }
+                        None => write!(w, "{}", clock(pos)),
                     };
                 },
             )
@@ -156,19 +167,9 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// `m:ss`.
-pub fn format_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 /// A 12-cell meter of a level (0..=1 of full scale) from -60 to 0 dBFS.
 pub fn level_meter(peak: f32) -> String {
-    let db = if peak > 0.0 {
-        20.0 * peak.log10()
-    } else {
-        -120.0
-    };
+    let db = crate::level::amplitude_db(f64::from(peak));
     let cells = (((db + 60.0) / 60.0) * 12.0).clamp(0.0, 12.0) as usize;
     format!("{}{}", "▮".repeat(cells), "▯".repeat(12 - cells))
 }
@@ -189,7 +190,6 @@ mod tests {
 
     #[test]
     fn durations_and_meters() {
-        assert_eq!(format_duration(Duration::from_secs(125)), "2:05");
         assert_eq!(level_meter(1.0), "▮".repeat(12));
         assert_eq!(level_meter(0.0), "▯".repeat(12));
         assert_eq!(level_meter(0.001).chars().filter(|&c| c == '▮').count(), 0);

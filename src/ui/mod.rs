@@ -7,7 +7,7 @@ mod interrupt;
 mod keys;
 mod speech;
 
-pub use console::{format_duration, level_meter, Console};
+pub use console::{level_meter, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::speak;

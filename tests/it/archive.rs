@@ -238,36 +238,28 @@ fn parts() -> &'static Parts {
             dir.id.clone(),
             "2026-11-26T10:15:03Z".parse().unwrap(),
             mockview::session::Settings {
-                count: 1,
-                prep_seconds: 0,
                 limit_seconds: 5,
-                banks: vec![],
-                categories: vec![],
-                order: "listed".into(),
                 seed: 1,
-                speak: false,
+                ..mockview::session::Settings::default()
             },
         );
         let name = "01-why.wav".to_string();
         write_wav(&dir.path.join(&name), &silence(0.2, 8000), 8000);
         s.answers.push(mockview::session::Answer {
-            number: 1,
-            question: mockview::session::QuestionRef {
-                id: "why".into(),
-                text: "Why?".into(),
-                category: "motivation".into(),
-            },
-            status: mockview::session::AnswerStatus::Recorded,
             file: Some(name.clone()),
             takes: vec![name.clone()],
             duration_seconds: 0.2,
             frames: 1600,
             sample_rate: 8000,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            reviews: vec![],
-            transcript: None,
+            ..mockview::session::Answer::new(
+                1,
+                mockview::session::QuestionRef {
+                    id: "why".into(),
+                    text: "Why?".into(),
+                    category: "motivation".into(),
+                },
+                mockview::session::AnswerStatus::Recorded,
+            )
         });
         dir.save(&s).unwrap();
         Parts {

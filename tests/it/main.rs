@@ -8,6 +8,7 @@ mod archive;
 mod common;
 mod devices;
 mod mic_check;
+mod pipes;
 mod practice_file;
 mod practice_realtime;
 mod replay;

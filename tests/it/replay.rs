@@ -22,13 +22,9 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
         jiff::Timestamp::now(),
         Settings {
             count: takes.len() + usize::from(skipped),
-            prep_seconds: 0,
-            limit_seconds: 0,
             banks: vec!["behavioural".into()],
-            categories: vec![],
-            order: "listed".into(),
             seed: 1,
-            speak: false,
+            ..Settings::default()
         },
     );
     for (i, (samples, rate)) in takes.iter().enumerate() {
@@ -36,45 +32,35 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
         let file = format!("{number:02}-answer.wav");
         write_wav(&dir.path.join(&file), samples, *rate);
         session.answers.push(Answer {
-            number,
-            question: QuestionRef {
-                id: format!("q{number}"),
-                text: format!("Question number {number}: tell me about a setback."),
-                category: "failure".into(),
-            },
-            status: AnswerStatus::Recorded,
             file: Some(file.clone()),
             takes: vec![file],
             duration_seconds: samples.len() as f64 / f64::from(*rate),
             frames: samples.len() as u64,
             sample_rate: *rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            reviews: vec![],
-            transcript: None,
+            ..Answer::new(
+                number,
+                QuestionRef {
+                    id: format!("q{number}"),
+                    text: format!("Question number {number}: tell me about a setback."),
+                    category: "failure".into(),
+                },
+                AnswerStatus::Recorded,
+            )
         });
     }
     if skipped {
         let number = takes.len() as u32 + 1;
         session.answers.push(Answer {
-            number,
-            question: QuestionRef {
-                id: "skipped".into(),
-                text: "A question that was skipped.".into(),
-                category: "teamwork".into(),
-            },
-            status: AnswerStatus::Skipped,
-            file: None,
-            takes: vec![],
-            duration_seconds: 0.0,
-            frames: 0,
             sample_rate: 48_000,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            reviews: vec![],
-            transcript: None,
+            ..Answer::new(
+                number,
+                QuestionRef {
+                    id: "skipped".into(),
+                    text: "A question that was skipped.".into(),
+                    category: "teamwork".into(),
+                },
+                AnswerStatus::Skipped,
+            )
         });
     }
     session.status = mockview::session::SessionStatus::Completed;

@@ -279,14 +279,8 @@ fn progress_session(
     use mockview::session::{Answer, AnswerStatus, QuestionRef, Review, Session, Settings};
     let dir = store.create(id).unwrap();
     let settings = Settings {
-        count: 1,
-        prep_seconds: 0,
-        limit_seconds: 0,
-        banks: vec![],
-        categories: vec![],
-        order: "listed".into(),
         seed: 1,
-        speak: false,
+        ..Settings::default()
     };
     let mut s = Session::new(dir.id.clone(), started.parse().unwrap(), settings);
     let file = "01-why.wav".to_string();
@@ -296,20 +290,10 @@ fn progress_session(
         RATE,
     );
     s.answers.push(Answer {
-        number: 1,
-        question: QuestionRef {
-            id: "why".into(),
-            text: "Why this job?".into(),
-            category: "motivation".into(),
-        },
-        status: AnswerStatus::Recorded,
         file: Some(file.clone()),
         takes: vec![file],
         duration_seconds: 61.0,
-        frames: 0,
         sample_rate: RATE,
-        dropped_frames: 0,
-        overruns: 0,
         metrics: Some(Metrics {
             duration_seconds: 61.0,
             first_word_seconds: 1.0,
@@ -328,7 +312,15 @@ fn progress_session(
             })
             .into_iter()
             .collect(),
-        transcript: None,
+        ..Answer::new(
+            1,
+            QuestionRef {
+                id: "why".into(),
+                text: "Why this job?".into(),
+                category: "motivation".into(),
+            },
+            AnswerStatus::Recorded,
+        )
     });
     dir.save(&s).unwrap();
 }

@@ -13,35 +13,28 @@ use std::collections::BTreeMap;
 fn settings() -> Settings {
     Settings {
         count: 2,
-        prep_seconds: 0,
         limit_seconds: 120,
-        banks: vec![],
-        categories: vec![],
-        order: "listed".into(),
         seed: 1,
-        speak: false,
+        ..Settings::default()
     }
 }
 
 fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
     Answer {
-        number,
-        question: QuestionRef {
-            id: qid.into(),
-            text: format!("Question {qid}?"),
-            category: "teamwork".into(),
-        },
-        status: AnswerStatus::Recorded,
         file: Some(format!("{number:02}-{qid}.wav")),
         takes: vec![format!("{number:02}-{qid}.wav")],
         duration_seconds: metrics.as_ref().map_or(0.0, |m| m.duration_seconds),
-        frames: 0,
         sample_rate: RATE,
-        dropped_frames: 0,
-        overruns: 0,
         metrics,
-        reviews: vec![],
-        transcript: None,
+        ..Answer::new(
+            number,
+            QuestionRef {
+                id: qid.into(),
+                text: format!("Question {qid}?"),
+                category: "teamwork".into(),
+            },
+            AnswerStatus::Recorded,
+        )
     }
 }
 

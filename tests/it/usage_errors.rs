@@ -136,3 +136,34 @@ fn session_names_that_are_paths_are_refused() {
             .stderr(predicate::str::contains("not a session id"));
     }
 }
+
+#[test]
+fn a_missing_file_names_its_cause_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, file) in [
+        (["analyze", "nope.wav"], "nope.wav"),
+        (["import", "nope.zip"], "nope.zip"),
+    ] {
+        let out = mockview()
+            .current_dir(tmp.path())
+            .env("MOCKVIEW_DIR", tmp.path().join("sessions"))
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(file), "{stderr}");
+        assert_eq!(
+            stderr.matches("No such file or directory").count(),
+            1,
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    mockview::cli::Cli::command().debug_assert();
+}

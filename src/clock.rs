@@ -1,0 +1,47 @@
+//! How a length of time is written for people, in one place: the `m:ss`
+//! clock of summaries, bars and listings, and the prose form of findings and
+//! the report page. Both round to the nearest second, so one answer never
+//! reads `recorded 0:01` on one line and `talk 0:02` on the next (issue 9).
+
+use std::time::Duration;
+
+fn whole_seconds(seconds: f64) -> u64 {
+    seconds.max(0.0).round() as u64
+}
+
+/// `m:ss`, rounded to the nearest second: `2:05`.
+pub fn clock(d: Duration) -> String {
+    clock_seconds(d.as_secs_f64())
+}
+
+/// [`clock`] of a number of seconds (the session log stores `f64` seconds).
+pub fn clock_seconds(seconds: f64) -> String {
+    let s = whole_seconds(seconds);
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Prose, rounded to the nearest second: `3 min 05 s`, `48 s`.
+pub fn prose(seconds: f64) -> String {
+    let s = whole_seconds(seconds);
+    if s >= 60 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_round_the_same_way() {
+        assert_eq!(clock(Duration::from_secs(125)), "2:05");
+        assert_eq!(clock_seconds(1.6), "0:02");
+        assert_eq!(clock_seconds(1.4), "0:01");
+        assert_eq!(clock_seconds(-3.0), "0:00");
+        assert_eq!(prose(1.6), "2 s");
+        assert_eq!(prose(220.2), "3 min 40 s");
+        assert_eq!(prose(65.0), "1 min 05 s");
+    }
+}

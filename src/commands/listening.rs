@@ -1,0 +1,66 @@
+//! What the commands that play takes (replay, review, mic-check) share
+//! around the listening loop (`crate::listener`): the output request from
+//! the command line, finding a take's file, showing an answer's question.
+//! Not a subcommand.
+
+use super::UsageError;
+use crate::audio::PlayRequest;
+use crate::cli::OutputArgs;
+use crate::session::Answer;
+use crate::ui::{speak, Console};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+pub(super) fn play_request(args: &OutputArgs) -> PlayRequest {
+    PlayRequest {
+        output_rate: args.output_rate,
+    }
+}
+
+/// The file of an answer's final take, or of take `k` (1-based) of its `takes`.
+pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> Result<PathBuf> {
+    let name = match k {
+        None => answer.file.clone(),
+        Some(k) => match answer.takes.get(k as usize - 1) {
+            Some(t) => Some(t.clone()),
+            None => {
+                return Err(UsageError(format!(
+                    "answer {} has {} take(s); there is no take {k}",
+                    answer.number,
+                    answer.takes.len()
+                ))
+                .into())
+            }
+        },
+    };
+    let name = name.with_context(|| format!("answer {} has no recording", answer.number))?;
+    // The log names files inside its folder; never follow it anywhere else.
+    if !crate::session::is_plain_file_name(&name) {
+        anyhow::bail!(
+            "answer {}: `{name}` is not a file name in the session folder",
+            answer.number
+        );
+    }
+    let path = session_dir.join(&name);
+    if !path.is_file() {
+        anyhow::bail!("recording not found: {}", path.display());
+    }
+    Ok(path)
+}
+
+/// Show the question of an answer (and speak it).
+pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &mut bool) {
+    c.line("");
+    c.line(c.bold(&format!(
+        "Answer {} of {of} · {}",
+        answer.number,
+        crate::questions::category_title(&answer.question.category)
+    )));
+    c.line(&answer.question.text);
+    if *speak_it {
+        if let Err(e) = speak(&answer.question.text) {
+            c.warn(format!("cannot speak the question: {e}"));
+            *speak_it = false;
+        }
+    }
+}

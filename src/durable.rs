@@ -1,0 +1,62 @@
+//! Durable, private files: written atomically or created new with mode
+//! 0600, folders with mode 0700, and the folder fsync that makes a rename or
+//! a new file survive power loss. A leaf that `audio` (the WAV sink),
+//! `session` (the log and folders) and `archive` all use, so `audio` needs
+//! nothing of `session` (issue 9).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Write a file atomically with mode 0600: temporary file in the same folder,
+/// fsync, rename over the target, fsync the folder. Readers see the old
+/// content or the new, never a mix, and a crash leaves one of the two.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // tempfile creates its files 0600 on Unix.
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// fsync a folder so a rename or a new file in it survives power loss.
+/// Best effort: not every platform or filesystem can open a folder.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Options for creating files readable by the owner only.
+pub fn private_options() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o
+}
+
+/// Create a new file (never over an existing one) readable by the owner only.
+pub fn private_new_file(path: &Path) -> io::Result<File> {
+    private_options().write(true).create_new(true).open(path)
+}
+
+/// Create a folder accessible by the owner only.
+pub fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
+}

@@ -1,0 +1,133 @@
+//! The listening loop that replay, review and mic-check share: play one
+//! take through `audio` with a progress bar and keys from `ui`, until it
+//! ends or a key ends it. Commands decide what to play and what comes next.
+
+use crate::audio::{OutputDevice, PlayRequest, Player};
+use crate::ui::{Console, Interrupt, Key, KeySource};
+use anyhow::Result;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const POLL: Duration = Duration::from_millis(20);
+/// What ←/→ move by.
+const SEEK_SECONDS: f64 = 5.0;
+/// Past the announced end, give the device this long before giving up on it.
+const END_GRACE: Duration = Duration::from_secs(3);
+
+/// How playing one take ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Played {
+    /// Played to the end.
+    Done,
+    /// `n`: on to the next answer.
+    Next,
+    /// `q`: stop here.
+    Quit,
+    Interrupted,
+}
+
+/// The output side of a command that plays takes.
+pub struct Listener {
+    pub console: Console,
+    pub keys: KeySource,
+    pub interrupt: Interrupt,
+    /// Read keys while playing (off for `review` without a terminal, where
+    /// stdin lines are the answers to its prompts).
+    pub use_keys: bool,
+    pub device: OutputDevice,
+    pub request: PlayRequest,
+}
+
+impl Listener {
+    /// Play `path` to the end, or until a key ends it.
+    pub fn play_take(&mut self, path: &Path) -> Result<Played> {
+        let c = self.console;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut player = Player::open(&self.device, path, &self.request)?;
+        let total = player.duration();
+        if !c.is_interactive() {
+            let fmt = player.format();
+            let resampled = if fmt.resampled {
+                format!(", resampled from {} Hz", fmt.file_rate)
+            } else {
+                String::new()
+            };
+            c.line(format!(
+                "playing {name} ({}) on {} at {} Hz{resampled}",
+                crate::clock::clock(total),
+                self.device.id,
+                fmt.sample_rate
+            ));
+        }
+        let _raw = self.use_keys.then(|| self.keys.raw_mode());
+        let bar = c.timer_bar(Some(total.as_millis() as u64), "▶ play");
+        let help = "space pause · ←/→ 5 s · n next · q quit";
+        bar.set_message(help);
+        player.play()?;
+        let result = loop {
+            if player.finished() {
+                break Played::Done;
+            }
+            if let Some(e) = player.error() {
+                bar.finish_and_clear();
+                anyhow::bail!("playback of {name} failed: {e}");
+            }
+            // A device that stops asking for audio would leave us waiting forever.
+            if let Some(end) = player.ends_at() {
+                if Instant::now() > end + END_GRACE {
+                    break Played::Done;
+                }
+            }
+            bar.set_position(player.position().as_millis() as u64);
+            let key = if self.use_keys {
+                self.keys.poll(POLL).map(|(k, _)| k)
+            } else {
+                std::thread::sleep(POLL);
+                self.interrupt.requested().then_some(Key::Interrupt)
+            };
+            // Nobody is left to un-pause a script that ended while paused.
+            if key.is_none() && player.is_paused() && self.keys.at_eof() {
+                player.set_paused(false);
+                bar.set_message(help);
+            }
+            match key {
+                Some(Key::Space) => {
+                    let paused = player.toggle_pause();
+                    bar.set_message(if paused {
+                        format!("paused · {help}")
+                    } else {
+                        help.to_string()
+                    });
+                    if !c.is_interactive() {
+                        c.line(if paused { "paused" } else { "playing" });
+                    }
+                }
+                Some(Key::Left) => player.seek_by(-SEEK_SECONDS),
+                Some(Key::Right) => player.seek_by(SEEK_SECONDS),
+                Some(Key::Char('n')) | Some(Key::Enter) => break Played::Next,
+                Some(Key::Char('q')) => break Played::Quit,
+                Some(Key::Interrupt) => break Played::Interrupted,
+                _ => {}
+            }
+        };
+        bar.finish_and_clear();
+        let underruns = player.underruns();
+        let position = player.position();
+        player.stop();
+        if underruns > 0 {
+            c.warn(format!(
+                "{underruns} gap(s) in playback: the system could not keep up"
+            ));
+        }
+        if !c.is_interactive() {
+            c.line(match result {
+                Played::Done => format!("played {name} to the end"),
+                _ => format!("stopped at {}", crate::clock::clock(position)),
+            });
+        }
+        Ok(result)
+    }
+}
