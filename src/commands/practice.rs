@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 /// it had already captured (see docs/audio.md).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
+/// While a take records, the transcriber is told this often that it has
+/// grown (it works once a whole 30 s window is on disk).
+const GROW_EVERY_SECONDS: u32 = 10;
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
 
@@ -81,6 +84,9 @@ struct Practice<'a> {
     transcriber: Option<BackgroundTranscriber>,
     /// The last transcription error shown, so a broken model warns once.
     transcribe_error: Option<String>,
+    /// The take being recorded (answer number, take count, file), for the
+    /// transcriber to work on while it grows.
+    recording: Option<(u32, usize, std::path::PathBuf)>,
     interrupt: Interrupt,
 }
 
@@ -192,6 +198,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         last_key: None,
         transcriber: model.map(BackgroundTranscriber::start),
         transcribe_error: None,
+        recording: None,
         interrupt,
     };
     let mut next = Next::Continue;
@@ -472,9 +479,10 @@ impl Practice<'_> {
                         saved
                     });
                     answer.metrics = self.analyze_take(&final_name);
+                    let take = answer.takes.len();
                     self.save_answer(answer)?;
                     if let Some(t) = &mut self.transcriber {
-                        t.submit(number as u32, self.dir.path.join(&final_name));
+                        t.finish(number as u32, take, self.dir.path.join(&final_name));
                     }
                     return Ok(if exit == TakeExit::Quit {
                         Next::Quit
@@ -545,6 +553,7 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
+        let mut next_grow = self.frames(GROW_EVERY_SECONDS);
         let (exit, key_time) = loop {
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
@@ -558,6 +567,12 @@ impl Practice<'_> {
                 return Ok((outcome, exit, at));
             }
             let frames = capture.take_frames();
+            if frames >= next_grow {
+                next_grow = frames + self.frames(GROW_EVERY_SECONDS);
+                if let (Some(t), Some((n, k, path))) = (&mut self.transcriber, &self.recording) {
+                    t.grow(*n, *k, path.clone());
+                }
+            }
             if c.is_interactive() {
                 bar.set_position(self.ms(frames));
                 let level = capture.level();
@@ -649,6 +664,7 @@ impl Practice<'_> {
     fn take_started(&mut self, answer: &mut Answer, file: &str) -> Result<()> {
         answer.takes.push(file.to_string());
         answer.file = Some(file.to_string());
+        self.recording = Some((answer.number, answer.takes.len(), self.dir.path.join(file)));
         answer.status = AnswerStatus::Interrupted;
         answer.frames = 0;
         answer.duration_seconds = 0.0;
