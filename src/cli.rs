@@ -1,6 +1,7 @@
 //! The command line (clap derive). The only module that knows clap: commands
 //! receive these plain structs.
 
+use crate::config;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -14,9 +15,14 @@ answers from the microphone to WAV files, and keeps a session log for replay and
 Everything stays on this computer."
 )]
 pub struct Cli {
-    /// Root folder of the sessions [default: ./recordings]
-    #[arg(long, global = true, env = "MOCKVIEW_DIR", value_name = "DIR")]
+    /// Root folder of the sessions (setting `sessions_dir`, environment MOCKVIEW_DIR)
+    /// [default: ./recordings if it exists, else the data folder]
+    #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 
     #[command(subcommand)]
     pub command: Command,
@@ -56,8 +62,50 @@ pub enum Command {
     Transcribe(TranscribeArgs),
     /// The Whisper models for `transcribe`: list, download (the only network use), add a file
     Model(ModelArgs),
-    /// Print shell completions
+    /// Delete sessions with their recordings (asks first; --yes without a terminal)
+    Delete(DeleteArgs),
+    /// The effective settings and where each comes from; `init` writes a commented config file
+    Config(ConfigArgs),
+    /// Print shell completions (see the README for where to install them)
     Completions(CompletionsArgs),
+    /// Print the manual page (roff): `mockview man | man -l -`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Sessions to delete: ids, unique prefixes of ids, or `latest`
+    #[arg(required = true, value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// Delete without asking (needed when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always, even piped or with NO_COLOR
+    Always,
+    /// Never
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented config file with every setting (at MOCKVIEW_CONFIG or the platform's place)
+    Init {
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -82,14 +130,16 @@ pub enum OrderArg {
     Listed,
     /// Least practised first, from earlier sessions
     Fresh,
+    /// Weakest first: lowest latest review score, then most flags, then least practised
+    Weakest,
 }
 
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
-    /// How many questions to ask
-    #[arg(short = 'n', long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub count: u32,
-    /// Only questions of this category (repeatable); see `mockview questions`
+    /// How many questions to ask (setting `count`) [default: 5]
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
+    pub count: Option<u32>,
+    /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
     /// A shipped bank name or a .toml/.txt file (repeatable; replaces the default bank)
@@ -98,21 +148,29 @@ pub struct PracticeArgs {
     /// Order in which questions are picked
     #[arg(long, value_enum, default_value_t = OrderArg::Random)]
     pub order: OrderArg,
+    /// Ask exactly this question, by id (repeatable, asked in the order given); see `mockview questions`
+    #[arg(short = 'q', long = "question", value_name = "ID")]
+    pub questions: Vec<String>,
     /// Seed for the random order (printed and logged, so a session can be repeated)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Seconds to prepare before recording starts (Enter starts early)
-    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3600))]
-    pub prep: u32,
-    /// Answer time limit in seconds, 0 for none
-    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(0..=36000))]
-    pub limit: u32,
-    /// Input device: an id from `mockview devices` or a unique part of a name
+    /// Seconds to prepare before recording starts, Enter starts early (setting `prep`) [default: 30]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
+    pub prep: Option<u32>,
+    /// Answer time limit in seconds, 0 for none (setting `limit`) [default: 120]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
+    pub limit: Option<u32>,
+    /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Speak each question aloud (espeak-ng, spd-say or say)
+    #[command(flatten)]
+    pub speak: SpeakArgs,
+    /// After each answer, ask one of the question's follow-ups, with half the prep and limit (setting `follow_ups`)
+    #[arg(long, overrides_with = "no_follow_ups")]
+    pub follow_ups: bool,
+    /// Ask no follow-ups, whatever the settings say
     #[arg(long)]
-    pub speak: bool,
+    pub no_follow_ups: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -174,6 +232,29 @@ pub enum ModelAction {
     },
 }
 
+/// Speaking the questions aloud.
+#[derive(Debug, Args, Clone)]
+pub struct SpeakArgs {
+    /// Speak each question aloud: espeak-ng, spd-say or say (setting `speak`)
+    #[arg(long, overrides_with = "no_speak")]
+    pub speak: bool,
+    /// Do not speak the questions, whatever the settings say
+    #[arg(long)]
+    pub no_speak: bool,
+}
+
+impl SpeakArgs {
+    fn given(&self) -> Option<bool> {
+        if self.no_speak {
+            Some(false)
+        } else if self.speak {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
 /// Advanced: how to open the input instead of the device's default.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
@@ -205,6 +286,9 @@ pub struct QuestionsArgs {
     /// One JSON document instead of a list
     #[arg(long)]
     pub json: bool,
+    /// Per question practised: how often, when last, the latest scores and flags
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,12 +427,11 @@ pub struct ReplayArgs {
     /// Play this take (1 = the first) instead of the final one
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     pub take: Option<u32>,
-    /// Output device: an id from `mockview devices` or a unique part of a name
+    /// Output device: an id from `mockview devices` or a unique part of a name (setting `output_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Speak each question aloud before its answer
-    #[arg(long)]
-    pub speak: bool,
+    #[command(flatten)]
+    pub speak: SpeakArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -365,16 +448,16 @@ pub struct OutputArgs {
 pub struct ReviewArgs {
     /// A session id, a unique prefix of one, or `latest`
     pub session: String,
-    /// Who is reviewing (stored with each review)
+    /// Who is reviewing, stored with each review (setting `reviewer`)
     #[arg(long, value_name = "NAME")]
-    pub reviewer: String,
+    pub reviewer: Option<String>,
     /// The candidate reviewing themselves: also ask the self-check questions
     #[arg(long = "self")]
     pub self_review: bool,
     /// Do not play the answers; only ask for the scores
     #[arg(long)]
     pub no_play: bool,
-    /// Output device for playback
+    /// Output device for playback (setting `output_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
     /// Review this answer from the flags only (no prompts, no playback)
@@ -395,10 +478,10 @@ pub struct MicCheckArgs {
     /// Seconds to record
     #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub seconds: u32,
-    /// Input device: an id from `mockview devices` or a unique part of a name
+    /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
-    /// Output device for the playback
+    /// Output device for the playback (setting `output_device`)
     #[arg(long, value_name = "ID")]
     pub output: Option<String>,
     /// Do not play the recording back
@@ -411,6 +494,102 @@ pub struct MicCheckArgs {
 }
 
 impl Cli {
+    /// The settings given as flags, by setting name (see `config::KEYS`):
+    /// what overrides the environment and the config file.
+    pub fn flags(&self) -> config::Flags {
+        let mut f = config::Flags::default();
+        f.path("sessions_dir", self.dir.clone());
+        match &self.command {
+            Command::Practice(a) => {
+                f.number("count", a.count);
+                f.number("prep", a.prep);
+                f.number("limit", a.limit);
+                f.list("categories", a.categories.clone());
+                f.text("input_device", a.device.clone());
+                f.bool("speak", a.speak.given());
+                f.bool(
+                    "follow_ups",
+                    match (a.follow_ups, a.no_follow_ups) {
+                        (_, true) => Some(false),
+                        (true, false) => Some(true),
+                        (false, false) => None,
+                    },
+                );
+            }
+            Command::MicCheck(a) => {
+                f.text("input_device", a.device.clone());
+                f.text("output_device", a.output.clone());
+            }
+            Command::Replay(a) => {
+                f.text("output_device", a.device.clone());
+                f.bool("speak", a.speak.given());
+            }
+            Command::Review(a) => {
+                f.text("output_device", a.device.clone());
+                f.text("reviewer", a.reviewer.clone());
+            }
+            _ => {}
+        }
+        f
+    }
+
+    /// Write the manual page (roff) to `w`: clap_mangen's page of the
+    /// command line, with ENVIRONMENT and FILES sections from the settings.
+    pub fn write_man(w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use clap::CommandFactory;
+        use roff::{bold, italic, roman, Roff};
+        let man = clap_mangen::Man::new(Cli::command());
+        man.render_title(w)?;
+        man.render_name_section(w)?;
+        man.render_synopsis_section(w)?;
+        man.render_description_section(w)?;
+        man.render_options_section(w)?;
+        man.render_subcommands_section(w)?;
+        let mut page = Roff::new();
+        page.text([
+            roman("Each command has its own options: "),
+            bold("mockview"),
+            roman(" "),
+            italic("COMMAND"),
+            roman(" "),
+            bold("--help"),
+            roman("."),
+        ]);
+        page.control("SH", ["ENVIRONMENT"]);
+        page.control("TP", []);
+        page.text([bold(config::CONFIG_ENV)]);
+        page.text([roman(
+            "The config file to read instead of $XDG_CONFIG_HOME/mockview/config.toml.",
+        )]);
+        for key in config::KEYS {
+            page.control("TP", []);
+            page.text([bold(key.env)]);
+            page.text([roman(format!("Setting {}: {}", key.name, key.doc))]);
+        }
+        page.control("TP", []);
+        page.text([bold("NO_COLOR")]);
+        page.text([roman("No colour, unless --color always.")]);
+        page.control("SH", ["FILES"]);
+        page.control("TP", []);
+        page.text([italic("$XDG_CONFIG_HOME/mockview/config.toml")]);
+        page.text([roman(
+            "The settings (mockview config init writes a commented one). \
+             Precedence: flag, environment, file, default.",
+        )]);
+        page.control("TP", []);
+        page.text([italic("$XDG_DATA_HOME/mockview/recordings")]);
+        page.text([roman(
+            "The sessions, when no folder is set and ./recordings does not exist.",
+        )]);
+        page.control("SH", ["EXIT STATUS"]);
+        page.text([roman(
+            "0 on success, 1 on an error, 2 on a usage error, 130 after Ctrl-C \
+             (what was recorded is kept).",
+        )]);
+        page.to_writer(w)?;
+        man.render_version_section(w)
+    }
+
     /// Write completions for `shell` to stdout.
     /// Writes the script whole: `clap_complete::generate` panics on a
     /// write error, so it fills a buffer and the error (a closed pipe)

@@ -10,6 +10,7 @@ pub mod audio;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod durable;
 pub mod level;
 pub mod listener;

@@ -7,6 +7,8 @@ fn main() -> ExitCode {
     let cli = mockview::cli::Cli::parse();
     match mockview::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Output piped into `head` that stops reading: a normal end.
+        Err(e) if mockview::commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = mockview::commands::exit_code(&e);
             let quiet = mockview::commands::is_broken_pipe(&e)

@@ -42,7 +42,7 @@ pub fn export(dir: &SessionDir, out: &Path, force: bool) -> Result<Exported, Arc
 
     let mut files: Vec<String> = Vec::new();
     for a in &session.answers {
-        for name in a.takes.iter().chain(a.file.iter()) {
+        for name in a.files() {
             if !is_take_name(name) {
                 return Err(invalid(format!(
                     "answer {} lists `{name}`, which is not a take's file name",

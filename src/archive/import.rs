@@ -247,7 +247,7 @@ pub fn validate<R: Read + Seek>(
         )));
     }
     for a in &session.answers {
-        for take in a.takes.iter().chain(a.file.iter()) {
+        for take in a.files() {
             if !is_take_name(take) {
                 return Err(bad(format!(
                     "session.json: answer {} lists `{}`, not a take's file name",
@@ -264,11 +264,8 @@ pub fn validate<R: Read + Seek>(
         }
     }
     for (_, name) in &files {
-        let listed = name == REPORT_FILE
-            || session
-                .answers
-                .iter()
-                .any(|a| a.takes.contains(name) || a.file.as_ref() == Some(name));
+        let listed =
+            name == REPORT_FILE || session.answers.iter().any(|a| a.files().any(|f| f == name));
         if !listed {
             return Err(bad(format!("`{top}/{name}` is not listed in session.json")));
         }

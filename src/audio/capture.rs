@@ -75,8 +75,12 @@ pub enum TakeEnd {
     Stopped,
     /// Reached its frame limit.
     Limit,
-    /// The stream failed or a write failed; what was written is kept.
-    Failed,
+    /// Writing the file failed (a full disk, a file-size limit); what was
+    /// written is kept and valid, and `write_error` says why.
+    WriteFailed,
+    /// The device stopped delivering (unplugged, the server went away); what
+    /// was written is kept and valid.
+    DeviceLost,
 }
 
 /// A finished take.
@@ -86,7 +90,8 @@ pub struct TakeOutcome {
     pub frames: u64,
     pub dropped_frames: u64,
     pub end: TakeEnd,
-    /// Set when writing failed (disk full...): what was written is still valid.
+    /// The message of a write failure: set exactly when `end` is
+    /// [`TakeEnd::WriteFailed`].
     pub write_error: Option<String>,
     /// True when the device did not deliver the tail within the drain timeout.
     pub drain_timed_out: bool,
@@ -180,7 +185,10 @@ impl CaptureStream {
             std::thread::Builder::new()
                 .name("mockview-wav-writer".into())
                 .spawn(move || writer_loop(consumer, cmd_rx, done_tx, shared, rate))
-                .map_err(|e| AudioError::Other(format!("cannot start the writer thread: {e}")))?
+                .map_err(|source| AudioError::Thread {
+                    thread: "writer",
+                    source,
+                })?
         };
 
         let stream = build_stream(device, &config, format, channels, producer, shared.clone())?;
@@ -291,7 +299,7 @@ impl CaptureStream {
         self.shared.take_active.store(true, Ordering::Release);
         self.commands
             .send(Command::Begin { sink, start, limit })
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })
     }
 
     /// Move the start of an armed take that has not started yet (Enter
@@ -309,7 +317,7 @@ impl CaptureStream {
         let outcome = self
             .finished
             .recv()
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))?;
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })?;
         if outcome.frames > 0 {
             return Ok(Some(outcome));
         }
@@ -332,7 +340,7 @@ impl CaptureStream {
         let _ = self.commands.send(Command::Stop { at, deadline });
         self.finished
             .recv()
-            .map_err(|_| AudioError::Other("the writer thread has stopped".into()))
+            .map_err(|_| AudioError::ThreadStopped { thread: "writer" })
     }
 
     /// Stop the device, finish any open take, join the writer.
@@ -553,7 +561,7 @@ fn writer_loop(
         };
         shared.take_active.store(false, Ordering::Release);
         let end = if write_error.is_some() {
-            TakeEnd::Failed
+            TakeEnd::WriteFailed
         } else {
             end
         };
@@ -631,13 +639,13 @@ fn writer_loop(
 
         if let Some(t) = take.as_ref() {
             let ended = if t.write_error.is_some() {
-                Some(TakeEnd::Failed)
+                Some(TakeEnd::WriteFailed)
             } else if t.limit_end.is_some_and(|end| pos >= end && t.end() == end) {
                 Some(TakeEnd::Limit)
             } else if let Some((at, deadline)) = t.stop {
                 (pos >= at.max(t.start) || Instant::now() >= deadline).then_some(TakeEnd::Stopped)
             } else if shared.failed.load(Ordering::Acquire) && available == 0 {
-                Some(TakeEnd::Failed)
+                Some(TakeEnd::DeviceLost)
             } else if shutting_down && available == 0 {
                 Some(TakeEnd::Stopped)
             } else {

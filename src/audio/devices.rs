@@ -68,7 +68,9 @@ fn all_devices() -> Result<Vec<cpal::Device>, AudioError> {
             Ok(d) => out.extend(d),
             // Only the default host must answer; PulseAudio may not be running.
             Err(e) if i == 0 => {
-                return Err(AudioError::Other(format!("cannot list audio devices: {e}")))
+                return Err(AudioError::List {
+                    message: e.to_string(),
+                })
             }
             Err(_) => {}
         }

@@ -117,8 +117,22 @@ pub enum AudioError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Other(String),
+    #[error("cannot list audio devices: {message}")]
+    List { message: String },
+    /// The thread that writes (capture) or reads (playback) could not start.
+    #[error("cannot start the {thread} thread: {source}")]
+    Thread {
+        thread: &'static str,
+        source: std::io::Error,
+    },
+    /// That thread has stopped (it panicked): the stream cannot go on.
+    #[error("the {thread} thread has stopped")]
+    ThreadStopped { thread: &'static str },
+    /// A recording to play could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::wav_file::WavError),
+    #[error("cannot resample {from} Hz to {to} Hz: {message}")]
+    Resample { from: u32, to: u32, message: String },
 }
 
 impl AudioError {

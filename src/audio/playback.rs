@@ -111,7 +111,7 @@ impl Player {
         let sample_format = supported.sample_format();
         let config: StreamConfig = supported.config();
         let rate = config.sample_rate;
-        let feeder = Feeder::new(source, rate).map_err(AudioError::Other)?;
+        let feeder = Feeder::new(source, rate)?;
         let total_frames = feeder.total_frames();
         let format = PlaybackFormat {
             sample_rate: rate,
@@ -154,7 +154,10 @@ impl Player {
             std::thread::Builder::new()
                 .name("mockview-playback-feeder".into())
                 .spawn(move || feeder_loop(feeder, producer, &shared))
-                .map_err(|e| AudioError::Other(format!("cannot start the feeder thread: {e}")))?
+                .map_err(|source| AudioError::Thread {
+                    thread: "feeder",
+                    source,
+                })?
         };
         Ok(Player {
             stream: Some(stream),
@@ -481,7 +484,7 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
                 std::thread::sleep(FEEDER_POLL);
             }
             if let Err(e) = feeder.seek(target) {
-                fail(shared, e);
+                fail(shared, e.to_string());
                 return;
             }
             pending = 0..0;
@@ -501,7 +504,7 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
                 }
                 Ok(n) => pending = 0..n,
                 Err(e) => {
-                    fail(shared, e);
+                    fail(shared, e.to_string());
                     return;
                 }
             }
@@ -526,9 +529,7 @@ pub struct WavSource(WavFile);
 
 impl WavSource {
     pub fn open(path: &Path) -> Result<WavSource, AudioError> {
-        WavFile::open(path)
-            .map(WavSource)
-            .map_err(|e| AudioError::Other(e.to_string()))
+        Ok(WavSource(WavFile::open(path)?))
     }
 
     pub fn rate(&self) -> u32 {
@@ -542,12 +543,12 @@ impl WavSource {
 
     /// Read up to `out.len()` mono frames; returns how many (0 at the end).
     /// A file cut short (a crash while recording) ends where it was cut.
-    fn read(&mut self, out: &mut [f32]) -> Result<usize, String> {
-        self.0.read_mono(out).map_err(|e| e.to_string())
+    fn read(&mut self, out: &mut [f32]) -> Result<usize, AudioError> {
+        Ok(self.0.read_mono(out)?)
     }
 
-    fn seek(&mut self, frame: u64) -> Result<(), String> {
-        self.0.seek(frame).map_err(|e| e.to_string())
+    fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
+        Ok(self.0.seek(frame)?)
     }
 }
 
@@ -569,7 +570,7 @@ pub struct Feeder {
 }
 
 impl Feeder {
-    pub fn new(source: WavSource, out_rate: u32) -> Result<Feeder, String> {
+    pub fn new(source: WavSource, out_rate: u32) -> Result<Feeder, AudioError> {
         let resampler = if source.rate() == out_rate {
             None
         } else {
@@ -581,8 +582,10 @@ impl Feeder {
                     1,
                     FixedSync::Input,
                 )
-                .map_err(|e| {
-                    format!("cannot resample {} Hz to {out_rate} Hz: {e}", source.rate())
+                .map_err(|e| AudioError::Resample {
+                    from: source.rate(),
+                    to: out_rate,
+                    message: e.to_string(),
                 })?,
             )
         };
@@ -621,7 +624,7 @@ impl Feeder {
     }
 
     /// Go to output frame `frame`.
-    pub fn seek(&mut self, frame: u64) -> Result<(), String> {
+    pub fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
         let frame = frame.min(self.total);
         let in_frame = if self.resampler.is_some() {
             (frame as f64 * f64::from(self.source.rate()) / f64::from(self.out_rate)).round() as u64
@@ -635,7 +638,7 @@ impl Feeder {
     }
 
     /// The next block of output frames in `out` (cleared first); 0 at the end.
-    pub fn next_block(&mut self, out: &mut Vec<f32>) -> Result<usize, String> {
+    pub fn next_block(&mut self, out: &mut Vec<f32>) -> Result<usize, AudioError> {
         out.clear();
         while out.is_empty() && self.left > 0 {
             let Some(resampler) = &mut self.resampler else {
@@ -652,14 +655,19 @@ impl Feeder {
             let need = resampler.input_frames_next();
             let got = self.source.read(&mut self.input[..need])?;
             let indexing = Indexing::new().partial_len(got);
-            let input =
-                InterleavedSlice::new(&self.input[..need], 1, need).map_err(|e| e.to_string())?;
+            let resample_error = |message: String| AudioError::Resample {
+                from: self.source.rate(),
+                to: self.out_rate,
+                message,
+            };
+            let input = InterleavedSlice::new(&self.input[..need], 1, need)
+                .map_err(|e| resample_error(e.to_string()))?;
             let cap = self.output.len();
-            let mut output =
-                InterleavedSlice::new_mut(&mut self.output, 1, cap).map_err(|e| e.to_string())?;
+            let mut output = InterleavedSlice::new_mut(&mut self.output, 1, cap)
+                .map_err(|e| resample_error(e.to_string()))?;
             let (_, produced) = resampler
                 .process_into_buffer(&input, &mut output, Some(&indexing))
-                .map_err(|e| format!("resampling failed: {e}"))?;
+                .map_err(|e| resample_error(e.to_string()))?;
             let skip = self.to_trim.min(produced);
             self.to_trim -= skip;
             let keep = (produced - skip).min(self.left as usize);

@@ -23,11 +23,7 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
         }
         let metrics = analyze_wav(path, &config)?;
         if args.json {
-            writeln!(
-                std::io::stdout().lock(),
-                "{}",
-                serde_json::to_string_pretty(&metrics)?
-            )?;
+            super::print_json(&metrics)?;
         } else {
             writeln!(std::io::stdout().lock(), "{}", path.display())?;
             print_metrics(&metrics)?;
@@ -127,11 +123,7 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
             session: &dir.id,
             answers,
         };
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&doc)?
-        )?;
+        super::print_json(&doc)?;
         // `doc` borrows the log; take the results back out for --save below.
         if args.save {
             let computed: Vec<(u32, Metrics)> = doc

@@ -6,11 +6,7 @@ use std::io::Write;
 pub fn run(json: bool) -> anyhow::Result<()> {
     let devices = list_devices()?;
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&devices)?
-        )?;
+        super::print_json(&devices)?;
         return Ok(());
     }
     if devices.is_empty() {

@@ -6,7 +6,7 @@
 use super::UsageError;
 use crate::audio::PlayRequest;
 use crate::cli::OutputArgs;
-use crate::session::Answer;
+use crate::session::{Answer, FollowUp};
 use crate::ui::{speak, Console};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -34,14 +34,49 @@ pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> 
         },
     };
     let name = name.with_context(|| format!("answer {} has no recording", answer.number))?;
+    session_file(session_dir, answer, &name)
+}
+
+/// The replies to an answer's follow-up questions that were recorded, each
+/// with its question: played after the answer's final take.
+pub(super) fn follow_up_files<'a>(
+    session_dir: &Path,
+    answer: &'a Answer,
+) -> Result<Vec<(&'a FollowUp, PathBuf)>> {
+    answer
+        .follow_ups
+        .iter()
+        .filter(|f| f.is_recorded())
+        .map(|f| {
+            let name = f.file.as_deref().unwrap_or_default();
+            Ok((f, session_file(session_dir, answer, name)?))
+        })
+        .collect()
+}
+
+/// Show a follow-up question before its reply (and speak it).
+pub(super) fn show_follow_up(c: &Console, f: &FollowUp, speak_it: &mut bool) {
+    c.line(c.bold(&format!("Follow-up {}", f.number)));
+    c.line(&f.text);
+    if *speak_it {
+        if let Err(e) = speak(&f.text) {
+            c.warn(format!("cannot speak the question: {e}"));
+            *speak_it = false;
+        }
+    }
+}
+
+/// A recording the log names for `answer`, checked to be a file in the
+/// session folder.
+fn session_file(session_dir: &Path, answer: &Answer, name: &str) -> Result<PathBuf> {
     // The log names files inside its folder; never follow it anywhere else.
-    if !crate::session::is_plain_file_name(&name) {
+    if !crate::session::is_plain_file_name(name) {
         anyhow::bail!(
             "answer {}: `{name}` is not a file name in the session folder",
             answer.number
         );
     }
-    let path = session_dir.join(&name);
+    let path = session_dir.join(name);
     if !path.is_file() {
         anyhow::bail!("recording not found: {}", path.display());
     }

@@ -6,21 +6,22 @@ use super::Interrupted;
 use crate::analysis::mic_check::{levels, verdict};
 use crate::audio::{self, CaptureStream, PlayRequest, TakeEnd};
 use crate::cli::MicCheckArgs;
+use crate::config::Settings;
 use crate::listener::{Listener, Played};
 use crate::ui::{level_meter, Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub fn run(args: MicCheckArgs) -> Result<()> {
+pub fn run(args: MicCheckArgs, settings: &Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
-    let device = audio::find_input(args.device.as_deref())?;
+    let device = audio::find_input(settings.input_device.value.as_deref())?;
     // Find the output before recording: a wrong --output is an error now.
     let output = if args.no_playback {
         None
     } else {
-        Some(audio::find_output(args.output.as_deref())?)
+        Some(audio::find_output(settings.output_device.value.as_deref())?)
     };
     let request = super::input_request(&args.input);
     let mut capture = CaptureStream::open(&device, &request)?;
@@ -58,13 +59,13 @@ pub fn run(args: MicCheckArgs) -> Result<()> {
     };
     bar.finish_and_clear();
     drop(capture);
-    if outcome.end == TakeEnd::Failed {
-        anyhow::bail!(
+    match outcome.end {
+        TakeEnd::WriteFailed => anyhow::bail!(
             "recording failed: {}",
-            outcome
-                .write_error
-                .unwrap_or_else(|| "the input device stopped".into())
-        );
+            outcome.write_error.unwrap_or_default()
+        ),
+        TakeEnd::DeviceLost => anyhow::bail!("recording failed: the input device stopped"),
+        TakeEnd::Stopped | TakeEnd::Limit => {}
     }
     let samples = read_samples(&path)?;
     let l = levels(&samples, rate);

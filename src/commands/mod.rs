@@ -3,6 +3,8 @@
 //! mapped to exit codes here.
 
 mod analyze;
+mod config;
+mod delete;
 mod devices;
 mod export;
 mod import;
@@ -20,9 +22,10 @@ mod stats;
 mod transcribe;
 mod transcription;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
+use crate::config::Settings;
 use crate::session::SessionStore;
-use std::path::PathBuf;
+use crate::ui::{ColorChoice, Console};
 
 /// Returned (as an error) when the user interrupted a command: exit 130.
 #[derive(Debug, thiserror::Error)]
@@ -87,9 +90,35 @@ fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     }
 }
 
-/// The sessions root: --dir / MOCKVIEW_DIR, else ./recordings.
-fn store(cli_dir: Option<PathBuf>) -> SessionStore {
-    SessionStore::new(cli_dir.unwrap_or_else(|| PathBuf::from("recordings")))
+/// Print a value as pretty JSON on stdout (the `--json` of every command).
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(value)?
+    )?;
+    Ok(())
+}
+
+/// The sessions root the settings name. When no one chose it (flag,
+/// environment, file) the default rules did, and commands that read or
+/// write sessions say on stderr which folder that is.
+fn store(settings: &Settings, command: &Command) -> SessionStore {
+    let dir = &settings.sessions_dir;
+    let uses_sessions = !matches!(
+        command,
+        Command::Devices(_)
+            | Command::Questions(QuestionsArgs { history: false, .. })
+            | Command::MicCheck(_)
+            | Command::Config(_)
+            | Command::Completions(_)
+            | Command::Man
+    );
+    if uses_sessions && !dir.source.is_chosen() {
+        eprintln!("sessions: {} ({})", dir.value.display(), dir.source);
+    }
+    SessionStore::new(dir.value.clone())
 }
 
 /// With a file-size limit (`ulimit -f`), the kernel kills a process that
@@ -116,11 +145,36 @@ fn left_open_notice(store: &SessionStore) -> Option<String> {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     survive_file_size_limit();
-    let store = store(cli.dir);
+    crate::ui::set_color_choice(match cli.color {
+        ColorArg::Auto => ColorChoice::Auto,
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
+    });
+    match &cli.command {
+        Command::Completions(args) => {
+            return Ok(Cli::print_completions(args.shell)?);
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            Cli::write_man(&mut out)?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let (settings, warnings) = crate::config::resolve(&cli.flags(), &crate::config::process_env)?;
+    crate::ui::set_voice(crate::ui::Voice {
+        name: settings.voice.value.clone(),
+        rate: settings.rate.value,
+    });
+    let console = Console::detect();
+    for w in warnings {
+        console.warn(w);
+    }
+    let store = store(&settings, &cli.command);
     match cli.command {
-        Command::Practice(args) => practice::run(&store, args),
+        Command::Practice(args) => practice::run(&store, args, &settings),
         Command::Devices(args) => devices::run(args.json),
-        Command::Questions(args) => questions::run(args),
+        Command::Questions(args) => questions::run(args, &store),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
@@ -128,12 +182,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&store, &args.file),
         Command::Analyze(args) => analyze::run(&store, args),
         Command::Stats(args) => stats::run(&store, args.json),
-        Command::Replay(args) => replay::run(&store, args),
-        Command::Review(args) => review::run(&store, args),
-        Command::MicCheck(args) => mic_check::run(args),
+        Command::Replay(args) => replay::run(&store, args, &settings),
+        Command::Review(args) => review::run(&store, args, &settings),
+        Command::MicCheck(args) => mic_check::run(args, &settings),
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Transcribe(args) => transcribe::run(&store, args),
         Command::Model(args) => model::run(args.action),
-        Command::Completions(args) => Ok(Cli::print_completions(args.shell)?),
+        Command::Config(args) => config::run(args, &settings),
+        Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
+        Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),
     }
 }

@@ -6,20 +6,17 @@
 //! `interrupted`, its file listed) the moment its WAV is created, and is
 //! updated when it ends, so the log lists every WAV on disk whatever moment
 //! a crash comes at; `mockview repair` does the rest.
-//!
-//! With a Whisper model installed, each final take is transcribed in the
-//! background (`transcription::BackgroundTranscriber`) while the next
-//! question is read and prepared; the summary waits only for what is left.
 
 use super::transcription::{self, BackgroundTranscriber, Finished};
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
+use crate::config;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
-    Answer, AnswerStatus, InputInfo, QuestionRef, Session, SessionDir, SessionStatus, SessionStore,
-    Settings,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Session, SessionDir, SessionStatus,
+    SessionStore, Settings,
 };
 use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -31,11 +28,17 @@ use std::time::{Duration, Instant};
 /// it had already captured (see docs/audio.md).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
+/// Warn when this much of the limit is left.
+const LAST_SECONDS_WARNING: u32 = 30;
 /// While a take records, the transcriber is told this often that it has
 /// grown (it works once a whole 30 s window is on disk).
 const GROW_EVERY_SECONDS: u32 = 10;
-/// Warn when this much of the limit is left.
-const LAST_SECONDS_WARNING: u32 = 30;
+
+/// A follow-up's prep and limit: half the question's (a limit of 0, none,
+/// stays none). Real interviewers probe quickly and expect a shorter reply.
+fn follow_up_seconds(seconds: u32) -> u32 {
+    seconds / 2
+}
 
 /// How an answer (or the whole session) went on after a take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +78,10 @@ struct Practice<'a> {
     prep_seconds: u32,
     limit_seconds: u32,
     speak: bool,
+    /// Ask one follow-up after each recorded answer (`--follow-ups`).
+    follow_ups: bool,
+    /// The session's seed, which also picks each question's follow-up.
+    seed: u64,
     /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
     last_stop: Option<(Instant, Duration)>,
     /// For `MOCKVIEW_TIMING`: the last stop key, to time the summary from.
@@ -84,13 +91,13 @@ struct Practice<'a> {
     transcriber: Option<BackgroundTranscriber>,
     /// The last transcription error shown, so a broken model warns once.
     transcribe_error: Option<String>,
-    /// The take being recorded (answer number, take count, file), for the
-    /// transcriber to work on while it grows.
+    /// The answer's take being recorded (answer number, take count, file),
+    /// for the transcriber to work on while it grows.
     recording: Option<(u32, usize, std::path::PathBuf)>,
     interrupt: Interrupt,
 }
 
-pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
 
@@ -101,9 +108,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         OrderArg::Random => Order::Random,
         OrderArg::Listed => Order::Listed,
         OrderArg::Fresh => Order::Fresh,
+        OrderArg::Weakest => Order::Weakest,
     };
-    let history = if order == Order::Fresh {
-        practised_counts(store)
+    let history = if matches!(order, Order::Fresh | Order::Weakest) {
+        crate::progress::past_answers(store)
     } else {
         HashMap::new()
     };
@@ -111,11 +119,12 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
     let picked = questions::select(
         &banks,
         &SelectionRequest {
-            count: args.count as usize,
-            categories: &args.categories,
+            count: settings.count.value as usize,
+            categories: &settings.categories.value,
             order,
             seed,
             history: &history,
+            only: &args.questions,
         },
     )?;
 
@@ -131,7 +140,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         }
         model
     };
-    let device = audio::find_input(args.device.as_deref())?;
+    let device = audio::find_input(settings.input_device.value.as_deref())?;
     let request = super::input_request(&args.input);
     let capture = CaptureStream::open(&device, &request)?;
     let format = capture.format().clone();
@@ -146,13 +155,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         started.timestamp(),
         Settings {
             count: picked.len(),
-            prep_seconds: args.prep,
-            limit_seconds: args.limit,
+            prep_seconds: settings.prep.value,
+            limit_seconds: settings.limit.value,
             banks: banks.iter().map(|b| b.name.clone()).collect(),
-            categories: args.categories.clone(),
+            categories: settings.categories.value.clone(),
             order: order.to_string(),
             seed,
-            speak: args.speak,
+            speak: settings.speak.value,
         },
     );
     session.input = Some(InputInfo {
@@ -191,9 +200,11 @@ pub fn run(store: &SessionStore, args: PracticeArgs) -> Result<()> {
         sample_rate: format.sample_rate,
         dir: &dir,
         session,
-        prep_seconds: args.prep,
-        limit_seconds: args.limit,
-        speak: args.speak,
+        prep_seconds: settings.prep.value,
+        limit_seconds: settings.limit.value,
+        speak: settings.speak.value,
+        follow_ups: settings.follow_ups.value,
+        seed,
         last_stop: None,
         last_key: None,
         transcriber: model.map(BackgroundTranscriber::start),
@@ -282,6 +293,134 @@ impl Practice<'_> {
         let c = self.console;
         self.report_stop_timing();
         self.collect_transcripts()?;
+        self.announce(number, total, q);
+
+        let limit_seconds = self.limit_for(q);
+        let mut answer = Answer::new(
+            number as u32,
+            QuestionRef {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                category: q.category.clone(),
+            },
+            AnswerStatus::Skipped,
+        );
+
+        // One stream per question: the take is armed (to start when the prep
+        // time has passed on the audio clock) before the device starts, so
+        // not one frame of the answer can go by unrecorded.
+        let mut capture = match self.open_capture() {
+            Ok(c) => c,
+            Err(next) => return Ok(next),
+        };
+        self.sample_rate = capture.sample_rate();
+        answer.sample_rate = self.sample_rate;
+        let take_name = TakeName::final_take(number as u32, questions::slugify(&q.id));
+        let final_name = take_name.to_string();
+        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
+        capture.begin_take(
+            &self.dir.path.join(&final_name),
+            self.frames(self.prep_seconds),
+            limit,
+        )?;
+        self.take_started(&mut answer, &take_name)?;
+        capture.play()?;
+
+        if let Some(next) =
+            self.prep(&capture, self.frames(self.prep_seconds), self.prep_seconds)?
+        {
+            return self.cancel_in_prep(&capture, answer, next);
+        }
+
+        loop {
+            let (outcome, exit, key_at) = self.record(&capture, limit)?;
+            answer.finish_take(
+                outcome.frames,
+                self.sample_rate,
+                outcome.dropped_frames,
+                outcome.overruns,
+            );
+            self.warn_losses(&outcome);
+            let saved = format!(
+                "saved {} ({})",
+                final_name,
+                crate::clock::clock_seconds(answer.duration_seconds)
+            );
+            match exit {
+                TakeExit::Retake | TakeExit::Skip => {
+                    // Keep this take under its own name: nothing is thrown away.
+                    let (k, kept) = self.keep_as_earlier_take(&mut answer)?;
+                    if exit == TakeExit::Skip {
+                        answer.status = AnswerStatus::Skipped;
+                        c.line(format!("skipped (the recording is kept as {kept})"));
+                        self.save_answer(answer)?;
+                        return Ok(Next::Continue);
+                    }
+                    self.save_answer(answer.clone())?;
+                    c.line(format!("take {k} kept as {kept}; recording again"));
+                    capture.begin_take(&self.dir.path.join(&final_name), key_at, limit)?;
+                    self.take_started(&mut answer, &take_name)?;
+                }
+                TakeExit::Interrupt => {
+                    answer.status = AnswerStatus::Interrupted;
+                    c.line(format!("{saved} · interrupted"));
+                    self.save_answer(answer)?;
+                    return Ok(Next::Interrupted);
+                }
+                TakeExit::Failed => {
+                    c.line(format!("{saved} · recording stopped"));
+                    match self.take_failed(capture, &mut answer, &outcome, &take_name, limit)? {
+                        Ok(new_capture) => capture = new_capture,
+                        Err(next) => return Ok(next),
+                    }
+                }
+                TakeExit::Stop | TakeExit::Limit | TakeExit::Quit => {
+                    c.line(if exit == TakeExit::Limit {
+                        format!("{saved} · time limit reached")
+                    } else {
+                        saved
+                    });
+                    answer.metrics = self.analyze_take(&final_name);
+                    self.save_answer(answer.clone())?;
+                    // Follow-ups record into other files: the answer's own
+                    // take is done growing.
+                    self.recording = None;
+                    if let Some(t) = &mut self.transcriber {
+                        t.finish(
+                            number as u32,
+                            answer.takes.len(),
+                            self.dir.path.join(&final_name),
+                        );
+                    }
+                    if exit == TakeExit::Quit {
+                        return Ok(Next::Quit);
+                    }
+                    return match self.follow_up_of(number, q) {
+                        Some(text) if self.follow_ups => {
+                            let name = TakeName::parse(&final_name)
+                                .context("a take's own name does not parse")?
+                                .follow_up(1);
+                            self.ask_follow_up(answer, text, &name, &capture, limit_seconds)
+                        }
+                        _ => Ok(Next::Continue),
+                    };
+                }
+            }
+        }
+    }
+
+    /// A question's own limit applies when it is shorter than the session's.
+    fn limit_for(&self, q: &Question) -> u32 {
+        match (q.limit_seconds, self.limit_seconds) {
+            (Some(own), 0) => own,
+            (Some(own), session) => own.min(session),
+            (None, session) => session,
+        }
+    }
+
+    /// Show (and speak) the question.
+    fn announce(&mut self, number: usize, total: usize, q: &Question) {
+        let c = self.console;
         c.line("");
         c.line(c.bold(&format!(
             "Question {number} of {total} · {}",
@@ -297,230 +436,165 @@ impl Practice<'_> {
                 self.speak = false;
             }
         }
+    }
 
-        // A question's own limit applies when it is shorter than the session's.
-        let limit_seconds = match (q.limit_seconds, self.limit_seconds) {
-            (Some(own), 0) => own,
-            (Some(own), session) => own.min(session),
-            (None, session) => session,
-        };
-        let mut answer = Answer::new(
-            number as u32,
-            QuestionRef {
-                id: q.id.clone(),
-                text: q.text.clone(),
-                category: q.category.clone(),
-            },
-            AnswerStatus::Skipped,
-        );
-        answer.sample_rate = self.sample_rate;
-
-        // One stream per question: the take is armed (to start when the prep
-        // time has passed on the audio clock) before the device starts, so
-        // not one frame of the answer can go by unrecorded.
-        let mut capture = match self.opened.take() {
-            Some(c) => c,
-            None => match CaptureStream::open(&self.device, &self.request) {
-                Ok(c) => c,
-                Err(e) => {
-                    return Ok(Next::DeviceLost(format!(
-                        "cannot open the input device again: {e}; the answers so far are saved in {}",
-                        self.dir.path.display()
-                    )));
-                }
-            },
-        };
-        self.sample_rate = capture.sample_rate();
-        answer.sample_rate = self.sample_rate;
-        let final_name = TakeName::final_take(number as u32, questions::slugify(&q.id)).to_string();
-        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
-        capture.begin_take(
-            &self.dir.path.join(&final_name),
-            self.frames(self.prep_seconds),
-            limit,
-        )?;
-        self.take_started(&mut answer, &final_name)?;
-        capture.play()?;
-
-        if let Some(next) = self.prep(&capture)? {
-            // Nothing was recorded yet: the armed take's empty file goes,
-            // then the log stops listing it. If the key came just as the take
-            // began, what was recorded is kept as an earlier take.
-            match capture.cancel_take()? {
-                None => {
-                    answer.takes.pop();
-                    answer.file = None;
-                }
-                Some(_) => {
-                    self.keep_as_earlier_take(&mut answer, &final_name)?;
-                }
-            }
-            answer.frames = 0;
-            answer.duration_seconds = 0.0;
-            answer.status = match next {
-                Next::Continue | Next::Quit => AnswerStatus::Skipped,
-                _ => AnswerStatus::Interrupted,
-            };
-            if next == Next::Continue {
-                c.line("skipped");
-            }
-            self.save_answer(answer)?;
-            return Ok(next);
-        }
-
-        loop {
-            let (outcome, exit, key_at) = self.record(&capture, limit)?;
-            answer.frames = outcome.frames;
-            answer.duration_seconds = outcome.frames as f64 / f64::from(self.sample_rate);
-            answer.dropped_frames += outcome.dropped_frames;
-            answer.overruns += outcome.overruns;
-            if outcome.overruns > 0 {
-                c.warn(format!(
-                    "the input device reported {} overrun{} during this take: a moment of audio may be missing",
-                    outcome.overruns,
-                    if outcome.overruns == 1 { "" } else { "s" }
-                ));
-            }
-            answer.status = AnswerStatus::Recorded;
-            if outcome.dropped_frames > 0 {
-                c.warn(format!(
-                    "{} frames were lost between the device and the file (system overloaded?)",
-                    outcome.dropped_frames
-                ));
-            }
-            if outcome.drain_timed_out {
-                c.warn("the device did not deliver the last moments of audio in time");
-            }
-            let saved = format!(
-                "saved {} ({})",
-                final_name,
-                crate::clock::clock_seconds(answer.duration_seconds)
-            );
-            match exit {
-                TakeExit::Retake | TakeExit::Skip => {
-                    // Keep this take under its own name: nothing is thrown away.
-                    let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
-                    if exit == TakeExit::Skip {
-                        answer.status = AnswerStatus::Skipped;
-                        c.line(format!("skipped (the recording is kept as {kept})"));
-                        self.save_answer(answer)?;
-                        return Ok(Next::Continue);
-                    }
-                    self.save_answer(answer.clone())?;
-                    c.line(format!("take {k} kept as {kept}; recording again"));
-                    capture.begin_take(&self.dir.path.join(&final_name), key_at, limit)?;
-                    self.take_started(&mut answer, &final_name)?;
-                }
-                TakeExit::Interrupt => {
-                    answer.status = AnswerStatus::Interrupted;
-                    c.line(format!("{saved} · interrupted"));
-                    self.save_answer(answer)?;
-                    return Ok(Next::Interrupted);
-                }
-                TakeExit::Failed => {
-                    answer.status = AnswerStatus::Interrupted;
-                    c.line(format!("{saved} · recording stopped"));
-                    if let Some(e) = outcome.write_error {
-                        // Best effort: the disk may be too full for the log too.
-                        let logged = self.save_answer(answer);
-                        return Ok(Next::WriteFailed(format!(
-                            "recording stopped: cannot write {e}; {} of answer {number} kept{}",
-                            crate::clock::clock_seconds(
-                                outcome.frames as f64 / f64::from(self.sample_rate.max(1))
-                            ),
-                            if logged.is_ok() {
-                                ""
-                            } else {
-                                " (not yet in the log)"
-                            }
-                        )));
-                    }
-                    self.save_answer(answer.clone())?;
-                    let message =
-                        self.device_lost_message(&capture, Some((number, &final_name, &outcome)));
-                    // Without a terminal the message is the error line itself.
-                    if self.keys.is_terminal() {
-                        c.warn(&message);
-                    }
-                    match self.choose_device()? {
-                        None => return Ok(Next::DeviceLost(message)),
-                        Some(new_capture) => {
-                            // The partial take is kept as an earlier take and
-                            // the answer starts again on the new device.
-                            let (k, kept) = self.keep_as_earlier_take(&mut answer, &final_name)?;
-                            self.save_answer(answer.clone())?;
-                            drop(capture);
-                            capture = new_capture;
-                            self.sample_rate = capture.sample_rate();
-                            answer.sample_rate = self.sample_rate;
-                            // The log describes the input as now opened.
-                            let format = capture.format();
-                            self.session.input = Some(InputInfo {
-                                device_id: self.device.id.clone(),
-                                device_name: self.device.name.clone(),
-                                sample_rate: format.sample_rate,
-                                channels: format.channels,
-                                sample_format: format.sample_format.clone(),
-                            });
-                            capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
-                            self.take_started(&mut answer, &final_name)?;
-                            capture.play()?;
-                            c.line(format!(
-                                "take {k} kept as {kept}; recording again from {}",
-                                self.device.id
-                            ));
-                        }
-                    }
-                }
-                TakeExit::Stop | TakeExit::Limit | TakeExit::Quit => {
-                    c.line(if exit == TakeExit::Limit {
-                        format!("{saved} · time limit reached")
-                    } else {
-                        saved
-                    });
-                    answer.metrics = self.analyze_take(&final_name);
-                    let take = answer.takes.len();
-                    self.save_answer(answer)?;
-                    if let Some(t) = &mut self.transcriber {
-                        t.finish(number as u32, take, self.dir.path.join(&final_name));
-                    }
-                    return Ok(if exit == TakeExit::Quit {
-                        Next::Quit
-                    } else {
-                        Next::Continue
-                    });
-                }
-            }
+    /// The stream for the next question: the one opened ahead, or a new one.
+    fn open_capture(&mut self) -> std::result::Result<CaptureStream, Next> {
+        match self.opened.take() {
+            Some(c) => Ok(c),
+            None => CaptureStream::open(&self.device, &self.request).map_err(|e| {
+                Next::DeviceLost(format!(
+                    "cannot open the input device again: {e}; the answers so far are saved in {}",
+                    self.dir.path.display()
+                ))
+            }),
         }
     }
 
-    /// The prep countdown, on the audio clock, while the armed take waits.
+    /// The prep ended in a skip, quit, Ctrl-C or a lost device: nothing was
+    /// recorded yet, so the armed take's empty file goes and the log stops
+    /// listing it. If the key came just as the take began, what was recorded
+    /// is kept as an earlier take.
+    fn cancel_in_prep(
+        &mut self,
+        capture: &CaptureStream,
+        mut answer: Answer,
+        next: Next,
+    ) -> Result<Next> {
+        match capture.cancel_take()? {
+            None => answer.cancel_empty_take(),
+            Some(_) => {
+                self.keep_as_earlier_take(&mut answer)?;
+                answer.frames = 0;
+                answer.duration_seconds = 0.0;
+            }
+        }
+        answer.status = match next {
+            Next::Continue | Next::Quit => AnswerStatus::Skipped,
+            _ => AnswerStatus::Interrupted,
+        };
+        if next == Next::Continue {
+            self.console.line("skipped");
+        }
+        self.save_answer(answer)?;
+        Ok(next)
+    }
+
+    /// Say what the device or the ring lost during a take (counted, never hidden).
+    fn warn_losses(&self, outcome: &TakeOutcome) {
+        let c = self.console;
+        if outcome.overruns > 0 {
+            c.warn(format!(
+                "the input device reported {} overrun{} during this take: a moment of audio may be missing",
+                outcome.overruns,
+                if outcome.overruns == 1 { "" } else { "s" }
+            ));
+        }
+        if outcome.dropped_frames > 0 {
+            c.warn(format!(
+                "{} frames were lost between the device and the file (system overloaded?)",
+                outcome.dropped_frames
+            ));
+        }
+        if outcome.drain_timed_out {
+            c.warn("the device did not deliver the last moments of audio in time");
+        }
+    }
+
+    /// A take ended on a failure. A write failure (full disk, file-size
+    /// limit) ends the session with what was written kept. A lost device
+    /// keeps the partial take and, on a terminal, offers another device:
+    /// `Ok(stream)` records the answer again there; `Err(next)` ends here.
+    fn take_failed(
+        &mut self,
+        lost: CaptureStream,
+        answer: &mut Answer,
+        outcome: &TakeOutcome,
+        take_name: &TakeName,
+        limit: Option<u64>,
+    ) -> Result<std::result::Result<CaptureStream, Next>> {
+        let c = self.console;
+        let number = answer.number;
+        answer.status = AnswerStatus::Interrupted;
+        if outcome.end == TakeEnd::WriteFailed {
+            let e = outcome.write_error.clone().unwrap_or_default();
+            // Best effort: the disk may be too full for the log too.
+            let logged = self.save_answer(answer.clone());
+            return Ok(Err(Next::WriteFailed(format!(
+                "recording stopped: cannot write {e}; {} of answer {number} kept{}",
+                crate::clock::clock_seconds(
+                    outcome.frames as f64 / f64::from(self.sample_rate.max(1))
+                ),
+                if logged.is_ok() {
+                    ""
+                } else {
+                    " (not yet in the log)"
+                }
+            ))));
+        }
+        self.save_answer(answer.clone())?;
+        let final_name = take_name.to_string();
+        let message =
+            self.device_lost_message(&lost, Some((number as usize, &final_name, outcome)));
+        // Without a terminal the message is the error line itself.
+        if self.keys.is_terminal() {
+            c.warn(&message);
+        }
+        let Some(mut capture) = self.choose_device()? else {
+            return Ok(Err(Next::DeviceLost(message)));
+        };
+        // The partial take is kept as an earlier take and the answer starts
+        // again on the new device.
+        let (k, kept) = self.keep_as_earlier_take(answer)?;
+        self.save_answer(answer.clone())?;
+        drop(lost);
+        self.sample_rate = capture.sample_rate();
+        answer.sample_rate = self.sample_rate;
+        // The log describes the input as now opened.
+        let format = capture.format();
+        self.session.input = Some(InputInfo {
+            device_id: self.device.id.clone(),
+            device_name: self.device.name.clone(),
+            sample_rate: format.sample_rate,
+            channels: format.channels,
+            sample_format: format.sample_format.clone(),
+        });
+        capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
+        self.take_started(answer, take_name)?;
+        capture.play()?;
+        c.line(format!(
+            "take {k} kept as {kept}; recording again from {}",
+            self.device.id
+        ));
+        Ok(Ok(capture))
+    }
+
+    /// The prep countdown, on the audio clock, while the armed take waits
+    /// to begin at frame `start` (`seconds` of prep, as shown).
     /// `None`: go on and record; `Some(next)`: skipped (`Continue`), quit,
     /// interrupted or device lost, and the armed take is to be cancelled.
-    fn prep(&mut self, capture: &CaptureStream) -> Result<Option<Next>> {
-        let prep_frames = self.frames(self.prep_seconds);
+    fn prep(&mut self, capture: &CaptureStream, start: u64, seconds: u32) -> Result<Option<Next>> {
+        let origin = capture.position().min(start);
+        let prep_frames = start - origin;
         if prep_frames == 0 {
             return Ok(None);
         }
         let c = self.console;
         if !c.is_interactive() {
-            c.line(format!(
-                "prepare: {} s (Enter starts now)",
-                self.prep_seconds
-            ));
+            c.line(format!("prepare: {seconds} s (Enter starts now)"));
         }
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(Some(self.ms(prep_frames)), "prep");
         bar.set_message("Enter: start now · s: skip · q: quit");
         let result = loop {
             let pos = capture.position();
-            if pos >= prep_frames || capture.take_frames() > 0 {
+            if pos >= start || capture.take_frames() > 0 {
                 break None;
             }
             if capture.error().is_some() {
                 break Some(Next::DeviceLost(self.device_lost_message(capture, None)));
             }
-            bar.set_position(self.ms(pos));
+            bar.set_position(self.ms(pos.saturating_sub(origin)));
             match self.keys.poll(POLL) {
                 Some((Key::Enter, t)) => {
                     capture.start_at(capture.frame_at(t));
@@ -560,7 +634,7 @@ impl Practice<'_> {
                 self.last_key = Some(Instant::now());
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
-                    TakeEnd::Failed => TakeExit::Failed,
+                    TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
                     TakeEnd::Stopped => TakeExit::Stop,
                 };
                 let at = capture.position();
@@ -617,11 +691,129 @@ impl Practice<'_> {
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
         self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
-            TakeEnd::Failed => TakeExit::Failed,
+            TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
             TakeEnd::Limit if exit == TakeExit::Stop => TakeExit::Limit,
             _ => exit,
         };
         Ok((outcome, exit, stop_at))
+    }
+
+    /// The follow-up to ask after answer `number` to `q`: one of the
+    /// question's, picked by the session's seed (so a seed repeats them).
+    fn follow_up_of(&self, number: usize, q: &Question) -> Option<String> {
+        let n = q.follow_ups.len();
+        (n > 0).then(|| {
+            let i = (self.seed % n as u64 + number as u64) % n as u64;
+            q.follow_ups[i as usize].clone()
+        })
+    }
+
+    /// Ask a follow-up after a recorded answer, on the same stream: shown
+    /// (and spoken), half the prep and limit, its reply recorded to its own
+    /// file and listed in the answer's `follow_ups` from the moment the file
+    /// exists. Skippable like a question; a retake key just ends it (there
+    /// are no retakes of a follow-up).
+    fn ask_follow_up(
+        &mut self,
+        mut answer: Answer,
+        text: String,
+        name: &TakeName,
+        capture: &CaptureStream,
+        question_limit: u32,
+    ) -> Result<Next> {
+        let c = self.console;
+        c.line("");
+        c.line(c.bold(&format!("Follow-up to question {}", answer.number)));
+        c.paragraph(&text);
+        if self.speak {
+            // Before the prep is armed: the prep counts audio frames, and
+            // the voice must not eat into it.
+            if let Err(e) = speak(&text) {
+                c.warn(format!("cannot speak the question: {e}"));
+                self.speak = false;
+            }
+        }
+        let prep_seconds = follow_up_seconds(self.prep_seconds);
+        let limit_seconds = follow_up_seconds(question_limit);
+        let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
+        let start = capture.position() + self.frames(prep_seconds);
+        let file = name.to_string();
+        capture.begin_take(&self.dir.path.join(&file), start, limit)?;
+        let mut reply = FollowUp::begin(name, text, self.sample_rate);
+        self.save_follow_up(&mut answer, &reply)?;
+
+        if let Some(next) = self.prep(capture, start, prep_seconds)? {
+            if capture.cancel_take()?.is_none() {
+                reply.cancel_empty();
+            }
+            reply.status = match next {
+                Next::Continue | Next::Quit => AnswerStatus::Skipped,
+                _ => AnswerStatus::Interrupted,
+            };
+            if next == Next::Continue {
+                c.line("follow-up skipped");
+            }
+            self.save_follow_up(&mut answer, &reply)?;
+            return Ok(next);
+        }
+        let (outcome, exit, _) = self.record(capture, limit)?;
+        reply.finish(
+            outcome.frames,
+            self.sample_rate,
+            outcome.dropped_frames,
+            outcome.overruns,
+        );
+        self.warn_losses(&outcome);
+        let saved = format!(
+            "saved {file} ({})",
+            crate::clock::clock_seconds(reply.duration_seconds)
+        );
+        let next = match exit {
+            TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
+                reply.metrics = self.analyze_take(&file);
+                c.line(if exit == TakeExit::Limit {
+                    format!("{saved} · time limit reached")
+                } else {
+                    saved
+                });
+                if exit == TakeExit::Quit {
+                    Next::Quit
+                } else {
+                    Next::Continue
+                }
+            }
+            TakeExit::Skip => {
+                reply.status = AnswerStatus::Skipped;
+                c.line(format!(
+                    "follow-up skipped (the recording is kept as {file})"
+                ));
+                Next::Continue
+            }
+            TakeExit::Interrupt => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · interrupted"));
+                Next::Interrupted
+            }
+            TakeExit::Failed => {
+                reply.status = AnswerStatus::Interrupted;
+                c.line(format!("{saved} · recording stopped"));
+                match &outcome.write_error {
+                    Some(e) => Next::WriteFailed(format!(
+                        "recording stopped: cannot write {e}; the follow-up to answer {} is kept",
+                        answer.number
+                    )),
+                    None => Next::DeviceLost(self.device_lost_message(capture, None)),
+                }
+            }
+        };
+        self.save_follow_up(&mut answer, &reply)?;
+        Ok(next)
+    }
+
+    /// Put a follow-up's current state in its answer, and the answer in the log.
+    fn save_follow_up(&mut self, answer: &mut Answer, reply: &FollowUp) -> Result<()> {
+        answer.put_follow_up(reply.clone());
+        self.save_answer(answer.clone())
     }
 
     /// Delivery metrics of a final take (issue 4): a few tens of ms for a
@@ -640,34 +832,27 @@ impl Practice<'_> {
     /// Rename the final take `NN-slug.wav` to `NN-slug.takeK.wav` (K = its
     /// position among the answer's takes) and say so in the answer: a retake,
     /// a skip or a new device never throws a recording away.
-    fn keep_as_earlier_take(
-        &self,
-        answer: &mut Answer,
-        final_name: &str,
-    ) -> Result<(usize, String)> {
-        let k = answer.takes.len();
-        let kept = TakeName::parse(final_name)
-            .context("a take's own name does not parse")?
-            .earlier(k as u32)
-            .to_string();
-        std::fs::rename(self.dir.path.join(final_name), self.dir.path.join(&kept))
-            .with_context(|| format!("cannot keep take {k} as {kept}"))?;
-        crate::durable::sync_dir(&self.dir.path);
-        answer.takes.pop();
-        answer.takes.push(kept.clone());
-        answer.file = None;
-        Ok((k, kept))
+    fn keep_as_earlier_take(&self, answer: &mut Answer) -> Result<(usize, String)> {
+        answer
+            .keep_as_earlier_take(&self.dir.path)
+            .with_context(|| {
+                format!(
+                    "cannot keep take {} of answer {}",
+                    answer.takes.len(),
+                    answer.number
+                )
+            })
     }
 
     /// A take's file was just created: list it in the log before a single
-    /// frame goes into it, as an `interrupted` answer until the take ends.
-    fn take_started(&mut self, answer: &mut Answer, file: &str) -> Result<()> {
-        answer.takes.push(file.to_string());
-        answer.file = Some(file.to_string());
-        self.recording = Some((answer.number, answer.takes.len(), self.dir.path.join(file)));
-        answer.status = AnswerStatus::Interrupted;
-        answer.frames = 0;
-        answer.duration_seconds = 0.0;
+    /// frame goes into it (`Answer::begin_take`).
+    fn take_started(&mut self, answer: &mut Answer, name: &TakeName) -> Result<()> {
+        answer.begin_take(name);
+        self.recording = Some((
+            answer.number,
+            answer.takes.len(),
+            self.dir.path.join(name.to_string()),
+        ));
         self.save_answer(answer.clone())
     }
 
@@ -800,11 +985,21 @@ impl Practice<'_> {
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
-        let answers = &mut self.session.answers;
-        match answers.iter_mut().find(|a| a.number == answer.number) {
-            Some(a) => *a = answer,
-            None => answers.push(answer),
-        }
+        // An answer saved again (a retake, a follow-up) keeps the transcript
+        // the worker already delivered for its final take.
+        let answer = match self
+            .session
+            .answers
+            .iter()
+            .find(|a| a.number == answer.number)
+        {
+            Some(old) if answer.transcript.is_none() && old.file == answer.file => Answer {
+                transcript: old.transcript.clone(),
+                ..answer
+            },
+            _ => answer,
+        };
+        self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())
     }
@@ -813,18 +1008,6 @@ impl Practice<'_> {
 /// How many times each question was answered in earlier sessions (for
 /// `--order fresh`). Unreadable sessions are passed over here; `sessions`
 /// reports them.
-fn practised_counts(store: &SessionStore) -> HashMap<String, u32> {
-    let mut counts = HashMap::new();
-    for dir in store.list().unwrap_or_default() {
-        if let Ok(s) = dir.load() {
-            for a in s.answers.iter().filter(|a| a.is_recorded()) {
-                *counts.entry(a.question.id.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    counts
-}
-
 fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line("");
     c.line(c.bold("Summary"));
@@ -854,6 +1037,19 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
                 "    {} words: “{}”",
                 t.words.len(),
                 truncate(&t.text, 70)
+            ));
+        }
+        for f in &a.follow_ups {
+            let dur = if f.file.is_some() {
+                crate::clock::clock_seconds(f.duration_seconds)
+            } else {
+                "-".into()
+            };
+            c.line(format!(
+                "    follow-up: {:<11} {:>5}  {}",
+                f.status.as_str(),
+                dur,
+                truncate(&f.text, 54)
             ));
         }
     }

@@ -1,13 +1,16 @@
-//! `mockview questions`: list the banks' questions, show one, check a bank file.
+//! `mockview questions`: list the banks' questions, show one, check a bank
+//! file; `--history`: how each was practised in the sessions.
 
 use crate::cli::{QuestionsAction, QuestionsArgs};
+use crate::progress::{store_question_progress, QuestionProgress};
 use crate::questions::{self, Order, Question, SelectionRequest};
+use crate::session::SessionStore;
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 
-pub fn run(args: QuestionsArgs) -> Result<()> {
+pub fn run(args: QuestionsArgs, store: &SessionStore) -> Result<()> {
     match args.action {
         Some(QuestionsAction::Check { file }) => {
             let bank = questions::load_bank_file(&file)?;
@@ -32,16 +35,13 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
                 .find(|q| q.id == id)
                 .ok_or_else(|| anyhow::anyhow!("no question `{id}` (see `mockview questions`)"))?;
             if args.json {
-                writeln!(
-                    std::io::stdout().lock(),
-                    "{}",
-                    serde_json::to_string_pretty(q)?
-                )?;
+                super::print_json(q)?;
             } else {
                 print_full(q)?;
             }
             Ok(())
         }
+        None if args.history => history(&args, store),
         None => list(&args),
     }
 }
@@ -53,7 +53,8 @@ struct Listed<'a> {
     question: &'a Question,
 }
 
-fn list(args: &QuestionsArgs) -> Result<()> {
+/// The banks' questions of the chosen categories, in bank order.
+fn listed(args: &QuestionsArgs) -> Result<(Vec<questions::QuestionBank>, Vec<Question>)> {
     let banks = questions::resolve_banks(&args.banks)?;
     let total: usize = banks.iter().map(|b| b.questions.len()).sum();
     // `select` in listed order validates the categories and filters by them.
@@ -65,8 +66,90 @@ fn list(args: &QuestionsArgs) -> Result<()> {
             order: Order::Listed,
             seed: 0,
             history: &HashMap::new(),
+            only: &[],
         },
     )?;
+    Ok((banks, chosen))
+}
+
+#[derive(Serialize)]
+struct Practised<'a> {
+    id: &'a str,
+    text: &'a str,
+    category: &'a str,
+    practised: usize,
+    /// Local date, YYYY-MM-DD; null when never practised.
+    last_practised: Option<&'a str>,
+    latest_scores: Option<&'a std::collections::BTreeMap<String, f64>>,
+    latest_flags: usize,
+}
+
+/// `questions --history`: per question, how often it was practised, when
+/// last, the latest review's scores and the latest answer's flags.
+fn history(args: &QuestionsArgs, store: &SessionStore) -> Result<()> {
+    let (_, chosen) = listed(args)?;
+    let progress: HashMap<String, QuestionProgress> = store_question_progress(store)
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let rows: Vec<Practised> = chosen
+        .iter()
+        .map(|q| {
+            let p = progress.get(&q.id);
+            Practised {
+                id: &q.id,
+                text: &q.text,
+                category: &q.category,
+                practised: p.map_or(0, |p| p.practised),
+                last_practised: p.map(|p| p.last_practised.as_str()),
+                latest_scores: p.map(|p| &p.latest_scores).filter(|s| !s.is_empty()),
+                latest_flags: p.map_or(0, |p| p.latest_flags),
+            }
+        })
+        .collect();
+    if args.json {
+        return super::print_json(&rows);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<44} {:>9}  {:<10}  {:>5}  {:>5}  latest scores",
+        "question", "practised", "last", "score", "flags"
+    )?;
+    for (r, q) in rows.iter().zip(&chosen) {
+        let past = progress.get(&q.id).map(QuestionProgress::past);
+        let score = past
+            .and_then(|p| p.latest_score)
+            .map_or("-".to_string(), |s| format!("{s:.1}"));
+        let scores = r.latest_scores.map_or(String::new(), |s| {
+            s.iter()
+                .map(|(k, v)| format!("{k} {v:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        writeln!(
+            out,
+            "{:<44} {:>9}  {:<10}  {:>5}  {:>5}  {}",
+            r.id,
+            r.practised,
+            r.last_practised.unwrap_or("never"),
+            score,
+            r.latest_flags,
+            scores
+        )?;
+    }
+    let practised = rows.iter().filter(|r| r.practised > 0).count();
+    writeln!(
+        out,
+        "\n{practised} of {} question{} practised · `mockview practice --order weakest` drills the weakest",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(())
+}
+
+fn list(args: &QuestionsArgs) -> Result<()> {
+    let (banks, chosen) = listed(args)?;
     let bank_of = |q: &Question| {
         banks
             .iter()
@@ -81,11 +164,7 @@ fn list(args: &QuestionsArgs) -> Result<()> {
                 question: q,
             })
             .collect();
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&rows)?
-        )?;
+        super::print_json(&rows)?;
         return Ok(());
     }
     let mut category = String::new();

@@ -20,8 +20,23 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
     for dir in store.list()? {
         // The lock keeps a running `practice` (or another writer) and this
         // from writing the same session; a dry run only looks.
-        let _lock = if dry_run {
+        // Err(None): in use; Err(Some(e)): cannot be locked.
+        let lock = if dry_run {
             if dir.is_held() {
+                Err(None)
+            } else {
+                Ok(None)
+            }
+        } else {
+            match dir.lock() {
+                Ok(l) => Ok(Some(l)),
+                Err(SessionError::Locked { .. }) => Err(None),
+                Err(e) => Err(Some(e)),
+            }
+        };
+        let _lock = match lock {
+            Ok(l) => l,
+            Err(None) => {
                 writeln!(
                     std::io::stdout().lock(),
                     "{}: in use by another mockview process, skipped",
@@ -30,24 +45,10 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
                 busy += 1;
                 continue;
             }
-            None
-        } else {
-            match dir.lock() {
-                Ok(l) => Some(l),
-                Err(SessionError::Locked { .. }) => {
-                    writeln!(
-                        std::io::stdout().lock(),
-                        "{}: in use by another mockview process, skipped",
-                        dir.id
-                    )?;
-                    busy += 1;
-                    continue;
-                }
-                Err(e) => {
-                    eprintln!("warning: {e}");
-                    damaged += 1;
-                    continue;
-                }
+            Err(Some(e)) => {
+                eprintln!("warning: {e}");
+                damaged += 1;
+                continue;
             }
         };
         match repair_one(&dir, dry_run) {
@@ -101,7 +102,7 @@ fn repair_one(dir: &SessionDir, dry_run: bool) -> Result<Vec<String>> {
     let listed: std::collections::HashSet<String> = log
         .answers
         .iter()
-        .flat_map(|a| a.takes.iter().chain(a.file.iter()).cloned())
+        .flat_map(|a| a.files().cloned())
         .collect();
 
     let mut changes = Vec::new();

@@ -2,16 +2,17 @@
 //! through the output device with a progress bar and keys (the loop is
 //! `crate::listener`'s).
 
-use super::listening::{play_request, show_question, take_file};
+use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReplayArgs;
+use crate::config::Settings;
 use crate::listener::{Listener, Played};
 use crate::session::{Answer, SessionStore};
 use crate::ui::{Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
 
-pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
     let dir = store.resolve(&args.session)?;
@@ -38,7 +39,14 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
     // Check every file before the first sound: a missing one is an error
     // now, not after minutes of listening.
     let mut files = Vec::new();
+    let mut replies = Vec::new();
     for a in &chosen {
+        // Follow-ups belong with the final take, not with an earlier one.
+        replies.push(if args.take.is_none() {
+            follow_up_files(&dir.path, a)?
+        } else {
+            Vec::new()
+        });
         files.push(
             if a.file.is_some() || args.take.is_some() && !a.takes.is_empty() {
                 Some(take_file(&dir.path, a, args.take)?)
@@ -47,7 +55,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
             },
         );
     }
-    let device = audio::find_output(args.device.as_deref())?;
+    let device = audio::find_output(settings.output_device.value.as_deref())?;
     let keys = KeySource::new(interrupt.clone());
     console.line(format!(
         "Session {} · {} answer{} · playing on {}",
@@ -71,9 +79,9 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
         device,
         request: play_request(&args.output),
     };
-    let mut speak_it = args.speak;
+    let mut speak_it = settings.speak.value;
     let total = session.answers.len();
-    for (a, file) in chosen.iter().zip(files) {
+    for ((a, file), replies) in chosen.iter().zip(files).zip(replies) {
         show_question(&console, a, total, &mut speak_it);
         let Some(file) = file else {
             console.line(format!(
@@ -87,6 +95,14 @@ pub fn run(store: &SessionStore, args: ReplayArgs) -> Result<()> {
             Played::Done | Played::Next => {}
             Played::Quit => break,
             Played::Interrupted => return Err(Interrupted.into()),
+        }
+        for (f, reply) in replies {
+            show_follow_up(&console, f, &mut speak_it);
+            match listener.play_take(&reply)? {
+                Played::Done | Played::Next => {}
+                Played::Quit => return Ok(()),
+                Played::Interrupted => return Err(Interrupted.into()),
+            }
         }
     }
     Ok(())

@@ -4,10 +4,11 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::listening::{play_request, show_question, take_file};
+use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
+use crate::config::Settings;
 use crate::listener::{Listener, Played};
 use crate::session::{
     criterion, Review, SelfCheck, Session, SessionDir, SessionStore, RUBRIC, SCORE_RANGE,
@@ -17,10 +18,20 @@ use crate::ui::{Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
-pub fn run(store: &SessionStore, args: ReviewArgs) -> Result<()> {
-    let reviewer = args.reviewer.trim().to_string();
+pub fn run(store: &SessionStore, args: ReviewArgs, settings: &Settings) -> Result<()> {
+    let reviewer = settings
+        .reviewer
+        .value
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     if reviewer.is_empty() {
-        return Err(UsageError("--reviewer needs a name".into()).into());
+        return Err(UsageError(
+            "--reviewer needs a name (or set `reviewer` in the config file, see `mockview config`)"
+                .into(),
+        )
+        .into());
     }
     let dir = store.resolve(&args.session)?;
     // Refuse before any prompt when another process writes this session.
@@ -28,7 +39,13 @@ pub fn run(store: &SessionStore, args: ReviewArgs) -> Result<()> {
     let mut session = dir.load()?;
     match args.answer {
         Some(n) => from_flags(&dir, &mut session, reviewer, n, &args),
-        None => interactive(&dir, session, reviewer, &args),
+        None => interactive(
+            &dir,
+            session,
+            reviewer,
+            &args,
+            settings.output_device.value.as_deref(),
+        ),
     }
 }
 
@@ -211,6 +228,7 @@ fn interactive(
     mut session: Session,
     reviewer: String,
     args: &ReviewArgs,
+    output_device: Option<&str>,
 ) -> Result<()> {
     let console = Console::detect();
     let interrupt = Interrupt::install().context("cannot install the Ctrl-C handler")?;
@@ -238,7 +256,7 @@ fn interactive(
             use_keys: keys.is_terminal(),
             keys,
             interrupt: interrupt.clone(),
-            device: audio::find_output(args.device.as_deref())?,
+            device: audio::find_output(output_device)?,
             request: play_request(&args.output),
         };
         (Some(listener), None)
@@ -263,6 +281,24 @@ fn interactive(
                 Played::Quit => break,
                 Played::Done | Played::Next => {}
             }
+        }
+        // The follow-ups are part of the answer: heard before it is scored.
+        let mut quit_playing = false;
+        for (f, reply) in follow_up_files(&dir.path, &answer)? {
+            show_follow_up(&console, f, &mut no_speech);
+            if let Some(l) = &mut listener {
+                match l.play_take(&reply)? {
+                    Played::Interrupted => return Err(Interrupted.into()),
+                    Played::Quit => {
+                        quit_playing = true;
+                        break;
+                    }
+                    Played::Done | Played::Next => {}
+                }
+            }
+        }
+        if quit_playing {
+            break;
         }
         let keys = match (&mut listener, &mut own_keys) {
             (Some(l), _) => &mut l.keys,

@@ -55,11 +55,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         });
     }
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&rows)?
-        )?;
+        super::print_json(&rows)?;
         return Ok(());
     }
     if rows.is_empty() {
@@ -108,11 +104,7 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     let dir = store.resolve(spec)?;
     let s = dir.load()?;
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&s)?
-        )?;
+        super::print_json(&s)?;
         return Ok(());
     }
     print_session(&s, &dir.path)?;
@@ -180,6 +172,22 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 "    {} frames lost during recording",
                 a.dropped_frames
             )?;
+        }
+        for f in &a.follow_ups {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
+            match &f.file {
+                Some(file) => writeln!(
+                    out,
+                    "      {} · {} · {file}",
+                    f.status.as_str(),
+                    crate::clock::clock_seconds(f.duration_seconds)
+                )?,
+                None => writeln!(out, "      {}", f.status.as_str())?,
+            }
+            if let (Some(m), true) = (&f.metrics, f.is_recorded()) {
+                writeln!(out, "      {}", m.brief())?;
+            }
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();

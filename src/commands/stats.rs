@@ -42,11 +42,7 @@ pub fn run(store: &SessionStore, json: bool) -> Result<()> {
         skipped: history.skipped,
     };
     if json {
-        writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            serde_json::to_string_pretty(&stats)?
-        )?;
+        super::print_json(&stats)?;
     } else {
         print_text(&stats, Console::detect(), store)?;
     }

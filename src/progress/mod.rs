@@ -15,5 +15,5 @@ mod question;
 mod session;
 
 pub use history::{History, Skipped, Unanalysed};
-pub use question::{question_progress, QuestionProgress};
+pub use question::{past_answers, question_progress, store_question_progress, QuestionProgress};
 pub use session::{session_progress, trend, SessionProgress, TREND_SERIES};

@@ -2,9 +2,10 @@
 //! its latest reviewed answer.
 
 use super::session::{average_scores, local_date};
-use crate::session::Session;
+use crate::questions::Past;
+use crate::session::{Session, SessionStore};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One question's tally. Serialised as one entry of `stats --json`'s
 /// `questions`: the field names are part of that output.
@@ -18,6 +19,42 @@ pub struct QuestionProgress {
     pub last_practised: String,
     /// Average scores of the latest reviewed answer to this question.
     pub latest_scores: BTreeMap<String, f64>,
+    /// The delivery flags the latest analysed answer raised.
+    pub latest_flags: usize,
+}
+
+impl QuestionProgress {
+    /// What question selection needs to know (`--order fresh`, `weakest`).
+    pub fn past(&self) -> Past {
+        let scores = &self.latest_scores;
+        Past {
+            practised: u32::try_from(self.practised).unwrap_or(u32::MAX),
+            latest_score: (!scores.is_empty())
+                .then(|| scores.values().sum::<f64>() / scores.len() as f64),
+            latest_flags: u32::try_from(self.latest_flags).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The progress of every question answered in the store's sessions, from
+/// the logs alone (no audio is read; unreadable logs are passed over).
+pub fn store_question_progress(store: &SessionStore) -> Vec<QuestionProgress> {
+    let logs: Vec<Session> = store
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .filter_map(|d| d.load().ok())
+        .collect();
+    question_progress(logs.iter())
+}
+
+/// What earlier sessions say about each question, by id, for selection.
+pub fn past_answers(store: &SessionStore) -> HashMap<String, Past> {
+    store_question_progress(store)
+        .iter()
+        .map(|q| (q.id.clone(), q.past()))
+        .collect()
 }
 
 /// Every question answered (recorded) in `logs`, which come oldest first;
@@ -36,9 +73,13 @@ pub fn question_progress<'a>(logs: impl Iterator<Item = &'a Session>) -> Vec<Que
                     practised: 0,
                     last_practised: String::new(),
                     latest_scores: BTreeMap::new(),
+                    latest_flags: 0,
                 });
             q.practised += 1;
             q.last_practised = local_date(log.started_at);
+            if let Some(m) = &a.metrics {
+                q.latest_flags = m.flags.len();
+            }
             if !a.reviews.is_empty() {
                 q.latest_scores = average_scores(a.reviews.iter().flat_map(|r| &r.scores));
             }

@@ -1,5 +1,7 @@
 //! Choosing the questions of a session from the banks: by category, in bank
-//! order, shuffled by a seed, or least practised first.
+//! order, shuffled by a seed, least practised first, weakest first, or
+//! exactly the questions named. What earlier sessions say about a question
+//! ([`Past`]) is passed in: this module knows nothing of sessions.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -22,16 +24,20 @@ pub enum Order {
     Listed,
     /// Least answered before first; ties shuffled by the seed.
     Fresh,
+    /// Weakest first: the lowest latest review score, then the most flags
+    /// on the latest answer, then the least practised; see [`Past::weakness`].
+    Weakest,
 }
 
 impl Order {
-    pub const ALL: [Order; 3] = [Order::Random, Order::Listed, Order::Fresh];
+    pub const ALL: [Order; 4] = [Order::Random, Order::Listed, Order::Fresh, Order::Weakest];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Order::Random => "random",
             Order::Listed => "listed",
             Order::Fresh => "fresh",
+            Order::Weakest => "weakest",
         }
     }
 }
@@ -65,8 +71,39 @@ pub struct SelectionRequest<'a> {
     /// The same seed, banks and history give the same questions, on every
     /// platform and build.
     pub seed: u64,
-    /// How many times each question id was answered before.
-    pub history: &'a HashMap<String, u32>,
+    /// What earlier sessions say about each question id (missing: never answered).
+    pub history: &'a HashMap<String, Past>,
+    /// Exactly these question ids, in this order (`--question`); when not
+    /// empty, count, categories and order do not apply.
+    pub only: &'a [String],
+}
+
+/// What earlier sessions say about one question.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Past {
+    /// How many times it was answered (recorded).
+    pub practised: u32,
+    /// The average score of its latest reviewed answer (1 to 5).
+    pub latest_score: Option<f64>,
+    /// The delivery flags its latest answer raised.
+    pub latest_flags: u32,
+}
+
+/// The score an unreviewed question counts as: the middle of the 1-5 scale,
+/// so a poorly scored answer comes before an unreviewed one, and an
+/// unreviewed answer with many flags before a well scored one with few.
+const UNREVIEWED_SCORE: f64 = 3.0;
+
+impl Past {
+    /// The weakness order's key, smallest first: the latest review score,
+    /// then the most flags, then the least practised.
+    pub fn weakness(&self) -> (f64, std::cmp::Reverse<u32>, u32) {
+        (
+            self.latest_score.unwrap_or(UNREVIEWED_SCORE),
+            std::cmp::Reverse(self.latest_flags),
+            self.practised,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,8 +117,10 @@ pub enum SelectError {
     },
     #[error("there are no questions to choose from")]
     NoQuestions,
-    #[error("unknown order `{0}` (expected random, listed or fresh)")]
+    #[error("unknown order `{0}` (expected random, listed, fresh or weakest)")]
     UnknownOrder(String),
+    #[error("no question `{0}` in the banks (see `mockview questions`)")]
+    UnknownQuestion(String),
 }
 
 /// A category as the user may type it, reduced to the slug form banks use.
@@ -99,6 +138,9 @@ pub fn select(
     banks: &[QuestionBank],
     req: &SelectionRequest,
 ) -> Result<Vec<Question>, SelectError> {
+    if !req.only.is_empty() {
+        return named(banks, req.only);
+    }
     if req.count == 0 {
         return Err(SelectError::ZeroCount);
     }
@@ -131,11 +173,44 @@ pub fn select(
         Order::Fresh => {
             shuffle(&mut pool, req.seed);
             // A stable sort keeps the shuffled order among equally practised questions.
-            pool.sort_by_key(|q| req.history.get(&q.id).copied().unwrap_or(0));
+            pool.sort_by_key(|q| req.history.get(&q.id).map_or(0, |p| p.practised));
+        }
+        Order::Weakest => {
+            shuffle(&mut pool, req.seed);
+            let key = |q: &&Question| {
+                req.history
+                    .get(&q.id)
+                    .copied()
+                    .unwrap_or_default()
+                    .weakness()
+            };
+            // Stable: ties stay in the seed's order.
+            pool.sort_by(|a, b| {
+                key(a)
+                    .partial_cmp(&key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
         }
     }
     pool.truncate(req.count);
     Ok(pool.into_iter().cloned().collect())
+}
+
+/// The questions named by id, in the order given (a repeated id is asked once).
+fn named(banks: &[QuestionBank], ids: &[String]) -> Result<Vec<Question>, SelectError> {
+    let mut picked: Vec<Question> = Vec::new();
+    for id in ids {
+        if picked.iter().any(|q| &q.id == id) {
+            continue;
+        }
+        let q = banks
+            .iter()
+            .flat_map(|b| &b.questions)
+            .find(|q| &q.id == id)
+            .ok_or_else(|| SelectError::UnknownQuestion(id.clone()))?;
+        picked.push(q.clone());
+    }
+    Ok(picked)
 }
 
 /// A Fisher-Yates shuffle driven by ChaCha8 keyed with the seed.
@@ -218,6 +293,16 @@ mod tests {
         seed: u64,
         history: &HashMap<String, u32>,
     ) -> Result<Vec<Question>, SelectError> {
+        let history: HashMap<String, Past> = history
+            .iter()
+            .map(|(id, n)| {
+                let past = Past {
+                    practised: *n,
+                    ..Past::default()
+                };
+                (id.clone(), past)
+            })
+            .collect();
         select(
             &banks(),
             &SelectionRequest {
@@ -225,9 +310,67 @@ mod tests {
                 categories,
                 order,
                 seed,
-                history,
+                history: &history,
+                only: &[],
             },
         )
+    }
+
+    #[test]
+    fn weakest_lowest_score_then_most_flags_then_least_practised() {
+        let past = |practised, latest_score, latest_flags| Past {
+            practised,
+            latest_score,
+            latest_flags,
+        };
+        let history: HashMap<String, Past> = [
+            ("q1", past(3, Some(4.5), 0)), // good: last
+            ("q2", past(1, Some(1.5), 0)), // worst score: first
+            ("q3", past(2, None, 3)),      // unreviewed, many flags
+            ("q4", past(5, Some(2.5), 1)), // low score
+            ("q5", past(1, None, 3)),      // like q3, less practised
+            ("q6", past(1, Some(4.0), 5)), // well scored, flags do not lift it over q3
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let cats = ["teamwork".to_string(), "conflict".to_string()];
+        let got = select(
+            &banks(),
+            &SelectionRequest {
+                count: 10,
+                categories: &cats,
+                order: Order::Weakest,
+                seed: 3,
+                history: &history,
+                only: &[],
+            },
+        )
+        .unwrap();
+        let got = ids(&got);
+        assert_eq!(got[..4], ["q2", "q4", "q5", "q3"]);
+        // The never answered (q0, q7, q8, q9) in the seed's order, then q6, q1.
+        assert_eq!(got[8..], ["q6", "q1"]);
+    }
+
+    #[test]
+    fn named_questions_exactly_in_the_order_given() {
+        let only = ["p3".to_string(), "q0".to_string(), "p3".to_string()];
+        let req = SelectionRequest {
+            count: 1,
+            categories: &["conflict".to_string()],
+            order: Order::Random,
+            seed: 1,
+            history: &HashMap::new(),
+            only: &only,
+        };
+        assert_eq!(ids(&select(&banks(), &req).unwrap()), ["p3", "q0"]);
+        let only = ["q0".to_string(), "nope".to_string()];
+        let req = SelectionRequest { only: &only, ..req };
+        assert_eq!(
+            select(&banks(), &req),
+            Err(SelectError::UnknownQuestion("nope".into()))
+        );
     }
 
     #[test]
@@ -347,6 +490,7 @@ mod tests {
             order: Order::Listed,
             seed: 0,
             history: &HashMap::new(),
+            only: &[],
         };
         assert_eq!(select(&[], &req), Err(SelectError::NoQuestions));
     }
@@ -359,7 +503,7 @@ mod tests {
         assert_eq!("Fresh".parse::<Order>(), Ok(Order::Fresh));
         assert_eq!(
             "newest".parse::<Order>().unwrap_err().to_string(),
-            "unknown order `newest` (expected random, listed or fresh)"
+            "unknown order `newest` (expected random, listed, fresh or weakest)"
         );
     }
 

@@ -20,7 +20,7 @@ pub enum ReportError {
     },
 }
 
-/// What [`write`] wrote, and what it left out (one line each) for the
+/// What [`write()`] wrote, and what it left out (one line each) for the
 /// command to print as warnings.
 #[derive(Debug)]
 pub struct Written {

@@ -6,7 +6,7 @@
 use super::escape::{href, html as e};
 use super::{chart, waveform};
 use crate::progress::SessionProgress;
-use crate::session::{criterion_keys, Answer, Review, Session};
+use crate::session::{criterion_keys, Answer, FollowUp, Review, Session};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -179,10 +179,46 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
     if let Some(m) = &a.metrics {
         metrics(h, &serde_json::to_value(m).unwrap_or_default());
     }
+    for f in &a.follow_ups {
+        follow_up(h, f, session_dir, page_dir);
+    }
     for r in &a.reviews {
         review(h, r);
     }
     h.push_str("</section>\n");
+}
+
+/// A follow-up question asked after the answer: its text, its reply's
+/// player and waveform, and the reply's own metrics.
+fn follow_up(h: &mut String, f: &FollowUp, session_dir: &Path, page_dir: &Path) {
+    let _ = write!(
+        h,
+        "<div class=\"follow-up\">\n<h3>Follow-up {}: {}</h3>\n<p class=\"meta\">{}",
+        f.number,
+        e(&f.text),
+        e(f.status.as_str())
+    );
+    if f.file.is_some() {
+        let _ = write!(h, " · {}", e(&crate::clock::prose(f.duration_seconds)));
+    }
+    h.push_str("</p>\n");
+    if let Some(file) = &f.file {
+        player(
+            h,
+            &format!("follow-up {}", f.number),
+            file,
+            session_dir,
+            page_dir,
+        );
+        if let Ok(w) = waveform::read(&session_dir.join(file), waveform::COLUMNS) {
+            h.push_str(&w.to_svg(&e(&format!("waveform of follow-up {}", f.number))));
+            h.push('\n');
+        }
+    }
+    if let Some(m) = &f.metrics {
+        metrics(h, &serde_json::to_value(m).unwrap_or_default());
+    }
+    h.push_str("</div>\n");
 }
 
 fn player(h: &mut String, label: &str, file: &str, session_dir: &Path, page_dir: &Path) {

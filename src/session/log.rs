@@ -143,7 +143,9 @@ pub struct Answer {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub overruns: u64,
     /// Delivery metrics of the final take (see docs/metrics.md), computed
-    /// when the take is saved. Typed, so that every reader (show, stats,
+    /// when the take is saved. Stored as `analysis::Metrics` itself: its
+    /// field names (and `Pause`'s, `Flag`'s) are part of this file format,
+    /// so renaming one is a format change (docs/session-format.md). Typed, so that every reader (show, stats,
     /// report) agrees on the fields; read leniently: missing fields take
     /// their defaults, and a value that is not metrics at all reads as
     /// `None` (to be recomputed from the WAV) instead of making the whole
@@ -160,6 +162,49 @@ pub struct Answer {
     /// transcribe`, or practice with a model installed); absent until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Transcript>,
+    /// The follow-up questions asked after this answer (`practice
+    /// --follow-ups`), each with its own recording and metrics; part of the
+    /// same answer. Absent when none was asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A follow-up question asked after an answer, and the spoken reply to it:
+/// its own file (`NN-slug.follow1.wav`, see [`super::TakeName`]) and metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// 1 for the first follow-up of the answer.
+    pub number: u32,
+    /// The follow-up question as asked.
+    pub text: String,
+    pub status: AnswerStatus,
+    /// The recording, relative to the session folder; `None` when skipped
+    /// before anything was recorded.
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub duration_seconds: f64,
+    #[serde(default)]
+    pub frames: u64,
+    #[serde(default)]
+    pub sample_rate: u32,
+    #[serde(default)]
+    pub dropped_frames: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub overruns: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_metrics"
+    )]
+    pub metrics: Option<Metrics>,
+}
+
+impl FollowUp {
+    /// A recorded follow-up: its reply is on file.
+    pub fn is_recorded(&self) -> bool {
+        self.status == AnswerStatus::Recorded && self.file.is_some()
+    }
 }
 
 impl Answer {
@@ -181,6 +226,7 @@ impl Answer {
             metrics: None,
             reviews: Vec::new(),
             transcript: None,
+            follow_ups: Vec::new(),
         }
     }
 
@@ -194,6 +240,14 @@ impl Answer {
         self.sample_rate = sample_rate;
         self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
         self
+    }
+
+    /// Every recording of this answer the log lists: its takes, its final
+    /// take, its follow-ups' replies (a name may come twice). What export,
+    /// import and repair take as the answer's files.
+    pub fn files(&self) -> impl Iterator<Item = &String> {
+        let follow_ups = self.follow_ups.iter().filter_map(|f| f.file.as_ref());
+        self.takes.iter().chain(self.file.iter()).chain(follow_ups)
     }
 
     /// A recorded answer: completed, with its final take on file. What

@@ -58,10 +58,12 @@ pub fn reconcile(
     let listed: std::collections::HashSet<String> = session
         .answers
         .iter()
-        .flat_map(|a| a.takes.iter().chain(a.file.iter()).cloned())
+        .flat_map(|a| a.files().cloned())
         .collect();
     for name in files.keys().filter(|n| !listed.contains(*n)) {
-        let Some(take) = TakeName::parse(name) else {
+        // A follow-up's reply is never an answer's take; one the log does
+        // not list stays on disk, untouched.
+        let Some(take) = TakeName::parse(name).filter(|t| t.follow_up.is_none()) else {
             continue;
         };
         let rate = session.input.as_ref().map_or(0, |i| i.sample_rate);
@@ -143,7 +145,8 @@ mod tests {
             Some(TakeName {
                 number: 1,
                 slug: "tell-me".into(),
-                take: None
+                take: None,
+                follow_up: None,
             })
         );
         assert_eq!(TakeName::parse("12-x.take3.wav").unwrap().take, Some(3));

@@ -274,6 +274,25 @@ impl SessionStore {
         }
     }
 
+    /// Remove a session folder with everything in it. The caller holds the
+    /// session's lock, so no other mockview is writing it. The folder is
+    /// first renamed to a hidden name no session id can have, so a crash
+    /// midway never leaves a half-deleted session that still lists.
+    pub fn delete(&self, dir: &SessionDir, _lock: SessionLock) -> Result<(), SessionError> {
+        let meta = fs::symlink_metadata(&dir.path).map_err(io_err(&dir.path))?;
+        if !meta.is_dir() || dir.path.parent() != Some(self.root.as_path()) {
+            return Err(SessionError::InvalidName {
+                spec: dir.id.clone(),
+            });
+        }
+        let doomed = self.root.join(format!(".deleting-{}", dir.id));
+        fs::rename(&dir.path, &doomed).map_err(io_err(&dir.path))?;
+        sync_dir(&self.root);
+        fs::remove_dir_all(&doomed).map_err(io_err(&doomed))?;
+        sync_dir(&self.root);
+        Ok(())
+    }
+
     /// The path a session with this id has (or would have) in this root.
     pub fn dir_for(&self, id: &str) -> Option<SessionDir> {
         is_valid_session_id(id).then(|| SessionDir {

@@ -16,6 +16,9 @@ pub enum Part {
     Final,
     /// The K-th earlier take (K from 1): `NN-slug.takeK.wav`.
     Take(u32),
+    /// The reply to the answer's K-th follow-up question (K from 1):
+    /// `NN-slug.followK.wav`.
+    FollowUp(u32),
 }
 
 impl Part {
@@ -23,6 +26,7 @@ impl Part {
     fn from_suffix(word: &str, k: u32) -> Option<Part> {
         match word {
             "take" => Some(Part::Take(k)),
+            "follow" => Some(Part::FollowUp(k)),
             _ => None,
         }
     }
@@ -35,6 +39,9 @@ pub struct TakeName {
     pub slug: String,
     /// `None` for the final take, `Some(k)` for the K-th earlier take.
     pub take: Option<u32>,
+    /// `Some(k)` for the reply to the K-th follow-up question (then `take`
+    /// is `None`).
+    pub follow_up: Option<u32>,
 }
 
 impl TakeName {
@@ -44,6 +51,16 @@ impl TakeName {
             number,
             slug: slug.into(),
             take: None,
+            follow_up: None,
+        }
+    }
+
+    /// The same answer's reply to its K-th follow-up question.
+    pub fn follow_up(&self, k: u32) -> TakeName {
+        TakeName {
+            take: None,
+            follow_up: Some(k),
+            ..self.clone()
         }
     }
 
@@ -56,7 +73,11 @@ impl TakeName {
     }
 
     pub fn part(&self) -> Part {
-        self.take.map_or(Part::Final, Part::Take)
+        match (self.take, self.follow_up) {
+            (_, Some(k)) => Part::FollowUp(k),
+            (Some(k), None) => Part::Take(k),
+            (None, None) => Part::Final,
+        }
     }
 
     pub fn parse(name: &str) -> Option<TakeName> {
@@ -89,8 +110,12 @@ impl TakeName {
             number: num.parse().ok()?,
             slug: slug.to_string(),
             take: match part {
-                Part::Final => None,
                 Part::Take(k) => Some(k),
+                Part::Final | Part::FollowUp(_) => None,
+            },
+            follow_up: match part {
+                Part::FollowUp(k) => Some(k),
+                Part::Final | Part::Take(_) => None,
             },
         })
     }
@@ -102,6 +127,7 @@ impl fmt::Display for TakeName {
         match self.part() {
             Part::Final => {}
             Part::Take(k) => write!(f, ".take{k}")?,
+            Part::FollowUp(k) => write!(f, ".follow{k}")?,
         }
         f.write_str(".wav")
     }
@@ -116,7 +142,17 @@ mod tests {
         let last = TakeName::final_take(3, "tell-me");
         assert_eq!(last.to_string(), "03-tell-me.wav");
         assert_eq!(last.earlier(2).to_string(), "03-tell-me.take2.wav");
-        for name in ["03-tell-me.wav", "03-tell-me.take2.wav", "120-x.take11.wav"] {
+        assert_eq!(last.follow_up(1).to_string(), "03-tell-me.follow1.wav");
+        assert_eq!(
+            TakeName::parse("03-tell-me.follow2.wav").unwrap().part(),
+            Part::FollowUp(2)
+        );
+        for name in [
+            "03-tell-me.wav",
+            "03-tell-me.take2.wav",
+            "120-x.take11.wav",
+            "03-tell-me.follow1.wav",
+        ] {
             assert_eq!(TakeName::parse(name).unwrap().to_string(), name);
         }
     }
@@ -124,7 +160,7 @@ mod tests {
     #[test]
     fn other_names_are_not_takes() {
         for bad in [
-            "03-tell-me.follow1.wav",
+            "03-tell-me.follow0.wav",
             "03-tell-me.take0.wav",
             "03-tell-me.take.wav",
             "3-x.wav",

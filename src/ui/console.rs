@@ -1,11 +1,36 @@
 //! Output: plain lines when stdout is not a terminal, bars and meters (and
-//! colour, unless NO_COLOR) when it is. The one place that builds progress
+//! colour, unless NO_COLOR or `--color never`) when it is. The one place that builds progress
 //! bar styles.
 
 use crate::clock::clock;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
+
+/// When to colour the output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always, even piped and with `NO_COLOR` (an explicit flag wins).
+    Always,
+    Never,
+}
+
+/// The process's colour choice: set once from the command line before any
+/// output, read by every [`Console::detect`].
+static COLOR_CHOICE: AtomicU8 = AtomicU8::new(0);
+
+/// Set the colour choice for every console made after this call.
+pub fn set_color_choice(choice: ColorChoice) {
+    let n = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR_CHOICE.store(n, Ordering::Relaxed);
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Console {
@@ -22,10 +47,18 @@ impl Console {
     pub fn detect() -> Console {
         let interactive = std::io::stdout().is_terminal();
         let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let (color, warn_color) = match COLOR_CHOICE.load(Ordering::Relaxed) {
+            1 => (true, true),
+            2 => (false, false),
+            _ => (
+                interactive && allowed,
+                allowed && std::io::stderr().is_terminal(),
+            ),
+        };
         Console {
             interactive,
-            color: interactive && allowed,
-            warn_color: allowed && std::io::stderr().is_terminal(),
+            color,
+            warn_color,
         }
     }
 
@@ -63,7 +96,8 @@ impl Console {
 
     pub fn warn(&self, text: impl AsRef<str>) {
         if self.warn_color {
-            eprint!("\x1b[33mwarning:\x1b[0m {}\r\n", text.as_ref());
+            let end = if self.interactive { "\r\n" } else { "\n" };
+            eprint!("\x1b[33mwarning:\x1b[0m {}{end}", text.as_ref());
         } else if self.interactive {
             eprint!("warning: {}\r\n", text.as_ref());
         } else {

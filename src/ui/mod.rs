@@ -7,7 +7,7 @@ mod interrupt;
 mod keys;
 mod speech;
 
-pub use console::{level_meter, Console};
+pub use console::{level_meter, set_color_choice, wrap, ColorChoice, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
-pub use speech::speak;
+pub use speech::{set_voice, speak, Voice};

@@ -32,9 +32,8 @@ fn ends_quietly(root: &std::path::Path, args: &[&str]) {
 fn listings_into_a_closed_pipe_exit_zero() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("sessions");
-    let wav =
-        crate::replay::make_session(&root, &[(&speech("one two three", 160, RATE), RATE)], true)
-            .join("01-answer.wav");
+    let wav = make_session(&root, &[(&speech("one two three", 160, RATE), RATE)], true)
+        .join("01-answer.wav");
     let wav = wav.to_str().unwrap();
     for args in [
         &["questions"][..],

@@ -53,6 +53,46 @@ impl Run {
         stdin.flush().unwrap();
     }
 
+    /// Wait until the take file of answer `prefix` (`01-`), the final one or
+    /// earlier take `k`, holds at least `min_frames` frames on disk; returns
+    /// the frames seen.
+    fn wait_for_take(&self, prefix: &str, k: Option<u32>, min_frames: u64) -> u64 {
+        let mut seen = 0;
+        let found = wait_until(Duration::from_secs(20), || {
+            let Some(dir) = std::fs::read_dir(self.root.path())
+                .ok()
+                .and_then(|mut d| d.next())
+                .and_then(|e| e.ok())
+                .map(|e| e.path())
+            else {
+                return false;
+            };
+            let Ok(files) = std::fs::read_dir(&dir) else {
+                return false;
+            };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                let kind_matches = match k {
+                    None => !name.contains(".take"),
+                    Some(k) => name.ends_with(&format!(".take{k}.wav")),
+                };
+                if name.starts_with(prefix) && name.ends_with(".wav") && kind_matches {
+                    let len = f.metadata().map_or(0, |m| m.len());
+                    seen = len.saturating_sub(44) / 2;
+                    if seen >= min_frames {
+                        return true;
+                    }
+                }
+            }
+            false
+        });
+        assert!(
+            found.is_ok(),
+            "no {prefix} take {k:?} with {min_frames} frames"
+        );
+        seen
+    }
+
     fn finish(mut self) -> (serde_json::Value, std::path::PathBuf, tempfile::TempDir) {
         drop(self.child.stdin.take());
         let out = self.child.wait_with_output().unwrap();
@@ -159,12 +199,16 @@ fn retake_keeps_the_first_take_and_skip_skips() {
     let mut run = start(&sink, &["--count", "2", "--prep", "0", "--limit", "0"]);
     sink.wait_for_recorder(Duration::from_secs(15));
     let mut paplay = sink.play(&wav);
-    std::thread::sleep(Duration::from_millis(800));
+    // Keys go when the take's file shows frames on disk (the WAV grows as it
+    // is written), not after fixed sleeps: a loaded machine only waits longer.
+    let half = u64::from(RATE) / 2;
+    let first = run.wait_for_take("01-", None, half);
     run.key("r");
-    std::thread::sleep(Duration::from_millis(800));
+    run.wait_for_take("01-", Some(1), 0);
+    let second = run.wait_for_take("01-", None, half);
     run.key("");
     // question 2: skip while recording
-    std::thread::sleep(Duration::from_millis(600));
+    run.wait_for_take("02-", None, 1);
     run.key("s");
     let (log, dir, _root) = run.finish();
     let _ = paplay.kill();
@@ -180,12 +224,14 @@ fn retake_keeps_the_first_take_and_skip_skips() {
     assert_eq!(takes.len(), 2, "{takes:?}");
     assert!(takes[0].ends_with(".take1.wav"), "{takes:?}");
     assert_eq!(Some(takes[1]), a1["file"].as_str());
-    for t in &takes {
+    for (t, seen) in takes.iter().zip([first, second]) {
         let (s, _) = read_wav(&dir.join(t));
-        let secs = s.len() as f64 / f64::from(RATE);
+        let frames = s.len() as u64;
+        // At least what was on disk at the key; at most that plus the time
+        // the key took to arrive and the sound server's latency.
         assert!(
-            (0.6..=1.0).contains(&secs),
-            "{t}: {secs:.2} s (keys 0.8 s apart)"
+            frames >= seen && frames <= seen + 2 * u64::from(RATE),
+            "{t}: {frames} frames, {seen} on disk at the key"
         );
     }
     let a2 = &log["answers"][1];

@@ -4,69 +4,12 @@
 //! the command exits promptly once the audio has been played.
 
 use crate::common::*;
-use mockview::session::{Answer, AnswerStatus, QuestionRef, Session, SessionStore, Settings};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 const TEXT: &str = "Last spring our release slipped by two weeks. I split the work \
 into three parts, asked for help early, and we shipped on the new date.";
-
-/// A session folder under `root` with one recorded answer per WAV given
-/// (16-bit mono at `rate`), and a skipped answer after them when `skipped`.
-pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> PathBuf {
-    let store = SessionStore::new(root);
-    let dir = store.create("20260101-120000").unwrap();
-    let mut session = Session::new(
-        dir.id.clone(),
-        jiff::Timestamp::now(),
-        Settings {
-            count: takes.len() + usize::from(skipped),
-            banks: vec!["behavioural".into()],
-            seed: 1,
-            ..Settings::default()
-        },
-    );
-    for (i, (samples, rate)) in takes.iter().enumerate() {
-        let number = i as u32 + 1;
-        let file = format!("{number:02}-answer.wav");
-        write_wav(&dir.path.join(&file), samples, *rate);
-        session.answers.push(Answer {
-            file: Some(file.clone()),
-            takes: vec![file],
-            duration_seconds: samples.len() as f64 / f64::from(*rate),
-            frames: samples.len() as u64,
-            sample_rate: *rate,
-            ..Answer::new(
-                number,
-                QuestionRef {
-                    id: format!("q{number}"),
-                    text: format!("Question number {number}: tell me about a setback."),
-                    category: "failure".into(),
-                },
-                AnswerStatus::Recorded,
-            )
-        });
-    }
-    if skipped {
-        let number = takes.len() as u32 + 1;
-        session.answers.push(Answer {
-            sample_rate: 48_000,
-            ..Answer::new(
-                number,
-                QuestionRef {
-                    id: "skipped".into(),
-                    text: "A question that was skipped.".into(),
-                    category: "teamwork".into(),
-                },
-                AnswerStatus::Skipped,
-            )
-        });
-    }
-    session.status = mockview::session::SessionStatus::Completed;
-    dir.save(&session).unwrap();
-    dir.path
-}
 
 /// `parec` on the sink's monitor, 48 kHz mono s16, into a file. A stream
 /// of digital silence keeps the null sink running all along: an idle sink

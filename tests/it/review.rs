@@ -2,7 +2,6 @@
 //! reviews are appended, several reviewers kept, a locked session refused.
 
 use crate::common::*;
-use crate::replay::make_session;
 use std::path::Path;
 
 fn session(root: &Path) -> std::path::PathBuf {

@@ -612,6 +612,13 @@ fn repair_skips_a_session_being_recorded() {
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
     sink.wait_for_recorder(Duration::from_secs(15));
+    // The input opens before the session's folder is made, and the folder
+    // before its first log is saved (fsync): wait for both.
+    wait_until(Duration::from_secs(15), || {
+        let dirs = session_dirs(root.path());
+        dirs.len() == 2 && dirs[1].join("session.json").is_file()
+    })
+    .expect("the live session's log");
     let live = session_dirs(root.path()).pop().unwrap();
     let live_log = std::fs::read(live.join("session.json")).unwrap();
     let out = repair(root.path());

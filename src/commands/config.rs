@@ -1,0 +1,75 @@
+//! `mockview config`: the effective settings and where each comes from;
+//! `mockview config init`: write the commented config file.
+
+use crate::cli::{ConfigAction, ConfigArgs};
+use crate::config::{self, Settings};
+use crate::session::{private_new_file, write_private_file};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+
+pub fn run(args: ConfigArgs, settings: &Settings) -> Result<()> {
+    match args.action {
+        None => show(settings),
+        Some(ConfigAction::Init { force }) => init(settings, force),
+    }
+}
+
+fn show(settings: &Settings) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match &settings.file {
+        Some(p) if p.is_file() => writeln!(out, "config file: {}", p.display())?,
+        Some(p) => writeln!(
+            out,
+            "config file: {} (none yet; `mockview config init` writes one)",
+            p.display()
+        )?,
+        None => writeln!(out, "config file: none (no config folder on this system)")?,
+    }
+    let rows = settings.rows();
+    let key_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let value_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0).min(48);
+    for (key, value, source) in rows {
+        writeln!(out, "{key:key_width$} = {value:value_width$}  # {source}")?;
+    }
+    Ok(())
+}
+
+fn init(settings: &Settings, force: bool) -> Result<()> {
+    let Some(path) = &settings.file else {
+        bail!(
+            "this system has no config folder: set {} to the file to write",
+            config::CONFIG_ENV
+        );
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_config_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let text = config::template();
+    if force {
+        write_private_file(path, text.as_bytes())
+    } else {
+        match private_new_file(path) {
+            Ok(mut f) => f.write_all(text.as_bytes()).and_then(|()| f.sync_all()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "{} exists; `mockview config init --force` replaces it",
+                path.display()
+            ),
+            Err(e) => Err(e),
+        }
+    }
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// The config folder, made private like the sessions' (0700).
+fn create_config_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}

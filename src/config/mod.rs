@@ -1,0 +1,597 @@
+//! Settings that stick: the config file, the environment and the command
+//! line resolved into one typed [`Settings`], each value with where it came
+//! from. Precedence: flag > environment > file > default.
+//!
+//! The list of settings ([`KEYS`]) lives here once: the file's keys, the
+//! environment variables, the commented template of `mockview config init`
+//! and the order `mockview config` prints them in all come from it. This
+//! module reads files and the environment but writes nothing and prints
+//! nothing: warnings are returned for the caller to show.
+
+mod file;
+mod folders;
+
+pub use file::{parse_file, template, ConfigError, FileLayer};
+pub use folders::{config_path, data_dir, default_sessions_dir, SessionsDirRule};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that names the config file instead of the
+/// platform's (`$XDG_CONFIG_HOME/mockview/config.toml`).
+pub const CONFIG_ENV: &str = "MOCKVIEW_CONFIG";
+
+/// The largest values accepted for the timed settings and the count, shared
+/// with the command line's checks.
+pub const PREP_MAX: u32 = 3600;
+pub const LIMIT_MAX: u32 = 36_000;
+pub const COUNT_MAX: u32 = 1000;
+/// Speech rate in words per minute (espeak-ng's `-s`, macOS `say -r`).
+pub const RATE_RANGE: (u32, u32) = (80, 450);
+
+/// What kind of value a setting holds: how it is parsed from the file
+/// and from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Path,
+    Text,
+    /// A whole number in `min..=max`.
+    Number {
+        min: u32,
+        max: u32,
+    },
+    Bool,
+    /// A list of names (in the environment: comma-separated).
+    List,
+}
+
+/// One setting: its key in the file, its environment variable, its default
+/// as shown to people, and what it is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    pub env: &'static str,
+    pub kind: Kind,
+    /// The default, as the file would spell it (for the template and `config`).
+    pub default: &'static str,
+    /// An example value for the commented template.
+    pub example: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every setting, in the order `config` prints them and the template lists them.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "sessions_dir",
+        env: "MOCKVIEW_DIR",
+        kind: Kind::Path,
+        default: "",
+        example: "\"~/interviews\"",
+        doc: "Root folder of the sessions. Unset: ./recordings if it exists, \
+              else the data folder ($XDG_DATA_HOME/mockview/recordings). \
+              `~/` is your home; a relative path is relative to this file.",
+    },
+    Key {
+        name: "input_device",
+        env: "MOCKVIEW_INPUT_DEVICE",
+        kind: Kind::Text,
+        default: "",
+        example: "\"pulse:default\"",
+        doc: "Microphone: an id from `mockview devices` or a unique part of a name. \
+              Unset: the system default.",
+    },
+    Key {
+        name: "output_device",
+        env: "MOCKVIEW_OUTPUT_DEVICE",
+        kind: Kind::Text,
+        default: "",
+        example: "\"pulse:default\"",
+        doc: "Speakers or headphones for replay, review and mic-check. Unset: the system default.",
+    },
+    Key {
+        name: "prep",
+        env: "MOCKVIEW_PREP",
+        kind: Kind::Number {
+            min: 0,
+            max: PREP_MAX,
+        },
+        default: "30",
+        example: "45",
+        doc: "Seconds to prepare before the recording starts.",
+    },
+    Key {
+        name: "limit",
+        env: "MOCKVIEW_LIMIT",
+        kind: Kind::Number {
+            min: 0,
+            max: LIMIT_MAX,
+        },
+        default: "120",
+        example: "90",
+        doc: "Answer time limit in seconds, 0 for none.",
+    },
+    Key {
+        name: "count",
+        env: "MOCKVIEW_COUNT",
+        kind: Kind::Number {
+            min: 1,
+            max: COUNT_MAX,
+        },
+        default: "5",
+        example: "3",
+        doc: "How many questions a practice session asks.",
+    },
+    Key {
+        name: "categories",
+        env: "MOCKVIEW_CATEGORIES",
+        kind: Kind::List,
+        default: "[]",
+        example: "[\"conflict\", \"failure\"]",
+        doc: "Only questions of these categories (see `mockview questions`); empty for all. \
+              In the environment: comma-separated.",
+    },
+    Key {
+        name: "speak",
+        env: "MOCKVIEW_SPEAK",
+        kind: Kind::Bool,
+        default: "false",
+        example: "true",
+        doc: "Speak each question aloud (espeak-ng, spd-say or say).",
+    },
+    Key {
+        name: "voice",
+        env: "MOCKVIEW_VOICE",
+        kind: Kind::Text,
+        default: "",
+        example: "\"en-gb\"",
+        doc: "The voice of the speech (espeak-ng -v, say -v). Unset: the program's default.",
+    },
+    Key {
+        name: "rate",
+        env: "MOCKVIEW_RATE",
+        kind: Kind::Number {
+            min: RATE_RANGE.0,
+            max: RATE_RANGE.1,
+        },
+        default: "",
+        example: "150",
+        doc:
+            "Speech rate in words per minute (espeak-ng -s, say -r). Unset: the program's default.",
+    },
+    Key {
+        name: "follow_ups",
+        env: "MOCKVIEW_FOLLOW_UPS",
+        kind: Kind::Bool,
+        default: "false",
+        example: "true",
+        doc: "After an answer, ask one of the question's follow-ups.",
+    },
+    Key {
+        name: "reviewer",
+        env: "MOCKVIEW_REVIEWER",
+        kind: Kind::Text,
+        default: "",
+        example: "\"Sam\"",
+        doc: "Your name as a reviewer (`mockview review --reviewer`).",
+    },
+    Key {
+        name: "model",
+        env: "MOCKVIEW_MODEL",
+        kind: Kind::Text,
+        default: "",
+        example: "\"base.en\"",
+        doc: "The transcription model (see `mockview model list`).",
+    },
+];
+
+/// The key of this name.
+pub fn key(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|k| k.name == name)
+}
+
+/// A setting's value, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Path(PathBuf),
+    Text(String),
+    Number(u32),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Path(p) => write!(f, "{}", p.display()),
+            Value::Text(t) => write!(f, "{t:?}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::List(l) => write!(f, "{l:?}"),
+        }
+    }
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// An environment variable.
+    Env(&'static str),
+    /// The config file, at this line.
+    File { path: PathBuf, line: usize },
+    /// The sessions folder found by the default rules.
+    Rule(SessionsDirRule),
+    /// The built-in default.
+    Default,
+}
+
+impl Source {
+    /// True when the user chose the value (flag, environment or file).
+    pub fn is_chosen(&self) -> bool {
+        matches!(self, Source::Flag | Source::Env(_) | Source::File { .. })
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag => f.write_str("flag"),
+            Source::Env(var) => write!(f, "environment {var}"),
+            Source::File { path, line } => write!(f, "{}:{line}", path.display()),
+            Source::Rule(rule) => write!(f, "default: {rule}"),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The values given on the command line, by key; the command line fills it
+/// (only `cli` knows the flags' spelling).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    values: BTreeMap<&'static str, Value>,
+}
+
+impl Flags {
+    /// Record a flag's value for the setting `name` (a name from [`KEYS`]).
+    pub fn set(&mut self, name: &str, value: Value) {
+        let key = key(name).unwrap_or_else(|| panic!("`{name}` is not a setting"));
+        self.values.insert(key.name, value);
+    }
+
+    pub fn path(&mut self, name: &str, value: Option<PathBuf>) {
+        if let Some(v) = value {
+            self.set(name, Value::Path(v));
+        }
+    }
+
+    pub fn text(&mut self, name: &str, value: Option<String>) {
+        if let Some(v) = value {
+            self.set(name, Value::Text(v));
+        }
+    }
+
+    pub fn number(&mut self, name: &str, value: Option<u32>) {
+        if let Some(v) = value {
+            self.set(name, Value::Number(v));
+        }
+    }
+
+    pub fn bool(&mut self, name: &str, value: Option<bool>) {
+        if let Some(v) = value {
+            self.set(name, Value::Bool(v));
+        }
+    }
+
+    /// A repeatable flag: given when the list is not empty.
+    pub fn list(&mut self, name: &str, value: Vec<String>) {
+        if !value.is_empty() {
+            self.set(name, Value::List(value));
+        }
+    }
+}
+
+/// Every setting resolved: the typed values the commands use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The config file consulted (it may not exist).
+    pub file: Option<PathBuf>,
+    pub sessions_dir: Setting<PathBuf>,
+    pub input_device: Setting<Option<String>>,
+    pub output_device: Setting<Option<String>>,
+    pub prep: Setting<u32>,
+    pub limit: Setting<u32>,
+    pub count: Setting<u32>,
+    pub categories: Setting<Vec<String>>,
+    pub speak: Setting<bool>,
+    pub voice: Setting<Option<String>>,
+    pub rate: Setting<Option<u32>>,
+    pub follow_ups: Setting<bool>,
+    pub reviewer: Setting<Option<String>>,
+    pub model: Setting<Option<String>>,
+}
+
+/// A value from the environment that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("environment {var}={value:?}: {message}")]
+pub struct EnvError {
+    pub var: &'static str,
+    pub value: String,
+    pub message: String,
+}
+
+/// Resolution failed: a bad file or a bad environment variable.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    File(#[from] ConfigError),
+    #[error(transparent)]
+    Env(#[from] EnvError),
+}
+
+/// The environment to read: a function so tests can pass their own.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment (empty values count as unset).
+pub fn process_env(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.is_empty())
+}
+
+/// Resolve every setting from the flags, the environment and the config
+/// file (`MOCKVIEW_CONFIG` or the platform's), with the default rules for the
+/// sessions folder. Returns the settings and the warnings to show.
+pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>), SettingsError> {
+    let file_path = env(CONFIG_ENV).map(PathBuf::from).or_else(config_path);
+    let file = match &file_path {
+        Some(path) => parse_file(path)?,
+        None => FileLayer::default(),
+    };
+    let mut env_values = BTreeMap::new();
+    for k in KEYS {
+        if let Some(raw) = env(k.env) {
+            let value = parse_text(k, &raw).map_err(|message| EnvError {
+                var: k.env,
+                value: raw.clone(),
+                message,
+            })?;
+            env_values.insert(k.name, value);
+        }
+    }
+    let pick = |name: &'static str| -> Option<(Value, Source)> {
+        let k = key(name).expect("a listed key");
+        if let Some(v) = flags.values.get(name) {
+            return Some((v.clone(), Source::Flag));
+        }
+        if let Some(v) = env_values.get(name) {
+            return Some((v.clone(), Source::Env(k.env)));
+        }
+        file.values.get(name).map(|(v, line)| {
+            (
+                v.clone(),
+                Source::File {
+                    path: file.path.clone().unwrap_or_default(),
+                    line: *line,
+                },
+            )
+        })
+    };
+    let sessions_dir = match pick("sessions_dir") {
+        Some((Value::Path(p), source)) => Setting { value: p, source },
+        _ => {
+            let (value, rule) = default_sessions_dir(Path::new("recordings"));
+            Setting {
+                value,
+                source: Source::Rule(rule),
+            }
+        }
+    };
+    let text = |name: &'static str| match pick(name) {
+        Some((Value::Text(t), source)) => Setting {
+            value: Some(t),
+            source,
+        },
+        _ => Setting {
+            value: None,
+            source: Source::Default,
+        },
+    };
+    let number = |name: &'static str| match pick(name) {
+        Some((Value::Number(n), source)) => Setting {
+            value: Some(n),
+            source,
+        },
+        _ => Setting {
+            value: key(name).and_then(|k| k.default.parse().ok()),
+            source: Source::Default,
+        },
+    };
+    let required = |name: &'static str| {
+        let s = number(name);
+        Setting {
+            value: s.value.expect("a number setting with a default"),
+            source: s.source,
+        }
+    };
+    let boolean = |name: &'static str| match pick(name) {
+        Some((Value::Bool(b), source)) => Setting { value: b, source },
+        _ => Setting {
+            value: false,
+            source: Source::Default,
+        },
+    };
+    let settings = Settings {
+        file: file_path,
+        sessions_dir,
+        input_device: text("input_device"),
+        output_device: text("output_device"),
+        prep: required("prep"),
+        limit: required("limit"),
+        count: required("count"),
+        categories: match pick("categories") {
+            Some((Value::List(l), source)) => Setting { value: l, source },
+            _ => Setting {
+                value: Vec::new(),
+                source: Source::Default,
+            },
+        },
+        speak: boolean("speak"),
+        voice: text("voice"),
+        rate: number("rate"),
+        follow_ups: boolean("follow_ups"),
+        reviewer: text("reviewer"),
+        model: text("model"),
+    };
+    Ok((settings, file.warnings))
+}
+
+impl Settings {
+    /// Every setting as (key, value as text, source), in [`KEYS`] order,
+    /// for `mockview config`.
+    pub fn rows(&self) -> Vec<(&'static str, String, &Source)> {
+        fn opt<T: fmt::Display>(v: &Option<T>) -> String {
+            v.as_ref()
+                .map_or_else(|| "(unset)".to_string(), |v| v.to_string())
+        }
+        fn quoted(v: &Option<String>) -> String {
+            v.as_ref()
+                .map_or_else(|| "(unset)".to_string(), |v| format!("{v:?}"))
+        }
+        vec![
+            (
+                "sessions_dir",
+                self.sessions_dir.value.display().to_string(),
+                &self.sessions_dir.source,
+            ),
+            (
+                "input_device",
+                quoted(&self.input_device.value),
+                &self.input_device.source,
+            ),
+            (
+                "output_device",
+                quoted(&self.output_device.value),
+                &self.output_device.source,
+            ),
+            ("prep", self.prep.value.to_string(), &self.prep.source),
+            ("limit", self.limit.value.to_string(), &self.limit.source),
+            ("count", self.count.value.to_string(), &self.count.source),
+            (
+                "categories",
+                format!("{:?}", self.categories.value),
+                &self.categories.source,
+            ),
+            ("speak", self.speak.value.to_string(), &self.speak.source),
+            ("voice", quoted(&self.voice.value), &self.voice.source),
+            ("rate", opt(&self.rate.value), &self.rate.source),
+            (
+                "follow_ups",
+                self.follow_ups.value.to_string(),
+                &self.follow_ups.source,
+            ),
+            (
+                "reviewer",
+                quoted(&self.reviewer.value),
+                &self.reviewer.source,
+            ),
+            ("model", quoted(&self.model.value), &self.model.source),
+        ]
+    }
+}
+
+/// Parse a value written as plain text (an environment variable).
+fn parse_text(key: &Key, raw: &str) -> Result<Value, String> {
+    let raw = raw.trim();
+    match key.kind {
+        Kind::Path => Ok(Value::Path(PathBuf::from(raw))),
+        Kind::Text => Ok(Value::Text(raw.to_string())),
+        Kind::Number { min, max } => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .map(Value::Number)
+            .ok_or_else(|| format!("expected a whole number from {min} to {max}")),
+        Kind::Bool => match raw.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(Value::Bool(true)),
+            "0" | "false" | "no" | "off" => Ok(Value::Bool(false)),
+            _ => Err("expected true or false (1/0, yes/no)".into()),
+        },
+        Kind::List => Ok(Value::List(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    #[test]
+    fn flag_beats_environment_beats_file_beats_default() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("config.toml");
+        std::fs::write(&file, "prep = 10\nlimit = 20\ncount = 3\n").unwrap();
+        let cfg = file.to_str().unwrap().to_string();
+        let env = env_of(&[
+            ("MOCKVIEW_CONFIG", &cfg),
+            ("MOCKVIEW_LIMIT", "40"),
+            ("MOCKVIEW_PREP", "11"),
+        ]);
+        let mut flags = Flags::default();
+        flags.number("prep", Some(12));
+        let (s, warnings) = resolve(&flags, &env).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(s.prep.value, 12);
+        assert_eq!(s.prep.source, Source::Flag);
+        assert_eq!(s.limit.value, 40);
+        assert_eq!(s.limit.source, Source::Env("MOCKVIEW_LIMIT"));
+        assert_eq!(s.count.value, 3);
+        assert_eq!(
+            s.count.source,
+            Source::File {
+                path: file,
+                line: 3
+            }
+        );
+        assert!(!s.speak.value);
+        assert_eq!(s.speak.source, Source::Default);
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let env = env_of(&[
+            ("MOCKVIEW_CONFIG", "/nonexistent/c.toml"),
+            ("MOCKVIEW_SPEAK", "maybe"),
+        ]);
+        let e = resolve(&Flags::default(), &env).unwrap_err().to_string();
+        assert!(e.contains("MOCKVIEW_SPEAK") && e.contains("maybe"), "{e}");
+    }
+
+    #[test]
+    fn every_default_parses_as_its_kind() {
+        for k in KEYS.iter().filter(|k| !k.default.is_empty()) {
+            let v: toml::Table = toml::from_str(&format!("{} = {}", k.name, k.default)).unwrap();
+            assert!(file::value_of(k, &v[k.name]).is_ok(), "{}", k.name);
+        }
+    }
+}

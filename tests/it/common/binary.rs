@@ -1,0 +1,108 @@
+//! Running the mockview binary, and session folders to run it on.
+
+use super::*;
+use assert_cmd::Command;
+use mockview::session::{Answer, AnswerStatus, QuestionRef, Session, SessionStore, Settings};
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+pub fn mockview() -> Command {
+    let mut c = Command::cargo_bin("mockview").expect("the mockview binary");
+    // No setting of the machine's user reaches a test: no config file, no
+    // MOCKVIEW_* variable, no data folder.
+    for key in mockview::config::KEYS {
+        c.env_remove(key.env);
+    }
+    // Models come only from a test's --model / MOCKVIEW_MODEL or its own
+    // XDG_DATA_HOME; downloads only from its own server.
+    c.env_remove("MOCKVIEW_MODEL")
+        .env_remove("MOCKVIEW_MODEL_URL");
+    c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
+        .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
+        .env("NO_COLOR", "1");
+    c
+}
+
+pub fn bin_path() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("mockview")
+}
+
+pub fn require(program: &str) {
+    let ok = Process::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "{program} is needed by this test: run the README's test command (it installs it)"
+    );
+}
+
+/// The one session folder under `root`, and its parsed log.
+pub fn only_session(root: &Path) -> (PathBuf, serde_json::Value) {
+    let dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(dirs.len(), 1, "one session folder in {}", root.display());
+    let log = std::fs::read(dirs[0].join("session.json")).unwrap();
+    (dirs[0].clone(), serde_json::from_slice(&log).unwrap())
+}
+
+/// A session folder under `root` with one recorded answer per WAV given
+/// (16-bit mono at `rate`), and a skipped answer after them when `skipped`.
+pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> PathBuf {
+    let store = SessionStore::new(root);
+    let dir = store.create("20260101-120000").unwrap();
+    let mut session = Session::new(
+        dir.id.clone(),
+        jiff::Timestamp::now(),
+        Settings {
+            count: takes.len() + usize::from(skipped),
+            banks: vec!["behavioural".into()],
+            seed: 1,
+            ..Settings::default()
+        },
+    );
+    for (i, (samples, rate)) in takes.iter().enumerate() {
+        let number = i as u32 + 1;
+        let file = format!("{number:02}-answer.wav");
+        write_wav(&dir.path.join(&file), samples, *rate);
+        session.answers.push(Answer {
+            file: Some(file.clone()),
+            takes: vec![file],
+            duration_seconds: samples.len() as f64 / f64::from(*rate),
+            frames: samples.len() as u64,
+            sample_rate: *rate,
+            ..Answer::new(
+                number,
+                QuestionRef {
+                    id: format!("q{number}"),
+                    text: format!("Question number {number}: tell me about a setback."),
+                    category: "failure".into(),
+                },
+                AnswerStatus::Recorded,
+            )
+        });
+    }
+    if skipped {
+        let number = takes.len() as u32 + 1;
+        session.answers.push(Answer {
+            sample_rate: 48_000,
+            ..Answer::new(
+                number,
+                QuestionRef {
+                    id: "skipped".into(),
+                    text: "A question that was skipped.".into(),
+                    category: "teamwork".into(),
+                },
+                AnswerStatus::Skipped,
+            )
+        });
+    }
+    session.status = mockview::session::SessionStatus::Completed;
+    dir.save(&session).unwrap();
+    dir.path
+}

@@ -1,0 +1,151 @@
+//! PulseAudio for real-time tests: the server (started if needed) and a null
+//! sink per test, so parallel tests never hear each other (docs/testing.md).
+
+use super::*;
+use assert_cmd::Command;
+use std::path::Path;
+use std::process::Command as Process;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Real-time tests share one PulseAudio server and the machine's two cores:
+/// they run one at a time.
+pub fn realtime_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn pactl(args: &[&str]) -> std::process::Output {
+    Process::new("pactl")
+        .args(args)
+        .output()
+        .expect("pactl runs")
+}
+
+/// Make sure a PulseAudio server runs (CI's .ci/run starts one; this starts
+/// one for a developer who has none).
+pub fn ensure_pulse() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        require("pulseaudio");
+        require("pactl");
+        require("paplay");
+        if pactl(&["info"]).status.success() {
+            return;
+        }
+        let _ = Process::new("pulseaudio")
+            .args([
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=virt",
+            ])
+            .status();
+        wait_until(Duration::from_secs(10), || {
+            pactl(&["info"]).status.success()
+        })
+        .expect("PulseAudio did not start");
+    });
+}
+
+/// A null sink of its own for one test; its monitor is what the recorder
+/// hears (through PULSE_SOURCE) and `play` plays into it.
+pub struct PulseSink {
+    pub name: String,
+    module: String,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl PulseSink {
+    pub fn new(tag: &str) -> PulseSink {
+        let lock = realtime_lock();
+        ensure_pulse();
+        let name = format!("mv_{tag}_{}", std::process::id());
+        let out = pactl(&[
+            "load-module",
+            "module-null-sink",
+            &format!("sink_name={name}"),
+            "rate=48000",
+            "channels=1",
+        ]);
+        assert!(out.status.success(), "cannot load a null sink: {out:?}");
+        let module = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        PulseSink {
+            name,
+            module,
+            _lock: lock,
+        }
+    }
+
+    pub fn monitor(&self) -> String {
+        format!("{}.monitor", self.name)
+    }
+
+    /// Environment for a process that records this sink's monitor through
+    /// ALSA's pulse plugin (`alsa:pulse`).
+    pub fn env(&self, c: &mut Command) {
+        c.env("PULSE_SOURCE", self.monitor())
+            .env("PULSE_SINK", &self.name);
+    }
+
+    /// The server's socket, for clients of the native protocol (cpal's
+    /// `pulseaudio` host finds it through PULSE_SERVER when there is no
+    /// XDG_RUNTIME_DIR, as for root in CI).
+    pub fn server() -> String {
+        let out = pactl(&["info"]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let path = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Server String: "))
+            .expect("pactl info names the server")
+            .trim()
+            .to_string();
+        if path.starts_with("unix:") {
+            path
+        } else {
+            format!("unix:{path}")
+        }
+    }
+
+    /// Wait until a recording stream is connected to our monitor.
+    pub fn wait_for_recorder(&self, timeout: Duration) {
+        let source_index = {
+            let out = pactl(&["list", "short", "sources"]);
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            text.lines()
+                .find(|l| l.split('\t').nth(1) == Some(self.monitor().as_str()))
+                .and_then(|l| l.split('\t').next().map(str::to_string))
+                .expect("our monitor source is listed")
+        };
+        // Connected *and running*: a stream may be created corked and only
+        // start at play() (cpal's native PulseAudio host does that).
+        wait_until(timeout, || {
+            let out = pactl(&["list", "source-outputs"]);
+            String::from_utf8_lossy(&out.stdout)
+                .split("Source Output #")
+                .any(|block| {
+                    block
+                        .lines()
+                        .any(|l| l.trim() == format!("Source: {source_index}"))
+                        && block.lines().any(|l| l.trim() == "Corked: no")
+                })
+        })
+        .expect("the recorder never connected to PulseAudio");
+    }
+
+    /// Play a WAV into the sink (low latency); returns the running paplay.
+    pub fn play(&self, wav: &Path) -> std::process::Child {
+        Process::new("paplay")
+            .args(["--latency-msec=20", "-d", &self.name])
+            .arg(wav)
+            .spawn()
+            .expect("paplay starts")
+    }
+}
+
+impl Drop for PulseSink {
+    fn drop(&mut self) {
+        let _ = pactl(&["unload-module", &self.module]);
+    }
+}
