@@ -154,29 +154,31 @@ def ggml_tensors(ct2, n_audio_layer, n_text_layer):
     for i in (1, 2):
         out.append((f"encoder.conv{i}.weight", ct2[f"encoder/conv{i}/weight"]))
         out.append((f"encoder.conv{i}.bias", ct2[f"encoder/conv{i}/bias"].reshape(-1, 1)))
-    for i in range(n_audio_layer):
-        src, dst = f"encoder/layer_{i}", f"encoder.blocks.{i}"
+    def self_attention(dst, src):
         fused(f"{dst}.attn", f"{src}/self_attention/linear_0", ["query", "key", "value"])
         linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
         norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
+
+    def mlp(dst, src):
         linear(f"{dst}.mlp.0", f"{src}/ffn/linear_0")
         linear(f"{dst}.mlp.2", f"{src}/ffn/linear_1")
         norm(f"{dst}.mlp_ln", f"{src}/ffn/layer_norm")
+
+    for i in range(n_audio_layer):
+        src, dst = f"encoder/layer_{i}", f"encoder.blocks.{i}"
+        self_attention(dst, src)
+        mlp(dst, src)
     norm("encoder.ln_post", "encoder/layer_norm")
     out.append(("decoder.positional_embedding", ct2["decoder/position_encodings/encodings"]))
     out.append(("decoder.token_embedding.weight", ct2["decoder/embeddings/weight"]))
     for i in range(n_text_layer):
         src, dst = f"decoder/layer_{i}", f"decoder.blocks.{i}"
-        fused(f"{dst}.attn", f"{src}/self_attention/linear_0", ["query", "key", "value"])
-        linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
-        norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
+        self_attention(dst, src)
         linear(f"{dst}.cross_attn.query", f"{src}/attention/linear_0")
         fused(f"{dst}.cross_attn", f"{src}/attention/linear_1", ["key", "value"])
         linear(f"{dst}.cross_attn.out", f"{src}/attention/linear_2")
         norm(f"{dst}.cross_attn_ln", f"{src}/attention/layer_norm")
-        linear(f"{dst}.mlp.0", f"{src}/ffn/linear_0")
-        linear(f"{dst}.mlp.2", f"{src}/ffn/linear_1")
-        norm(f"{dst}.mlp_ln", f"{src}/ffn/layer_norm")
+        mlp(dst, src)
     norm("decoder.ln", "decoder/layer_norm")
     return out
 

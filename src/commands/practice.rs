@@ -6,10 +6,6 @@
 //! `interrupted`, its file listed) the moment its WAV is created, and is
 //! updated when it ends, so the log lists every WAV on disk whatever moment
 //! a crash comes at; `mockview repair` does the rest.
-//!
-//! With a Whisper model installed, each final take is transcribed in the
-//! background (`transcription::BackgroundTranscriber`) while the next
-//! question is read and prepared; the summary waits only for what is left.
 
 use super::transcription::{self, BackgroundTranscriber, Finished};
 use super::Interrupted;
@@ -35,6 +31,9 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
+/// While a take records, the transcriber is told this often that it has
+/// grown (it works once a whole 30 s window is on disk).
+const GROW_EVERY_SECONDS: u32 = 10;
 
 /// A follow-up's prep and limit: half the question's (a limit of 0, none,
 /// stays none). Real interviewers probe quickly and expect a shorter reply.
@@ -95,6 +94,9 @@ struct Practice<'a> {
     transcribe_error: Option<String>,
     /// How content feedback is computed from each transcript.
     content_rules: ContentRules,
+    /// The answer's take being recorded (answer number, take count, file),
+    /// for the transcriber to work on while it grows.
+    recording: Option<(u32, usize, std::path::PathBuf)>,
     interrupt: Interrupt,
 }
 
@@ -217,6 +219,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         transcriber: model.map(BackgroundTranscriber::start),
         transcribe_error: None,
         content_rules,
+        recording: None,
         interrupt,
     };
     let mut next = Next::Continue;
@@ -389,8 +392,15 @@ impl Practice<'_> {
                     });
                     answer.metrics = self.analyze_take(&final_name);
                     self.save_answer(answer.clone())?;
+                    // Follow-ups record into other files: the answer's own
+                    // take is done growing.
+                    self.recording = None;
                     if let Some(t) = &mut self.transcriber {
-                        t.submit(number as u32, self.dir.path.join(&final_name));
+                        t.finish(
+                            number as u32,
+                            answer.takes.len(),
+                            self.dir.path.join(&final_name),
+                        );
                     }
                     if exit == TakeExit::Quit {
                         return Ok(Next::Quit);
@@ -627,6 +637,7 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
+        let mut next_grow = self.frames(GROW_EVERY_SECONDS);
         let (exit, key_time) = loop {
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
@@ -640,6 +651,12 @@ impl Practice<'_> {
                 return Ok((outcome, exit, at));
             }
             let frames = capture.take_frames();
+            if frames >= next_grow {
+                next_grow = frames + self.frames(GROW_EVERY_SECONDS);
+                if let (Some(t), Some((n, k, path))) = (&mut self.transcriber, &self.recording) {
+                    t.grow(*n, *k, path.clone());
+                }
+            }
             if c.is_interactive() {
                 bar.set_position(self.ms(frames));
                 let level = capture.level();
@@ -841,6 +858,11 @@ impl Practice<'_> {
     /// frame goes into it (`Answer::begin_take`).
     fn take_started(&mut self, answer: &mut Answer, name: &TakeName) -> Result<()> {
         answer.begin_take(name);
+        self.recording = Some((
+            answer.number,
+            answer.takes.len(),
+            self.dir.path.join(name.to_string()),
+        ));
         self.save_answer(answer.clone())
     }
 
@@ -973,6 +995,21 @@ impl Practice<'_> {
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
+        // An answer saved again (a retake, a follow-up) keeps the transcript
+        // the worker already delivered for its final take, and its content.
+        let answer = match self
+            .session
+            .answers
+            .iter()
+            .find(|a| a.number == answer.number)
+        {
+            Some(old) if answer.transcript.is_none() && old.file == answer.file => Answer {
+                transcript: old.transcript.clone(),
+                content: old.content.clone(),
+                ..answer
+            },
+            _ => answer,
+        };
         self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())
@@ -1006,19 +1043,6 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
         }
-        for f in &a.follow_ups {
-            let dur = if f.file.is_some() {
-                crate::clock::clock_seconds(f.duration_seconds)
-            } else {
-                "-".into()
-            };
-            c.line(format!(
-                "    follow-up: {:<11} {:>5}  {}",
-                f.status.as_str(),
-                dur,
-                truncate(&f.text, 54)
-            ));
-        }
         if let (Some(t), Some(_)) = (&a.transcript, &a.file) {
             c.line(format!(
                 "    {} words: “{}”",
@@ -1032,6 +1056,19 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
             for f in &content.flags {
                 c.line(format!("    - {}", f.message));
             }
+        }
+        for f in &a.follow_ups {
+            let dur = if f.file.is_some() {
+                crate::clock::clock_seconds(f.duration_seconds)
+            } else {
+                "-".into()
+            };
+            c.line(format!(
+                "    follow-up: {:<11} {:>5}  {}",
+                f.status.as_str(),
+                dur,
+                truncate(&f.text, 54)
+            ));
         }
     }
     let (n, secs) = session.answered();

@@ -54,6 +54,12 @@ struct Transcribed<'a> {
     transcript: &'a Transcript,
 }
 
+#[derive(Serialize)]
+struct TranscribedSession<'a> {
+    session: &'a str,
+    answers: Vec<Transcribed<'a>>,
+}
+
 fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<()> {
     let dir = store.resolve(&args.target)?;
     let _lock = dir.lock()?;
@@ -149,7 +155,12 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
                 })
             })
             .collect();
-        let doc = serde_json::json!({ "session": dir.id, "answers": answers });
+        // Serialised directly (not through `json!`): probabilities are f32,
+        // and a detour through JSON values would print them as f64.
+        let doc = TranscribedSession {
+            session: &dir.id,
+            answers,
+        };
         writeln!(
             std::io::stdout().lock(),
             "{}",

@@ -11,9 +11,10 @@
 use crate::cli::ModelChoice;
 use crate::content::ContentRules;
 use crate::session::Answer;
-use crate::transcribe::{read_header, Engine, ModelStore};
+use crate::transcribe::{read_header, Engine, GrowingTranscript, ModelStore};
 use crate::transcript::Transcript;
 use anyhow::{Context, Result};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
@@ -55,9 +56,21 @@ pub struct Finished {
     pub result: Result<Transcript, String>,
 }
 
-struct Job {
-    number: u32,
-    wav: PathBuf,
+/// What the worker is asked to do, for answer `number`'s take `take` (a
+/// retake is a new take: what was done for the one before is dropped).
+enum Job {
+    /// The take is still recording: transcribe what is on disk so far.
+    Grow {
+        number: u32,
+        take: usize,
+        wav: PathBuf,
+    },
+    /// The take is final: transcribe the rest and report.
+    Finish {
+        number: u32,
+        take: usize,
+        wav: PathBuf,
+    },
 }
 
 /// Transcribes answers on a thread of its own while the session goes on.
@@ -78,18 +91,39 @@ impl BackgroundTranscriber {
         let worker = std::thread::Builder::new()
             .name("transcribe".into())
             .spawn(move || {
+                // Lowest priority (nice 19), inherited by whisper.cpp's own
+                // threads: on 2 cores the engine keeps both busy, and the
+                // capture's writer thread must still get the CPU at once
+                // (with a device faster than real time, 19.6 M frames were
+                // dropped at normal priority). Best effort: without it the
+                // session still runs, and dropped frames are counted.
+                let _ = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                );
                 let engine = Engine::load(&model).map_err(|e| format!("{e:#}"));
+                // Per answer: the take being transcribed and its progress.
+                let mut growing: HashMap<u32, (usize, GrowingTranscript)> = HashMap::new();
                 for job in job_rx {
-                    let result = match &engine {
-                        Ok(engine) => engine.transcribe_file(&job.wav).map_err(|e| e.to_string()),
-                        Err(e) => Err(e.clone()),
-                    };
-                    let finished = Finished {
-                        number: job.number,
-                        result,
-                    };
-                    if done_tx.send(finished).is_err() {
-                        break;
+                    match job {
+                        Job::Grow { number, take, wav } => {
+                            let Ok(engine) = &engine else { continue };
+                            let mut g = progress_of(&mut growing, number, take, &wav);
+                            // A failure here is retried from the start by Finish.
+                            if g.advance(engine).is_ok() {
+                                growing.insert(number, (take, g));
+                            }
+                        }
+                        Job::Finish { number, take, wav } => {
+                            let result = match &engine {
+                                Ok(engine) => progress_of(&mut growing, number, take, &wav)
+                                    .finish(engine)
+                                    .map_err(|e| e.to_string()),
+                                Err(e) => Err(e.clone()),
+                            };
+                            if done_tx.send(Finished { number, result }).is_err() {
+                                break;
+                            }
+                        }
                     }
                 }
             })
@@ -102,10 +136,18 @@ impl BackgroundTranscriber {
         }
     }
 
-    /// Queue an answer's final take.
-    pub fn submit(&mut self, number: u32, wav: PathBuf) {
+    /// A take still recording: transcribe what it holds so far (nothing
+    /// until a whole window is there), so less is left when it ends.
+    pub fn grow(&mut self, number: u32, take: usize, wav: PathBuf) {
         if let Some(jobs) = &self.jobs {
-            if jobs.send(Job { number, wav }).is_ok() {
+            let _ = jobs.send(Job::Grow { number, take, wav });
+        }
+    }
+
+    /// An answer's take is final: finish its transcript and report it.
+    pub fn finish(&mut self, number: u32, take: usize, wav: PathBuf) {
+        if let Some(jobs) = &self.jobs {
+            if jobs.send(Job::Finish { number, take, wav }).is_ok() {
                 self.pending += 1;
             }
         }
@@ -128,6 +170,20 @@ impl BackgroundTranscriber {
         let done = self.results.recv_timeout(timeout).ok()?;
         self.pending -= 1;
         Some(done)
+    }
+}
+
+/// The transcript so far of answer `number`'s take `take`, taken out of
+/// `growing`: a fresh one for a new take (a retake starts again).
+fn progress_of(
+    growing: &mut HashMap<u32, (usize, GrowingTranscript)>,
+    number: u32,
+    take: usize,
+    wav: &Path,
+) -> GrowingTranscript {
+    match growing.remove(&number) {
+        Some((t, g)) if t == take && g.path() == wav => g,
+        _ => GrowingTranscript::new(wav),
     }
 }
 

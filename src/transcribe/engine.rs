@@ -15,9 +15,10 @@
 //! - Greedy decoding in English: the models offered are English-only, and
 //!   beam search costs several times more for little gain on tiny.en.
 
-use super::models::{model_name, read_header, ModelError, ModelHeader};
-use super::speech::{read_speech, SpeechError};
+use super::models::{model_name, read_header, ModelHeader};
+use super::speech::read_speech;
 use super::words::{assemble, text_of, Piece};
+use super::EngineError;
 use crate::transcript::Transcript;
 use std::path::Path;
 use whisper_rs::{
@@ -37,18 +38,6 @@ const SILENCE_PEAK: f32 = 0.003;
 /// padded with silence to this many samples (1 s) so they still get an
 /// (empty) transcript rather than an error.
 const MIN_SAMPLES: usize = 16_000;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Model(#[from] ModelError),
-    #[error(transparent)]
-    Speech(#[from] SpeechError),
-    #[error("cannot load the model {path}: {reason}")]
-    Load { path: String, reason: String },
-    #[error("transcription failed: {0}")]
-    Run(String),
-}
 
 /// A loaded model, ready to transcribe.
 pub struct Engine {

@@ -418,9 +418,7 @@ impl ModelStore {
             path: target.clone(),
             source: e.error,
         })?;
-        if let Ok(d) = fs::File::open(&self.dir) {
-            let _ = d.sync_all();
-        }
+        crate::durable::sync_dir(&self.dir);
         Ok(InstalledModel {
             name: model_name(&target),
             bytes: done,

@@ -4,9 +4,11 @@
 //! mel front end is fixed at 16 kHz, so the whole file is read, mixed to
 //! mono and resampled here (rubato's FFT resampler, the one playback uses).
 //! A two-minute answer at 48 kHz is 23 MB of `f32` before resampling:
-//! reading it whole is simpler than streaming and well within budget.
+//! reading it whole is simpler than streaming and well within budget. The
+//! file is read by the one WAV reader (`wav_file`), so every format is
+//! accepted and scaled as everywhere else.
 
-use hound::{SampleFormat, WavReader};
+use crate::wav_file::{WavError, WavFile};
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 use std::path::{Path, PathBuf};
@@ -16,10 +18,8 @@ pub const WHISPER_RATE: u32 = 16_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpeechError {
-    #[error("{} is not a readable WAV file: {source}", path.display())]
-    Wav { path: PathBuf, source: hound::Error },
-    #[error("{}: unsupported WAV format: {detail}", path.display())]
-    Unsupported { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Wav(#[from] WavError),
     #[error("{}: cannot resample {rate} Hz to 16 kHz: {detail}", path.display())]
     Resample {
         path: PathBuf,
@@ -28,42 +28,21 @@ pub enum SpeechError {
     },
 }
 
-/// Read a WAV file (any channel count, integer or float) as 16 kHz mono.
+/// Read a WAV file (any format the one WAV reader takes) as 16 kHz mono.
 pub fn read_speech(path: &Path) -> Result<Vec<f32>, SpeechError> {
-    let wav_error = |source| SpeechError::Wav {
-        path: path.to_path_buf(),
-        source,
-    };
-    let reader = WavReader::open(path).map_err(wav_error)?;
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels);
-    if channels == 0 || spec.sample_rate == 0 {
-        return Err(SpeechError::Unsupported {
-            path: path.to_path_buf(),
-            detail: format!("{} channels at {} Hz", spec.channels, spec.sample_rate),
-        });
-    }
-    let interleaved: Vec<f32> = match spec.sample_format {
-        SampleFormat::Float => reader
-            .into_samples::<f32>()
-            .collect::<Result<_, _>>()
-            .map_err(wav_error)?,
-        SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-            reader
-                .into_samples::<i32>()
-                .map(|s| s.map(|v| v as f32 * scale))
-                .collect::<Result<_, _>>()
-                .map_err(wav_error)?
+    let mut wav = WavFile::open(path)?;
+    let mut mono = Vec::with_capacity(usize::try_from(wav.frames()).unwrap_or(0));
+    let mut block = vec![0.0f32; 64 * 1024];
+    loop {
+        let n = wav.read_mono(&mut block)?;
+        if n == 0 {
+            break;
         }
-    };
-    let mono: Vec<f32> = interleaved
-        .chunks_exact(channels)
-        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
-        .collect();
-    resample(&mono, spec.sample_rate).map_err(|detail| SpeechError::Resample {
+        mono.extend_from_slice(&block[..n]);
+    }
+    resample(&mono, wav.rate()).map_err(|detail| SpeechError::Resample {
         path: path.to_path_buf(),
-        rate: spec.sample_rate,
+        rate: wav.rate(),
         detail,
     })
 }
@@ -119,7 +98,7 @@ mod tests {
             channels: 2,
             sample_rate: 16_000,
             bits_per_sample: 16,
-            sample_format: SampleFormat::Int,
+            sample_format: hound::SampleFormat::Int,
         };
         let mut w = hound::WavWriter::create(&path, spec).unwrap();
         for _ in 0..100 {

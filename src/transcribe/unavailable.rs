@@ -1,20 +1,9 @@
 //! The engine of a build without the `transcribe` feature: every call says
 //! so, naming the way to get it, and nothing pretends to transcribe.
 
-use super::models::ModelError;
-use super::speech::SpeechError;
+use super::EngineError;
 use crate::transcript::Transcript;
 use std::path::Path;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Model(#[from] ModelError),
-    #[error(transparent)]
-    Speech(#[from] SpeechError),
-    #[error("this mockview was built without transcription (cargo feature `transcribe`); rebuild with default features")]
-    NotBuilt,
-}
 
 /// Never constructed: `load` always fails in this build.
 pub enum Engine {}

@@ -457,7 +457,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
         .args(["replay", "latest", "--device", "alsa:pulse"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut seen: Vec<(Instant, String)> = Vec::new();
@@ -467,7 +467,12 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
             seen.push((Instant::now(), line));
         }
     }
-    assert!(child.wait().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "replay failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said: Vec<&str> = seen.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(said.len(), 3, "{said:?}");
     assert!(
