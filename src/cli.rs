@@ -268,9 +268,13 @@ pub struct InputArgs {
 
 #[derive(Debug, Args)]
 pub struct DevicesArgs {
-    /// One JSON document instead of a table
+    /// One JSON document instead of a table (every device, each with
+    /// `shown_by_default`)
     #[arg(long)]
     pub json: bool,
+    /// Every device the audio libraries list, ALSA's plugins included
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -409,6 +413,30 @@ pub struct AnalyzeArgs {
         allow_negative_numbers = true
     )]
     pub max_first_word: f64,
+    /// Lowest pitch tracked, in Hz
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 75.0,
+        allow_negative_numbers = true
+    )]
+    pub pitch_floor: f64,
+    /// Highest pitch tracked, in Hz
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 600.0,
+        allow_negative_numbers = true
+    )]
+    pub pitch_ceiling: f64,
+    /// Flag a pitch that varies less than this (standard deviation, semitones)
+    #[arg(
+        long,
+        value_name = "ST",
+        default_value_t = 1.5,
+        allow_negative_numbers = true
+    )]
+    pub min_pitch_sd: f64,
     /// Flag more filler words than this per minute of speaking (default 4)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_fillers: Option<f64>,

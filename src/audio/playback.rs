@@ -33,6 +33,13 @@ const BLOCK_FRAMES: usize = 1024;
 const RING_SECONDS: f64 = 0.5;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
+/// The period asked of cpal's native PulseAudio host. The server-side
+/// buffer is two periods (cpal's double buffer), which is also the delay
+/// before sound: with the default buffering the server asked for 2 s at a
+/// time, more than the ring holds, and every request ended in silence
+/// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
+/// plugin fails with EIO on so small a buffer.
+const PERIOD_SECONDS: f64 = 0.05;
 /// A device reporting more latency than this is not believed.
 const MAX_LATENCY: Duration = Duration::from_secs(2);
 /// No generation yet (the feeder has not reached the end of the file).
@@ -109,7 +116,8 @@ impl Player {
         let file_rate = source.rate();
         let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
         let sample_format = supported.sample_format();
-        let config: StreamConfig = supported.config();
+        let mut config: StreamConfig = supported.config();
+        config.buffer_size = output_period(device, &supported);
         let rate = config.sample_rate;
         let feeder = Feeder::new(source, rate)?;
         let total_frames = feeder.total_frames();
@@ -358,6 +366,28 @@ fn output_config(
         .into_iter()
         .find_map(|r| r.try_with_sample_rate(rate))
         .unwrap_or(default))
+}
+
+/// About `PERIOD_SECONDS` of frames per callback on the native PulseAudio
+/// host, within what the device supports; elsewhere the device's default.
+fn output_period(
+    device: &OutputDevice,
+    supported: &cpal::SupportedStreamConfig,
+) -> cpal::BufferSize {
+    let native_pulse = device
+        .device
+        .id()
+        .is_ok_and(|id| id.host() == cpal::HostId::PulseAudio);
+    if !native_pulse {
+        return cpal::BufferSize::Default;
+    }
+    let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
+    match supported.buffer_size() {
+        cpal::SupportedBufferSize::Range { min, max } => {
+            cpal::BufferSize::Fixed(want.clamp(*min, (*max).max(*min)))
+        }
+        cpal::SupportedBufferSize::Unknown => cpal::BufferSize::Default,
+    }
 }
 
 fn build_stream(

@@ -73,6 +73,9 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
         ("--max-answer", args.max_answer),
         ("--min-answer", args.min_answer),
         ("--max-first-word", args.max_first_word),
+        ("--pitch-floor", args.pitch_floor),
+        ("--pitch-ceiling", args.pitch_ceiling),
+        ("--min-pitch-sd", args.min_pitch_sd),
     ] {
         if !v.is_finite() || v < 0.0 {
             return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
@@ -85,10 +88,20 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
         ))
         .into());
     }
+    if !(args.pitch_floor > 0.0 && args.pitch_floor < args.pitch_ceiling) {
+        return Err(UsageError(format!(
+            "--pitch-floor ({}) must be above 0 and below --pitch-ceiling ({})",
+            args.pitch_floor, args.pitch_ceiling
+        ))
+        .into());
+    }
     Ok(AnalysisConfig {
         min_pause_seconds: args.min_pause,
         long_pause_seconds: args.long_pause,
+        pitch_floor_hz: args.pitch_floor,
+        pitch_ceiling_hz: args.pitch_ceiling,
         thresholds: FlagThresholds {
+            monotone_sd_semitones: args.min_pitch_sd,
             first_word_seconds: args.max_first_word,
             fast_wpm: args.max_wpm,
             slow_wpm: args.min_wpm,
@@ -251,43 +264,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn print_metrics(m: &Metrics) -> std::io::Result<()> {
-    writeln!(
-        std::io::stdout().lock(),
-        "    length {} · {}",
-        crate::clock::clock_seconds(m.duration_seconds),
-        m.brief()
-    )?;
-    let long = if m.long_pauses.is_empty() {
-        String::new()
-    } else {
-        let at: Vec<String> = m
-            .long_pauses
-            .iter()
-            .map(|p| format!("{:.1} s at {:.1} s", p.seconds(), p.start_seconds))
-            .collect();
-        format!(" ({} long: {})", m.long_pauses.len(), at.join(", "))
-    };
-    writeln!(
-        std::io::stdout().lock(),
-        "    pauses {}{} · {} syllables · {:.1} syl/s, {:.1} syl/s speaking",
-        m.pauses.len(),
-        long,
-        m.syllables,
-        m.speech_rate,
-        m.articulation_rate
-    )?;
-    let loudness = m
-        .loudness_lufs
-        .map_or("-".to_string(), |l| format!("{l:.1} LUFS"));
-    writeln!(
-        std::io::stdout().lock(),
-        "    loudness {loudness} · peak {:.1} dBFS · noise floor {:.0} dBFS · clipped {:.2} %",
-        m.peak_dbfs,
-        m.noise_floor_dbfs,
-        m.clipped_fraction * 100.0
-    )?;
-    for f in &m.flags {
-        writeln!(std::io::stdout().lock(), "    - {}", f.message)?;
+    for line in m.detail_lines() {
+        writeln!(std::io::stdout().lock(), "    {line}")?;
     }
     Ok(())
 }

@@ -1,17 +1,19 @@
 //! The progress of one session, and the trend of each figure over sessions.
 
 use crate::analysis::Metrics;
+use crate::clock::local_date;
 use crate::session::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The delivery figures that make up the trend, by their
 /// [`SessionProgress::value`] key; the review criteria follow them.
-pub const TREND_SERIES: [&str; 6] = [
+pub const TREND_SERIES: [&str; 7] = [
     "pace_wpm",
     "pauses_per_minute",
     "average_answer_seconds",
     "first_word_seconds",
+    "pitch_sd_semitones",
     "fillers_per_minute",
     "hedges_per_minute",
 ];
@@ -38,6 +40,9 @@ pub struct SessionProgress {
     /// predates it and stays as it was.
     #[serde(skip)]
     pub long_pauses_per_minute: Option<f64>,
+    /// Pitch variation: the mean of the answers' pitch standard deviation
+    /// (semitones), over the answers voiced long enough to have one.
+    pub pitch_sd_semitones: Option<f64>,
     /// Filler words per minute of speaking over the answers with content
     /// feedback (a transcript); `null` when none has.
     pub fillers_per_minute: Option<f64>,
@@ -59,8 +64,8 @@ impl SessionProgress {
 
     /// A figure by its key: a field name (`pace_wpm`, `pauses_per_minute`,
     /// `long_pauses_per_minute`, `average_answer_seconds`,
-    /// `first_word_seconds`, `fillers_per_minute`, `hedges_per_minute`),
-    /// `average_score`, or a criterion's name.
+    /// `first_word_seconds`, `pitch_sd_semitones`, `fillers_per_minute`,
+    /// `hedges_per_minute`), `average_score`, or a criterion's name.
     pub fn value(&self, key: &str) -> Option<f64> {
         match key {
             "pace_wpm" => self.pace_wpm,
@@ -68,6 +73,7 @@ impl SessionProgress {
             "long_pauses_per_minute" => self.long_pauses_per_minute,
             "average_answer_seconds" => self.average_answer_seconds,
             "first_word_seconds" => self.first_word_seconds,
+            "pitch_sd_semitones" => self.pitch_sd_semitones,
             "fillers_per_minute" => self.fillers_per_minute,
             "hedges_per_minute" => self.hedges_per_minute,
             "average_score" => self.average_score(),
@@ -79,12 +85,6 @@ impl SessionProgress {
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     let (n, sum) = values.fold((0usize, 0.0), |(n, s), v| (n + 1, s + v));
     (n > 0).then(|| sum / n as f64)
-}
-
-pub(super) fn local_date(t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d")
-        .to_string()
 }
 
 /// Average every score per criterion over `reviews`' scores.
@@ -147,6 +147,7 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
                 .flat_map(|r| &r.scores),
         ),
         long_pauses_per_minute: (minutes > 0.0).then(|| long_pauses as f64 / minutes),
+        pitch_sd_semitones: mean(metrics.iter().filter_map(|m| m.pitch_sd_semitones)),
         fillers_per_minute: content_rate(f64::from(fillers)),
         hedges_per_minute: content_rate(hedges as f64),
     }

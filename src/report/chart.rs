@@ -24,7 +24,7 @@ struct Series {
     decimals: usize,
 }
 
-const SERIES: [Series; 6] = [
+const SERIES: [Series; 7] = [
     Series {
         key: "pace_wpm",
         title: "Pace",
@@ -41,6 +41,12 @@ const SERIES: [Series; 6] = [
         key: "long_pauses_per_minute",
         title: "Long pauses",
         unit: "per minute",
+        decimals: 1,
+    },
+    Series {
+        key: "pitch_sd_semitones",
+        title: "Pitch variation",
+        unit: "semitones (SD)",
         decimals: 1,
     },
     Series {

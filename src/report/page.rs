@@ -6,7 +6,9 @@
 //! files, by relative URL.
 
 use super::escape::{href, html as e};
-use super::{chart, transcript, waveform};
+use super::{chart, contour, transcript, waveform};
+use crate::analysis::{pitch_track_wav, AnalysisConfig};
+use crate::clock::local_minute;
 use crate::progress::SessionProgress;
 use crate::session::{criterion_keys, Answer, FollowUp, Review, Session};
 use std::fmt::Write as _;
@@ -24,6 +26,8 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 section.answer{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.9rem;margin:1rem 0;break-inside:avoid-page}
 figure{margin:.5rem 0}audio{width:100%;max-width:100%}
 svg.wave{display:block;width:100%;height:4rem;color:var(--accent)}svg.wave path{stroke:currentColor;stroke-width:1;fill:none;vector-effect:non-scaling-stroke}
+svg.pitch{display:block;width:100%;height:3rem;color:var(--fg);border-top:1px dashed var(--line)}svg.pitch>path{stroke:currentColor;stroke-width:1.5;fill:none;vector-effect:non-scaling-stroke}
+svg.pitch path.rise,.legend .rise{fill:var(--warn);color:var(--warn);stroke:none}svg.pitch path.fade,.legend .fade{fill:var(--accent);color:var(--accent);stroke:none}.legend{margin:0}
 ul.flags{margin:.3rem 0;padding-left:1.2rem;color:var(--warn)}
 .review{border-top:1px solid var(--line);margin-top:.6rem;padding-top:.5rem}
 table.scores{border-collapse:collapse;margin:.3rem 0}table.scores td,table.scores th{border:1px solid var(--line);padding:.15rem .5rem;text-align:left;font-weight:normal}
@@ -84,26 +88,20 @@ pub fn render_with_progress(
     h
 }
 
-fn local_time(t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M %Z")
-        .to_string()
-}
-
 fn header(h: &mut String, s: &Session) {
     let (answered, secs) = s.answered();
     let _ = write!(
         h,
         "<header>\n<h1>Session {}</h1>\n<p class=\"meta\">{} · {} · {} of {} answered · {}</p>\n<dl class=\"facts\">\n",
         e(&s.id),
-        e(&local_time(s.started_at)),
+        e(&local_minute(s.started_at)),
         e(s.status.as_str()),
         answered,
         s.answers.len(),
         e(&crate::clock::prose(secs))
     );
     if let Some(end) = s.ended_at {
-        fact(h, "Ended", &local_time(end));
+        fact(h, "Ended", &local_minute(end));
     }
     if let Some(i) = &s.input {
         fact(h, "Input", &format!("{} ({})", i.device_name, i.device_id));
@@ -176,6 +174,7 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
                 );
             }
         }
+        pitch(h, a, &session_dir.join(file));
         h.push('\n');
     }
     for (k, take) in a.takes.iter().enumerate() {
@@ -196,6 +195,38 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         review(h, r);
     }
     h.push_str("</section>\n");
+}
+
+/// The pitch contour under the waveform, with the phrase ends the stored
+/// metrics found rising or fading (those of this analysis when none are
+/// stored). Nothing when the file cannot be read (the waveform said why)
+/// or nothing in it was voiced.
+fn pitch(h: &mut String, a: &Answer, wav: &Path) {
+    let Ok((fresh, track)) = pitch_track_wav(wav, &AnalysisConfig::default()) else {
+        return;
+    };
+    let ends = a
+        .metrics
+        .as_ref()
+        .map_or(&fresh.phrase_ends, |m| &m.phrase_ends);
+    let label = format!(
+        "pitch contour of answer {}: {}",
+        a.number,
+        a.metrics.as_ref().unwrap_or(&fresh).voice_line()
+    );
+    if let Some(svg) = contour::to_svg(
+        &track.hz,
+        track.frame_seconds,
+        fresh.duration_seconds,
+        ends,
+        &e(&label),
+    ) {
+        h.push_str(&svg);
+        h.push_str(
+            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> phrase ends rising \
+· <span class=\"fade\">▼</span> phrase ends fading</p>",
+        );
+    }
 }
 
 /// A follow-up question asked after the answer: its text, its reply's
@@ -327,7 +358,7 @@ fn review(h: &mut String, r: &Review) {
         h,
         "<div class=\"review\"><p><strong>{}</strong> <span class=\"muted\">{}</span></p>",
         e(&r.reviewer),
-        e(&local_time(r.at))
+        e(&local_minute(r.at))
     );
     if !r.scores.is_empty() {
         let mut keys: Vec<&str> = criterion_keys()
