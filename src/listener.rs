@@ -1,9 +1,11 @@
 //! The listening loop that replay, review and mic-check share: play one
 //! take through `audio` with a progress bar and keys from `ui`, until it
-//! ends or a key ends it. Commands decide what to play and what comes next.
+//! ends or a key ends it, with a caption of the take's words when it has a
+//! transcript. Commands decide what to play and what comes next.
 
 use crate::audio::{OutputDevice, PlayRequest, Player};
-use crate::ui::{Console, Interrupt, Key, KeySource};
+use crate::transcript::Word;
+use crate::ui::{caption, sentences, Console, Interrupt, Key, KeySource};
 use anyhow::Result;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,6 +19,8 @@ const END_GRACE: Duration = Duration::from_secs(3);
 /// (the device took no audio: its errors were not glitches after all).
 /// Generous: the first period can take ~0.5 s, and a busy machine more.
 const STALL: Duration = Duration::from_secs(5);
+/// Characters of the caption on a terminal: the last words said.
+const CAPTION_WIDTH: usize = 60;
 
 /// How playing one take ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +49,13 @@ pub struct Listener {
 impl Listener {
     /// Play `path` to the end, or until a key ends it.
     pub fn play_take(&mut self, path: &Path) -> Result<Played> {
+        self.play_take_with_words(path, &[])
+    }
+
+    /// Play `path` with a caption of `words` (its transcript) in sync with
+    /// the playback position: the last words said in the bar on a terminal;
+    /// piped, one `» ` line per sentence once its last word starts playing.
+    pub fn play_take_with_words(&mut self, path: &Path, words: &[Word]) -> Result<Played> {
         let c = self.console;
         let name = path
             .file_name()
@@ -70,10 +81,32 @@ impl Listener {
         let bar = c.timer_bar(Some(total.as_millis() as u64), "▶ play");
         let help = "space pause · ←/→ 5 s · n next · q quit";
         bar.set_message(help);
+        let lines = sentences(words);
+        let mut said = 0;
+        // Piped: the sentences whose last word has started by `at`, once each.
+        let mut print_said = |at: f64| {
+            while let Some((start, text)) = lines.get(said).filter(|(s, _)| *s <= at) {
+                c.line(format!("» {start:.1} s  {text}"));
+                said += 1;
+            }
+        };
         player.play()?;
         let mut moved = (player.position_frames(), Instant::now());
         let result = loop {
+            let at = player.position().as_secs_f64();
+            if !words.is_empty() {
+                if c.is_interactive() {
+                    if !player.is_paused() {
+                        bar.set_message(caption(words, at, CAPTION_WIDTH));
+                    }
+                } else {
+                    print_said(at);
+                }
+            }
             if player.finished() {
+                if !c.is_interactive() {
+                    print_said(f64::INFINITY);
+                }
                 break Played::Done;
             }
             if let Some(e) = player.error() {

@@ -1,10 +1,13 @@
 //! `mockview analyze SESSION|FILE.wav`: delivery metrics of one WAV file, or
 //! of the final take of every recorded answer of a session, with the pause
 //! and flag thresholds from the command line; `--save` stores them in the log.
+//! An answer with a transcript also gets its content feedback (fillers,
+//! hedges, STAR...), recomputed from the stored words.
 
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
+use crate::content::{Content, ContentRules, ContentThresholds};
 use crate::session::{QuestionRef, SessionStore};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -13,6 +16,10 @@ use std::path::Path;
 
 pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
     let config = config(&args)?;
+    let words = ContentRules {
+        thresholds: content_thresholds(&args)?,
+        ..ContentRules::load(args.phrases.as_deref())?
+    };
     let path = Path::new(&args.target);
     if path.is_file() || has_wav_extension(&args.target) {
         if args.save {
@@ -30,7 +37,23 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
         }
         return Ok(());
     }
-    session(store, &args, &config)
+    session(store, &args, &config, &words)
+}
+
+fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
+    let mut t = ContentThresholds::default();
+    for (name, value, slot) in [
+        ("--max-fillers", args.max_fillers, &mut t.fillers_per_minute),
+        ("--max-hedges", args.max_hedges, &mut t.hedges_per_minute),
+    ] {
+        if let Some(v) = value {
+            if !v.is_finite() || v < 0.0 {
+                return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
+            }
+            *slot = v;
+        }
+    }
+    Ok(t)
 }
 
 fn has_wav_extension(s: &str) -> bool {
@@ -96,6 +119,8 @@ struct AnalyzedAnswer<'a> {
     file: &'a str,
     metrics: Option<Metrics>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
@@ -105,7 +130,12 @@ struct AnalyzedSession<'a> {
     answers: Vec<AnalyzedAnswer<'a>>,
 }
 
-fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) -> Result<()> {
+fn session(
+    store: &SessionStore,
+    args: &AnalyzeArgs,
+    config: &AnalysisConfig,
+    words: &ContentRules,
+) -> Result<()> {
     let dir = store.resolve(&args.target)?;
     // Hold the lock from reading to saving, so no other writer's change is lost.
     let _lock = if args.save { Some(dir.lock()?) } else { None };
@@ -123,11 +153,17 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
                 (None, Some(e.to_string()))
             }
         };
+        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
+        let content = a
+            .transcript
+            .as_ref()
+            .map(|t| words.apply(&t.words, speaking));
         answers.push(AnalyzedAnswer {
             number: a.number,
             question: &a.question,
             file,
             metrics,
+            content,
             error,
         });
     }
@@ -139,10 +175,10 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
         super::print_json(&doc)?;
         // `doc` borrows the log; take the results back out for --save below.
         if args.save {
-            let computed: Vec<(u32, Metrics)> = doc
+            let computed: Vec<Computed> = doc
                 .answers
                 .into_iter()
-                .filter_map(|a| Some((a.number, a.metrics?)))
+                .filter_map(|a| Some((a.number, a.metrics?, a.content)))
                 .collect();
             store_metrics(&dir, &mut log, computed)?;
         }
@@ -174,11 +210,14 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
                 (None, Some(e)) => writeln!(std::io::stdout().lock(), "    cannot analyse: {e}")?,
                 (None, None) => {}
             }
+            if let Some(c) = &a.content {
+                print_content(c);
+            }
         }
         if args.save {
-            let computed: Vec<(u32, Metrics)> = answers
+            let computed: Vec<Computed> = answers
                 .into_iter()
-                .filter_map(|a| Some((a.number, a.metrics?)))
+                .filter_map(|a| Some((a.number, a.metrics?, a.content)))
                 .collect();
             store_metrics(&dir, &mut log, computed)?;
             writeln!(
@@ -198,14 +237,18 @@ fn session(store: &SessionStore, args: &AnalyzeArgs, config: &AnalysisConfig) ->
     Ok(())
 }
 
+/// An answer's number with its recomputed metrics and content.
+type Computed = (u32, Metrics, Option<Content>);
+
 fn store_metrics(
     dir: &crate::session::SessionDir,
     log: &mut crate::session::Session,
-    computed: Vec<(u32, Metrics)>,
+    computed: Vec<Computed>,
 ) -> Result<()> {
-    for (number, m) in computed {
+    for (number, m, content) in computed {
         if let Some(a) = log.answers.iter_mut().find(|a| a.number == number) {
             a.metrics = Some(m);
+            a.content = content;
         }
     }
     dir.save(log)
@@ -225,4 +268,12 @@ fn print_metrics(m: &Metrics) -> std::io::Result<()> {
         writeln!(std::io::stdout().lock(), "    {line}")?;
     }
     Ok(())
+}
+
+/// The content feedback of an answer with a transcript.
+fn print_content(c: &Content) {
+    println!("    {}", c.brief());
+    for f in &c.flags {
+        println!("    - {}", f.message);
+    }
 }

@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod listening;
 mod mic_check;
+mod model;
 mod practice;
 mod questions;
 mod repair;
@@ -18,6 +19,8 @@ mod report;
 mod review;
 mod sessions;
 mod stats;
+mod transcribe;
+mod transcription;
 
 use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
 use crate::config::Settings;
@@ -183,6 +186,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(args) => review::run(&store, args, &settings),
         Command::MicCheck(args) => mic_check::run(args, &settings),
         Command::Repair(args) => repair::run(&store, args.dry_run),
+        Command::Transcribe(args) => transcribe::run(&store, args),
+        Command::Model(args) => model::run(args.action),
         Command::Config(args) => config::run(args, &settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
         Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),

@@ -7,10 +7,12 @@
 //! updated when it ends, so the log lists every WAV on disk whatever moment
 //! a crash comes at; `mockview repair` does the rest.
 
+use super::transcription::{self, BackgroundTranscriber, Finished};
 use super::Interrupted;
 use crate::audio::{self, CaptureStream, InputDevice, InputRequest, TakeEnd, TakeOutcome};
 use crate::cli::{OrderArg, PracticeArgs};
 use crate::config;
+use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
@@ -32,6 +34,9 @@ const POLL: Duration = Duration::from_millis(40);
 const METER_TRACE_PEAK: f32 = 0.1;
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
+/// While a take records, the transcriber is told this often that it has
+/// grown (it works once a whole 30 s window is on disk).
+const GROW_EVERY_SECONDS: u32 = 10;
 /// An answer whose first seconds are all digital silence is the microphone,
 /// not the candidate: say so on the live line.
 const SILENT_INPUT_SECONDS: u32 = 10;
@@ -86,6 +91,18 @@ struct Practice<'a> {
     seed: u64,
     /// For `MOCKVIEW_TIMING` (benchmarks): the last stop key and its drain.
     last_stop: Option<(Instant, Duration)>,
+    /// For `MOCKVIEW_TIMING`: the last stop key, to time the summary from.
+    last_key: Option<Instant>,
+    /// Transcribes final takes while the session goes on; `None` without a
+    /// model or with `--no-transcribe`.
+    transcriber: Option<BackgroundTranscriber>,
+    /// The last transcription error shown, so a broken model warns once.
+    transcribe_error: Option<String>,
+    /// How content feedback is computed from each transcript.
+    content_rules: ContentRules,
+    /// The answer's take being recorded (answer number, take count, file),
+    /// for the transcriber to work on while it grows.
+    recording: Option<(u32, usize, std::path::PathBuf)>,
 }
 
 pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings) -> Result<()> {
@@ -122,6 +139,21 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     if let Some(notice) = super::left_open_notice(store) {
         console.warn(notice);
     }
+    let model = if args.no_transcribe {
+        None
+    } else {
+        let model = transcription::chosen_model(&args.model)?;
+        if model.is_none() {
+            console.line(console.dim(transcription::NO_MODEL_HINT));
+        }
+        model
+    };
+    // With a model, the word lists (with the user's, MOCKVIEW_PHRASES) are
+    // read now, so a bad file stops the session before anything is recorded.
+    let content_rules = match &model {
+        Some(_) => ContentRules::load(None)?,
+        None => ContentRules::default(),
+    };
     let device = audio::find_input(settings.input_device.value.as_deref())?;
     let request = super::input_request(&args.input);
     let format = check_input(&device, &request, &interrupt)?;
@@ -187,6 +219,11 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         follow_ups: settings.follow_ups.value,
         seed,
         last_stop: None,
+        last_key: None,
+        transcriber: model.map(BackgroundTranscriber::start),
+        transcribe_error: None,
+        content_rules,
+        recording: None,
     };
     let mut next = Next::Continue;
     for (i, q) in picked.iter().enumerate() {
@@ -202,6 +239,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     }
 
     p.report_stop_timing();
+    let transcription_interrupted = match next {
+        Next::Continue | Next::Quit => p.finish_transcripts(),
+        _ => false,
+    };
+    if let (Some(key), true) = (p.last_key, std::env::var_os("MOCKVIEW_TIMING").is_some()) {
+        eprintln!("timing: summary_after_ms={}", key.elapsed().as_millis());
+    }
     let Practice {
         console,
         mut session,
@@ -227,6 +271,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         ),
         (_, Err(e)) => Err(e.into()),
         (Next::Interrupted, Ok(())) => Err(Interrupted.into()),
+        (_, Ok(())) if transcription_interrupted => Err(Interrupted.into()),
         (Next::DeviceLost(what), Ok(())) => anyhow::bail!("{what}"),
         (Next::Continue | Next::Quit, Ok(())) => Ok(()),
     }
@@ -260,6 +305,7 @@ impl Practice<'_> {
     fn ask(&mut self, number: usize, total: usize, q: &Question) -> Result<Next> {
         let c = self.console;
         self.report_stop_timing();
+        self.collect_transcripts()?;
         self.announce(number, total, q);
 
         let limit_seconds = self.limit_for(q);
@@ -356,6 +402,16 @@ impl Practice<'_> {
                     });
                     answer.metrics = self.analyze_take(&final_name);
                     self.save_answer(answer.clone())?;
+                    // Follow-ups record into other files: the answer's own
+                    // take is done growing.
+                    self.recording = None;
+                    if let Some(t) = &mut self.transcriber {
+                        t.finish(
+                            number as u32,
+                            answer.takes.len(),
+                            self.dir.path.join(&final_name),
+                        );
+                    }
                     if exit == TakeExit::Quit {
                         return Ok(Next::Quit);
                     }
@@ -612,6 +668,7 @@ impl Practice<'_> {
         let _raw = self.keys.raw_mode();
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
+        let mut next_grow = self.frames(GROW_EVERY_SECONDS);
         let mut silence_told = false;
         // For MOCKVIEW_TIMING (tests, benchmarks): when the meter first
         // shows sound, without a terminal to draw it on.
@@ -623,6 +680,7 @@ impl Practice<'_> {
             }
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
+                self.last_key = Some(Instant::now());
                 self.tell_silent_input(capture, outcome.frames, &mut silence_told);
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
@@ -633,6 +691,12 @@ impl Practice<'_> {
                 return Ok((outcome, exit, at));
             }
             let frames = capture.take_frames();
+            if frames >= next_grow {
+                next_grow = frames + self.frames(GROW_EVERY_SECONDS);
+                if let (Some(t), Some((n, k, path))) = (&mut self.transcriber, &self.recording) {
+                    t.grow(*n, *k, path.clone());
+                }
+            }
             if c.is_interactive() {
                 bar.set_position(self.ms(frames));
                 let level = capture.level();
@@ -673,6 +737,7 @@ impl Practice<'_> {
             }
         };
         bar.finish_and_clear();
+        self.last_key = Some(key_time);
         let stop_at = capture.frame_at(key_time);
         if stop_at > capture.position() {
             c.line(c.dim("saving the last words…"));
@@ -856,6 +921,11 @@ impl Practice<'_> {
     /// frame goes into it (`Answer::begin_take`).
     fn take_started(&mut self, answer: &mut Answer, name: &TakeName) -> Result<()> {
         answer.begin_take(name);
+        self.recording = Some((
+            answer.number,
+            answer.takes.len(),
+            self.dir.path.join(name.to_string()),
+        ));
         self.save_answer(answer.clone())
     }
 
@@ -911,9 +981,98 @@ impl Practice<'_> {
         }
     }
 
+    /// Store the transcripts finished so far (between questions).
+    fn collect_transcripts(&mut self) -> Result<()> {
+        let ready = match &mut self.transcriber {
+            Some(t) => t.ready(),
+            None => return Ok(()),
+        };
+        for done in ready {
+            self.store_finished(done)?;
+        }
+        Ok(())
+    }
+
+    /// After the last question: wait for the transcripts still being made,
+    /// with a progress line. Ctrl-C stops waiting (true): the log is valid
+    /// and `mockview transcribe` finishes the job.
+    fn finish_transcripts(&mut self) -> bool {
+        let left = self.transcriber.as_ref().map_or(0, |t| t.pending());
+        if left == 0 {
+            return false;
+        }
+        let c = self.console;
+        c.line(c.dim(&format!(
+            "transcribing: {left} answer{} left…",
+            if left == 1 { "" } else { "s" }
+        )));
+        loop {
+            let Some(t) = &mut self.transcriber else {
+                return false;
+            };
+            if t.pending() == 0 {
+                return false;
+            }
+            if self.interrupt.requested() {
+                c.line(format!(
+                    "transcription stopped: `mockview transcribe {}` finishes it",
+                    self.dir.id
+                ));
+                return true;
+            }
+            if let Some(done) = t.next(POLL) {
+                if let Err(e) = self.store_finished(done) {
+                    c.warn(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    fn store_finished(&mut self, done: Finished) -> Result<()> {
+        match done.result {
+            Ok(transcript) => {
+                let Some(a) = self
+                    .session
+                    .answers
+                    .iter_mut()
+                    .find(|a| a.number == done.number)
+                else {
+                    return Ok(());
+                };
+                transcription::store_transcript(a, transcript, &self.content_rules);
+                self.dir.save(&self.session)?;
+            }
+            Err(e) => {
+                if self.transcribe_error.as_deref() != Some(e.as_str()) {
+                    self.console.warn(format!(
+                        "cannot transcribe answer {}: {e} (`mockview transcribe {}` can try again)",
+                        done.number, self.dir.id
+                    ));
+                    self.transcribe_error = Some(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
     fn save_answer(&mut self, answer: Answer) -> Result<()> {
+        // An answer saved again (a retake, a follow-up) keeps the transcript
+        // the worker already delivered for its final take, and its content.
+        let answer = match self
+            .session
+            .answers
+            .iter()
+            .find(|a| a.number == answer.number)
+        {
+            Some(old) if answer.transcript.is_none() && old.file == answer.file => Answer {
+                transcript: old.transcript.clone(),
+                content: old.content.clone(),
+                ..answer
+            },
+            _ => answer,
+        };
         self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())
@@ -977,6 +1136,20 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         ));
         if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
             c.line(format!("    {}", m.brief()));
+        }
+        if let (Some(t), Some(_)) = (&a.transcript, &a.file) {
+            c.line(format!(
+                "    {} words: “{}”",
+                t.words.len(),
+                truncate(&t.text, 70)
+            ));
+        }
+        // Once the answer is transcribed: what the words say, and the flags.
+        if let Some(content) = &a.content {
+            c.line(format!("    {}", content.brief()));
+            for f in &content.flags {
+                c.line(format!("    - {}", f.message));
+            }
         }
         for f in &a.follow_ups {
             let dur = if f.file.is_some() {

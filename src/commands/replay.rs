@@ -1,6 +1,7 @@
 //! `mockview replay SESSION [N...]`: each answer after its question, played
 //! through the output device with a progress bar and keys (the loop is
-//! `crate::listener`'s).
+//! `crate::listener`'s), and a caption of the words as they are spoken when
+//! the answer has a transcript.
 
 use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
 use super::{Interrupted, UsageError};
@@ -91,7 +92,12 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             ));
             continue;
         };
-        match listener.play_take(&file)? {
+        // The transcript is of the final take only.
+        let words = match (&a.transcript, args.take) {
+            (Some(t), None) => t.words.as_slice(),
+            _ => &[],
+        };
+        match listener.play_take_with_words(&file, words)? {
             Played::Done | Played::Next => {}
             Played::Quit => break,
             Played::Interrupted => return Err(Interrupted.into()),

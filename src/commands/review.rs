@@ -275,9 +275,14 @@ fn interactive(
         let answer = session.answers[i].clone();
         let mut no_speech = false;
         show_question(&console, &answer, total, &mut no_speech, &interrupt);
+        // What was said, to read while listening (the final take's transcript).
+        for line in super::sessions::said_lines(&answer, console.is_colour()) {
+            console.line(line);
+        }
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
-            match l.play_take(&file)? {
+            let words = answer.transcript.as_ref().map_or(&[][..], |t| &t.words);
+            match l.play_take_with_words(&file, words)? {
                 Played::Interrupted => return Err(Interrupted.into()),
                 Played::Quit => break,
                 Played::Done | Played::Next => {}

@@ -107,7 +107,34 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// An answer's content feedback and its transcript with fillers, hedges
+/// and negative phrases marked (colour, or plain marks), as lines indented
+/// under the answer. Shared by `show` and `review`.
+pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(c) = &a.content {
+        lines.push(format!("    {}", c.brief()));
+        lines.extend(c.flags.iter().map(|f| format!("    - {}", f.message)));
+    }
+    if let Some(t) = &a.transcript {
+        let marks = a
+            .content
+            .as_ref()
+            .map(|c| c.marks(t.words.len()))
+            .unwrap_or_default();
+        let text = if t.words.is_empty() {
+            t.text.clone()
+        } else {
+            crate::ui::marked_text(&t.words, &marks, colour)
+        };
+        lines.push(format!("    \"{}\"", text.trim()));
+    }
+    lines
+}
+
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
+    let colour = crate::ui::Console::detect().is_colour();
+    let transcribed = s.answers.iter().any(|a| a.transcript.is_some());
     writeln!(
         std::io::stdout().lock(),
         "Session {} · {}",
@@ -139,6 +166,13 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
         )?;
     }
     writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
+    if transcribed && !colour {
+        writeln!(
+            std::io::stdout().lock(),
+            "marks {}",
+            crate::ui::PLAIN_LEGEND
+        )?;
+    }
     for a in &s.answers {
         writeln!(std::io::stdout().lock())?;
         writeln!(
@@ -201,6 +235,9 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             if let (Some(m), true) = (&f.metrics, f.is_recorded()) {
                 writeln!(out, "      {}", m.brief())?;
             }
+        }
+        for line in said_lines(a, colour) {
+            writeln!(std::io::stdout().lock(), "{line}")?;
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -1,6 +1,7 @@
 //! `mockview stats`: progress across sessions. Per session (pace, pauses,
 //! answer length, time to the first word, review scores), the trend over
-//! time, and per question. The figures come from [`crate::progress`]; this
+//! time (with fillers and hedges per minute once answers are
+//! transcribed), and per question. The figures come from [`crate::progress`]; this
 //! command loads them, reports what could not be read, and formats them as
 //! text (a table, sparklines on a terminal) or one JSON document.
 
@@ -57,6 +58,8 @@ fn label(key: &str) -> &str {
         "average_answer_seconds" => "answer length (s)",
         "first_word_seconds" => "first word (s)",
         "pitch_sd_semitones" => "pitch var. (st)",
+        "fillers_per_minute" => "fillers / min",
+        "hedges_per_minute" => "hedges / min",
         criterion => criterion,
     }
 }

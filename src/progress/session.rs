@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 
 /// The delivery figures that make up the trend, by their
 /// [`SessionProgress::value`] key; the review criteria follow them.
-pub const TREND_SERIES: [&str; 5] = [
+pub const TREND_SERIES: [&str; 7] = [
     "pace_wpm",
     "pauses_per_minute",
     "average_answer_seconds",
     "first_word_seconds",
     "pitch_sd_semitones",
+    "fillers_per_minute",
+    "hedges_per_minute",
 ];
 
 /// One session's figures. Serialised as one entry of `stats --json`'s
@@ -41,6 +43,11 @@ pub struct SessionProgress {
     /// Pitch variation: the mean of the answers' pitch standard deviation
     /// (semitones), over the answers voiced long enough to have one.
     pub pitch_sd_semitones: Option<f64>,
+    /// Filler words per minute of speaking over the answers with content
+    /// feedback (a transcript); `null` when none has.
+    pub fillers_per_minute: Option<f64>,
+    /// Hedges per minute of speaking, likewise.
+    pub hedges_per_minute: Option<f64>,
 }
 
 impl SessionProgress {
@@ -57,8 +64,8 @@ impl SessionProgress {
 
     /// A figure by its key: a field name (`pace_wpm`, `pauses_per_minute`,
     /// `long_pauses_per_minute`, `average_answer_seconds`,
-    /// `first_word_seconds`, `pitch_sd_semitones`), `average_score`, or a
-    /// criterion's name.
+    /// `first_word_seconds`, `pitch_sd_semitones`, `fillers_per_minute`,
+    /// `hedges_per_minute`), `average_score`, or a criterion's name.
     pub fn value(&self, key: &str) -> Option<f64> {
         match key {
             "pace_wpm" => self.pace_wpm,
@@ -67,6 +74,8 @@ impl SessionProgress {
             "average_answer_seconds" => self.average_answer_seconds,
             "first_word_seconds" => self.first_word_seconds,
             "pitch_sd_semitones" => self.pitch_sd_semitones,
+            "fillers_per_minute" => self.fillers_per_minute,
+            "hedges_per_minute" => self.hedges_per_minute,
             "average_score" => self.average_score(),
             criterion => self.scores.get(criterion).copied(),
         }
@@ -108,6 +117,20 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
             )
         });
     let spoken: Vec<&Metrics> = metrics.iter().filter(|m| m.syllables > 0).collect();
+    // Fillers and hedges over the whole session's speaking time, like pauses.
+    let (fillers, hedges, speaking_minutes) = log
+        .answers
+        .iter()
+        .filter(|a| a.is_recorded())
+        .filter_map(|a| a.content.as_ref())
+        .fold((0u32, 0usize, 0.0), |(f, h, t), c| {
+            (
+                f + c.fillers.count,
+                h + c.hedges.len(),
+                t + c.speaking_seconds.max(0.0) / 60.0,
+            )
+        });
+    let content_rate = |n: f64| (speaking_minutes > 0.0).then(|| n / speaking_minutes);
     SessionProgress {
         id: log.id.clone(),
         started_at: log.started_at.to_string(),
@@ -125,6 +148,8 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
         ),
         long_pauses_per_minute: (minutes > 0.0).then(|| long_pauses as f64 / minutes),
         pitch_sd_semitones: mean(metrics.iter().filter_map(|m| m.pitch_sd_semitones)),
+        fillers_per_minute: content_rate(f64::from(fillers)),
+        hedges_per_minute: content_rate(hedges as f64),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The "Progress" section of the report: one small line chart per figure
-//! (pace, average answer length, long pauses per minute, and the average
-//! review score when there are reviews) across the sessions it is given,
+//! (pace, average answer length, long pauses per minute, fillers and hedges
+//! per minute when answers were transcribed, and the average review score
+//! when there are reviews) across the sessions it is given,
 //! with the session of the page highlighted and labelled.
 //!
 //! Inline SVG only: no script, nothing external. Colours come from the
@@ -23,7 +24,7 @@ struct Series {
     decimals: usize,
 }
 
-const SERIES: [Series; 5] = [
+const SERIES: [Series; 7] = [
     Series {
         key: "pace_wpm",
         title: "Pace",
@@ -46,6 +47,18 @@ const SERIES: [Series; 5] = [
         key: "pitch_sd_semitones",
         title: "Pitch variation",
         unit: "semitones (SD)",
+        decimals: 1,
+    },
+    Series {
+        key: "fillers_per_minute",
+        title: "Filler words",
+        unit: "per minute",
+        decimals: 1,
+    },
+    Series {
+        key: "hedges_per_minute",
+        title: "Hedges",
+        unit: "per minute",
         decimals: 1,
     },
     Series {

@@ -11,6 +11,7 @@ mod contour;
 pub mod escape;
 mod file;
 mod page;
+mod transcript;
 pub mod waveform;
 
 pub use file::{write, ReportError, Written};

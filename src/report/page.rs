@@ -1,10 +1,12 @@
 //! The HTML page of one session: header, then each answer with its players,
 //! waveform, delivery metrics and reviews. One self-contained file: inline
-//! CSS and SVG, no script, nothing loaded from the network; the only outside
-//! references are the session's own WAV files, by relative URL.
+//! CSS and SVG, one inline script allowed by its hash (a click on a
+//! transcript word seeks its player, `transcript.rs`), nothing loaded from
+//! the network; the only outside references are the session's own WAV
+//! files, by relative URL.
 
 use super::escape::{href, html as e};
-use super::{chart, contour, waveform};
+use super::{chart, contour, transcript, waveform};
 use crate::analysis::{pitch_track_wav, AnalysisConfig};
 use crate::clock::local_minute;
 use crate::progress::SessionProgress;
@@ -59,10 +61,12 @@ pub fn render_with_progress(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; img-src data:\">\n\
-<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; img-src data:; script-src {}\">\n\
+<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n",
+        transcript::SEEK_SCRIPT_SRC,
         env!("CARGO_PKG_VERSION"),
-        e(&title)
+        e(&title),
+        transcript::STYLE
     );
     header(&mut h, session);
     h.push_str(&chart::section(progress, &session.id));
@@ -71,6 +75,9 @@ pub fn render_with_progress(
     }
     if session.answers.is_empty() {
         h.push_str("<p class=\"muted\">No questions were asked in this session.</p>\n");
+    }
+    if session.answers.iter().any(|a| a.transcript.is_some()) {
+        let _ = writeln!(h, "<script>{}</script>", transcript::SEEK_SCRIPT);
     }
     let _ = writeln!(
         h,
@@ -177,6 +184,9 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
     }
     if let Some(m) = &a.metrics {
         metrics(h, &serde_json::to_value(m).unwrap_or_default());
+    }
+    if let Some(t) = &a.transcript {
+        transcript::section(h, t, a.content.as_ref());
     }
     for f in &a.follow_ups {
         follow_up(h, f, session_dir, page_dir);
@@ -408,6 +418,8 @@ mod tests {
                 }))
                 .expect("metrics JSON"),
             ),
+            transcript: None,
+            content: None,
             reviews: vec![Review {
                 reviewer: "Eve <eve@example.org>".into(),
                 at: jiff::Timestamp::UNIX_EPOCH,

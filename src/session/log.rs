@@ -4,6 +4,8 @@
 //! later minor change still loads; a higher `version` is refused by the store.
 
 use crate::analysis::Metrics;
+use crate::content::{Content, ContentRules};
+use crate::transcript::Transcript;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -152,9 +154,22 @@ pub struct Answer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_metrics"
+        deserialize_with = "lenient"
     )]
     pub metrics: Option<Metrics>,
+    /// What the final take says, with word times (`mockview transcribe`,
+    /// or in the background during practice); absent until transcribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Transcript>,
+    /// Content feedback computed from the transcript (docs/metrics.md),
+    /// stored with it. Read leniently like `metrics`: it can always be
+    /// recomputed from the transcript with `mockview analyze --save`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub content: Option<Content>,
     #[serde(default)]
     pub reviews: Vec<Review>,
     /// The follow-up questions asked after this answer (`practice
@@ -190,7 +205,7 @@ pub struct FollowUp {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_metrics"
+        deserialize_with = "lenient"
     )]
     pub metrics: Option<Metrics>,
 }
@@ -219,6 +234,8 @@ impl Answer {
             dropped_frames: 0,
             overruns: 0,
             metrics: None,
+            transcript: None,
+            content: None,
             reviews: Vec::new(),
             follow_ups: Vec::new(),
         }
@@ -291,7 +308,23 @@ impl SelfCheck {
     }
 }
 
-fn lenient_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {
+impl Answer {
+    /// Recomputes `content` from the transcript, over the delivery
+    /// metrics' speaking time when there are metrics; `None` without a
+    /// transcript. Every place that stores a transcript calls this.
+    pub fn update_content(&mut self, rules: &ContentRules) {
+        let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
+        self.content = self
+            .transcript
+            .as_ref()
+            .map(|t| rules.apply(&t.words, speaking));
+    }
+}
+
+/// A recomputable field: a value of the wrong shape reads as absent.
+fn lenient<'de, D: serde::Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
     Ok(serde_json::from_value(value).ok())
 }

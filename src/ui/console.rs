@@ -66,6 +66,11 @@ impl Console {
         self.interactive
     }
 
+    /// Whether output may use colour (a terminal, and no NO_COLOR).
+    pub fn is_colour(&self) -> bool {
+        self.color
+    }
+
     /// Print a line. `\r\n` on a terminal, so it is right in raw mode too.
     ///
     /// A closed stdout (`| head`) is ignored here rather than ending the
@@ -119,6 +124,27 @@ impl Console {
         } else {
             text.to_string()
         }
+    }
+
+    /// A bar for a download of `total` bytes, drawn only on a terminal.
+    pub fn bytes_bar(&self, total: u64, prefix: &str) -> ProgressBar {
+        if !self.interactive {
+            return ProgressBar::hidden();
+        }
+        let bar =
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stdout_with_hz(10));
+        let template = if self.color {
+            "{prefix:.bold} {bar:30.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} {eta}"
+        } else {
+            "{prefix} {bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {eta}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("static template")
+                .progress_chars("█▉▊▋▌▍▎▏ "),
+        );
+        bar.set_prefix(prefix.to_string());
+        bar
     }
 
     /// A bar for a timed phase (prep countdown, recording, playback), drawn

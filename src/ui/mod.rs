@@ -6,8 +6,10 @@ mod console;
 mod interrupt;
 mod keys;
 mod speech;
+mod transcript;
 
 pub use console::{level_meter, set_color_choice, wrap, ColorChoice, Console};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::{set_voice, speak, Voice};
+pub use transcript::{caption, marked_text, sentences, PLAIN_LEGEND};

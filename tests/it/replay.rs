@@ -422,3 +422,71 @@ fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
         );
     }
 }
+
+#[test]
+fn replay_captions_each_sentence_in_step_with_the_audio() {
+    // Three sentences with word times; piped, replay prints each sentence
+    // when its last word starts playing. The gaps between the printed lines
+    // must follow the word times (the playback clock), not arrive at once.
+    use std::io::BufRead;
+    let sink = PulseSink::new("replaycaption");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let text = format!("{TEXT} It worked.");
+    let answer = speech(&text, 170, RATE);
+    let seconds = answer.len() as f64 / f64::from(RATE);
+    let dir = make_session(&root, &[(&answer, RATE)], false);
+    let log_path = dir.join("session.json");
+    let mut log: mockview::session::Session =
+        serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
+    let words = crate::content::transcript(&text, seconds);
+    let last_starts: Vec<f64> = words
+        .words
+        .iter()
+        .filter(|w| w.word.ends_with('.'))
+        .map(|w| w.start_seconds)
+        .collect();
+    assert_eq!(last_starts.len(), 3);
+    log.answers[0].transcript = Some(words);
+    std::fs::write(&log_path, serde_json::to_vec(&log).unwrap()).unwrap();
+
+    let mut child = std::process::Command::new(bin_path())
+        .env("MOCKVIEW_DIR", &root)
+        .env("NO_COLOR", "1")
+        .env("PULSE_SINK", &sink.name)
+        .args(["replay", "latest", "--device", "alsa:pulse"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen: Vec<(Instant, String)> = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.starts_with("» ") {
+            seen.push((Instant::now(), line));
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "replay failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said: Vec<&str> = seen.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(
+        said[0].ends_with("Last spring our release slipped by two weeks."),
+        "{said:?}"
+    );
+    assert!(said[2].ends_with("It worked."), "{said:?}");
+    for k in 1..3 {
+        let printed = seen[k].0.duration_since(seen[k - 1].0).as_secs_f64();
+        let spoken = last_starts[k] - last_starts[k - 1];
+        eprintln!("caption gap {k}: printed {printed:.3} s, word times {spoken:.3} s");
+        assert!(
+            (printed - spoken).abs() < 0.25,
+            "caption {k} came {printed:.3} s after the one before; the words are {spoken:.3} s apart"
+        );
+    }
+}

@@ -302,6 +302,8 @@ fn progress_session(
             long_pauses: vec![Pause::default(); long],
             ..Metrics::default()
         }),
+        transcript: None,
+        content: None,
         reviews: score
             .map(|v| Review {
                 reviewer: "coach".into(),

@@ -926,7 +926,8 @@ fn hostile_banks_are_one_line_errors() {
 #[test]
 fn no_network_code_and_private_files() {
     let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
-    for name in ["reqwest", "hyper", "ureq", "curl", "isahc", "surf", "tokio"] {
+    // One HTTP client (ureq), for `mockview model get` only (issue 10).
+    for name in ["reqwest", "hyper", "curl", "isahc", "surf", "tokio"] {
         assert!(
             !lock.contains(&format!("name = \"{name}\"")),
             "{name} is in Cargo.lock: mockview must stay offline"
@@ -942,6 +943,13 @@ fn no_network_code_and_private_files() {
                 let text = std::fs::read_to_string(&p).unwrap();
                 for word in ["std::net", "TcpStream", "UdpSocket", "TcpListener"] {
                     assert!(!text.contains(word), "{}: uses {word}", p.display());
+                }
+                if text.contains("ureq::") {
+                    assert!(
+                        p.ends_with("src/transcribe/models.rs"),
+                        "{}: uses the network; only `model get` may",
+                        p.display()
+                    );
                 }
             }
         }

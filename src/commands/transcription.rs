@@ -1,0 +1,201 @@
+//! Transcription as the commands use it: which model a run uses, the one
+//! place a finished transcript enters an answer, and the background worker
+//! that transcribes answers during `practice`.
+//!
+//! The worker owns the engine on its own thread and hears of answers through
+//! a channel; only the practice loop (which holds the session's lock) writes
+//! the log, when it collects results. A crash or Ctrl-C while the worker runs
+//! loses nothing: the audio is already on disk and the log valid, and
+//! `mockview transcribe` finishes the job later.
+
+use crate::cli::ModelChoice;
+use crate::content::ContentRules;
+use crate::session::Answer;
+use crate::transcribe::{read_header, Engine, GrowingTranscript, ModelStore};
+use crate::transcript::Transcript;
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What practice prints, once, when no model is installed.
+pub const NO_MODEL_HINT: &str =
+    "no transcripts: no Whisper model installed (get one with `mockview model get tiny.en`, ~78 MB)";
+
+/// Store a finished transcript with its answer. The one place: whatever is
+/// computed from the words (content feedback) is computed here, so every
+/// command that transcribes stores the same thing.
+pub fn store_transcript(answer: &mut Answer, transcript: Transcript, rules: &ContentRules) {
+    answer.transcript = Some(transcript);
+    answer.update_content(rules);
+}
+
+/// The model file a run uses: `--model` / `MOCKVIEW_MODEL` (which must be
+/// a ggml Whisper model), else the best installed one, else none.
+pub fn chosen_model(choice: &ModelChoice) -> Result<Option<PathBuf>> {
+    if let Some(path) = &choice.model {
+        read_header(path).context("--model / MOCKVIEW_MODEL")?;
+        return Ok(Some(path.clone()));
+    }
+    Ok(ModelStore::default_location()
+        .ok()
+        .and_then(|s| s.default_model())
+        .map(|m| m.path))
+}
+
+/// Load a model, naming it in the error.
+pub fn load_engine(path: &Path) -> Result<Engine> {
+    Engine::load(path).with_context(|| format!("cannot use the model {}", path.display()))
+}
+
+/// A finished job: the answer's number and its transcript or why not.
+pub struct Finished {
+    pub number: u32,
+    pub result: Result<Transcript, String>,
+}
+
+/// What the worker is asked to do, for answer `number`'s take `take` (a
+/// retake is a new take: what was done for the one before is dropped).
+enum Job {
+    /// The take is still recording: transcribe what is on disk so far.
+    Grow {
+        number: u32,
+        take: usize,
+        wav: PathBuf,
+    },
+    /// The take is final: transcribe the rest and report.
+    Finish {
+        number: u32,
+        take: usize,
+        wav: PathBuf,
+    },
+}
+
+/// Transcribes answers on a thread of its own while the session goes on.
+pub struct BackgroundTranscriber {
+    jobs: Option<Sender<Job>>,
+    results: Receiver<Finished>,
+    pending: usize,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl BackgroundTranscriber {
+    /// Start the worker; the model loads on its thread, so the session's
+    /// first question is not delayed. A model that fails to load fails
+    /// every job with the reason.
+    pub fn start(model: PathBuf) -> BackgroundTranscriber {
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (done_tx, results) = mpsc::channel();
+        let worker = std::thread::Builder::new()
+            .name("transcribe".into())
+            .spawn(move || {
+                // Lowest priority (nice 19), inherited by whisper.cpp's own
+                // threads: on 2 cores the engine keeps both busy, and the
+                // capture's writer thread must still get the CPU at once
+                // (with a device faster than real time, 19.6 M frames were
+                // dropped at normal priority). Best effort: without it the
+                // session still runs, and dropped frames are counted.
+                let _ = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                );
+                let engine = Engine::load(&model).map_err(|e| format!("{e:#}"));
+                // Per answer: the take being transcribed and its progress.
+                let mut growing: HashMap<u32, (usize, GrowingTranscript)> = HashMap::new();
+                for job in job_rx {
+                    match job {
+                        Job::Grow { number, take, wav } => {
+                            let Ok(engine) = &engine else { continue };
+                            let mut g = progress_of(&mut growing, number, take, &wav);
+                            // A failure here is retried from the start by Finish.
+                            if g.advance(engine).is_ok() {
+                                growing.insert(number, (take, g));
+                            }
+                        }
+                        Job::Finish { number, take, wav } => {
+                            let result = match &engine {
+                                Ok(engine) => progress_of(&mut growing, number, take, &wav)
+                                    .finish(engine)
+                                    .map_err(|e| e.to_string()),
+                                Err(e) => Err(e.clone()),
+                            };
+                            if done_tx.send(Finished { number, result }).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            })
+            .expect("spawning a thread");
+        BackgroundTranscriber {
+            jobs: Some(jobs),
+            results,
+            pending: 0,
+            worker: Some(worker),
+        }
+    }
+
+    /// A take still recording: transcribe what it holds so far (nothing
+    /// until a whole window is there), so less is left when it ends.
+    pub fn grow(&mut self, number: u32, take: usize, wav: PathBuf) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Grow { number, take, wav });
+        }
+    }
+
+    /// An answer's take is final: finish its transcript and report it.
+    pub fn finish(&mut self, number: u32, take: usize, wav: PathBuf) {
+        if let Some(jobs) = &self.jobs {
+            if jobs.send(Job::Finish { number, take, wav }).is_ok() {
+                self.pending += 1;
+            }
+        }
+    }
+
+    /// Answers queued and not yet collected.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// The results ready now, without waiting.
+    pub fn ready(&mut self) -> Vec<Finished> {
+        let done: Vec<Finished> = self.results.try_iter().collect();
+        self.pending -= done.len();
+        done
+    }
+
+    /// Wait up to `timeout` for the next result.
+    pub fn next(&mut self, timeout: Duration) -> Option<Finished> {
+        let done = self.results.recv_timeout(timeout).ok()?;
+        self.pending -= 1;
+        Some(done)
+    }
+}
+
+/// The transcript so far of answer `number`'s take `take`, taken out of
+/// `growing`: a fresh one for a new take (a retake starts again).
+fn progress_of(
+    growing: &mut HashMap<u32, (usize, GrowingTranscript)>,
+    number: u32,
+    take: usize,
+    wav: &Path,
+) -> GrowingTranscript {
+    match growing.remove(&number) {
+        Some((t, g)) if t == take && g.path() == wav => g,
+        _ => GrowingTranscript::new(wav),
+    }
+}
+
+impl Drop for BackgroundTranscriber {
+    /// Without pending work the worker ends at once; with some (after
+    /// Ctrl-C), it is left to the process's exit: the log is already saved.
+    fn drop(&mut self) {
+        self.jobs = None;
+        if self.pending == 0 {
+            if let Some(w) = self.worker.take() {
+                let _ = w.join();
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The content of one answer: what the words say about how it was told.
+//! The types are stored in `session.json` (field names are part of its
+//! format, docs/session-format.md) and printed by `analyze --json`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::ContentThresholds;
+use super::phrases::{find, find_plain, Match, Phrases};
+use super::words::{tokens, Token};
+use crate::analysis::Flag;
+use crate::transcript::Word;
+
+/// A phrase found in the transcript and the transcript words it covers,
+/// `word_start..word_end` (end exclusive), for surfaces to mark.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Finding {
+    /// For fillers the list's canonical form ("um" for "Umm,"), so that
+    /// they can be counted by word; for the rest the words as said, lower
+    /// case ("my manager never", "kinda", "20%").
+    pub phrase: String,
+    pub word_start: usize,
+    pub word_end: usize,
+}
+
+/// Filler words and sounds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Fillers {
+    pub count: u32,
+    /// Per minute of speaking time.
+    pub per_minute: f64,
+    /// Canonical filler -> how often.
+    pub words: BTreeMap<String, u32>,
+    pub found: Vec<Finding>,
+}
+
+/// Which parts of a STAR answer (situation, task, action, result) were heard.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Star {
+    pub situation: bool,
+    pub task: bool,
+    pub action: bool,
+    pub result: bool,
+    /// The cue phrases that made each part count.
+    pub cues: Vec<StarCue>,
+}
+
+/// One STAR cue found in its part of the answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StarCue {
+    /// `situation`, `task`, `action` or `result`.
+    pub part: String,
+    pub phrase: String,
+    pub word_start: usize,
+    pub word_end: usize,
+}
+
+impl Star {
+    /// The parts heard, in STAR order.
+    pub fn parts(&self) -> Vec<&'static str> {
+        [
+            ("situation", self.situation),
+            ("task", self.task),
+            ("action", self.action),
+            ("result", self.result),
+        ]
+        .into_iter()
+        .filter_map(|(name, heard)| heard.then_some(name))
+        .collect()
+    }
+
+    /// The parts not heard, in STAR order.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let heard = self.parts();
+        ["situation", "task", "action", "result"]
+            .into_iter()
+            .filter(|p| !heard.contains(p))
+            .collect()
+    }
+}
+
+/// Content feedback of one answer, computed from its transcript's words.
+/// Every number is finite.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Content {
+    pub word_count: u32,
+    /// Words over speaking time.
+    pub words_per_minute: f64,
+    /// The speaking time the rates are over (the delivery metrics' speaking
+    /// time, or else from the first word's start to the last one's end).
+    pub speaking_seconds: f64,
+    pub fillers: Fillers,
+    pub hedges: Vec<Finding>,
+    pub negatives: Vec<Finding>,
+    /// First-person singular words: I, me, my...
+    pub i_count: u32,
+    /// First-person plural words: we, us, our...
+    pub we_count: u32,
+    /// Figures, percentages, amounts.
+    pub numbers: Vec<Finding>,
+    /// Words said twice in a row ("the, the").
+    pub repeats: Vec<Finding>,
+    pub star: Star,
+    /// Codes: `fillers`, `hedging`, `negative`, `we_not_i`, `no_result`,
+    /// `no_star`.
+    pub flags: Vec<Flag>,
+}
+
+/// The content of an answer from its words. `speaking_seconds` is the
+/// delivery metrics' speaking time when there is one (it excludes pauses);
+/// without it the span of the words is used.
+pub fn content(
+    words: &[Word],
+    speaking_seconds: Option<f64>,
+    phrases: &Phrases,
+    thresholds: &ContentThresholds,
+) -> Content {
+    let tokens = tokens(words);
+    let speaking = speaking_seconds
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or_else(|| span_seconds(words));
+    let per_minute = |n: usize| {
+        if speaking > 0.0 {
+            n as f64 * 60.0 / speaking
+        } else {
+            0.0
+        }
+    };
+    let range = |m: &Match| (tokens[m.start].word, tokens[m.end - 1].word + 1);
+    let canonical = |m: Match| {
+        let (word_start, word_end) = range(&m);
+        Finding {
+            phrase: m.phrase,
+            word_start,
+            word_end,
+        }
+    };
+    let as_said = |m: Match| {
+        let (word_start, word_end) = range(&m);
+        Finding {
+            phrase: m.said,
+            word_start,
+            word_end,
+        }
+    };
+
+    let filler_matches: Vec<Finding> = find(&phrases.fillers, &tokens)
+        .into_iter()
+        .map(canonical)
+        .collect();
+    let mut filler_words = BTreeMap::new();
+    for f in &filler_matches {
+        *filler_words.entry(f.phrase.clone()).or_insert(0) += 1;
+    }
+    let count = |set: &std::collections::BTreeSet<String>| {
+        tokens.iter().filter(|t| set.contains(&t.norm)).count() as u32
+    };
+    let mut c = Content {
+        word_count: tokens.len() as u32,
+        words_per_minute: per_minute(tokens.len()),
+        speaking_seconds: speaking,
+        fillers: Fillers {
+            count: filler_matches.len() as u32,
+            per_minute: per_minute(filler_matches.len()),
+            words: filler_words,
+            found: filler_matches,
+        },
+        hedges: find(&phrases.hedges, &tokens)
+            .into_iter()
+            .map(as_said)
+            .collect(),
+        negatives: find(&phrases.negatives, &tokens)
+            .into_iter()
+            .map(as_said)
+            .collect(),
+        i_count: count(&phrases.i_words),
+        we_count: count(&phrases.we_words),
+        numbers: numbers(&tokens, phrases),
+        repeats: repeats(&tokens, phrases),
+        star: star(&tokens, phrases),
+        flags: Vec::new(),
+    };
+    c.flags = super::flags::raise(&c, &tokens, thresholds);
+    c
+}
+
+/// From the first word's start to the last one's end.
+fn span_seconds(words: &[Word]) -> f64 {
+    match (words.first(), words.last()) {
+        (Some(a), Some(b)) if b.end_seconds > a.start_seconds => b.end_seconds - a.start_seconds,
+        _ => 0.0,
+    }
+}
+
+fn is_number(t: &Token, phrases: &Phrases) -> bool {
+    t.norm.chars().any(|c| c.is_ascii_digit()) || phrases.number_words.contains(&t.norm)
+}
+
+/// Runs of number tokens: "20%", "twenty five percent", "$5 million".
+fn numbers(tokens: &[Token], phrases: &Phrases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_number(&tokens[i], phrases) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < tokens.len() && is_number(&tokens[i], phrases) {
+            i += 1;
+        }
+        let said: Vec<&str> = tokens[start..i]
+            .iter()
+            .map(|t| t.raw.trim_end_matches([',', '.', '?', '!', ';', ':']))
+            .collect();
+        out.push(Finding {
+            phrase: said.join(" "),
+            word_start: tokens[start].word,
+            word_end: tokens[i - 1].word + 1,
+        });
+    }
+    out
+}
+
+/// Stutters: a word or a pair of words said again at once ("the, the",
+/// "I was, I was", "I-I"). Fillers ("um um") and words English doubles on
+/// purpose ("that that") are not repeats.
+fn repeats(tokens: &[Token], phrases: &Phrases) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if let Some((a, b)) = t.norm.split_once('-') {
+            if a == b && !a.is_empty() {
+                out.push(Finding {
+                    phrase: a.to_string(),
+                    word_start: t.word,
+                    word_end: t.word + 1,
+                });
+                i += 1;
+                continue;
+            }
+        }
+        let same = |n: usize| {
+            i + 2 * n <= tokens.len()
+                && (0..n).all(|k| tokens[i + k].norm == tokens[i + n + k].norm)
+        };
+        let n = if same(2) {
+            2
+        } else if same(1)
+            && !phrases.allowed_repeats.contains(&t.norm)
+            && !phrases.is_filler_word(&t.norm)
+        {
+            1
+        } else {
+            i += 1;
+            continue;
+        };
+        let phrase: Vec<&str> = tokens[i..i + n].iter().map(|t| t.norm.as_str()).collect();
+        out.push(Finding {
+            phrase: phrase.join(" "),
+            word_start: tokens[i].word,
+            word_end: tokens[i + 2 * n - 1].word + 1,
+        });
+        i += 2 * n;
+    }
+    out
+}
+
+/// Where in the answer each STAR part's cues count, as fractions of its
+/// tokens: the scene is set early, the result comes late, actions anywhere.
+const STAR_WINDOWS: [(&str, f64, f64); 4] = [
+    ("situation", 0.0, 0.5),
+    ("task", 0.0, 0.6),
+    ("action", 0.0, 1.0),
+    ("result", 0.4, 1.0),
+];
+
+fn star(tokens: &[Token], phrases: &Phrases) -> Star {
+    let mut star = Star::default();
+    let n = tokens.len().max(1) as f64;
+    for (part, from, to) in STAR_WINDOWS {
+        let cues = match part {
+            "situation" => &phrases.star.situation,
+            "task" => &phrases.star.task,
+            "action" => &phrases.star.action,
+            _ => &phrases.star.result,
+        };
+        let inside: Vec<Match> = find_plain(cues, tokens)
+            .into_iter()
+            .filter(|m| {
+                let at = m.start as f64 / n;
+                at >= from && at <= to
+            })
+            .collect();
+        let heard = !inside.is_empty();
+        match part {
+            "situation" => star.situation = heard,
+            "task" => star.task = heard,
+            "action" => star.action = heard,
+            _ => star.result = heard,
+        }
+        star.cues.extend(inside.into_iter().map(|m| StarCue {
+            part: part.to_string(),
+            phrase: m.said,
+            word_start: tokens[m.start].word,
+            word_end: tokens[m.end - 1].word + 1,
+        }));
+    }
+    star
+}
+
+/// What a surface marks on a word of the transcript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Filler,
+    Hedge,
+    Negative,
+}
+
+impl Mark {
+    /// The CSS class and plain-text name of the mark.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Filler => "filler",
+            Mark::Hedge => "hedge",
+            Mark::Negative => "negative",
+        }
+    }
+}
+
+impl Content {
+    /// The mark of each of `words` transcript words (by index), where a
+    /// finding covers it. A word in two findings keeps the weightier one:
+    /// negative over hedge over filler.
+    pub fn marks(&self, words: usize) -> Vec<Option<Mark>> {
+        let mut marks = vec![None; words];
+        for (mark, found) in [
+            (Mark::Filler, &self.fillers.found),
+            (Mark::Hedge, &self.hedges),
+            (Mark::Negative, &self.negatives),
+        ] {
+            for f in found {
+                for m in marks.iter_mut().take(f.word_end).skip(f.word_start) {
+                    *m = Some(mark);
+                }
+            }
+        }
+        marks
+    }
+
+    /// One compact line for summaries, e.g.
+    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result`.
+    pub fn brief(&self) -> String {
+        let star = self.star.parts();
+        format!(
+            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{} · STAR: {}",
+            self.word_count,
+            self.words_per_minute,
+            self.fillers.count,
+            self.fillers.per_minute,
+            self.hedges.len(),
+            self.negatives.len(),
+            self.i_count,
+            self.we_count,
+            self.numbers.len(),
+            if self.numbers.len() == 1 { "" } else { "s" },
+            if star.is_empty() { "-".to_string() } else { star.join(", ") }
+        )
+    }
+}

@@ -1,0 +1,122 @@
+//! Plain-language findings about what was said, each with the number behind
+//! it, in the same shape as the delivery flags (`analysis::Flag`). Wording
+//! is for the candidate: what was heard and what to do about it.
+
+use std::collections::BTreeMap;
+
+use super::config::ContentThresholds;
+use super::feedback::{Content, Finding};
+use super::words::Token;
+use crate::analysis::Flag;
+
+fn flag(code: &str, message: String, value: f64) -> Flag {
+    Flag {
+        code: code.to_string(),
+        message,
+        value,
+    }
+}
+
+/// `um ×5, like ×2` from phrase counts, most frequent first.
+fn tally<'a>(phrases: impl Iterator<Item = &'a str>) -> String {
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for p in phrases {
+        *counts.entry(p).or_default() += 1;
+    }
+    let mut counts: Vec<(&str, u32)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counts
+        .iter()
+        .map(|(p, n)| {
+            if *n > 1 {
+                format!("\"{p}\" ×{n}")
+            } else {
+                format!("\"{p}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn phrases(found: &[Finding]) -> impl Iterator<Item = &str> {
+    found.iter().map(|f| f.phrase.as_str())
+}
+
+pub(crate) fn raise(c: &Content, tokens: &[Token], t: &ContentThresholds) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    let enough = c.word_count >= t.min_words;
+    if enough && c.fillers.per_minute > t.fillers_per_minute {
+        flags.push(flag(
+            "fillers",
+            format!(
+                "{} filler words, {:.1} a minute ({}): pause silently instead",
+                c.fillers.count,
+                c.fillers.per_minute,
+                tally(phrases(&c.fillers.found))
+            ),
+            c.fillers.per_minute,
+        ));
+    }
+    let hedges_per_minute = if c.speaking_seconds > 0.0 {
+        c.hedges.len() as f64 * 60.0 / c.speaking_seconds
+    } else {
+        0.0
+    };
+    if enough && hedges_per_minute > t.hedges_per_minute {
+        flags.push(flag(
+            "hedging",
+            format!(
+                "{} hedges ({}): say what you did and know, without softening it",
+                c.hedges.len(),
+                tally(phrases(&c.hedges))
+            ),
+            hedges_per_minute,
+        ));
+    }
+    if c.negatives.len() as u32 > t.negatives {
+        flags.push(flag(
+            "negative",
+            format!(
+                "negative about others ({}): say what you learned, not who was wrong",
+                tally(phrases(&c.negatives))
+            ),
+            c.negatives.len() as f64,
+        ));
+    }
+    if c.we_count >= t.min_we && c.we_count as f64 > t.we_per_i * c.i_count as f64 {
+        flags.push(flag(
+            "we_not_i",
+            format!(
+                "\"we\" {} times, \"I\" {} times: say what you did yourself",
+                c.we_count, c.i_count
+            ),
+            c.we_count as f64,
+        ));
+    }
+    // A figure in the last third counts as a result even without a cue
+    // ("... and cut the build time to 4 minutes").
+    let last_third = tokens
+        .get(tokens.len() * 2 / 3)
+        .map_or(usize::MAX, |tok| tok.word);
+    let closing_figure = c.numbers.iter().any(|n| n.word_start >= last_third);
+    if enough && !c.star.result && !closing_figure {
+        flags.push(flag(
+            "no_result",
+            "no result at the end: close with what came of it, with a number if you can"
+                .to_string(),
+            0.0,
+        ));
+    }
+    let parts = c.star.parts().len() as u32;
+    if enough && parts < t.min_star_parts {
+        flags.push(flag(
+            "no_star",
+            format!(
+                "not a STAR answer, missing the {}: set the scene, your task, what you did, the result",
+                c.star.missing().join(", ")
+            ),
+            parts as f64,
+        ));
+    }
+    flags
+}

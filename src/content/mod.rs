@@ -1,0 +1,60 @@
+//! Words -> feedback: what an answer's transcript says about how it was
+//! told. Fillers, hedges, negative talk about others, "I" against "we",
+//! figures, stutters and the STAR shape, each found with the range of words
+//! it covers, and plain-language flags like the delivery ones.
+//!
+//! Pure functions over [`crate::transcript::Word`]s: no audio, no engine, no
+//! sessions. `transcribe` produces the words, `commands` calls [`content`]
+//! and stores the result beside the transcript. The word lists are data
+//! (`phrases/content.toml`, see [`Phrases`]); the metrics, flags and their
+//! thresholds are described in `docs/metrics.md`.
+
+mod config;
+mod feedback;
+mod flags;
+mod phrases;
+mod words;
+
+pub use config::ContentThresholds;
+pub use feedback::{content, Content, Fillers, Finding, Mark, Star, StarCue};
+pub use phrases::{Phrases, PhrasesError, PHRASES_ENV};
+
+/// The word lists and the flags' limits a content computation uses.
+#[derive(Debug, Clone)]
+pub struct ContentRules {
+    pub phrases: Phrases,
+    pub thresholds: ContentThresholds,
+}
+
+/// The shipped lists and the default thresholds.
+impl Default for ContentRules {
+    fn default() -> Self {
+        Self {
+            phrases: Phrases::builtin(),
+            thresholds: ContentThresholds::default(),
+        }
+    }
+}
+
+impl ContentRules {
+    /// The shipped lists plus the user's file (`file`, else the one named
+    /// by [`PHRASES_ENV`]), with the default thresholds.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, PhrasesError> {
+        Ok(Self {
+            phrases: Phrases::load(file)?,
+            thresholds: ContentThresholds::default(),
+        })
+    }
+
+    /// The content of `words` under these rules (see [`content`]).
+    pub fn apply(
+        &self,
+        words: &[crate::transcript::Word],
+        speaking_seconds: Option<f64>,
+    ) -> Content {
+        content(words, speaking_seconds, &self.phrases, &self.thresholds)
+    }
+}
+
+#[cfg(test)]
+mod tests;

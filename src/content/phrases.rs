@@ -1,0 +1,335 @@
+//! The word lists of the content feedback: fillers, hedges, negative talk,
+//! first-person words, number words, allowed repeats and STAR cues. They are
+//! data (`phrases/content.toml`, compiled in); a user's file of the same
+//! shape adds to them. This module parses the lists and finds their phrases
+//! in a run of tokens; what a match means is decided by the caller.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::words::Token;
+
+/// The shipped lists, documented in the file itself.
+const SHIPPED: &str = include_str!("../../phrases/content.toml");
+const SHIPPED_LABEL: &str = "phrases/content.toml";
+
+/// The environment variable naming a user's own phrase file.
+pub const PHRASES_ENV: &str = "MOCKVIEW_PHRASES";
+
+/// A phrase file that cannot be used: one line naming the file and the line.
+#[derive(Debug, thiserror::Error)]
+pub enum PhrasesError {
+    #[error("cannot read the phrase file {label}: {source}")]
+    Read {
+        label: String,
+        source: std::io::Error,
+    },
+    #[error("{label}:{line}: {message}")]
+    Invalid {
+        label: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// One entry of a list: a phrase, its other spellings and where it counts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub phrase: String,
+    #[serde(default)]
+    pub spellings: Vec<String>,
+    #[serde(default)]
+    pub not_after: Vec<String>,
+    #[serde(default)]
+    pub not_before: Vec<String>,
+    #[serde(default)]
+    pub sentence_start: bool,
+    #[serde(default)]
+    pub after_comma: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Person {
+    #[serde(default)]
+    i: Vec<String>,
+    #[serde(default)]
+    we: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordList {
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Allowed {
+    #[serde(default)]
+    allowed: Vec<String>,
+}
+
+/// STAR cue phrases, one list per part.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StarCues {
+    #[serde(default)]
+    pub situation: Vec<String>,
+    #[serde(default)]
+    pub task: Vec<String>,
+    #[serde(default)]
+    pub action: Vec<String>,
+    #[serde(default)]
+    pub result: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhrases {
+    #[serde(default)]
+    filler: Vec<Entry>,
+    #[serde(default)]
+    hedge: Vec<Entry>,
+    #[serde(default)]
+    negative: Vec<Entry>,
+    #[serde(default)]
+    person: Person,
+    #[serde(default)]
+    numbers: WordList,
+    #[serde(default)]
+    repeats: Allowed,
+    #[serde(default)]
+    star: StarCues,
+}
+
+/// Every list the content feedback uses.
+#[derive(Debug, Clone)]
+pub struct Phrases {
+    pub fillers: Vec<Entry>,
+    pub hedges: Vec<Entry>,
+    pub negatives: Vec<Entry>,
+    pub i_words: BTreeSet<String>,
+    pub we_words: BTreeSet<String>,
+    pub number_words: BTreeSet<String>,
+    pub allowed_repeats: BTreeSet<String>,
+    pub star: StarCues,
+}
+
+impl Phrases {
+    /// The lists shipped with the program. Checked by the tests, so this
+    /// cannot fail in a release.
+    pub fn builtin() -> Self {
+        Self::parse(SHIPPED_LABEL, SHIPPED)
+            .unwrap_or_else(|e| panic!("the shipped phrase file is invalid: {e}"))
+    }
+
+    /// The shipped lists plus the user's file named by `file`, or else by
+    /// [`PHRASES_ENV`] when it is set and not empty.
+    pub fn load(file: Option<&Path>) -> Result<Self, PhrasesError> {
+        let mut phrases = Self::builtin();
+        let from_env = std::env::var_os(PHRASES_ENV).filter(|v| !v.is_empty());
+        let path = file.map(Path::to_path_buf).or(from_env.map(Into::into));
+        if let Some(path) = path {
+            let label = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|source| PhrasesError::Read {
+                label: label.clone(),
+                source,
+            })?;
+            phrases.extend(Self::parse(&label, &text)?);
+        }
+        Ok(phrases)
+    }
+
+    /// Parses a phrase file; `label` names it in errors.
+    pub fn parse(label: &str, text: &str) -> Result<Self, PhrasesError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let invalid = |offset: usize, message: String| PhrasesError::Invalid {
+            label: label.to_string(),
+            line: text[..offset.min(text.len())].matches('\n').count() + 1,
+            message,
+        };
+        let raw: RawPhrases = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            invalid(offset, e.message().to_string())
+        })?;
+        for (kind, list) in [
+            ("filler", &raw.filler),
+            ("hedge", &raw.hedge),
+            ("negative", &raw.negative),
+        ] {
+            for entry in list {
+                if entry.phrase.split_whitespace().next().is_none() {
+                    let offset = text.find(&format!("[[{kind}]]")).unwrap_or(0);
+                    return Err(invalid(offset, format!("a [[{kind}]] has an empty phrase")));
+                }
+            }
+        }
+        let set = |v: Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect();
+        Ok(Self {
+            fillers: raw.filler,
+            hedges: raw.hedge,
+            negatives: raw.negative,
+            i_words: set(raw.person.i),
+            we_words: set(raw.person.we),
+            number_words: set(raw.numbers.words),
+            allowed_repeats: set(raw.repeats.allowed),
+            star: raw.star,
+        })
+    }
+
+    /// Adds another file's entries to these lists.
+    pub fn extend(&mut self, other: Phrases) {
+        self.fillers.extend(other.fillers);
+        self.hedges.extend(other.hedges);
+        self.negatives.extend(other.negatives);
+        self.i_words.extend(other.i_words);
+        self.we_words.extend(other.we_words);
+        self.number_words.extend(other.number_words);
+        self.allowed_repeats.extend(other.allowed_repeats);
+        self.star.situation.extend(other.star.situation);
+        self.star.task.extend(other.star.task);
+        self.star.action.extend(other.star.action);
+        self.star.result.extend(other.star.result);
+    }
+
+    /// Whether a single word is one of the fillers' forms ("umm" is).
+    pub(crate) fn is_filler_word(&self, norm: &str) -> bool {
+        self.fillers.iter().any(|e| {
+            std::iter::once(&e.phrase)
+                .chain(&e.spellings)
+                .any(|p| p.eq_ignore_ascii_case(norm))
+        })
+    }
+}
+
+/// A phrase found in the tokens: the entry's canonical phrase, the words
+/// as said, and the token range `[start, end)`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Match {
+    pub phrase: String,
+    /// The matched tokens' normalised words ("my manager never" for the
+    /// entry "my boss never").
+    pub said: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+fn split(phrase: &str) -> Vec<String> {
+    phrase
+        .split_whitespace()
+        .map(super::words::normalise)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn listed(list: &[String], token: Option<&Token>) -> bool {
+    token.is_some_and(|t| list.iter().any(|w| w.eq_ignore_ascii_case(&t.norm)))
+}
+
+/// Every non-overlapping match of the entries, scanning left to right and
+/// preferring the longest phrase at each position.
+pub(crate) fn find(entries: &[Entry], tokens: &[Token]) -> Vec<Match> {
+    // (entry, words), longest first so "i feel like" wins over "like".
+    let mut forms: Vec<(&Entry, Vec<String>)> = entries
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(&e.phrase)
+                .chain(&e.spellings)
+                .map(move |p| (e, split(p)))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    forms.sort_by_key(|(_, w)| std::cmp::Reverse(w.len()));
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let hit = forms.iter().find(|(entry, words)| {
+            let end = i + words.len();
+            end <= tokens.len()
+                && tokens[i..end].iter().zip(words).all(|(t, w)| t.norm == *w)
+                && (!entry.sentence_start || tokens[i].sentence_start)
+                && (!entry.after_comma || tokens[i].sentence_start || tokens[i].after_comma)
+                // A pause (comma) before the phrase cuts its tie to the word
+                // before: "it was, like, late" is a filler, "it was like" not.
+                && !(i > 0 && !tokens[i].after_comma && listed(&entry.not_after, tokens.get(i - 1)))
+                && !(tokens.get(end).is_some_and(|t| !t.after_comma)
+                    && listed(&entry.not_before, tokens.get(end)))
+        });
+        match hit {
+            Some((entry, words)) => {
+                let said: Vec<&str> = tokens[i..i + words.len()]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect();
+                found.push(Match {
+                    phrase: entry.phrase.trim().to_lowercase(),
+                    said: said.join(" "),
+                    start: i,
+                    end: i + words.len(),
+                });
+                i += words.len();
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// Matches of plain phrases (STAR cues): the phrase as written in the list.
+pub(crate) fn find_plain(phrases: &[String], tokens: &[Token]) -> Vec<Match> {
+    let entries: Vec<Entry> = phrases
+        .iter()
+        .map(|p| Entry {
+            phrase: p.clone(),
+            ..Entry::default()
+        })
+        .collect();
+    find(&entries, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_file_parses_and_has_every_list() {
+        let p = Phrases::builtin();
+        assert!(p.fillers.len() >= 10 && p.hedges.len() >= 10 && p.negatives.len() >= 10);
+        assert!(p.i_words.contains("i") && p.we_words.contains("we"));
+        assert!(p.number_words.contains("percent"));
+        for part in [
+            &p.star.situation,
+            &p.star.task,
+            &p.star.action,
+            &p.star.result,
+        ] {
+            assert!(part.len() >= 5);
+        }
+    }
+
+    #[test]
+    fn a_user_file_adds_to_the_shipped_lists() {
+        let mut p = Phrases::builtin();
+        let before = p.fillers.len();
+        p.extend(Phrases::parse("mine.toml", "[[filler]]\nphrase = \"you see\"\n").unwrap());
+        assert_eq!(p.fillers.len(), before + 1);
+        assert!(p.hedges.len() >= 10, "the shipped hedges stay");
+    }
+
+    #[test]
+    fn a_bad_file_names_file_and_line() {
+        let e = Phrases::parse("mine.toml", "[[filler]]\nphrase = \"x\"\nspelings = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("mine.toml:3: "), "{e}");
+        let e = Phrases::parse("mine.toml", "\n[[hedge]]\nphrase = \"  \"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "mine.toml:2: a [[hedge]] has an empty phrase");
+    }
+}

@@ -1,0 +1,294 @@
+//! The content feedback on hand-written answers: each list, each flag, and a
+//! clean answer that raises none.
+
+use super::*;
+use crate::transcript::Word;
+
+/// Words of `text`, one every 0.4 s.
+pub(crate) fn words(text: &str) -> Vec<Word> {
+    text.split_whitespace()
+        .enumerate()
+        .map(|(i, w)| Word {
+            word: w.to_string(),
+            start_seconds: i as f64 * 0.4,
+            end_seconds: i as f64 * 0.4 + 0.3,
+            probability: 0.9,
+        })
+        .collect()
+}
+
+fn of(text: &str) -> Content {
+    content(
+        &words(text),
+        None,
+        &Phrases::builtin(),
+        &ContentThresholds::default(),
+    )
+}
+
+fn codes(c: &Content) -> Vec<&str> {
+    c.flags.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn phrases(found: &[Finding]) -> Vec<&str> {
+    found.iter().map(|f| f.phrase.as_str()).collect()
+}
+
+const CLEAN: &str = "At my last job our release process took two days. \
+    My role was to make it faster without breaking anything. \
+    I decided to measure every step first, and I found that the tests ran one after another. \
+    I split them across four machines and I wrote a script that checks each build. \
+    As a result the release took three hours instead of two days, \
+    and the team has used my script for every release since then.";
+
+#[test]
+fn a_clean_answer_raises_no_flag() {
+    let c = of(CLEAN);
+    assert_eq!(codes(&c), Vec::<&str>::new(), "{:#?}", c.flags);
+    assert_eq!(c.fillers.count, 0, "{:?}", c.fillers.found);
+    assert!(c.hedges.is_empty(), "{:?}", c.hedges);
+    assert!(c.negatives.is_empty(), "{:?}", c.negatives);
+    assert!(c.repeats.is_empty(), "{:?}", c.repeats);
+    assert!(c.star.situation && c.star.task && c.star.action && c.star.result);
+    assert!(c.i_count > c.we_count);
+    assert_eq!(phrases(&c.numbers), ["two", "four", "three", "two"]);
+}
+
+#[test]
+fn fillers_are_counted_by_their_canonical_form() {
+    let c = of("Umm, so I, uh, basically rewrote it. You know, it was, like, slow. Uhh, hmm.");
+    assert_eq!(
+        c.fillers.words,
+        [
+            ("basically", 1),
+            ("hmm", 1),
+            ("like", 1),
+            ("uh", 2),
+            ("um", 1),
+            ("you know", 1)
+        ]
+        .into_iter()
+        .map(|(w, n)| (w.to_string(), n))
+        .collect()
+    );
+    assert_eq!(c.fillers.count, 7);
+    // "so" is not at a sentence start here ("Umm, so"): no filler.
+    assert!(!c.fillers.words.contains_key("so"));
+}
+
+#[test]
+fn like_as_a_verb_or_preposition_is_no_filler() {
+    for text in [
+        "I like Rust.",
+        "We would like to ship it.",
+        "It looks like a bug.",
+        "Something like that.",
+        "I don't like meetings.",
+        "I feel like it worked.",
+    ] {
+        let c = of(text);
+        assert!(
+            !c.fillers.words.contains_key("like"),
+            "{text}: {:?}",
+            c.fillers
+        );
+    }
+    let c = of("And it was, like, the third time. Like, nobody knew.");
+    assert_eq!(c.fillers.words.get("like"), Some(&2));
+}
+
+#[test]
+fn so_and_well_are_fillers_only_at_a_sentence_start() {
+    let c = of("So I called them. It was slow, so I fixed it. Well, it worked well.");
+    assert_eq!(c.fillers.words.get("so"), Some(&1));
+    assert_eq!(c.fillers.words.get("well"), Some(&1));
+}
+
+#[test]
+fn findings_carry_their_word_range() {
+    let c = of("The plan, I think, was fine. You know what I did?");
+    assert_eq!(
+        c.hedges,
+        [Finding {
+            phrase: "i think".into(),
+            word_start: 2,
+            word_end: 4
+        }]
+    );
+    // "you know what" asks a question: no filler.
+    assert_eq!(c.fillers.count, 0, "{:?}", c.fillers.found);
+}
+
+#[test]
+fn hedges_are_found_but_not_a_kind_of_noun() {
+    let c = of(
+        "I guess it was kind of late. Maybe we could probably have done it. \
+         Hopefully it just works. What kind of bug was it?",
+    );
+    assert_eq!(
+        phrases(&c.hedges),
+        [
+            "i guess",
+            "kind of",
+            "maybe",
+            "probably",
+            "hopefully",
+            "just"
+        ]
+    );
+}
+
+#[test]
+fn negative_talk_is_found() {
+    let c = of("My boss never listened and the process was terrible. \
+         They didn't test anything, it wasn't my fault, I hated that place.");
+    assert_eq!(
+        phrases(&c.negatives),
+        [
+            "my boss never",
+            "terrible",
+            "they didn't",
+            "it wasn't my fault",
+            "hated"
+        ]
+    );
+    assert!(codes(&c).contains(&"negative"));
+    assert!(
+        c.flags[0].message.contains("\"terrible\""),
+        "{}",
+        c.flags[0].message
+    );
+}
+
+#[test]
+fn stutters_are_repeats_but_deliberate_doubles_are_not() {
+    let c = of("The, the build broke. I was, I was sure that that was it. I-I fixed it. Um um.");
+    assert_eq!(phrases(&c.repeats), ["the", "i was", "i"]);
+    assert_eq!((c.repeats[0].word_start, c.repeats[0].word_end), (0, 2));
+}
+
+#[test]
+fn figures_percentages_and_amounts_are_numbers() {
+    let c = of("We cut costs by 20%, saved $5 million and twenty five percent of the time.");
+    assert_eq!(
+        phrases(&c.numbers),
+        ["20%", "$5 million", "twenty five percent"]
+    );
+}
+
+#[test]
+fn rates_are_over_the_speaking_time_given() {
+    let w = words("um I did it um and it worked");
+    let c = content(
+        &w,
+        Some(30.0),
+        &Phrases::builtin(),
+        &ContentThresholds::default(),
+    );
+    assert_eq!(c.word_count, 8);
+    assert!((c.words_per_minute - 16.0).abs() < 1e-9);
+    assert!((c.fillers.per_minute - 4.0).abs() < 1e-9);
+    // Without one, the words' span: 0 s to 7 × 0.4 + 0.3 s.
+    let c = content(&w, None, &Phrases::builtin(), &ContentThresholds::default());
+    assert!((c.speaking_seconds - 3.1).abs() < 1e-9);
+}
+
+#[test]
+fn a_rambling_answer_raises_the_word_flags() {
+    let text = "Um, so, we kind of had this project, you know, and we were, like, late. \
+        Uh, I think we maybe probably needed more people, I guess. \
+        We talked, um, a lot, and we sort of tried things, and, uh, we kept going. \
+        Basically we were just busy, hopefully that makes sense, um, yeah.";
+    let c = of(text);
+    let codes = codes(&c);
+    for code in ["fillers", "hedging", "we_not_i", "no_result", "no_star"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    assert!(!codes.contains(&"negative"));
+    let fillers = &c.flags[0];
+    assert!(
+        fillers.message.starts_with("8 filler words"),
+        "{}",
+        fillers.message
+    );
+}
+
+#[test]
+fn a_closing_figure_is_a_result() {
+    let mut text = String::from(CLEAN);
+    text = text.replace(
+        "As a result the release took",
+        "After that the release took",
+    );
+    text = text.replace(" since then", "");
+    let c = of(&text);
+    assert!(!c.star.result);
+    assert!(!codes(&c).contains(&"no_result"), "{:?}", c.flags);
+}
+
+#[test]
+fn thresholds_decide_the_flags() {
+    let text = "Um, I did it. ".repeat(20);
+    let w = words(&text);
+    let strict = ContentThresholds::default();
+    let lenient = ContentThresholds {
+        fillers_per_minute: 1000.0,
+        ..ContentThresholds::default()
+    };
+    let p = Phrases::builtin();
+    assert!(codes(&content(&w, None, &p, &strict)).contains(&"fillers"));
+    assert!(!codes(&content(&w, None, &p, &lenient)).contains(&"fillers"));
+    // Too few words for a verdict on rates and shape.
+    assert!(of("Um, uh, I think maybe.").flags.is_empty());
+}
+
+#[test]
+fn a_user_phrase_is_found() {
+    let mut p = Phrases::builtin();
+    p.extend(Phrases::parse("mine.toml", "[[negative]]\nphrase = \"a nightmare\"\n").unwrap());
+    let c = content(
+        &words("It was a nightmare."),
+        None,
+        &p,
+        &ContentThresholds::default(),
+    );
+    assert_eq!(phrases(&c.negatives), ["a nightmare"]);
+}
+
+#[test]
+fn an_empty_transcript_gives_zeroes() {
+    let c = of("");
+    assert_eq!(
+        c,
+        Content {
+            star: c.star.clone(),
+            ..Content::default()
+        }
+    );
+    assert!(c.flags.is_empty());
+}
+
+#[test]
+fn marks_cover_the_findings_words() {
+    let c = of("Um, I think my boss never listened.");
+    let names: Vec<Option<&str>> = c.marks(7).into_iter().map(|m| m.map(Mark::name)).collect();
+    assert_eq!(
+        names,
+        [
+            Some("filler"),
+            Some("hedge"),
+            Some("hedge"),
+            Some("negative"),
+            Some("negative"),
+            Some("negative"),
+            None
+        ]
+    );
+}
+
+#[test]
+fn negatives_and_hedges_quote_what_was_said() {
+    let c = of("My manager never listened. It was kinda late.");
+    assert_eq!(phrases(&c.negatives), ["my manager never"]);
+    assert_eq!(phrases(&c.hedges), ["kinda"]);
+}

@@ -1,0 +1,541 @@
+//! The Whisper models: the ones mockview knows (name, size, checksum, what
+//! they suit), the folder they are installed in, which file a run uses, and
+//! installing one from a local file or a download.
+//!
+//! A model is a ggml file as whisper.cpp's project publishes it. Installing
+//! never leaves a half-written file: the bytes go to a temporary file in the
+//! models folder, are checked (size, SHA-1, ggml header), fsynced, and only
+//! then renamed to their final name. `download` is the only code in mockview
+//! that opens a network connection (`mockview model get`).
+
+use sha1::{Digest, Sha1};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The models `model list` shows and `model get` can download, smallest
+/// first. Sizes and SHA-1 sums are those of whisper.cpp's models README.
+pub const KNOWN_MODELS: &[KnownModel] = &[
+    KnownModel {
+        name: "tiny.en",
+        bytes: 77_704_715,
+        sha1: "c78c86eb1a8faa21b369bcd33207cc90d64ae9df",
+        suits: "fastest; practice on a laptop (a 2-minute answer in ~15 s on 2 cores)",
+    },
+    KnownModel {
+        name: "base.en",
+        bytes: 147_964_211,
+        sha1: "137c40403d78fd54d454da0f9bd998f78703390c",
+        suits: "fewer word errors, about twice as slow as tiny.en",
+    },
+    KnownModel {
+        name: "small.en",
+        bytes: 487_614_201,
+        sha1: "db8a495a91d927739e50b3fc1cc4c6b8f6c2d022",
+        suits: "best here, ~6x slower than tiny.en: re-transcribe afterwards",
+    },
+];
+
+/// Where `model get` downloads from unless `MOCKVIEW_MODEL_URL` says otherwise
+/// (tests point it at a server on 127.0.0.1).
+pub const DEFAULT_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
+
+/// whisper.cpp's file magic, the first four bytes (little-endian "ggml").
+const GGML_MAGIC: u32 = 0x6767_6d6c;
+/// Bytes of the header checked by `read_header`: magic and 11 hyperparameters.
+const HEADER_BYTES: usize = 48;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownModel {
+    pub name: &'static str,
+    pub bytes: u64,
+    pub sha1: &'static str,
+    pub suits: &'static str,
+}
+
+impl KnownModel {
+    pub fn find(name: &str) -> Option<&'static KnownModel> {
+        KNOWN_MODELS.iter().find(|m| m.name == name)
+    }
+
+    /// The file name whisper.cpp's project (and the models folder) uses.
+    pub fn file_name(&self) -> String {
+        format!("ggml-{}.bin", self.name)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("no model `{0}`: known models are tiny.en, base.en and small.en (see `mockview model list`)")]
+    Unknown(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: not a ggml Whisper model ({reason})")]
+    NotAModel { path: PathBuf, reason: String },
+    #[error("cannot download {url}: {reason}")]
+    Download { url: String, reason: String },
+    #[error("the download of {name} is {got} bytes, {expected} were expected: refused, nothing installed")]
+    WrongSize {
+        name: String,
+        got: u64,
+        expected: u64,
+    },
+    #[error("the download of {name} has SHA-1 {got}, {expected} was expected: refused, nothing installed")]
+    WrongChecksum {
+        name: String,
+        got: String,
+        expected: String,
+    },
+    #[error("no folder for models: set XDG_DATA_HOME or HOME, or give --model PATH")]
+    NoDataDir,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ModelError + '_ {
+    move |source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The shape of a model, read from its ggml header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelHeader {
+    pub n_vocab: i32,
+    pub n_audio_layer: i32,
+    pub n_text_layer: i32,
+    pub n_mels: i32,
+}
+
+impl ModelHeader {
+    /// English-only models have a vocabulary one token shorter than the
+    /// multilingual ones (51864 against 51865 and up).
+    pub fn is_english_only(&self) -> bool {
+        self.n_vocab == 51_864
+    }
+
+    /// The Whisper size this header describes, by its decoder depth.
+    pub fn size_name(&self) -> Option<&'static str> {
+        match self.n_text_layer {
+            4 => Some("tiny"),
+            6 => Some("base"),
+            12 => Some("small"),
+            24 => Some("medium"),
+            32 => Some("large"),
+            _ => None,
+        }
+    }
+}
+
+/// Check that `bytes` start like a ggml Whisper model and return its shape.
+pub fn parse_header(bytes: &[u8]) -> Result<ModelHeader, String> {
+    if bytes.len() < HEADER_BYTES {
+        return Err(format!("only {} bytes", bytes.len()));
+    }
+    let int = |i: usize| i32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().expect("4 bytes"));
+    if int(0) as u32 != GGML_MAGIC {
+        return Err("it does not start with the ggml magic".into());
+    }
+    // n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer,
+    // n_text_ctx, n_text_state, n_text_head, n_text_layer, n_mels, ftype
+    let header = ModelHeader {
+        n_vocab: int(1),
+        n_audio_layer: int(5),
+        n_text_layer: int(9),
+        n_mels: int(10),
+    };
+    let sane = (51_000..=52_000).contains(&header.n_vocab)
+        && (1..=64).contains(&header.n_audio_layer)
+        && (1..=64).contains(&header.n_text_layer)
+        && (header.n_mels == 80 || header.n_mels == 128)
+        && (1..=4096).contains(&int(2))
+        && (1..=8192).contains(&int(3));
+    if !sane {
+        return Err(format!(
+            "its header does not describe a Whisper model (vocabulary {}, {} audio layers, {} text layers, {} mel bands)",
+            header.n_vocab, header.n_audio_layer, header.n_text_layer, header.n_mels
+        ));
+    }
+    Ok(header)
+}
+
+/// Read and check the header of a model file.
+pub fn read_header(path: &Path) -> Result<ModelHeader, ModelError> {
+    let mut buf = [0u8; HEADER_BYTES];
+    let mut file = fs::File::open(path).map_err(io_err(path))?;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]).map_err(io_err(path))? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    parse_header(&buf[..got]).map_err(|reason| ModelError::NotAModel {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The name a transcript records for a model file: the known name for
+/// `ggml-NAME.bin` (`tiny.en`), else the file name.
+pub fn model_name(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.strip_prefix("ggml-")
+        .and_then(|f| f.strip_suffix(".bin"))
+        .filter(|n| KnownModel::find(n).is_some())
+        .map(str::to_string)
+        .unwrap_or(file)
+}
+
+/// The folder of installed models: `$XDG_DATA_HOME/mockview/models`, or
+/// `~/.local/share/mockview/models`.
+#[derive(Debug, Clone)]
+pub struct ModelStore {
+    dir: PathBuf,
+}
+
+/// One installed model file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledModel {
+    pub name: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+impl ModelStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ModelStore { dir: dir.into() }
+    }
+
+    /// The default location, from the environment (XDG base directories).
+    pub fn default_location() -> Result<Self, ModelError> {
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share"))
+            })
+            .ok_or(ModelError::NoDataDir)?;
+        Ok(ModelStore::new(data.join("mockview").join("models")))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Installed models (`*.bin` files in the folder), by name.
+    pub fn installed(&self) -> Vec<InstalledModel> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut models: Vec<InstalledModel> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+            .map(|e| InstalledModel {
+                name: model_name(&e.path()),
+                bytes: e.metadata().map(|m| m.len()).unwrap_or(0),
+                path: e.path(),
+            })
+            .collect();
+        models.sort_by(|a, b| a.name.cmp(&b.name));
+        models
+    }
+
+    /// The model a run uses when none is given: the most accurate known
+    /// model installed (the user downloaded it on purpose), else the first
+    /// other installed file by name.
+    pub fn default_model(&self) -> Option<InstalledModel> {
+        let installed = self.installed();
+        KNOWN_MODELS
+            .iter()
+            .rev()
+            .find_map(|k| installed.iter().find(|m| m.name == k.name).cloned())
+            .or_else(|| installed.into_iter().next())
+    }
+
+    fn ensure_dir(&self) -> Result<(), ModelError> {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&self.dir).map_err(io_err(&self.dir))
+    }
+
+    /// Install a local model file under its own file name (`.bin` added if
+    /// missing), after checking that it is a ggml Whisper model. Known models
+    /// are checked against their size and checksum too.
+    pub fn add(&self, source: &Path) -> Result<InstalledModel, ModelError> {
+        read_header(source)?;
+        let file_name = source
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .ok_or_else(|| ModelError::NotAModel {
+                path: source.to_path_buf(),
+                reason: "it has no file name".into(),
+            })?;
+        let file_name = if file_name.ends_with(".bin") {
+            file_name
+        } else {
+            format!("{file_name}.bin")
+        };
+        let name = model_name(Path::new(&file_name));
+        let expected = KnownModel::find(&name).map(|k| (k.bytes, k.sha1));
+        let mut input = fs::File::open(source).map_err(io_err(source))?;
+        self.install(&file_name, &name, &mut input, expected, &mut |_, _| {})
+            .map_err(|e| match e {
+                // A local file that claims a known name but is not that
+                // model is still a model: say so instead of "download".
+                ModelError::WrongSize { got, expected, .. } => ModelError::NotAModel {
+                    path: source.to_path_buf(),
+                    reason: format!(
+                        "it is named like {name} but is {got} bytes, not {expected}; rename it to add it"
+                    ),
+                },
+                ModelError::WrongChecksum { .. } => ModelError::NotAModel {
+                    path: source.to_path_buf(),
+                    reason: format!(
+                        "it is named like {name} but its checksum is not {name}'s; rename it to add it"
+                    ),
+                },
+                other => other,
+            })
+    }
+
+    /// Download a known model from `base_url` (`{base_url}/ggml-NAME.bin`).
+    /// `progress(done, total)` is called as bytes arrive. A download of the
+    /// wrong size or checksum, or cut short, leaves nothing behind.
+    pub fn download(
+        &self,
+        model: &KnownModel,
+        base_url: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<InstalledModel, ModelError> {
+        let url = format!("{}/{}", base_url.trim_end_matches('/'), model.file_name());
+        let download_err = |reason: String| ModelError::Download {
+            url: url.clone(),
+            reason,
+        };
+        let response = ureq::get(&url)
+            .call()
+            .map_err(|e| download_err(e.to_string()))?;
+        let mut body = response.into_body();
+        let mut reader = body.with_config().limit(model.bytes + 1).reader();
+        self.install(
+            &model.file_name(),
+            model.name,
+            &mut reader,
+            Some((model.bytes, model.sha1)),
+            progress,
+        )
+        .map_err(|e| match e {
+            ModelError::Io { path, source } if path.as_os_str().is_empty() => {
+                download_err(source.to_string())
+            }
+            other => other,
+        })
+    }
+
+    /// Copy `input` into a temporary file in the models folder, check it,
+    /// fsync it and rename it to `file_name` (mode 0600). Read errors come
+    /// back as `Io` with an empty path (the caller names the source).
+    fn install(
+        &self,
+        file_name: &str,
+        name: &str,
+        input: &mut dyn Read,
+        expected: Option<(u64, &str)>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<InstalledModel, ModelError> {
+        self.ensure_dir()?;
+        let target = self.dir.join(file_name);
+        // tempfile creates its files 0600 and removes them when dropped, so
+        // every early return below leaves nothing behind.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".part-")
+            .tempfile_in(&self.dir)
+            .map_err(io_err(&self.dir))?;
+        let total = expected.map_or(0, |(bytes, _)| bytes);
+        let mut hasher = Sha1::new();
+        let mut header = Vec::with_capacity(HEADER_BYTES);
+        let mut done = 0u64;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(ModelError::Io {
+                        path: PathBuf::new(),
+                        source,
+                    })
+                }
+            };
+            let chunk = &buf[..n];
+            if header.len() < HEADER_BYTES {
+                let want = (HEADER_BYTES - header.len()).min(n);
+                header.extend_from_slice(&chunk[..want]);
+            }
+            hasher.update(chunk);
+            tmp.write_all(chunk).map_err(io_err(tmp.path()))?;
+            done += n as u64;
+            progress(done, total.max(done));
+            if let Some((bytes, _)) = expected {
+                if done > bytes {
+                    break;
+                }
+            }
+        }
+        if let Some((bytes, sha1)) = expected {
+            if done != bytes {
+                return Err(ModelError::WrongSize {
+                    name: name.to_string(),
+                    got: done,
+                    expected: bytes,
+                });
+            }
+            let got = format!("{:x}", hasher.finalize());
+            if got != sha1 {
+                return Err(ModelError::WrongChecksum {
+                    name: name.to_string(),
+                    got,
+                    expected: sha1.to_string(),
+                });
+            }
+        }
+        parse_header(&header).map_err(|reason| ModelError::NotAModel {
+            path: target.clone(),
+            reason,
+        })?;
+        tmp.as_file().sync_all().map_err(io_err(tmp.path()))?;
+        tmp.persist(&target).map_err(|e| ModelError::Io {
+            path: target.clone(),
+            source: e.error,
+        })?;
+        crate::durable::sync_dir(&self.dir);
+        Ok(InstalledModel {
+            name: model_name(&target),
+            bytes: done,
+            path: target,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(n_vocab: i32, text_layers: i32) -> Vec<u8> {
+        let mut h = Vec::new();
+        for v in [
+            GGML_MAGIC as i32,
+            n_vocab,
+            1500,
+            384,
+            6,
+            4,
+            448,
+            384,
+            6,
+            text_layers,
+            80,
+            1,
+        ] {
+            h.extend_from_slice(&v.to_le_bytes());
+        }
+        h
+    }
+
+    #[test]
+    fn header_checks_magic_and_shape() {
+        let h = parse_header(&header(51_864, 4)).unwrap();
+        assert!(h.is_english_only());
+        assert_eq!(h.size_name(), Some("tiny"));
+        assert!(parse_header(b"RIFF....WAVEfmt ").is_err());
+        let mut bad = header(51_864, 4);
+        bad[0] = b'x';
+        assert!(parse_header(&bad).unwrap_err().contains("magic"));
+        assert!(parse_header(&header(7, 4))
+            .unwrap_err()
+            .contains("vocabulary 7"));
+    }
+
+    #[test]
+    fn names_of_model_files() {
+        assert_eq!(model_name(Path::new("/m/ggml-tiny.en.bin")), "tiny.en");
+        assert_eq!(model_name(Path::new("/m/ggml-tiny.bin")), "ggml-tiny.bin");
+        assert_eq!(model_name(Path::new("my-model.bin")), "my-model.bin");
+        assert_eq!(
+            KnownModel::find("base.en").unwrap().file_name(),
+            "ggml-base.en.bin"
+        );
+    }
+
+    #[test]
+    fn add_checks_and_installs_privately() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ModelStore::new(tmp.path().join("models"));
+        let src = tmp.path().join("custom.bin");
+        let mut bytes = header(51_864, 6);
+        bytes.extend_from_slice(&[0u8; 100]);
+        fs::write(&src, &bytes).unwrap();
+        let m = store.add(&src).unwrap();
+        assert_eq!(m.name, "custom.bin");
+        assert_eq!(fs::read(&m.path).unwrap(), bytes);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&m.path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777,
+                0o700
+            );
+        }
+        assert_eq!(store.default_model().unwrap().path, m.path);
+
+        // Not a model, or named like a known model but not it: refused,
+        // nothing left behind.
+        let wav = tmp.path().join("a.wav");
+        fs::write(
+            &wav,
+            b"RIFF\0\0\0\0WAVEfmt xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        )
+        .unwrap();
+        assert!(matches!(store.add(&wav), Err(ModelError::NotAModel { .. })));
+        let fake = tmp.path().join("ggml-tiny.en.bin");
+        fs::write(&fake, &bytes).unwrap();
+        let e = store.add(&fake).unwrap_err().to_string();
+        assert!(e.contains("named like tiny.en"), "{e}");
+        let names: Vec<_> = fs::read_dir(store.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("custom.bin")]);
+    }
+
+    #[test]
+    fn default_model_prefers_the_most_accurate_known_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ModelStore::new(tmp.path());
+        assert_eq!(store.default_model(), None);
+        for f in [
+            "ggml-tiny.en.bin",
+            "ggml-base.en.bin",
+            "aaa.bin",
+            "notes.txt",
+        ] {
+            fs::write(tmp.path().join(f), b"x").unwrap();
+        }
+        assert_eq!(store.default_model().unwrap().name, "base.en");
+        assert_eq!(store.installed().len(), 3);
+    }
+}

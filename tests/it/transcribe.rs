@@ -1,0 +1,709 @@
+//! Transcription (issue 10): `model get` against a real HTTP server on
+//! 127.0.0.1, `model add`/`list`, and, with the test model
+//! (scripts/test-model.sh, `MOCKVIEW_TEST_MODEL`), the engine's accuracy and
+//! word times on the LibriVox clips, `transcribe` on a session, and practice
+//! transcribing in the background.
+
+// A build without the engine runs the model-store tests only.
+#![cfg_attr(not(feature = "transcribe"), allow(dead_code, unused_imports))]
+
+use crate::common::*;
+use mockview::transcribe::{Engine, KnownModel, ModelError, ModelStore};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+const LIBRIVOX: &str = "/usr/share/pocketsphinx/test/data/librivox";
+
+/// The test model, converted from a package by scripts/test-model.sh. In CI
+/// a missing model fails the test; elsewhere, with neither the variable nor
+/// CI set, the test says loudly that it skips.
+pub fn test_model() -> Option<PathBuf> {
+    match std::env::var_os("MOCKVIEW_TEST_MODEL") {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            assert!(
+                p.is_file(),
+                "MOCKVIEW_TEST_MODEL={} does not exist",
+                p.display()
+            );
+            Some(p)
+        }
+        None if std::env::var_os("CI").is_some() => {
+            panic!(
+                "MOCKVIEW_TEST_MODEL is not set: scripts/test.sh sets it (scripts/test-model.sh)"
+            )
+        }
+        None => {
+            eprintln!(
+                "\n*** SKIPPED: MOCKVIEW_TEST_MODEL is not set; run `export MOCKVIEW_TEST_MODEL=$(scripts/test-model.sh)` ***\n"
+            );
+            None
+        }
+    }
+}
+
+// ------------------------------------------------------------ model get
+
+/// A one-request-at-a-time HTTP/1.1 server on 127.0.0.1 answering every GET
+/// with `body`, announcing `declared` bytes (more than it sends: a cut
+/// download), but 404 to paths with `missing`. Returns the base URL and the
+/// paths it was asked for.
+fn serve(body: Vec<u8>, declared: usize) -> (String, std::sync::mpsc::Receiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            reader.read_line(&mut first).unwrap();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+            let _ = tx.send(path.clone());
+            if path.contains("missing") {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                continue;
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+            let _ = stream.flush();
+        }
+    });
+    (url, rx)
+}
+
+/// A small file that passes the ggml header check.
+fn fake_model(len: usize) -> Vec<u8> {
+    let mut b = Vec::new();
+    for v in [
+        0x6767_6d6c_i32,
+        51_864,
+        1500,
+        384,
+        6,
+        4,
+        448,
+        384,
+        6,
+        4,
+        80,
+        1,
+    ] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.extend((0..len).map(|i| (i * 7 % 251) as u8));
+    b
+}
+
+fn sha1_hex(b: &[u8]) -> String {
+    use sha1::Digest;
+    format!("{:x}", sha1::Sha1::digest(b))
+}
+
+fn leaked(name: &'static str, bytes: &[u8]) -> KnownModel {
+    KnownModel {
+        name,
+        bytes: bytes.len() as u64,
+        sha1: Box::leak(sha1_hex(bytes).into_boxed_str()),
+        suits: "test",
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn download_installs_a_good_file_atomically_with_progress() {
+    let body = fake_model(300_000);
+    let (url, asked) = serve(body.clone(), body.len());
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path().join("models"));
+    let model = leaked("good.en", &body);
+    let mut seen = Vec::new();
+    let m = store
+        .download(&model, &url, &mut |done, total| seen.push((done, total)))
+        .unwrap();
+    assert_eq!(asked.recv().unwrap(), "/ggml-good.en.bin");
+    assert_eq!(std::fs::read(&m.path).unwrap(), body);
+    assert_eq!(files_in(store.dir()), ["ggml-good.en.bin"]);
+    assert_eq!(seen.last(), Some(&(body.len() as u64, body.len() as u64)));
+    assert!(
+        seen.windows(2).all(|w| w[0].0 < w[1].0),
+        "progress only grows"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&m.path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn download_refuses_truncated_and_corrupted_files_and_leaves_nothing() {
+    let body = fake_model(300_000);
+    let model = leaked("cut.en", &body);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path().join("models"));
+
+    // The server announces the whole file and closes half way.
+    let (url, _) = serve(body[..body.len() / 2].to_vec(), body.len());
+    let e = store.download(&model, &url, &mut |_, _| {}).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ModelError::Download { .. } | ModelError::WrongSize { .. }
+        ),
+        "{e}"
+    );
+    assert_eq!(files_in(store.dir()), Vec::<String>::new());
+
+    // All bytes arrive, one of them wrong.
+    let mut bad = body.clone();
+    bad[200_000] ^= 0x40;
+    let (url, _) = serve(bad, body.len());
+    let e = store.download(&model, &url, &mut |_, _| {}).unwrap_err();
+    assert!(matches!(e, ModelError::WrongChecksum { .. }), "{e}");
+    assert_eq!(files_in(store.dir()), Vec::<String>::new());
+
+    // A server without the file.
+    let (url, _) = serve(Vec::new(), 0);
+    let missing = KnownModel {
+        name: "missing",
+        ..model
+    };
+    let e = store.download(&missing, &url, &mut |_, _| {}).unwrap_err();
+    assert!(matches!(e, ModelError::Download { .. }), "{e}");
+    assert!(e.to_string().contains("404"), "{e}");
+    assert_eq!(files_in(store.dir()), Vec::<String>::new());
+}
+
+#[test]
+fn model_get_refuses_a_wrong_download_and_names_why() {
+    // The CLI against the local server: tiny.en's real size and SHA-1 are
+    // checked, so a file of the right length but other bytes is refused.
+    let data = tempfile::tempdir().unwrap();
+    let body = fake_model(1000);
+    let (url, asked) = serve(body.clone(), body.len());
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .env("MOCKVIEW_MODEL_URL", &url)
+        .args(["model", "get", "tiny.en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("model tiny.en not installed") && err.contains("77704715"),
+        "{err}"
+    );
+    assert_eq!(asked.recv().unwrap(), "/ggml-tiny.en.bin");
+    let models = data.path().join("mockview/models");
+    assert_eq!(files_in(&models), Vec::<String>::new());
+
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "get", "huge.en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no model `huge.en`"));
+}
+
+#[test]
+fn model_add_checks_the_file_and_list_shows_it() {
+    let data = tempfile::tempdir().unwrap();
+    let src = data.path().join("my-model.bin");
+    std::fs::write(&src, fake_model(100)).unwrap();
+    let wav = data.path().join("a.wav");
+    write_wav(&wav, &silence(0.1, 16_000), 16_000);
+
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "add"])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a.wav: not a ggml Whisper model"), "{err}");
+
+    mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "add"])
+        .arg(&src)
+        .assert()
+        .success();
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let models = doc["models"].as_array().unwrap();
+    let names: Vec<&str> = models.iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["tiny.en", "base.en", "small.en", "my-model.bin"]);
+    assert_eq!(
+        models[0]["sha1"],
+        "c78c86eb1a8faa21b369bcd33207cc90d64ae9df"
+    );
+    assert!(models[0]["installed"].is_null());
+    assert_eq!(models[3]["default"], true);
+}
+
+#[test]
+fn without_a_model_transcribe_says_how_to_get_one() {
+    let data = tempfile::tempdir().unwrap();
+    let wav = data.path().join("a.wav");
+    write_wav(&wav, &silence(0.5, 16_000), 16_000);
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .arg("transcribe")
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mockview model get tiny.en"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+// ------------------------------------------------------------ the engine
+
+/// Whisper's English normalisation, as far as these clips need it: lower
+/// case, hyphens as spaces, other punctuation dropped.
+fn normalise(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('-', " ")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '\'')
+        .collect::<String>()
+        .split_whitespace()
+        .map(|w| {
+            if w == "mr" {
+                "mister".into()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Word-level edit distance.
+fn edits(reference: &[String], hypothesis: &[String]) -> usize {
+    let mut row: Vec<usize> = (0..=hypothesis.len()).collect();
+    for (i, r) in reference.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, h) in hypothesis.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(r != h)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[hypothesis.len()]
+}
+
+/// (file, reference words) for the LibriVox clips.
+fn librivox() -> Vec<(PathBuf, Vec<String>)> {
+    let list = std::fs::read_to_string(Path::new(LIBRIVOX).join("transcription"))
+        .expect("pocketsphinx-testdata is installed (scripts/deps.sh test)");
+    list.lines()
+        .map(|line| {
+            let (text, id) = line.rsplit_once(" (").unwrap();
+            let id = id.trim_end_matches(')');
+            let text = text.replace("<s>", "").replace("</s>", "");
+            (
+                Path::new(LIBRIVOX).join(format!("{id}.wav")),
+                normalise(&text),
+            )
+        })
+        .collect()
+}
+
+/// Where the energy says speech ends before each pause: the end of every
+/// run of 10 ms frames above `floor` followed by ≥ 0.25 s below it.
+fn speech_ends(samples: &[i16], rate: u32) -> (Vec<f64>, Vec<(f64, f64)>) {
+    let env = envelope_db(samples, rate);
+    let peak = env.iter().cloned().fold(-80.0, f64::max);
+    let floor = peak - 35.0;
+    let mut runs = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quiet = 0;
+    let mut last_loud = 0;
+    for (i, &db) in env.iter().enumerate() {
+        if db > floor {
+            start.get_or_insert(i);
+            last_loud = i;
+            quiet = 0;
+        } else if let Some(s) = start {
+            quiet += 1;
+            if quiet >= 25 {
+                runs.push((s as f64 / 100.0, (last_loud + 1) as f64 / 100.0));
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s as f64 / 100.0, (last_loud + 1) as f64 / 100.0));
+    }
+    (runs.iter().map(|r| r.1).collect(), runs)
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn librivox_word_error_rate_and_word_times() {
+    let Some(model) = test_model() else { return };
+    let engine = Engine::load(&model).unwrap();
+    let (mut errors, mut words) = (0, 0);
+    let mut worst_end: f64 = 0.0;
+    for (wav, reference) in librivox() {
+        let t = engine.transcribe_file(&wav).unwrap();
+        assert_eq!(t.model, "tiny.en");
+        let hyp = normalise(&t.text);
+        let e = edits(&reference, &hyp);
+        eprintln!(
+            "{}: {e} errors / {} words: {}",
+            wav.display(),
+            reference.len(),
+            t.text
+        );
+        errors += e;
+        words += reference.len();
+        assert!(
+            !t.text.contains('['),
+            "markers never reach the text: {}",
+            t.text
+        );
+
+        let (samples, rate) = read_wav(&wav);
+        let duration = samples.len() as f64 / f64::from(rate);
+        let (ends, runs) = speech_ends(&samples, rate);
+        // In order and inside the recording.
+        let mut previous = 0.0;
+        for w in &t.words {
+            assert!(
+                w.start_seconds >= previous - 1e-9,
+                "{w:?} starts before the word before ends"
+            );
+            assert!(w.start_seconds <= w.end_seconds, "{w:?}");
+            assert!(
+                w.end_seconds <= duration + 1e-9,
+                "{w:?} ends after {duration} s"
+            );
+            previous = w.end_seconds;
+        }
+        // Every end of speech that the energy shows has a word ending
+        // within 0.3 s of it, and no word ends in a silence, away from speech.
+        for e in &ends {
+            let nearest = t
+                .words
+                .iter()
+                .map(|w| (w.end_seconds - e).abs())
+                .fold(f64::MAX, f64::min);
+            worst_end = worst_end.max(nearest);
+            assert!(
+                nearest <= 0.3,
+                "{}: speech ends at {e:.2} s, the nearest word end is {nearest:.2} s away: {:?}",
+                wav.display(),
+                t.words
+            );
+        }
+        for w in &t.words {
+            let inside = runs
+                .iter()
+                .any(|(s, e)| w.end_seconds >= s - 0.3 && w.end_seconds <= e + 0.3);
+            assert!(
+                inside,
+                "{}: {w:?} ends in a silence ({runs:?})",
+                wav.display()
+            );
+        }
+    }
+    let wer = errors as f64 / words as f64;
+    eprintln!(
+        "WER {:.1} % ({errors} / {words}); worst word end {worst_end:.2} s from the energy's",
+        wer * 100.0
+    );
+    assert!(wer <= 0.10, "WER {:.1} %", wer * 100.0);
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn silence_gives_an_empty_transcript_not_a_marker() {
+    let Some(model) = test_model() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("quiet.wav");
+    write_wav(&wav, &silence(3.0, 48_000), 48_000);
+    let out = mockview()
+        .args(["transcribe", "--json", "--model"])
+        .arg(&model)
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["text"], "", "{t}");
+    assert_eq!(t["words"].as_array().unwrap().len(), 0);
+}
+
+/// A session with the LibriVox clips as its answers (resampled to 48 kHz,
+/// as a device would record them).
+fn session_of_clips(root: &Path) -> PathBuf {
+    let dir = root.join("20261126-101503");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut answers = Vec::new();
+    for (i, (wav, _)) in librivox().into_iter().take(2).enumerate() {
+        let (s, rate) = read_wav(&wav);
+        let up: Vec<i16> = s.iter().flat_map(|&x| [x, x, x]).collect();
+        let name = format!("{:02}-clip.wav", i + 1);
+        write_wav(&dir.join(&name), &up, rate * 3);
+        answers.push(serde_json::json!({
+            "number": i + 1,
+            "question": {"id": "clip", "text": "Read this?", "category": "c"},
+            "status": "recorded", "file": name, "takes": [name],
+            "duration_seconds": s.len() as f64 / f64::from(rate),
+            "frames": up.len(), "sample_rate": rate * 3, "dropped_frames": 0,
+        }));
+    }
+    answers.push(serde_json::json!({
+        "number": 3, "question": {"id": "skip", "text": "Skipped?", "category": "c"},
+        "status": "skipped", "takes": [],
+    }));
+    let log = serde_json::json!({
+        "format": "mockview-session", "version": 1, "id": "20261126-101503",
+        "started_at": "2026-11-26T10:15:03Z", "ended_at": "2026-11-26T10:20:00Z",
+        "status": "completed",
+        "settings": {"count": 3, "prep_seconds": 0, "limit_seconds": 0, "order": "listed", "seed": 1},
+        "answers": answers,
+    });
+    std::fs::write(
+        dir.join("session.json"),
+        serde_json::to_vec_pretty(&log).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
+    let Some(model) = test_model() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let dir = session_of_clips(root.path());
+    let run = |extra: &[&str]| {
+        let out = mockview()
+            .env("MOCKVIEW_DIR", root.path())
+            .env("MOCKVIEW_MODEL", &model)
+            .arg("transcribe")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["latest"]);
+    assert!(
+        text.contains("transcribing 2 answers with tiny.en"),
+        "{text}"
+    );
+    let log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    let t = &log["answers"][0]["transcript"];
+    let words = normalise(t["text"].as_str().unwrap());
+    assert!(
+        words.starts_with(&["and".to_string(), "mister".into(), "john".into()]),
+        "{t}"
+    );
+    let w = t["words"].as_array().unwrap();
+    assert!(w.len() >= 18, "{t}");
+    assert!(
+        w.iter().all(|w| w["end_seconds"].as_f64().unwrap() <= 7.11),
+        "{t}"
+    );
+    assert!(log["answers"][1]["transcript"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("young man"));
+    assert!(
+        log["answers"][2].get("transcript").is_none(),
+        "skipped answers have none"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.join("session.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Again: nothing to do; --json gives the stored transcripts.
+    assert!(run(&["latest"]).contains("every recorded answer has a transcript"));
+    let doc: serde_json::Value = serde_json::from_str(&run(&["latest", "--json"])).unwrap();
+    assert_eq!(doc["answers"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["answers"][0]["transcript"], *t);
+    // Other commands still read the log.
+    mockview()
+        .env("MOCKVIEW_DIR", root.path())
+        .args(["show", "latest", "--json"])
+        .assert()
+        .success();
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn practice_transcribes_each_answer_in_the_background() {
+    let Some(model) = test_model() else { return };
+    let text = "I led the migration of our billing system. We cut the monthly \
+                invoice errors by forty percent.";
+    let dev = FileDevice::new(&speech(text, 160, RATE), 1.0, RawFormat::S16Mono);
+    let out = dev
+        .cmd()
+        .env("MOCKVIEW_MODEL", &model)
+        .env("MOCKVIEW_TIMING", "1")
+        .args([
+            "practice", "--count", "2", "--prep", "0", "--limit", "9", "--order", "listed",
+        ])
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (_, log) = only_session(&dev.root);
+    for a in log["answers"].as_array().unwrap() {
+        assert_eq!(a["status"], "recorded");
+        assert_eq!(a["dropped_frames"], 0);
+        let t = &a["transcript"];
+        assert_eq!(t["model"], "tiny.en");
+        let words = normalise(t["text"].as_str().unwrap_or(""));
+        eprintln!("{t}");
+        assert!(!words.is_empty(), "answer {} has words: {t}", a["number"]);
+    }
+    let first = normalise(log["answers"][0]["transcript"]["text"].as_str().unwrap());
+    for w in ["migration", "billing", "monthly", "invoice"] {
+        assert!(first.iter().any(|x| x == w), "`{w}` in {first:?}");
+    }
+    assert!(
+        stdout.contains("words: “"),
+        "the summary shows the transcripts: {stdout}"
+    );
+    assert!(stderr.contains("timing: summary_after_ms="), "{stderr}");
+}
+
+#[test]
+fn practice_without_a_model_says_so_in_one_line() {
+    let dev = FileDevice::new(&speech("Hello there.", 160, RATE), 0.5, RawFormat::S16Mono);
+    let out = dev
+        .cmd()
+        .args(["practice", "--count", "1", "--prep", "0", "--limit", "2"])
+        .args(FileDevice::open_args(RawFormat::S16Mono))
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let hints: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("mockview model get"))
+        .collect();
+    assert_eq!(hints.len(), 1, "{stdout}");
+    let (_, log) = only_session(&dev.root);
+    assert_eq!(log["answers"][0]["status"], "recorded");
+    assert!(log["answers"][0].get("transcript").is_none());
+}
+
+/// An answer longer than a Whisper window, transcribed while it "records":
+/// the file grows on disk, the transcript advances piece by piece, and the
+/// result matches what was said as well as the whole-file transcript does.
+#[test]
+#[cfg(feature = "transcribe")]
+fn a_growing_recording_is_transcribed_piece_by_piece() {
+    use mockview::transcribe::GrowingTranscript;
+    let Some(model) = test_model() else { return };
+    let engine = Engine::load(&model).unwrap();
+    let mut all = Vec::new();
+    let mut reference = Vec::new();
+    for _ in 0..2 {
+        for (wav, words) in librivox() {
+            let (s, rate) = read_wav(&wav);
+            assert_eq!(rate, 16_000);
+            all.extend(s);
+            all.extend(silence(1.0, 16_000));
+            reference.extend(words);
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("answer.wav");
+    // 40 s on disk: one piece is cut and transcribed, the rest waits.
+    write_wav(&path, &all[..40 * 16_000], 16_000);
+    let mut growing = GrowingTranscript::new(&path);
+    growing.advance(&engine).unwrap();
+    // The whole answer (about 60 s) on disk: the rest is done at the end.
+    write_wav(&path, &all, 16_000);
+    let t = growing.finish(&engine).unwrap();
+    let hyp = normalise(&t.text);
+    let wer = edits(&reference, &hyp) as f64 / reference.len() as f64;
+    eprintln!("growing: WER {:.1} %: {}", wer * 100.0, t.text);
+    assert!(wer <= 0.10, "WER {:.1} %: {}", wer * 100.0, t.text);
+    let duration = all.len() as f64 / 16_000.0;
+    let mut previous = 0.0;
+    for w in &t.words {
+        assert!(
+            w.start_seconds >= previous - 1e-9 && w.end_seconds <= duration + 1e-9,
+            "{w:?}"
+        );
+        previous = w.end_seconds;
+    }
+    // The second half's words lie in the second half of the file.
+    let himself = t
+        .words
+        .iter()
+        .filter(|w| w.word.starts_with("himself"))
+        .map(|w| w.end_seconds)
+        .collect::<Vec<_>>();
+    assert_eq!(himself.len(), 2, "{}", t.text);
+    // Each lies after its half's speech and before the next speech: a word
+    // before a long pause can end late, up to the next word's onset (the
+    // LibriVox test holds word ends to 0.3 s where pauses are short).
+    let (ends, _) = speech_ends(&all, 16_000);
+    let half = duration / 2.0;
+    let first = ends
+        .iter()
+        .cloned()
+        .filter(|e| *e < half)
+        .fold(0.0, f64::max);
+    let last = ends.iter().cloned().fold(0.0, f64::max);
+    for (end, expected) in himself.iter().zip([first, last]) {
+        assert!(
+            *end >= expected - 0.3 && *end <= expected + 1.5,
+            "`himself` ends at {end}, speech at {expected}"
+        );
+    }
+}
