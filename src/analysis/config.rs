@@ -14,6 +14,10 @@ pub struct AnalysisConfig {
     pub min_pause_seconds: f64,
     /// A pause at least this long (seconds) is a long pause.
     pub long_pause_seconds: f64,
+    /// Lowest pitch tracked (Hz): Praat's default floor for speech, 75.
+    pub pitch_floor_hz: f64,
+    /// Highest pitch tracked (Hz), 600: above the highest speaking voices.
+    pub pitch_ceiling_hz: f64,
     /// When the findings in [`crate::analysis::Metrics::flags`] are raised.
     pub thresholds: FlagThresholds,
 }
@@ -23,6 +27,8 @@ impl Default for AnalysisConfig {
         Self {
             min_pause_seconds: 0.25,
             long_pause_seconds: 1.2,
+            pitch_floor_hz: 75.0,
+            pitch_ceiling_hz: 600.0,
             thresholds: FlagThresholds::default(),
         }
     }
@@ -56,6 +62,20 @@ pub struct FlagThresholds {
     pub long_pauses_per_minute: f64,
     /// `noisy`: speech level less than this far above the noise floor (dB). 15.
     pub min_snr_db: f64,
+    /// `monotone`: pitch standard deviation below this (semitones). 1.5.
+    pub monotone_sd_semitones: f64,
+    /// `monotone` needs at least this much voiced speech (s). 3.
+    pub min_voiced_seconds: f64,
+    /// A phrase end rises (uptalk) when its pitch climbs more than this
+    /// (semitones). 2.
+    pub uptalk_rise_semitones: f64,
+    /// A phrase end trails off when its last 300 ms are more than this
+    /// below the phrase (dB). 6.
+    pub trailing_off_db: f64,
+    /// `uptalk`, `trailing_off`: more than this share of the phrase ends. 0.3.
+    pub phrase_end_fraction: f64,
+    /// `uptalk`, `trailing_off` need at least this many phrase ends measured. 3.
+    pub min_phrase_ends: u32,
 }
 
 impl Default for FlagThresholds {
@@ -72,6 +92,12 @@ impl Default for FlagThresholds {
             quiet_peak_dbfs: -20.0,
             long_pauses_per_minute: 3.0,
             min_snr_db: 15.0,
+            monotone_sd_semitones: 1.5,
+            min_voiced_seconds: 3.0,
+            uptalk_rise_semitones: 2.0,
+            trailing_off_db: 6.0,
+            phrase_end_fraction: 0.3,
+            min_phrase_ends: 3,
         }
     }
 }

@@ -114,5 +114,43 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
             ));
         }
     }
+    flags.extend(voice(m, t));
+    flags
+}
+
+/// How the voice sounds: flat pitch, statements that rise like questions,
+/// phrases that fade out.
+fn voice(m: &Metrics, t: &FlagThresholds) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if let Some(sd) = m.pitch_sd_semitones {
+        if m.voiced_seconds >= t.min_voiced_seconds && sd < t.monotone_sd_semitones {
+            flags.push(flag(
+                "monotone",
+                format!("flat pitch (varies {sd:.1} semitones): stress the words that matter"),
+                sd,
+            ));
+        }
+    }
+    let phrase_ends = [
+        (
+            "uptalk",
+            m.uptalk_fraction,
+            m.rising_ends(),
+            "phrases end rising, like a question: let statements fall",
+        ),
+        (
+            "trailing_off",
+            m.trailing_off_fraction,
+            m.fading_ends(),
+            "phrases fade out at the end: keep your voice up to the last word",
+        ),
+    ];
+    for (code, share, (hits, measured), advice) in phrase_ends {
+        if let Some(share) = share {
+            if measured >= t.min_phrase_ends as usize && share > t.phrase_end_fraction {
+                flags.push(flag(code, format!("{hits} of {measured} {advice}"), share));
+            }
+        }
+    }
     flags
 }

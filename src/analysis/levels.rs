@@ -2,7 +2,7 @@
 //! integrated loudness (EBU R 128, see `loudness.rs`; measured at the full
 //! sample rate on a second thread).
 
-use super::loudness::LoudnessWorker;
+use super::loudness::{LoudnessMeter, LoudnessWorker};
 use crate::level::{amplitude_db, ClipCounter, FULL_SCALE};
 
 pub(crate) struct LevelMeter {
@@ -16,7 +16,7 @@ impl LevelMeter {
         Self {
             peak: 0,
             clipping: ClipCounter::default(),
-            loudness: LoudnessWorker::new(sample_rate),
+            loudness: LoudnessWorker::new("loudness", move || LoudnessMeter::new(sample_rate)),
         }
     }
 
@@ -34,7 +34,7 @@ impl LevelMeter {
 
     /// (loudness LUFS, peak dBFS, clipped samples)
     pub(crate) fn finish(self) -> (Option<f64>, f64, u64) {
-        let loudness = self.loudness.finish();
+        let loudness = self.loudness.finish().and_then(|m| m.integrated());
         let peak = amplitude_db(f64::from(self.peak) / FULL_SCALE);
         (loudness, peak, self.clipping.clipped())
     }

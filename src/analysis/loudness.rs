@@ -13,12 +13,11 @@
 //! tests hold it to `ebur128` within 0.01 dB (`ebur128` is a dev-dependency
 //! for that reason).
 //!
-//! [`LoudnessWorker`] feeds a [`LoudnessMeter`] on a second thread through a
-//! bounded channel of blocks, so loudness costs the analysis no wall time on
-//! a machine with two cores.
+//! [`LoudnessWorker`] feeds a [`LoudnessMeter`] on a thread of its own
+//! (`worker.rs`), so loudness costs the analysis no wall time on a machine
+//! with a free core.
 
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::thread::JoinHandle;
+use super::worker::{BlockSink, Worker};
 
 /// BS.1770's offset between mean square and loudness: -0.691 dB.
 const LOUDNESS_OFFSET: f64 = -0.691;
@@ -170,75 +169,11 @@ impl LoudnessMeter {
     }
 }
 
-/// Blocks in flight to the loudness thread: enough to ride over scheduling
-/// hiccups, few enough to keep memory small (4 × 16 k samples).
-const QUEUE_BLOCKS: usize = 4;
-
-/// A [`LoudnessMeter`] on its own thread. Blocks are copied into recycled
-/// buffers, so the steady state allocates nothing. Should the thread not
-/// start, the meter runs inline.
-pub(crate) struct LoudnessWorker {
-    inner: Inner,
-}
-
-enum Inner {
-    Thread {
-        blocks: SyncSender<Vec<i16>>,
-        spare: Receiver<Vec<i16>>,
-        handle: JoinHandle<Option<f64>>,
-    },
-    Inline(Box<LoudnessMeter>),
-}
-
-impl LoudnessWorker {
-    pub(crate) fn new(sample_rate: u32) -> Self {
-        let (blocks, incoming) = mpsc::sync_channel::<Vec<i16>>(QUEUE_BLOCKS);
-        let (give_back, spare) = mpsc::channel::<Vec<i16>>();
-        let spawned = std::thread::Builder::new()
-            .name("loudness".into())
-            .spawn(move || run(sample_rate, incoming, give_back));
-        let inner = match spawned {
-            Ok(handle) => Inner::Thread {
-                blocks,
-                spare,
-                handle,
-            },
-            Err(_) => Inner::Inline(Box::new(LoudnessMeter::new(sample_rate))),
-        };
-        Self { inner }
-    }
-
-    pub(crate) fn push(&mut self, block: &[i16]) {
-        match &mut self.inner {
-            Inner::Thread { blocks, spare, .. } => {
-                let mut buf = spare.try_recv().unwrap_or_default();
-                buf.clear();
-                buf.extend_from_slice(block);
-                // A send fails only if the thread has gone (it panicked);
-                // `finish` then reports no loudness rather than a wrong one.
-                let _ = blocks.send(buf);
-            }
-            Inner::Inline(meter) => meter.push(block),
-        }
-    }
-
-    pub(crate) fn finish(self) -> Option<f64> {
-        match self.inner {
-            Inner::Thread { blocks, handle, .. } => {
-                drop(blocks);
-                handle.join().ok().flatten()
-            }
-            Inner::Inline(meter) => meter.integrated(),
-        }
+impl BlockSink for LoudnessMeter {
+    fn push(&mut self, block: &[i16]) {
+        LoudnessMeter::push(self, block);
     }
 }
 
-fn run(sample_rate: u32, incoming: Receiver<Vec<i16>>, give_back: Sender<Vec<i16>>) -> Option<f64> {
-    let mut meter = LoudnessMeter::new(sample_rate);
-    for block in incoming {
-        meter.push(&block);
-        // The analysis may already have finished and dropped its end.
-        let _ = give_back.send(block);
-    }
-    meter.integrated()
-}
+/// The loudness meter on its own thread (see `worker.rs`).
+pub(crate) type LoudnessWorker = Worker<LoudnessMeter>;

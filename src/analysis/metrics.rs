@@ -19,13 +19,31 @@ impl Pause {
     }
 }
 
+/// The end of one phrase: how its pitch and its loudness end.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhraseEnd {
+    /// When the phrase ends (the start of the pause after it).
+    pub end_seconds: f64,
+    /// Rise of the pitch into the end (semitones; negative for a fall);
+    /// `None` when the end is not voiced enough to say.
+    pub rise_semitones: Option<f64>,
+    /// How far the last 300 ms are below the phrase's level (dB); `None`
+    /// for phrases under 600 ms.
+    pub fall_db: Option<f64>,
+    /// The rise is more than the uptalk threshold.
+    pub rising: bool,
+    /// The fall is more than the trailing-off threshold.
+    pub fading: bool,
+}
+
 /// A plain-language finding with the number behind it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Flag {
     /// Stable identifier: `slow_start`, `fast_pace`, `slow_pace`,
     /// `long_answer`, `short_answer`, `clipping`, `too_quiet`, `hesitant`,
-    /// `noisy`, `no_speech`.
+    /// `noisy`, `no_speech`, `monotone`, `uptalk`, `trailing_off`.
     pub code: String,
     /// One line for the candidate, e.g. "long silence before you started: 4.2 s".
     pub message: String,
@@ -68,13 +86,29 @@ pub struct Metrics {
     pub clipped_fraction: f64,
     /// 10th percentile of the 10 ms frame RMS, dBFS (-120 floor).
     pub noise_floor_dbfs: f64,
+    /// Time the voice was voiced (had a pitch) during speech.
+    pub voiced_seconds: f64,
+    /// Median pitch (F0) of the voiced frames; `None` with under 0.5 s voiced.
+    pub pitch_median_hz: Option<f64>,
+    /// 10th to 90th percentile of the pitch, in semitones.
+    pub pitch_range_semitones: Option<f64>,
+    /// Standard deviation of the pitch, in semitones.
+    pub pitch_sd_semitones: Option<f64>,
+    /// Share of the phrase ends measured that rise (uptalk); `None` when no
+    /// phrase end could be measured.
+    pub uptalk_fraction: Option<f64>,
+    /// Share of the phrases measured whose last 300 ms fade out.
+    pub trailing_off_fraction: Option<f64>,
+    /// The end of every phrase (stretch of speech before a pause or the end).
+    pub phrase_ends: Vec<PhraseEnd>,
     pub flags: Vec<Flag>,
 }
 
 impl Metrics {
     /// One compact line for summaries: talk time, pace, longest pause, time
     /// to the first word and the flags' codes, e.g.
-    /// `talk 1:05 · 142 wpm · longest pause 1.8 s · first word 0.4 s · flags: slow_start`.
+    /// `talk 1:05 · 142 wpm · longest pause 1.8 s · first word 0.4 s · pitch 118 Hz ±2.9 st · flags: slow_start`
+    /// (the pitch part only when the answer was voiced long enough).
     pub fn brief(&self) -> String {
         let mut line = format!(
             "talk {} · {:.0} wpm · longest pause {:.1} s · first word {:.1} s",
@@ -83,10 +117,57 @@ impl Metrics {
             self.longest_pause_seconds,
             self.first_word_seconds
         );
+        if let Some(hz) = self.pitch_median_hz {
+            line.push_str(&format!(" · pitch {hz:.0} Hz"));
+            if let Some(sd) = self.pitch_sd_semitones {
+                line.push_str(&format!(" ±{sd:.1} st"));
+            }
+        }
         if !self.flags.is_empty() {
             let codes: Vec<&str> = self.flags.iter().map(|f| f.code.as_str()).collect();
             line.push_str(&format!(" · flags: {}", codes.join(", ")));
         }
         line
+    }
+
+    /// The voice in one line: pitch, its variation, and the phrase ends,
+    /// e.g. `pitch 118 Hz · range 7.4 st · SD 2.9 st · 2 of 9 phrase ends rising, 1 of 8 fading · voiced 41 s`.
+    pub fn voice_line(&self) -> String {
+        let Some(hz) = self.pitch_median_hz else {
+            return format!("pitch - (voiced {:.1} s)", self.voiced_seconds);
+        };
+        let (rising, rises) = self.rising_ends();
+        let (fading, falls) = self.fading_ends();
+        format!(
+            "pitch {hz:.0} Hz · range {:.1} st · SD {:.1} st · {} of {} phrase ends rising, {} of {} fading · voiced {:.0} s",
+            self.pitch_range_semitones.unwrap_or(0.0),
+            self.pitch_sd_semitones.unwrap_or(0.0),
+            rising,
+            rises,
+            fading,
+            falls,
+            self.voiced_seconds
+        )
+    }
+
+    /// (phrase ends rising, phrase ends whose rise was measured).
+    pub fn rising_ends(&self) -> (usize, usize) {
+        let measured = self
+            .phrase_ends
+            .iter()
+            .filter(|e| e.rise_semitones.is_some());
+        (
+            measured.clone().filter(|e| e.rising).count(),
+            measured.count(),
+        )
+    }
+
+    /// (phrase ends fading, phrase ends whose fall was measured).
+    pub fn fading_ends(&self) -> (usize, usize) {
+        let measured = self.phrase_ends.iter().filter(|e| e.fall_db.is_some());
+        (
+            measured.clone().filter(|e| e.fading).count(),
+            measured.count(),
+        )
     }
 }

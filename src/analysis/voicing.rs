@@ -6,6 +6,8 @@
 //! maximum is the normalised autocorrelation computed there, so the cost is
 //! a few thousand multiply-adds per candidate rather than per frame.
 
+use super::pitch::dot;
+
 const TARGET_RATE: f64 = 4000.0;
 const RING: usize = 2048; // about half a second at 4 kHz
 const MIN_PITCH_HZ: f64 = 75.0;
@@ -118,22 +120,4 @@ impl VoicingProbe {
         }
         best
     }
-}
-
-/// Dot product with eight partial sums, so that it vectorises.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }

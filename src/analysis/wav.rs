@@ -9,6 +9,7 @@ use crate::wav_file::WavFile;
 use super::analyzer::Analyzer;
 use super::config::AnalysisConfig;
 use super::metrics::Metrics;
+use super::pitch::PitchTrack;
 
 /// Why a file could not be analysed: the reader's error. Messages are one
 /// line and name the file.
@@ -20,6 +21,19 @@ const BLOCK_FRAMES: usize = 16 * 1024;
 /// Analyse a WAV file, streaming it in blocks of 16 k frames. A file cut
 /// short (a crash while recording) is analysed up to the cut.
 pub fn analyze_wav(path: &Path, config: &AnalysisConfig) -> Result<Metrics, AnalysisError> {
+    Ok(read(path, config)?.finish())
+}
+
+/// [`analyze_wav`], plus the pitch track, for drawing the contour.
+pub fn pitch_track_wav(
+    path: &Path,
+    config: &AnalysisConfig,
+) -> Result<(Metrics, PitchTrack), AnalysisError> {
+    Ok(read(path, config)?.finish_with_pitch())
+}
+
+/// Feed every sample of the WAV at `path` to a new [`Analyzer`].
+fn read(path: &Path, config: &AnalysisConfig) -> Result<Analyzer, AnalysisError> {
     let mut wav = WavFile::open(path)?;
     let mut analyzer = Analyzer::new(wav.rate(), config.clone());
     let mut block = vec![0i16; BLOCK_FRAMES];
@@ -30,5 +44,5 @@ pub fn analyze_wav(path: &Path, config: &AnalysisConfig) -> Result<Metrics, Anal
         }
         analyzer.push(&block[..n]);
     }
-    Ok(analyzer.finish())
+    Ok(analyzer)
 }

@@ -52,6 +52,9 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
         ("--max-answer", args.max_answer),
         ("--min-answer", args.min_answer),
         ("--max-first-word", args.max_first_word),
+        ("--pitch-floor", args.pitch_floor),
+        ("--pitch-ceiling", args.pitch_ceiling),
+        ("--min-pitch-sd", args.min_pitch_sd),
     ] {
         if !v.is_finite() || v < 0.0 {
             return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
@@ -64,10 +67,20 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
         ))
         .into());
     }
+    if !(args.pitch_floor > 0.0 && args.pitch_floor < args.pitch_ceiling) {
+        return Err(UsageError(format!(
+            "--pitch-floor ({}) must be above 0 and below --pitch-ceiling ({})",
+            args.pitch_floor, args.pitch_ceiling
+        ))
+        .into());
+    }
     Ok(AnalysisConfig {
         min_pause_seconds: args.min_pause,
         long_pause_seconds: args.long_pause,
+        pitch_floor_hz: args.pitch_floor,
+        pitch_ceiling_hz: args.pitch_ceiling,
         thresholds: FlagThresholds {
+            monotone_sd_semitones: args.min_pitch_sd,
             first_word_seconds: args.max_first_word,
             fast_wpm: args.max_wpm,
             slow_wpm: args.min_wpm,
@@ -245,6 +258,7 @@ fn print_metrics(m: &Metrics) -> std::io::Result<()> {
         m.noise_floor_dbfs,
         m.clipped_fraction * 100.0
     )?;
+    writeln!(std::io::stdout().lock(), "    {}", m.voice_line())?;
     for f in &m.flags {
         writeln!(std::io::stdout().lock(), "    - {}", f.message)?;
     }

@@ -173,6 +173,10 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 a.dropped_frames
             )?;
         }
+        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+            writeln!(std::io::stdout().lock(), "    {}", m.brief())?;
+            writeln!(std::io::stdout().lock(), "    {}", m.voice_line())?;
+        }
         for f in &a.follow_ups {
             let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;

@@ -56,6 +56,7 @@ fn label(key: &str) -> &str {
         "pauses_per_minute" => "pauses / min",
         "average_answer_seconds" => "answer length (s)",
         "first_word_seconds" => "first word (s)",
+        "pitch_sd_semitones" => "pitch var. (st)",
         criterion => criterion,
     }
 }
@@ -98,8 +99,8 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) -> std::io:
         .collect();
     writeln!(std::io::stdout().lock(), "Sessions (oldest first)")?;
     let mut header = format!(
-        "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10}",
-        "id", "date", "answers", "avg len s", "wpm", "pauses/m", "1st word s"
+        "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10} {:>8}",
+        "id", "date", "answers", "avg len s", "wpm", "pauses/m", "1st word s", "pitch st"
     );
     for c in &reviewed {
         header.push_str(&format!(" {:>11}", c));
@@ -107,14 +108,15 @@ fn print_text(stats: &Stats, console: Console, store: &SessionStore) -> std::io:
     writeln!(std::io::stdout().lock(), "{header}")?;
     for s in &stats.sessions {
         let mut row = format!(
-            "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10}",
+            "{:<20} {:<10} {:>7} {:>9} {:>5} {:>9} {:>10} {:>8}",
             s.id,
             s.date,
             s.answers,
             opt(s.average_answer_seconds, 0),
             opt(s.pace_wpm, 0),
             opt(s.pauses_per_minute, 1),
-            opt(s.first_word_seconds, 1)
+            opt(s.first_word_seconds, 1),
+            opt(s.pitch_sd_semitones, 1)
         );
         for c in &reviewed {
             row.push_str(&format!(" {:>11}", opt(s.scores.get(*c).copied(), 1)));

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 /// The delivery figures that make up the trend, by their
 /// [`SessionProgress::value`] key; the review criteria follow them.
-pub const TREND_SERIES: [&str; 4] = [
+pub const TREND_SERIES: [&str; 5] = [
     "pace_wpm",
     "pauses_per_minute",
     "average_answer_seconds",
     "first_word_seconds",
+    "pitch_sd_semitones",
 ];
 
 /// One session's figures. Serialised as one entry of `stats --json`'s
@@ -36,6 +37,9 @@ pub struct SessionProgress {
     /// predates it and stays as it was.
     #[serde(skip)]
     pub long_pauses_per_minute: Option<f64>,
+    /// Pitch variation: the mean of the answers' pitch standard deviation
+    /// (semitones), over the answers voiced long enough to have one.
+    pub pitch_sd_semitones: Option<f64>,
 }
 
 impl SessionProgress {
@@ -52,7 +56,8 @@ impl SessionProgress {
 
     /// A figure by its key: a field name (`pace_wpm`, `pauses_per_minute`,
     /// `long_pauses_per_minute`, `average_answer_seconds`,
-    /// `first_word_seconds`), `average_score`, or a criterion's name.
+    /// `first_word_seconds`, `pitch_sd_semitones`), `average_score`, or a
+    /// criterion's name.
     pub fn value(&self, key: &str) -> Option<f64> {
         match key {
             "pace_wpm" => self.pace_wpm,
@@ -60,6 +65,7 @@ impl SessionProgress {
             "long_pauses_per_minute" => self.long_pauses_per_minute,
             "average_answer_seconds" => self.average_answer_seconds,
             "first_word_seconds" => self.first_word_seconds,
+            "pitch_sd_semitones" => self.pitch_sd_semitones,
             "average_score" => self.average_score(),
             criterion => self.scores.get(criterion).copied(),
         }
@@ -123,6 +129,7 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
                 .flat_map(|r| &r.scores),
         ),
         long_pauses_per_minute: (minutes > 0.0).then(|| long_pauses as f64 / minutes),
+        pitch_sd_semitones: mean(metrics.iter().filter_map(|m| m.pitch_sd_semitones)),
     }
 }
 

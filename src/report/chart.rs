@@ -23,7 +23,7 @@ struct Series {
     decimals: usize,
 }
 
-const SERIES: [Series; 4] = [
+const SERIES: [Series; 5] = [
     Series {
         key: "pace_wpm",
         title: "Pace",
@@ -40,6 +40,12 @@ const SERIES: [Series; 4] = [
         key: "long_pauses_per_minute",
         title: "Long pauses",
         unit: "per minute",
+        decimals: 1,
+    },
+    Series {
+        key: "pitch_sd_semitones",
+        title: "Pitch variation",
+        unit: "semitones (SD)",
         decimals: 1,
     },
     Series {

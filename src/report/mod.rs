@@ -2,10 +2,12 @@
 //! with a player per take, a waveform per answer, the delivery metrics and
 //! the reviews, and charts of the progress across sessions when the command
 //! passes it in. Rendering (`page`) reads the session's WAVs for the
-//! waveforms and nothing else; `file` writes the page with the progress of
+//! waveforms and the pitch contours (analysed again, with the default
+//! settings) and nothing else; `file` writes the page with the progress of
 //! the sessions up to this one, for `report` and `import` alike.
 
 mod chart;
+mod contour;
 pub mod escape;
 mod file;
 mod page;

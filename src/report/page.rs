@@ -4,7 +4,8 @@
 //! references are the session's own WAV files, by relative URL.
 
 use super::escape::{href, html as e};
-use super::{chart, waveform};
+use super::{chart, contour, waveform};
+use crate::analysis::{pitch_track_wav, AnalysisConfig};
 use crate::progress::SessionProgress;
 use crate::session::{criterion_keys, Answer, FollowUp, Review, Session};
 use std::fmt::Write as _;
@@ -22,6 +23,8 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 section.answer{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.9rem;margin:1rem 0;break-inside:avoid-page}
 figure{margin:.5rem 0}audio{width:100%;max-width:100%}
 svg.wave{display:block;width:100%;height:4rem;color:var(--accent)}svg.wave path{stroke:currentColor;stroke-width:1;fill:none;vector-effect:non-scaling-stroke}
+svg.pitch{display:block;width:100%;height:3rem;color:var(--fg);border-top:1px dashed var(--line)}svg.pitch>path{stroke:currentColor;stroke-width:1.5;fill:none;vector-effect:non-scaling-stroke}
+svg.pitch path.rise,.legend .rise{fill:var(--warn);color:var(--warn);stroke:none}svg.pitch path.fade,.legend .fade{fill:var(--accent);color:var(--accent);stroke:none}.legend{margin:0}
 ul.flags{margin:.3rem 0;padding-left:1.2rem;color:var(--warn)}
 .review{border-top:1px solid var(--line);margin-top:.6rem;padding-top:.5rem}
 table.scores{border-collapse:collapse;margin:.3rem 0}table.scores td,table.scores th{border:1px solid var(--line);padding:.15rem .5rem;text-align:left;font-weight:normal}
@@ -169,6 +172,7 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
                 );
             }
         }
+        pitch(h, a, &session_dir.join(file));
         h.push('\n');
     }
     for (k, take) in a.takes.iter().enumerate() {
@@ -186,6 +190,38 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         review(h, r);
     }
     h.push_str("</section>\n");
+}
+
+/// The pitch contour under the waveform, with the phrase ends the stored
+/// metrics found rising or fading (those of this analysis when none are
+/// stored). Nothing when the file cannot be read (the waveform said why)
+/// or nothing in it was voiced.
+fn pitch(h: &mut String, a: &Answer, wav: &Path) {
+    let Ok((fresh, track)) = pitch_track_wav(wav, &AnalysisConfig::default()) else {
+        return;
+    };
+    let ends = a
+        .metrics
+        .as_ref()
+        .map_or(&fresh.phrase_ends, |m| &m.phrase_ends);
+    let label = format!(
+        "pitch contour of answer {}: {}",
+        a.number,
+        a.metrics.as_ref().unwrap_or(&fresh).voice_line()
+    );
+    if let Some(svg) = contour::to_svg(
+        &track.hz,
+        track.frame_seconds,
+        fresh.duration_seconds,
+        ends,
+        &e(&label),
+    ) {
+        h.push_str(&svg);
+        h.push_str(
+            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> phrase ends rising \
+· <span class=\"fade\">▼</span> phrase ends fading</p>",
+        );
+    }
 }
 
 /// A follow-up question asked after the answer: its text, its reply's

@@ -31,7 +31,7 @@ const SECOND_SENTENCE: &str =
 
 const RATES: [u32; 2] = [44_100, 48_000];
 
-fn tool(name: &str, package: &str) -> Command {
+pub(crate) fn tool(name: &str, package: &str) -> Command {
     let found = Command::new(name).arg("--version").output().is_ok();
     assert!(
         found,
@@ -42,7 +42,7 @@ fn tool(name: &str, package: &str) -> Command {
 
 /// Speak `text` with espeak-ng at `wpm` and convert it with sox to 16-bit
 /// mono at `rate`; returns the samples.
-fn speak(dir: &Path, text: &str, wpm: u32, rate: u32) -> Vec<i16> {
+pub(crate) fn speak(dir: &Path, text: &str, wpm: u32, rate: u32) -> Vec<i16> {
     let raw = dir.join(format!("espeak-{wpm}-{}.wav", text.len()));
     let status = tool("espeak-ng", "espeak-ng")
         .args(["-v", "en-us", "-s", &wpm.to_string(), "-w"])
@@ -54,7 +54,7 @@ fn speak(dir: &Path, text: &str, wpm: u32, rate: u32) -> Vec<i16> {
     convert(dir, &raw, rate)
 }
 
-fn convert(dir: &Path, input: &Path, rate: u32) -> Vec<i16> {
+pub(crate) fn convert(dir: &Path, input: &Path, rate: u32) -> Vec<i16> {
     let out = dir.join(format!(
         "{}-{rate}.wav",
         input.file_stem().unwrap().to_string_lossy()
@@ -78,7 +78,7 @@ use crate::common::write_wav;
 
 /// The clip from its first to its last sample above -40 dB re its peak:
 /// the true speech onset and end, against which timings are checked.
-fn trim(samples: &[i16]) -> &[i16] {
+pub(crate) fn trim(samples: &[i16]) -> &[i16] {
     let peak = samples.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
     let limit = peak / 100;
     let first = samples
@@ -92,7 +92,7 @@ fn trim(samples: &[i16]) -> &[i16] {
     &samples[first..=last]
 }
 
-fn silence(seconds: f64, rate: u32) -> Vec<i16> {
+pub(crate) fn silence(seconds: f64, rate: u32) -> Vec<i16> {
     vec![0; (seconds * rate as f64).round() as usize]
 }
 
@@ -100,7 +100,7 @@ fn within(value: f64, target: f64, tolerance: f64) -> bool {
     (value - target).abs() <= tolerance
 }
 
-fn relative_error(value: f64, truth: f64) -> f64 {
+pub(crate) fn relative_error(value: f64, truth: f64) -> f64 {
     (value - truth).abs() / truth
 }
 
@@ -183,7 +183,7 @@ fn one_long_pause_and_the_leading_silence_are_measured() {
 }
 
 /// Deterministic noise: xorshift64* uniform numbers, summed to near-Gaussian.
-struct Noise(u64);
+pub(crate) struct Noise(pub(crate) u64);
 
 impl Noise {
     fn uniform(&mut self) -> f64 {
@@ -193,7 +193,7 @@ impl Noise {
         (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64 - 0.5
     }
 
-    fn white(&mut self, n: usize) -> Vec<f64> {
+    pub(crate) fn white(&mut self, n: usize) -> Vec<f64> {
         (0..n)
             .map(|_| (0..4).map(|_| self.uniform()).sum::<f64>())
             .collect()
@@ -230,7 +230,7 @@ fn active_speech_rms(samples: &[i16], rate: u32) -> f64 {
     rms(frames.iter().copied().filter(|&r| r > loudest / 100.0))
 }
 
-fn add_noise(speech: &[i16], noise: &[f64], snr_db: f64, rate: u32) -> Vec<i16> {
+pub(crate) fn add_noise(speech: &[i16], noise: &[f64], snr_db: f64, rate: u32) -> Vec<i16> {
     let gain =
         active_speech_rms(speech, rate) / rms(noise.iter().copied()) / 10f64.powf(snr_db / 20.0);
     speech

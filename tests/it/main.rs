@@ -23,3 +23,4 @@ mod robustness;
 mod stats;
 mod transcribe;
 mod usage_errors;
+mod voice;

@@ -1,0 +1,618 @@
+//! Pitch (F0) tracking after Boersma (1993), "Accurate short-term analysis
+//! of the fundamental frequency and the harmonics-to-noise ratio of a
+//! sampled sound" — the method of Praat's `To Pitch (ac)`:
+//!
+//! 1. every 10 ms (the analyzer's frames), a window of three periods of the
+//!    pitch floor is cut out, its mean removed, Hann-windowed, and its
+//!    autocorrelation divided by the autocorrelation of the window itself
+//!    (which undoes the window's taper, so a periodic signal scores near 1);
+//! 2. the local maxima between the lags of the ceiling and the floor are the
+//!    voiced candidates (located by windowed-sinc interpolation), with
+//!    Praat's octave cost favouring the higher of equally strong
+//!    candidates, weighted by the low band's share of the power; each frame
+//!    also has an unvoiced candidate, strong when the frame is quiet
+//!    relative to the loudest point of the recording (silence threshold)
+//!    or when no candidate reaches the voicing threshold;
+//! 3. at the end a Viterbi path through the candidates, with Praat's costs
+//!    for octave jumps and voiced/unvoiced switches, picks one candidate
+//!    per frame: this is what keeps the track from jumping an octave.
+//!
+//! Speed: the signal is low-passed and decimated to about 4 kHz (plenty for
+//! a 600 Hz ceiling) before anything else, frames far too quiet to be
+//! voiced whatever comes later are not correlated at all, and the tracker
+//! runs on a thread of its own (`worker.rs`). Memory is one compact
+//! record per 10 ms frame (28 bytes, about 10 MB per hour) and a short ring.
+
+/// Rate the signal is averaged down to before tracking.
+const TARGET_RATE: f64 = 4000.0;
+/// Ring of decimated samples: 512 ms at 4 kHz, far more than one window.
+const RING: usize = 2048;
+/// Voiced candidates kept per frame (Praat keeps 15; the path rarely needs
+/// more than the best few).
+const CANDIDATES: usize = 4;
+/// Praat's defaults for `To Pitch (ac)`.
+const PERIODS_PER_WINDOW: f64 = 3.0;
+const SILENCE_THRESHOLD: f32 = 0.03;
+const VOICING_THRESHOLD: f32 = 0.45;
+const OCTAVE_COST: f32 = 0.01;
+const OCTAVE_JUMP_COST: f32 = 0.35;
+const VOICED_UNVOICED_COST: f32 = 0.14;
+/// A frame whose peak is below this fraction of the loudest peak so far is
+/// left unvoiced without correlating it: its unvoiced candidate would score
+/// at least 1.31 (see `unvoiced_strength`), more than any voiced one (at
+/// most about 1.03) plus two voiced/unvoiced switches (0.28), so the path
+/// could never go through a voiced candidate there. The final loudest peak
+/// is only higher, which makes the frame only quieter relative to it.
+const SKIP_BELOW_PEAK: f32 = 0.02;
+
+/// The F0 of every frame of a recording, for drawing the contour.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PitchTrack {
+    /// Spacing of the frames (10 ms, rounded to whole samples).
+    pub frame_seconds: f64,
+    /// F0 in Hz of each frame, 0.0 where unvoiced or silent.
+    pub hz: Vec<f32>,
+}
+
+/// Pitch floor and ceiling of the tracker, in Hz.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct PitchRange {
+    pub floor_hz: f64,
+    pub ceiling_hz: f64,
+}
+
+/// One voiced candidate: frequency in 1/16 Hz, correlation in 1/32767.
+#[derive(Clone, Copy, Debug, Default)]
+struct Candidate {
+    freq: u16,
+    r: i16,
+}
+
+impl Candidate {
+    fn hz(self) -> f32 {
+        f32::from(self.freq) / 16.0
+    }
+}
+
+/// What is kept of one 10 ms frame until the path is chosen.
+#[derive(Clone, Copy, Debug, Default)]
+struct Frame {
+    /// Highest magnitude in the window, mean removed (decimated units).
+    local_peak: f32,
+    /// Mean power in the window after the low-pass (16-bit units squared).
+    low_power: f32,
+    count: u8,
+    candidates: [Candidate; CANDIDATES],
+}
+
+/// Streaming F0 tracker: [`PitchTracker::push`] the same blocks as the
+/// analyzer, [`PitchTracker::finish`] gives one value per 10 ms frame.
+pub(crate) struct PitchTracker {
+    factor: usize,
+    rate: f64,
+    /// Input samples per output frame (the analyzer's 10 ms).
+    frame_len: u64,
+    /// Anti-alias filter of the decimation (see `decimation_kernel`).
+    kernel: Vec<f32>,
+    /// Input samples not yet consumed by the filter.
+    input: Vec<f32>,
+    /// Where in `input` the next output's filter starts.
+    next: usize,
+    ring: Vec<f32>,
+    /// Decimated samples written so far.
+    written: u64,
+    min_lag: usize,
+    max_lag: usize,
+    window: Vec<f32>,
+    /// Autocorrelation of the window, normalised to 1 at lag 0.
+    window_ac: Vec<f32>,
+    floor_hz: f32,
+    ceiling_hz: f32,
+    frames: Vec<Frame>,
+    /// Highest magnitude so far (decimated units).
+    peak: f32,
+    scratch: Vec<f32>,
+    r: Vec<f32>,
+    sinc: Vec<[f32; 2 * SINC_DEPTH]>,
+}
+
+impl PitchTracker {
+    pub(crate) fn new(sample_rate: u32, frame_len: usize, range: PitchRange) -> Self {
+        let factor = ((sample_rate as f64 / TARGET_RATE).round() as usize).max(1);
+        let rate = sample_rate as f64 / factor as f64;
+        let ceiling = range.ceiling_hz.min(rate / 2.0).max(1.0);
+        let floor = range.floor_hz.clamp(1.0, ceiling);
+        let min_lag = ((rate / ceiling).floor() as usize).max(2);
+        let size = ((PERIODS_PER_WINDOW * rate / floor).round() as usize)
+            .clamp(8, RING / 2)
+            .max(min_lag + 4);
+        // Lags beyond a third of the window are too poorly estimated (the
+        // window autocorrelation falls towards zero), as in Praat.
+        let max_lag = ((rate / floor).ceil() as usize)
+            .min(size / 2)
+            .max(min_lag + 2);
+        let window: Vec<f32> = (0..size)
+            .map(|i| {
+                let x = (i as f64 + 0.5) / size as f64;
+                (0.5 - 0.5 * (2.0 * std::f64::consts::PI * x).cos()) as f32
+            })
+            .collect();
+        let w0 = dot(&window, &window);
+        // Lags up to the interpolation's reach past the floor's, but never
+        // the whole window (at absurd rates the window is tiny).
+        let lags = (max_lag + SINC_DEPTH + 1).min(size);
+        let window_ac = (0..lags)
+            .map(|tau| dot(&window[..size - tau], &window[tau..]) / w0)
+            .collect();
+        Self {
+            factor,
+            rate,
+            frame_len: frame_len.max(1) as u64,
+            kernel: decimation_kernel(factor),
+            // The first output is centred like the others (on the middle
+            // of its `factor` input samples): the filter starts before
+            // the recording, on silence.
+            input: vec![0.0; factor - 1],
+            next: 0,
+            ring: vec![0.0; RING],
+            written: 0,
+            min_lag,
+            max_lag,
+            window,
+            window_ac,
+            floor_hz: floor as f32,
+            ceiling_hz: ceiling as f32,
+            frames: Vec::new(),
+            peak: 0.0,
+            scratch: vec![0.0; size],
+            r: vec![0.0; lags],
+            sinc: sinc_table(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, block: &[i16]) {
+        self.input.extend(block.iter().map(|&x| f32::from(x)));
+        let taps = self.kernel.len();
+        while self.next + taps <= self.input.len() {
+            let v = dot(&self.kernel, &self.input[self.next..self.next + taps]);
+            self.next += self.factor;
+            self.emit(v);
+        }
+        if self.next >= 4096 {
+            self.input.drain(..self.next);
+            self.next = 0;
+        }
+    }
+
+    fn emit(&mut self, v: f32) {
+        self.ring[(self.written as usize) & (RING - 1)] = v;
+        self.written += 1;
+        // Analyse every frame whose window is now complete.
+        loop {
+            let start = self.window_start(self.frames.len() as u64);
+            if start + self.window.len() as u64 > self.written {
+                break;
+            }
+            let frame = self.analyse(start);
+            self.frames.push(frame);
+        }
+    }
+
+    /// First decimated sample of the window centred on frame `k`; the
+    /// first frames' windows start at sample 0 instead of before it.
+    fn window_start(&self, k: u64) -> u64 {
+        let center = (2 * k + 1) * self.frame_len / (2 * self.factor as u64);
+        center.saturating_sub(self.window.len() as u64 / 2)
+    }
+
+    fn analyse(&mut self, start: u64) -> Frame {
+        let n = self.window.len();
+        let seg = &mut self.scratch;
+        for (i, v) in seg.iter_mut().enumerate() {
+            *v = self.ring[((start as usize) + i) & (RING - 1)];
+        }
+        let mean = seg.iter().sum::<f32>() / n as f32;
+        let mut local_peak = 0.0f32;
+        for v in seg.iter_mut() {
+            *v -= mean;
+            local_peak = local_peak.max(v.abs());
+        }
+        self.peak = self.peak.max(local_peak);
+        let mut frame = Frame {
+            local_peak,
+            low_power: dot(seg, seg) / n as f32,
+            ..Frame::default()
+        };
+        if local_peak <= SKIP_BELOW_PEAK * self.peak || local_peak <= 0.0 {
+            return frame;
+        }
+        for (v, w) in seg.iter_mut().zip(&self.window) {
+            *v *= w;
+        }
+        let seg = &self.scratch;
+        let r0 = dot(seg, seg);
+        if r0 <= f32::EPSILON {
+            return frame;
+        }
+        let first = self.min_lag.saturating_sub(SINC_DEPTH);
+        for tau in first..self.r.len() {
+            self.r[tau] = dot(&seg[..n - tau], &seg[tau..]) / (r0 * self.window_ac[tau]);
+        }
+        let r = &self.r;
+        let mut found: Vec<(f32, Candidate)> = Vec::with_capacity(8);
+        for tau in self.min_lag..=self.max_lag {
+            let (a, b, c) = (r[tau - 1], r[tau], r[tau + 1]);
+            if !(b > 0.5 * VOICING_THRESHOLD && b >= a && b >= c) {
+                continue;
+            }
+            let (shift, mut peak) = refine(&r[first..], &self.sinc, tau - first);
+            // As Praat: an interpolated maximum above 1 is an artefact of
+            // the normalisation; its reciprocal is the plausible strength.
+            if peak > 1.0 {
+                peak = 1.0 / peak;
+            }
+            let hz = (self.rate / (tau as f64 + shift as f64)) as f32;
+            if hz < self.floor_hz || hz > self.ceiling_hz {
+                continue;
+            }
+            let candidate = Candidate {
+                freq: (hz * 16.0).round() as u16,
+                r: (peak.clamp(-1.0, 1.0) * 32767.0) as i16,
+            };
+            found.push((self.strength(candidate), candidate));
+        }
+        found.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (slot, (_, c)) in frame.candidates.iter_mut().zip(&found) {
+            *slot = *c;
+        }
+        frame.count = found.len().min(CANDIDATES) as u8;
+        frame
+    }
+
+    /// A voiced candidate's strength: its correlation plus Praat's octave
+    /// cost term, which favours the higher of two equal candidates (a
+    /// periodic signal correlates as well at twice its period).
+    fn strength(&self, c: Candidate) -> f32 {
+        f32::from(c.r) / 32767.0 + OCTAVE_COST * (c.hz() / self.floor_hz).log2()
+    }
+
+    /// The F0 of each 10 ms frame in Hz, 0.0 where unvoiced, given the
+    /// full-band power of every frame (`energy_db`, dBFS, the analyzer's).
+    /// The last frames, whose window runs past the end of the recording,
+    /// are unvoiced (as in Praat, which has no frame there).
+    ///
+    /// Praat correlates the full band; this tracker only the band below
+    /// 2 kHz. Noise above it (an "s") does not correlate at any lag, so
+    /// Praat's correlation is about this band's correlation times the
+    /// band's share of the power: each candidate is weighted by that share
+    /// (around 0.9 in a vowel, a few hundredths in a hiss), measured over
+    /// the three frames around the window's centre.
+    pub(crate) fn finish(mut self, energy_db: &[f32]) -> Vec<f32> {
+        let frames = energy_db.len();
+        self.frames.resize(frames, Frame::default());
+        let full = |k: usize| {
+            let near = &energy_db[k.saturating_sub(1)..(k + 2).min(frames)];
+            let mean = near.iter().map(|&d| 10f32.powf(d / 10.0)).sum::<f32>() / near.len() as f32;
+            mean * 32768.0 * 32768.0
+        };
+        for k in 0..frames {
+            let f = &mut self.frames[k];
+            if f.count == 0 {
+                continue;
+            }
+            let share = (f.low_power / full(k).max(f32::MIN_POSITIVE)).min(1.0);
+            for c in &mut f.candidates[..f.count as usize] {
+                c.r = (f32::from(c.r) * share) as i16;
+            }
+        }
+        let n = self.frames.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let global = self.peak.max(f32::MIN_POSITIVE);
+        // Candidate 0 of each frame is the unvoiced one (frequency 0).
+        let strengths = |f: &Frame| -> ([f32; CANDIDATES + 1], [f32; CANDIDATES + 1], usize) {
+            let mut s = [0.0; CANDIDATES + 1];
+            let mut hz = [0.0; CANDIDATES + 1];
+            s[0] = unvoiced_strength(f.local_peak / global);
+            for i in 0..f.count as usize {
+                s[i + 1] = self.strength(f.candidates[i]);
+                hz[i + 1] = f.candidates[i].hz();
+            }
+            (s, hz, f.count as usize + 1)
+        };
+        let mut back: Vec<[u8; CANDIDATES + 1]> = vec![[0; CANDIDATES + 1]; n];
+        let (mut delta, mut prev_hz, mut prev_n) = strengths(&self.frames[0]);
+        for (k, frame) in self.frames.iter().enumerate().skip(1) {
+            let (s, hz, m) = strengths(frame);
+            let mut next = [f32::NEG_INFINITY; CANDIDATES + 1];
+            for j in 0..m {
+                let mut best = f32::NEG_INFINITY;
+                let mut from = 0u8;
+                for i in 0..prev_n {
+                    let cost = transition_cost(prev_hz[i], hz[j]);
+                    let value = delta[i] - cost;
+                    if value > best {
+                        best = value;
+                        from = i as u8;
+                    }
+                }
+                next[j] = best + s[j];
+                back[k][j] = from;
+            }
+            delta = next;
+            prev_hz = hz;
+            prev_n = m;
+        }
+        let mut place = (0..prev_n)
+            .max_by(|&a, &b| delta[a].total_cmp(&delta[b]))
+            .unwrap_or(0);
+        let mut track = vec![0.0f32; n];
+        for k in (0..n).rev() {
+            let f = &self.frames[k];
+            track[k] = if place == 0 || place > f.count as usize {
+                0.0
+            } else {
+                f.candidates[place - 1].hz()
+            };
+            place = back[k][place] as usize;
+        }
+        drop_blips(&mut track);
+        track
+    }
+}
+
+/// The decimation's low-pass: three moving averages of `factor` samples
+/// in cascade (a third-order CIC filter), evaluated only at the output
+/// samples. A single moving average lets a hiss (an "s", 4-8 kHz) fold
+/// down at only -13 dB, where it can correlate like a high voice; three
+/// push the folded bands below -39 dB at a cost of 3 dB at 1 kHz and
+/// under 1 dB at the 600 Hz ceiling.
+fn decimation_kernel(factor: usize) -> Vec<f32> {
+    let mut kernel = vec![1.0f64];
+    for _ in 0..3 {
+        let mut next = vec![0.0; kernel.len() + factor - 1];
+        for (i, k) in kernel.iter().enumerate() {
+            for n in &mut next[i..i + factor] {
+                *n += k;
+            }
+        }
+        kernel = next;
+    }
+    let sum: f64 = kernel.iter().sum();
+    kernel.iter().map(|k| (k / sum) as f32).collect()
+}
+
+/// Half-width (lags) of the sinc interpolation of the correlation.
+const SINC_DEPTH: usize = 6;
+
+/// Steps per lag of the interpolation grid (0.1 lag).
+const GRID: i32 = 10;
+/// Grid points searched on each side of an integer lag (±0.5 lag), plus
+/// one more for the parabola's neighbours.
+const REACH: i32 = GRID / 2 + 1;
+
+/// Windowed-sinc weights for every grid offset in `-REACH..=REACH` tenths
+/// of a lag: `SINC_DEPTH * 2` taps each, for the lags `base - SINC_DEPTH +
+/// 1 ..= base + SINC_DEPTH` around the offset's floor `base`. Computed
+/// once, so that interpolating costs multiply-adds, not sines.
+fn sinc_table() -> Vec<[f32; 2 * SINC_DEPTH]> {
+    (-REACH..=REACH)
+        .map(|step| {
+            let offset = step as f64 / GRID as f64;
+            let base = offset.floor();
+            let mut w = [0.0f32; 2 * SINC_DEPTH];
+            for (i, slot) in w.iter_mut().enumerate() {
+                let m = base - SINC_DEPTH as f64 + 1.0 + i as f64;
+                let x = offset - m;
+                let sinc = if x.abs() < 1e-9 {
+                    1.0
+                } else {
+                    (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+                };
+                let taper = 0.5 + 0.5 * (std::f64::consts::PI * x / SINC_DEPTH as f64).cos();
+                *slot = (sinc * taper) as f32;
+            }
+            w
+        })
+        .collect()
+}
+
+/// The correlation at `at + step / GRID` lags, by windowed-sinc
+/// interpolation of `r` (which holds lags `0..`, relative to its start).
+fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> f32 {
+    let weights = &table[(step + REACH) as usize];
+    let base = at as isize + step.div_euclid(GRID) as isize;
+    let first = base - SINC_DEPTH as isize + 1;
+    weights
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let m = usize::try_from(first + i as isize).ok()?;
+            r.get(m).map(|v| v * w)
+        })
+        .sum()
+}
+
+/// The maximum near integer lag `at`: (offset from `at`, height). At 4 kHz
+/// a high voice's period is a dozen samples, so a parabola through three
+/// points misjudges the height of a sharp peak by enough to prefer the
+/// octave below; Praat interpolates with a sinc too. The sinc is searched
+/// on a grid of 0.1 lag, then a parabola through the best point and its
+/// neighbours refines it.
+fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
+    let mut best = (0, r[at]);
+    for step in -GRID / 2..=GRID / 2 {
+        let v = sinc_at(r, table, at, step);
+        if v > best.1 {
+            best = (step, v);
+        }
+    }
+    let (step, b) = best;
+    let d = step as f32 / GRID as f32;
+    let (a, c) = (
+        sinc_at(r, table, at, step - 1),
+        sinc_at(r, table, at, step + 1),
+    );
+    let denom = a - 2.0 * b + c;
+    if denom < 0.0 {
+        let s = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
+        (d + s / GRID as f32, b - 0.25 * (a - c) * s)
+    } else {
+        (d, b)
+    }
+}
+
+/// Voiced runs shorter than this (50 ms) are not a voice.
+const MIN_VOICED_FRAMES: usize = 5;
+
+/// Unvoice runs of voicing shorter than a syllable's vowel could be. At
+/// 4 kHz a burst of noise (an "s" folded down by the decimation) can
+/// correlate like a high voice for a frame or two, where Praat, working
+/// on the full band, sees noise; a real vowel lasts far longer.
+fn drop_blips(track: &mut [f32]) {
+    let mut k = 0;
+    while k < track.len() {
+        if track[k] == 0.0 {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < track.len() && track[k] > 0.0 {
+            k += 1;
+        }
+        if k - start < MIN_VOICED_FRAMES {
+            track[start..k].iter_mut().for_each(|f| *f = 0.0);
+        }
+    }
+}
+
+impl super::worker::BlockSink for PitchTracker {
+    fn push(&mut self, block: &[i16]) {
+        PitchTracker::push(self, block);
+    }
+}
+
+/// Praat's unvoiced strength: the voicing threshold, raised for frames
+/// quiet relative to the loudest point (`relative` = local / global peak).
+fn unvoiced_strength(relative: f32) -> f32 {
+    let silence = SILENCE_THRESHOLD / (1.0 + VOICING_THRESHOLD);
+    VOICING_THRESHOLD + (2.0 - relative / silence).max(0.0)
+}
+
+/// Praat's path costs between successive frames (10 ms apart, so no
+/// time-step correction).
+fn transition_cost(from_hz: f32, to_hz: f32) -> f32 {
+    match (from_hz > 0.0, to_hz > 0.0) {
+        (false, false) => 0.0,
+        (true, true) => OCTAVE_JUMP_COST * (from_hz / to_hz).log2().abs(),
+        _ => VOICED_UNVOICED_COST,
+    }
+}
+
+/// Dot product with eight partial sums, so that it vectorises.
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RANGE: PitchRange = PitchRange {
+        floor_hz: 75.0,
+        ceiling_hz: 600.0,
+    };
+
+    fn track(samples: &[i16], rate: u32) -> Vec<f32> {
+        let frame = ((rate as f64 / 100.0).round() as usize).max(1);
+        let mut t = PitchTracker::new(rate, frame, RANGE);
+        for b in samples.chunks(1000) {
+            t.push(b);
+        }
+        let energy_db: Vec<f32> = samples
+            .chunks_exact(frame)
+            .map(|c| {
+                let p = c.iter().map(|&x| (x as f32).powi(2)).sum::<f32>() / c.len() as f32;
+                10.0 * (p.max(1e-3) / (32768.0 * 32768.0)).log10()
+            })
+            .collect();
+        t.finish(&energy_db)
+    }
+
+    /// A buzz with harmonics falling 6 dB per octave, F0 given per sample.
+    fn voice(f0: impl Fn(f64) -> f64, seconds: f64, rate: u32) -> Vec<i16> {
+        let mut phase = 0.0f64;
+        (0..(seconds * rate as f64) as usize)
+            .map(|i| {
+                let t = i as f64 / rate as f64;
+                phase += 2.0 * std::f64::consts::PI * f0(t) / rate as f64;
+                let v: f64 = (1..12).map(|h| (phase * h as f64).sin() / h as f64).sum();
+                (6000.0 * v) as i16
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_steady_voice_is_tracked_at_its_pitch() {
+        for (hz, rate) in [(100.0, 16_000), (220.0, 48_000), (350.0, 44_100)] {
+            let t = track(&voice(|_| hz, 1.0, rate), rate);
+            assert_eq!(t.len(), 100);
+            let inner = &t[5..95];
+            for &f in inner {
+                assert!(
+                    (f as f64 - hz).abs() < hz * 0.01,
+                    "{hz} Hz read {f} at {rate}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn any_sample_rate_is_tracked_without_panic() {
+        for rate in [1, 100, 1000, 8000, 11_025, 96_000, 192_000] {
+            let t = track(&voice(|_| 150.0, 0.5, rate), rate);
+            let frame = ((rate as f64 / 100.0).round() as usize).max(1);
+            assert_eq!(t.len(), (rate as usize / 2) / frame);
+        }
+        let narrow = PitchRange {
+            floor_hz: 400.0,
+            ceiling_hz: 500.0,
+        };
+        let mut t = PitchTracker::new(1000, 10, narrow);
+        t.push(&voice(|_| 450.0, 0.5, 1000));
+        t.finish(&[-20.0; 50]);
+    }
+
+    #[test]
+    fn silence_is_unvoiced() {
+        assert!(track(&vec![0i16; 16_000], 16_000).iter().all(|&f| f == 0.0));
+        assert!(track(&[], 16_000).is_empty());
+    }
+
+    #[test]
+    fn a_glide_from_100_to_200_hz_has_no_octave_jumps() {
+        let rate = 48_000;
+        let t = track(&voice(|t| 100.0 * 2f64.powf(t / 2.0), 2.0, rate), rate);
+        for (k, &f) in t.iter().enumerate().take(195).skip(5) {
+            let truth = 100.0 * 2f64.powf((k as f64 + 0.5) / 100.0 / 2.0);
+            let st = 12.0 * (f as f64 / truth).log2();
+            assert!(st.abs() < 1.0, "frame {k}: {f} Hz, truth {truth:.1} Hz");
+        }
+    }
+}
