@@ -374,6 +374,9 @@ fn speech_ends(samples: &[i16], rate: u32) -> (Vec<f64>, Vec<(f64, f64)>) {
 #[cfg(feature = "transcribe")]
 fn librivox_word_error_rate_and_word_times() {
     let Some(model) = test_model() else { return };
+    // The engine keeps both cores busy: one such test at a time, and none
+    // beside a real-time test (a capture starved of CPU drops frames).
+    let _cores = realtime_lock();
     let engine = Engine::load(&model).unwrap();
     let (mut errors, mut words) = (0, 0);
     let mut worst_end: f64 = 0.0;
@@ -452,6 +455,9 @@ fn librivox_word_error_rate_and_word_times() {
 #[cfg(feature = "transcribe")]
 fn silence_gives_an_empty_transcript_not_a_marker() {
     let Some(model) = test_model() else { return };
+    // The engine keeps both cores busy: one such test at a time, and none
+    // beside a real-time test (a capture starved of CPU drops frames).
+    let _cores = realtime_lock();
     let tmp = tempfile::tempdir().unwrap();
     let wav = tmp.path().join("quiet.wav");
     write_wav(&wav, &silence(3.0, 48_000), 48_000);
@@ -513,6 +519,9 @@ fn session_of_clips(root: &Path) -> PathBuf {
 #[cfg(feature = "transcribe")]
 fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     let Some(model) = test_model() else { return };
+    // The engine keeps both cores busy: one such test at a time, and none
+    // beside a real-time test (a capture starved of CPU drops frames).
+    let _cores = realtime_lock();
     let root = tempfile::tempdir().unwrap();
     let dir = session_of_clips(root.path());
     let run = |extra: &[&str]| {
@@ -581,6 +590,9 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
 #[cfg(feature = "transcribe")]
 fn practice_transcribes_each_answer_in_the_background() {
     let Some(model) = test_model() else { return };
+    // The engine keeps both cores busy: one such test at a time, and none
+    // beside a real-time test (a capture starved of CPU drops frames).
+    let _cores = realtime_lock();
     let text = "I led the migration of our billing system. We cut the monthly \
                 invoice errors by forty percent.";
     let dev = FileDevice::new(&speech(text, 160, RATE), 1.0, RawFormat::S16Mono);
@@ -649,6 +661,9 @@ fn practice_without_a_model_says_so_in_one_line() {
 fn a_growing_recording_is_transcribed_piece_by_piece() {
     use mockview::transcribe::GrowingTranscript;
     let Some(model) = test_model() else { return };
+    // The engine keeps both cores busy: one such test at a time, and none
+    // beside a real-time test (a capture starved of CPU drops frames).
+    let _cores = realtime_lock();
     let engine = Engine::load(&model).unwrap();
     let mut all = Vec::new();
     let mut reference = Vec::new();
