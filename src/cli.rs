@@ -268,9 +268,13 @@ pub struct InputArgs {
 
 #[derive(Debug, Args)]
 pub struct DevicesArgs {
-    /// One JSON document instead of a table
+    /// One JSON document instead of a table (every device, each with
+    /// `shown_by_default`)
     #[arg(long)]
     pub json: bool,
+    /// Every device the audio libraries list, ALSA's plugins included
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

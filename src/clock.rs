@@ -2,6 +2,8 @@
 //! clock of summaries, bars and listings, and the prose form of findings and
 //! the report page. Both round to the nearest second, so one answer never
 //! reads `recorded 0:01` on one line and `talk 0:02` on the next (issue 9).
+//! And how a moment is written: the local time zone, to the minute (the
+//! session log keeps RFC 3339 in UTC for machines; issue 13).
 
 use std::time::Duration;
 
@@ -18,6 +20,24 @@ pub fn clock(d: Duration) -> String {
 pub fn clock_seconds(seconds: f64) -> String {
     let s = whole_seconds(seconds);
     format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// A moment in the local time zone (`TZ`, else the system's), to the
+/// minute: `2026-11-29 13:35`. Every listing, prompt and page writes times
+/// this way; JSON keeps the log's RFC 3339.
+pub fn local_minute(t: jiff::Timestamp) -> String {
+    local(t, "%Y-%m-%d %H:%M")
+}
+
+/// The local date of a moment: `2026-11-29`.
+pub fn local_date(t: jiff::Timestamp) -> String {
+    local(t, "%Y-%m-%d")
+}
+
+fn local(t: jiff::Timestamp, format: &str) -> String {
+    t.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime(format)
+        .to_string()
 }
 
 /// Prose, rounded to the nearest second: `3 min 05 s`, `48 s`.
@@ -43,5 +63,14 @@ mod tests {
         assert_eq!(prose(1.6), "2 s");
         assert_eq!(prose(220.2), "3 min 40 s");
         assert_eq!(prose(65.0), "1 min 05 s");
+    }
+
+    #[test]
+    fn moments_are_local_to_the_minute() {
+        let t: jiff::Timestamp = "2026-11-29T12:35:13.151500124Z".parse().unwrap();
+        let minute = local_minute(t);
+        assert_eq!(minute.len(), "2026-11-29 13:35".len(), "{minute}");
+        assert!(minute.starts_with("2026-11-29 ") || minute.starts_with("2026-11-30 "));
+        assert_eq!(local_date(t), minute[..10]);
     }
 }

@@ -9,6 +9,12 @@ pub const FULL_SCALE: f64 = 32768.0;
 /// dBFS of digital silence: the floor every level is clamped to.
 pub const SILENCE_DB: f64 = -120.0;
 
+/// Below this peak (0..=1 of full scale; -80 dBFS, three steps of 16 bits)
+/// an input is digital silence or next to it: quieter than the noise floor
+/// of any working microphone and preamp (about -70 dBFS at best). What a
+/// muted or disconnected input, or ALSA's `null` device, delivers.
+pub const MUTED_PEAK: f64 = 1e-4;
+
 /// dBFS of an amplitude (0..=1 of full scale).
 pub fn amplitude_db(amplitude: f64) -> f64 {
     if amplitude > 0.0 {

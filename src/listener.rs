@@ -13,6 +13,10 @@ const POLL: Duration = Duration::from_millis(20);
 const SEEK_SECONDS: f64 = 5.0;
 /// Past the announced end, give the device this long before giving up on it.
 const END_GRACE: Duration = Duration::from_secs(3);
+/// A playing stream whose position has not moved for this long has stopped
+/// (the device took no audio: its errors were not glitches after all).
+/// Generous: the first period can take ~0.5 s, and a busy machine more.
+const STALL: Duration = Duration::from_secs(5);
 
 /// How playing one take ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,7 @@ impl Listener {
         let help = "space pause · ←/→ 5 s · n next · q quit";
         bar.set_message(help);
         player.play()?;
+        let mut moved = (player.position_frames(), Instant::now());
         let result = loop {
             if player.finished() {
                 break Played::Done;
@@ -74,6 +79,20 @@ impl Listener {
             if let Some(e) = player.error() {
                 bar.finish_and_clear();
                 anyhow::bail!("playback of {name} failed: {e}");
+            }
+            let position = player.position_frames();
+            if position != moved.0 || player.is_paused() || player.ends_at().is_some() {
+                moved = (position, Instant::now());
+            } else if moved.1.elapsed() > STALL {
+                bar.finish_and_clear();
+                let why = player
+                    .last_glitch()
+                    .unwrap_or_else(|| "it took no audio".to_string());
+                anyhow::bail!(
+                    "playback of {name} stopped: the device {} played nothing for {} s ({why})",
+                    self.device.id,
+                    STALL.as_secs()
+                );
             }
             // A device that stops asking for audio would leave us waiting forever.
             if let Some(end) = player.ends_at() {

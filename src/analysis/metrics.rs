@@ -130,6 +130,48 @@ impl Metrics {
         line
     }
 
+    /// The full account `analyze` prints and `show` repeats per answer:
+    /// length and the brief line, pauses and rate, loudness and levels, the
+    /// voice, then one line per flag (its message). Lines without
+    /// indentation.
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "length {} · {}",
+            crate::clock::clock_seconds(self.duration_seconds),
+            self.brief()
+        )];
+        let long = if self.long_pauses.is_empty() {
+            String::new()
+        } else {
+            let at: Vec<String> = self
+                .long_pauses
+                .iter()
+                .map(|p| format!("{:.1} s at {:.1} s", p.seconds(), p.start_seconds))
+                .collect();
+            format!(" ({} long: {})", self.long_pauses.len(), at.join(", "))
+        };
+        lines.push(format!(
+            "pauses {}{} · {} syllables · {:.1} syl/s, {:.1} syl/s speaking",
+            self.pauses.len(),
+            long,
+            self.syllables,
+            self.speech_rate,
+            self.articulation_rate
+        ));
+        let loudness = self
+            .loudness_lufs
+            .map_or("-".to_string(), |l| format!("{l:.1} LUFS"));
+        lines.push(format!(
+            "loudness {loudness} · peak {:.1} dBFS · noise floor {:.0} dBFS · clipped {:.2} %",
+            self.peak_dbfs,
+            self.noise_floor_dbfs,
+            self.clipped_fraction * 100.0
+        ));
+        lines.push(self.voice_line());
+        lines.extend(self.flags.iter().map(|f| format!("- {}", f.message)));
+        lines
+    }
+
     /// The voice in one line: pitch, its variation, and the phrase ends,
     /// e.g. `pitch 118 Hz · range 7.4 st · SD 2.9 st · 2 of 9 phrase ends rising, 1 of 8 fading · voiced 41 s`.
     pub fn voice_line(&self) -> String {

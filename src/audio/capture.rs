@@ -41,6 +41,13 @@ const IDLE_POLL: Duration = Duration::from_millis(10);
 const PERIOD_SECONDS: f64 = 0.1;
 /// Level meter window.
 const LEVEL_WINDOW_SECONDS: f64 = 0.1;
+/// How long `start()` waits for the device's first audio. A live source
+/// delivers within a few hundred ms (a null sink's monitor fed at default
+/// latency: up to 1.3 s); one that gives nothing (suspended at the server,
+/// a dead driver) would otherwise leave the person before a frozen prompt.
+pub const START_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often `start()` looks for the first audio and for a cancel request.
+const START_POLL: Duration = Duration::from_millis(5);
 
 /// What the stream was opened with.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +73,16 @@ pub struct Level {
     pub rms: f32,
     /// Clipped samples since the take began (`crate::level`'s rule).
     pub clipped: u64,
+    /// The loudest sample since the take began, 0.0..=1.0 of full scale.
+    pub take_peak: f32,
+}
+
+impl Level {
+    /// Whether everything since the take began was digital silence (a
+    /// muted microphone, not a quiet speaker).
+    pub fn take_is_silent(&self) -> bool {
+        f64::from(self.take_peak) < crate::level::MUTED_PEAK
+    }
 }
 
 /// How a take ended.
@@ -108,6 +125,8 @@ struct Shared {
     /// is built (cpal's native PulseAudio host, seen 1.7 s before `play()`):
     /// those frames are not on the audio clock, whose frame 0 is `play()`.
     playing: AtomicBool,
+    /// Set by the callback with the first frames after `play()`.
+    flowing: AtomicBool,
     /// Frames the writer has taken out of the ring (the stream's audio clock).
     position: AtomicU64,
     /// Frames the callback could not push because the ring was full.
@@ -120,6 +139,8 @@ struct Shared {
     peak_bits: AtomicU32,
     rms_bits: AtomicU32,
     clipped: AtomicU64,
+    /// The loudest |sample| written to the current take.
+    take_peak: AtomicU32,
     failed: AtomicBool,
     error: Mutex<Option<String>>,
 }
@@ -167,6 +188,7 @@ impl CaptureStream {
         let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
         let shared = Arc::new(Shared {
             playing: AtomicBool::new(false),
+            flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
@@ -175,6 +197,7 @@ impl CaptureStream {
             peak_bits: AtomicU32::new(0),
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
+            take_peak: AtomicU32::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
         });
@@ -208,7 +231,40 @@ impl CaptureStream {
         })
     }
 
-    /// Start the device; frame 0 of the audio clock is now.
+    /// Start the device and wait until its first audio arrives, so that
+    /// what the person sees next (the recording line, the meter, the
+    /// countdown) follows the sound. Gives up after `timeout` with
+    /// `AudioError::NoAudio`; returns early, without error, once `cancelled`
+    /// says so (Ctrl-C), leaving the caller to end as it does for a signal.
+    pub fn start(
+        &mut self,
+        timeout: Duration,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<(), AudioError> {
+        self.play()?;
+        let deadline = Instant::now() + timeout;
+        while !self.shared.flowing.load(Ordering::Acquire) {
+            if cancelled() || self.shared.failed.load(Ordering::Acquire) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(AudioError::NoAudio {
+                    device: self.device_id.clone(),
+                    waited: timeout,
+                });
+            }
+            std::thread::sleep(START_POLL);
+        }
+        Ok(())
+    }
+
+    /// True once the device has delivered audio since `play()`.
+    pub fn is_flowing(&self) -> bool {
+        self.shared.flowing.load(Ordering::Acquire)
+    }
+
+    /// Start the device without waiting for audio; frame 0 of the audio
+    /// clock is now.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.played_at.is_none() {
             self.played_at = Some(Instant::now());
@@ -242,11 +298,17 @@ impl CaptureStream {
 
     /// The frame that a key pressed at `t` refers to: the wall time since
     /// `play()` on the audio clock, or what has already been received when
-    /// the device runs ahead of real time.
+    /// the device runs ahead of real time; what was received if the device
+    /// has delivered nothing yet.
     pub fn frame_at(&self, t: Instant) -> u64 {
         let Some(played_at) = self.played_at else {
             return 0;
         };
+        // A device that has delivered nothing holds no tail to wait for
+        // (a Ctrl-C while `start()` waited on a silent source).
+        if !self.is_flowing() {
+            return self.position();
+        }
         let wall = t.saturating_duration_since(played_at).as_secs_f64();
         let by_clock = (wall * f64::from(self.format.sample_rate)) as u64;
         by_clock.max(self.position())
@@ -257,6 +319,7 @@ impl CaptureStream {
             peak: f32::from_bits(self.shared.peak_bits.load(Ordering::Relaxed)),
             rms: f32::from_bits(self.shared.rms_bits.load(Ordering::Relaxed)),
             clipped: self.shared.clipped.load(Ordering::Relaxed),
+            take_peak: self.shared.take_peak.load(Ordering::Relaxed) as f32 / 32768.0,
         }
     }
 
@@ -296,6 +359,7 @@ impl CaptureStream {
             })?;
         self.shared.take_frames.store(0, Ordering::Release);
         self.shared.clipped.store(0, Ordering::Relaxed);
+        self.shared.take_peak.store(0, Ordering::Relaxed);
         self.shared.take_active.store(true, Ordering::Release);
         self.commands
             .send(Command::Begin { sink, start, limit })
@@ -398,6 +462,9 @@ where
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
         if cb_shared.playing.load(Ordering::Acquire) {
             push_frames(&mut producer, data, channels, &cb_shared.dropped);
+            if !data.is_empty() {
+                cb_shared.flowing.store(true, Ordering::Release);
+            }
         }
     };
     // Not the data path, but on the audio thread too: a glitch the device
@@ -494,6 +561,10 @@ impl OpenTake {
         shared
             .clipped
             .store(self.clipping.clipped(), Ordering::Relaxed);
+        let peak = part.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
+        shared
+            .take_peak
+            .fetch_max(u32::from(peak), Ordering::Relaxed);
         if let Err(e) = self.sink.write(part) {
             self.write_error = Some(format!("{}: {e}", self.sink.path().display()));
         }
@@ -527,6 +598,12 @@ impl Meter {
                 self.peak = 0;
                 self.sum_sq = 0.0;
             }
+        }
+        // A rising peak is shown at once, not at the end of its window: the
+        // meter then reacts to the first loud chunk (issue 8: within 250 ms).
+        let partial = self.peak as f32 / 32768.0;
+        if partial > f32::from_bits(shared.peak_bits.load(Ordering::Relaxed)) {
+            shared.peak_bits.store(partial.to_bits(), Ordering::Relaxed);
         }
     }
 }
@@ -681,6 +758,7 @@ mod tests {
     fn shared() -> Arc<Shared> {
         Arc::new(Shared {
             playing: AtomicBool::new(true),
+            flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
@@ -689,6 +767,7 @@ mod tests {
             peak_bits: AtomicU32::new(0),
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
+            take_peak: AtomicU32::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
         })

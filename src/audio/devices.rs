@@ -38,6 +38,33 @@ pub struct DeviceInfo {
     pub default_output: bool,
     pub input_config: Option<ConfigInfo>,
     pub output_config: Option<ConfigInfo>,
+    /// Whether `mockview devices` lists it without `--all`: one a person
+    /// would pick (see `is_for_people`).
+    pub shown_by_default: bool,
+}
+
+/// Whether a person would pick this device: the sound server's own sources
+/// and sinks (native host), ALSA's `default` and its hardware devices
+/// (`hw:`/`plughw:`). ALSA's plugins (rate converters, `jack`, `oss`,
+/// `null`, the `pulse` bridge the native host already covers) are for
+/// configuring, not for choosing; `--all` still lists them and `--device`
+/// takes any id.
+pub fn is_for_people(id: &str) -> bool {
+    if id.starts_with("pulseaudio:") {
+        return true;
+    }
+    match id.strip_prefix("alsa:") {
+        Some(pcm) => pcm == "default" || pcm.starts_with("hw:") || pcm.starts_with("plughw:"),
+        None => false,
+    }
+}
+
+/// Whether opening the device to learn its default format would make a
+/// third-party library write to stderr. ALSA's JACK plugin loads libjack,
+/// which prints "Cannot connect to server socket" six times when no JACK
+/// server runs, past alsa-lib's error handler; it is listed, not probed.
+fn probe_is_noisy(id: &str) -> bool {
+    id == "alsa:jack"
 }
 
 fn host() -> cpal::Host {
@@ -155,8 +182,30 @@ fn name_of(d: &cpal::Device) -> String {
         .unwrap_or_else(|_| "(unnamed)".to_string())
 }
 
-/// Every device the default host lists, with default configs.
-pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
+/// A name for people: ALSA's descriptions carry a second line of jargon
+/// ("Direct hardware device without any conversions"), said here in two
+/// words.
+fn readable_name(id: &str, d: &cpal::Device) -> String {
+    let full = d
+        .description()
+        .map(|desc| desc.name().to_string())
+        .unwrap_or_else(|_| "(unnamed)".to_string());
+    let first = full.lines().next().unwrap_or("").trim().to_string();
+    let pcm = id.strip_prefix("alsa:").unwrap_or("");
+    if pcm.starts_with("hw:") {
+        format!("{first} (direct)")
+    } else if pcm.starts_with("plughw:") {
+        format!("{first} (any format)")
+    } else if pcm == "default" {
+        "the system's default".to_string()
+    } else {
+        full.replace('\n', " ")
+    }
+}
+
+/// The devices a person would pick (`all`: every device the hosts list),
+/// with default configs. Configs are only probed for the devices returned.
+pub fn list_devices(all: bool) -> Result<Vec<DeviceInfo>, AudioError> {
     let host = host();
     let default_in = host.default_input_device().as_ref().and_then(id_of);
     let default_out = host.default_output_device().as_ref().and_then(id_of);
@@ -174,6 +223,10 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
     let mut out = Vec::new();
     for d in devices {
         let Some(id) = id_of(&d) else { continue };
+        let shown_by_default = is_for_people(&id);
+        if !all && !shown_by_default {
+            continue;
+        }
         // ALSA cannot tell the direction of its default without opening it.
         let is_default = default_in.as_deref() == Some(id.as_str())
             || default_out.as_deref() == Some(id.as_str());
@@ -181,6 +234,7 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
             d.supports_input() || (is_default && default_in.as_deref() == Some(id.as_str()));
         let output =
             d.supports_output() || (is_default && default_out.as_deref() == Some(id.as_str()));
+        let probe = !probe_is_noisy(&id);
         let cfg = |c: Result<cpal::SupportedStreamConfig, cpal::Error>| {
             c.ok().map(|c| ConfigInfo {
                 sample_rate: c.sample_rate(),
@@ -189,22 +243,23 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
             })
         };
         out.push(DeviceInfo {
-            input_config: if input {
+            input_config: if input && probe {
                 cfg(d.default_input_config())
             } else {
                 None
             },
-            output_config: if output {
+            output_config: if output && probe {
                 cfg(d.default_output_config())
             } else {
                 None
             },
             default_input: default_in.as_deref() == Some(id.as_str()),
             default_output: default_out.as_deref() == Some(id.as_str()),
-            name: name_of(&d),
+            name: readable_name(&id, &d),
             id,
             input,
             output,
+            shown_by_default,
         });
     }
     Ok(out)

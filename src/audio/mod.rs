@@ -72,7 +72,9 @@ mod devices;
 mod playback;
 mod wav;
 
-pub use capture::{CaptureStream, InputRequest, Level, StreamFormat, TakeEnd, TakeOutcome};
+pub use capture::{
+    CaptureStream, InputRequest, Level, StreamFormat, TakeEnd, TakeOutcome, START_TIMEOUT,
+};
 pub use devices::{
     find_input, find_output, list_devices, parse_sample_format, ConfigInfo, DeviceInfo,
     InputDevice, OutputDevice,
@@ -112,6 +114,13 @@ pub enum AudioError {
     Open { device: String, message: String },
     #[error("{device}: sample format {format} is not supported")]
     UnsupportedFormat { device: String, format: String },
+    /// The device started but delivered no audio within `waited`: a source
+    /// suspended at the server, or one whose driver gives nothing.
+    #[error("{device} gave no audio within {} s of starting (suspended, muted at the sound server, or held by another program?): check it with `mockview mic-check --device {device}`, or pick another from `mockview devices`", waited.as_secs())]
+    NoAudio {
+        device: String,
+        waited: std::time::Duration,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,

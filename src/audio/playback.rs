@@ -33,6 +33,20 @@ const BLOCK_FRAMES: usize = 1024;
 const RING_SECONDS: f64 = 0.5;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
+/// The period asked of cpal's native PulseAudio host. The server-side
+/// buffer is two periods (cpal's double buffer, 200 ms), which is also the delay
+/// before sound: with the default buffering the server asked for 2 s at a
+/// time, more than the ring holds, and every request ended in silence
+/// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
+/// plugin fails with EIO on so small a buffer.
+const PERIOD_SECONDS: f64 = 0.1;
+/// The part of the ring filled before the device starts (0.3 s): more than
+/// the native host's first request (two periods).
+const PREFILL: f64 = 0.6;
+/// How long the stream stays open after the reported end. pipewire-pulse
+/// reports its latency up to one quantum (21 ms) short: closing the stream
+/// at the reported end cut the last 22 ms of the answer.
+const END_MARGIN: Duration = Duration::from_millis(60);
 /// A device reporting more latency than this is not believed.
 const MAX_LATENCY: Duration = Duration::from_secs(2);
 /// No generation yet (the feeder has not reached the end of the file).
@@ -61,7 +75,7 @@ pub struct PlaybackFormat {
 struct Shared {
     paused: AtomicBool,
     stop: AtomicBool,
-    /// The feeder has pushed its first frames.
+    /// The feeder has filled the ring to `PREFILL` (or to the file's end).
     prefilled: AtomicBool,
     /// Device frames handed to the device, from the start of the file.
     position: AtomicU64,
@@ -84,6 +98,8 @@ struct Shared {
     latency_nanos: AtomicU64,
     failed: AtomicBool,
     error: Mutex<Option<String>>,
+    /// The last backend error the stream carried on from (not fatal).
+    glitch: Mutex<Option<String>>,
 }
 
 /// A WAV being played on an output device.
@@ -109,7 +125,8 @@ impl Player {
         let file_rate = source.rate();
         let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
         let sample_format = supported.sample_format();
-        let config: StreamConfig = supported.config();
+        let mut config: StreamConfig = supported.config();
+        config.buffer_size = output_period(device, &supported);
         let rate = config.sample_rate;
         let feeder = Feeder::new(source, rate)?;
         let total_frames = feeder.total_frames();
@@ -137,6 +154,7 @@ impl Player {
             latency_nanos: AtomicU64::new(0),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
+            glitch: Mutex::new(None),
         });
         let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
@@ -171,8 +189,9 @@ impl Player {
         })
     }
 
-    /// Start the device, once the ring holds its first block (or the file
-    /// has ended), so playback does not begin with an underrun.
+    /// Start the device, once the ring holds its first `PREFILL` of audio
+    /// (or the file has ended), so playback does not begin with an
+    /// underrun: the server's first request is its whole buffer.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.started {
             return Ok(());
@@ -278,9 +297,11 @@ impl Player {
         Duration::from_nanos(self.shared.latency_nanos.load(Ordering::Relaxed))
     }
 
-    /// True once the whole file has been played out of the device.
+    /// True once the whole file has been played out of the device (with
+    /// `END_MARGIN` for a latency reported a little short).
     pub fn finished(&self) -> bool {
-        self.ends_at().is_some_and(|t| Instant::now() >= t)
+        self.ends_at()
+            .is_some_and(|t| Instant::now() >= t + END_MARGIN)
     }
 
     /// A stream error reported by the device, or a read error of the file.
@@ -296,6 +317,12 @@ impl Player {
         } else {
             None
         }
+    }
+
+    /// The last error the device reported and played on from, if any: what
+    /// to tell the user should playback stop moving.
+    pub fn last_glitch(&self) -> Option<String> {
+        self.shared.glitch.lock().ok().and_then(|g| g.clone())
     }
 
     /// Stop the device and the feeder.
@@ -358,6 +385,28 @@ fn output_config(
         .into_iter()
         .find_map(|r| r.try_with_sample_rate(rate))
         .unwrap_or(default))
+}
+
+/// About `PERIOD_SECONDS` of frames per callback on the native PulseAudio
+/// host, within what the device supports; elsewhere the device's default.
+fn output_period(
+    device: &OutputDevice,
+    supported: &cpal::SupportedStreamConfig,
+) -> cpal::BufferSize {
+    let native_pulse = device
+        .device
+        .id()
+        .is_ok_and(|id| id.host() == cpal::HostId::PulseAudio);
+    if !native_pulse {
+        return cpal::BufferSize::Default;
+    }
+    let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
+    match supported.buffer_size() {
+        cpal::SupportedBufferSize::Range { min, max } => {
+            cpal::BufferSize::Fixed(want.clamp(*min, (*max).max(*min)))
+        }
+        cpal::SupportedBufferSize::Unknown => cpal::BufferSize::Default,
+    }
 }
 
 fn build_stream(
@@ -450,9 +499,18 @@ where
         }
     };
     // A glitch the device recovers from (an underrun) is not a failure: the
-    // callback already counts underruns. Only a lost device ends playback.
+    // callback already counts underruns. Neither is a backend error that
+    // cpal's ALSA worker reports and then carries on from: ALSA's pulse
+    // plugin answers `snd_pcm_avail_delay` with EIO now and then on a busy
+    // machine, and the next period plays as usual. Such errors are kept for
+    // the message should the stream stop moving (`Listener` watches the
+    // position). Only a device that is gone ends playback at once.
     let error_callback = move |e: cpal::Error| {
-        if super::is_fatal(&e) {
+        if matches!(e.kind(), cpal::ErrorKind::BackendError) {
+            if let Ok(mut slot) = shared.glitch.lock() {
+                *slot = Some(e.to_string());
+            }
+        } else if super::is_fatal(&e) {
             fail(&shared, e.to_string())
         }
     };
@@ -463,6 +521,8 @@ where
 }
 
 fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &Shared) {
+    let prefill = (producer.buffer().capacity() as f64 * PREFILL) as usize;
+    let mut pushed = 0usize;
     let mut block: Vec<f32> = Vec::with_capacity(feeder.max_block());
     let mut pending = 0..0;
     let mut seen_request = 0u64;
@@ -518,8 +578,11 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
             chunk.fill_from_iter(block[pending.start..pending.start + n].iter().copied());
         }
         pending.start += n;
-        // Tells `play()` that the first block is in.
-        shared.prefilled.store(true, Ordering::Release);
+        pushed += n;
+        if pushed >= prefill {
+            // Tells `play()` that the device can start.
+            shared.prefilled.store(true, Ordering::Release);
+        }
     }
 }
 

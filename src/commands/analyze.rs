@@ -223,44 +223,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn print_metrics(m: &Metrics) -> std::io::Result<()> {
-    writeln!(
-        std::io::stdout().lock(),
-        "    length {} · {}",
-        crate::clock::clock_seconds(m.duration_seconds),
-        m.brief()
-    )?;
-    let long = if m.long_pauses.is_empty() {
-        String::new()
-    } else {
-        let at: Vec<String> = m
-            .long_pauses
-            .iter()
-            .map(|p| format!("{:.1} s at {:.1} s", p.seconds(), p.start_seconds))
-            .collect();
-        format!(" ({} long: {})", m.long_pauses.len(), at.join(", "))
-    };
-    writeln!(
-        std::io::stdout().lock(),
-        "    pauses {}{} · {} syllables · {:.1} syl/s, {:.1} syl/s speaking",
-        m.pauses.len(),
-        long,
-        m.syllables,
-        m.speech_rate,
-        m.articulation_rate
-    )?;
-    let loudness = m
-        .loudness_lufs
-        .map_or("-".to_string(), |l| format!("{l:.1} LUFS"));
-    writeln!(
-        std::io::stdout().lock(),
-        "    loudness {loudness} · peak {:.1} dBFS · noise floor {:.0} dBFS · clipped {:.2} %",
-        m.peak_dbfs,
-        m.noise_floor_dbfs,
-        m.clipped_fraction * 100.0
-    )?;
-    writeln!(std::io::stdout().lock(), "    {}", m.voice_line())?;
-    for f in &m.flags {
-        writeln!(std::io::stdout().lock(), "    - {}", f.message)?;
+    for line in m.detail_lines() {
+        writeln!(std::io::stdout().lock(), "    {line}")?;
     }
     Ok(())
 }

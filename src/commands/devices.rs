@@ -1,66 +1,66 @@
 //! `mockview devices`: what can record and play, with the ids `--device` takes.
+//! By default only the devices a person would pick (the audio layer decides
+//! which); `--all` adds ALSA's plugins; `--json` lists every device.
 
-use crate::audio::{list_devices, ConfigInfo};
+use crate::audio::{list_devices, ConfigInfo, DeviceInfo};
 use std::io::Write;
 
-pub fn run(json: bool) -> anyhow::Result<()> {
-    let devices = list_devices()?;
+/// One side of a device (input or output): its default config and whether
+/// it is the default for that side, or `None` if it has no such side.
+type Side = fn(&DeviceInfo) -> Option<(&Option<ConfigInfo>, bool)>;
+
+pub fn run(json: bool, all: bool) -> anyhow::Result<()> {
+    let devices = list_devices(all || json)?;
     if json {
         super::print_json(&devices)?;
         return Ok(());
     }
+    let mut out = std::io::stdout().lock();
     if devices.is_empty() {
-        writeln!(std::io::stdout().lock(), "no audio devices found")?;
+        writeln!(out, "no audio devices found")?;
         return Ok(());
     }
-    let fmt = |c: &Option<ConfigInfo>| {
-        c.as_ref().map_or("-".to_string(), |c| {
-            format!("{} Hz {} ch {}", c.sample_rate, c.channels, c.sample_format)
-        })
-    };
-    for d in &devices {
-        let mut marks = Vec::new();
-        if d.default_input {
-            marks.push("default input");
+    let width = devices.iter().map(|d| d.id.len()).max().unwrap_or(0);
+    let name_width = devices
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    let sides: [(&str, Side); 2] = [
+        ("Inputs (practice, mic-check: --device ID)", |d| {
+            d.input.then_some((&d.input_config, d.default_input))
+        }),
+        ("Outputs (replay, review: --device ID)", |d| {
+            d.output.then_some((&d.output_config, d.default_output))
+        }),
+    ];
+    for (i, (title, side)) in sides.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
         }
-        if d.default_output {
-            marks.push("default output");
+        writeln!(out, "{title}")?;
+        for d in &devices {
+            let Some((config, is_default)) = side(d) else {
+                continue;
+            };
+            let format = config.as_ref().map_or("format unknown".to_string(), |c| {
+                format!("{} Hz {} ch {}", c.sample_rate, c.channels, c.sample_format)
+            });
+            let mark = if is_default { "  [default]" } else { "" };
+            writeln!(
+                out,
+                "  {:<width$}  {:<name_width$}  {format}{mark}",
+                d.id, d.name
+            )?;
         }
-        let dir = match (d.input, d.output) {
-            (true, true) => "in/out",
-            (true, false) => "in",
-            (false, true) => "out",
-            (false, false) => "-",
-        };
-        let marks = if marks.is_empty() {
-            String::new()
-        } else {
-            format!("  [{}]", marks.join(", "))
-        };
+    }
+    if !all {
+        writeln!(out)?;
         writeln!(
-            std::io::stdout().lock(),
-            "{:<28} {:<6} {}{}",
-            d.id,
-            dir,
-            d.name,
-            marks
+            out,
+            "(ALSA's plugins and converters: mockview devices --all)"
         )?;
-        if d.input {
-            writeln!(
-                std::io::stdout().lock(),
-                "{:<28}        input:  {}",
-                "",
-                fmt(&d.input_config)
-            )?;
-        }
-        if d.output {
-            writeln!(
-                std::io::stdout().lock(),
-                "{:<28}        output: {}",
-                "",
-                fmt(&d.output_config)
-            )?;
-        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::UsageError;
 use crate::audio::PlayRequest;
 use crate::cli::OutputArgs;
 use crate::session::{Answer, FollowUp};
-use crate::ui::{speak, Console};
+use crate::ui::{speak, Console, Interrupt};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -55,11 +55,16 @@ pub(super) fn follow_up_files<'a>(
 }
 
 /// Show a follow-up question before its reply (and speak it).
-pub(super) fn show_follow_up(c: &Console, f: &FollowUp, speak_it: &mut bool) {
+pub(super) fn show_follow_up(
+    c: &Console,
+    f: &FollowUp,
+    speak_it: &mut bool,
+    interrupt: &Interrupt,
+) {
     c.line(c.bold(&format!("Follow-up {}", f.number)));
     c.line(&f.text);
     if *speak_it {
-        if let Err(e) = speak(&f.text) {
+        if let Err(e) = speak(&f.text, || interrupt.requested()) {
             c.warn(format!("cannot speak the question: {e}"));
             *speak_it = false;
         }
@@ -84,7 +89,13 @@ fn session_file(session_dir: &Path, answer: &Answer, name: &str) -> Result<PathB
 }
 
 /// Show the question of an answer (and speak it).
-pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &mut bool) {
+pub(super) fn show_question(
+    c: &Console,
+    answer: &Answer,
+    of: usize,
+    speak_it: &mut bool,
+    interrupt: &Interrupt,
+) {
     c.line("");
     c.line(c.bold(&format!(
         "Answer {} of {of} · {}",
@@ -93,7 +104,7 @@ pub(super) fn show_question(c: &Console, answer: &Answer, of: usize, speak_it: &
     )));
     c.line(&answer.question.text);
     if *speak_it {
-        if let Err(e) = speak(&answer.question.text) {
+        if let Err(e) = speak(&answer.question.text, || interrupt.requested()) {
             c.warn(format!("cannot speak the question: {e}"));
             *speak_it = false;
         }

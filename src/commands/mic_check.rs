@@ -39,7 +39,7 @@ pub fn run(args: MicCheckArgs, settings: &Settings) -> Result<()> {
         args.seconds, device.id, rate
     ));
     let bar = console.timer_bar(Some(u64::from(args.seconds) * 1000), "● mic");
-    capture.play()?;
+    capture.start(audio::START_TIMEOUT, &|| interrupt.requested())?;
     let deadline = Instant::now() + Duration::from_secs(u64::from(args.seconds) + 10);
     let outcome = loop {
         if let Some(o) = capture.poll_finished() {

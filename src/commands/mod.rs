@@ -173,7 +173,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let store = store(&settings, &cli.command);
     match cli.command {
         Command::Practice(args) => practice::run(&store, args, &settings),
-        Command::Devices(args) => devices::run(args.json),
+        Command::Devices(args) => devices::run(args.json, args.all),
         Command::Questions(args) => questions::run(args, &store),
         Command::Sessions(args) => sessions::list(&store, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),

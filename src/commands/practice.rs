@@ -28,11 +28,17 @@ use std::time::{Duration, Instant};
 /// it had already captured (see docs/audio.md).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(40);
+/// The peak (of full scale) at which `MOCKVIEW_TIMING` reports that the
+/// meter shows sound: -20 dBFS, far above any idle source's noise.
+const METER_TRACE_PEAK: f32 = 0.1;
 /// Warn when this much of the limit is left.
 const LAST_SECONDS_WARNING: u32 = 30;
 /// While a take records, the transcriber is told this often that it has
 /// grown (it works once a whole 30 s window is on disk).
 const GROW_EVERY_SECONDS: u32 = 10;
+/// An answer whose first seconds are all digital silence is the microphone,
+/// not the candidate: say so on the live line.
+const SILENT_INPUT_SECONDS: u32 = 10;
 
 /// A follow-up's prep and limit: half the question's (a limit of 0, none,
 /// stays none). Real interviewers probe quickly and expect a shorter reply.
@@ -69,9 +75,9 @@ struct Practice<'a> {
     keys: KeySource,
     device: InputDevice,
     request: InputRequest,
-    /// The stream opened (not started) to check the device before the
-    /// session folder is made; used for the first question.
-    opened: Option<CaptureStream>,
+    /// Device calls that block (open, start) run under it: a stop signal
+    /// then ends the program at once.
+    interrupt: Interrupt,
     sample_rate: u32,
     dir: &'a SessionDir,
     session: Session,
@@ -94,7 +100,6 @@ struct Practice<'a> {
     /// The answer's take being recorded (answer number, take count, file),
     /// for the transcriber to work on while it grows.
     recording: Option<(u32, usize, std::path::PathBuf)>,
-    interrupt: Interrupt,
 }
 
 pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings) -> Result<()> {
@@ -142,8 +147,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     };
     let device = audio::find_input(settings.input_device.value.as_deref())?;
     let request = super::input_request(&args.input);
-    let capture = CaptureStream::open(&device, &request)?;
-    let format = capture.format().clone();
+    let format = check_input(&device, &request, &interrupt)?;
 
     let started = jiff::ZonedDateTime::now();
     let dir = store
@@ -196,7 +200,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         keys: KeySource::new(interrupt.clone()),
         device,
         request,
-        opened: Some(capture),
+        interrupt,
         sample_rate: format.sample_rate,
         dir: &dir,
         session,
@@ -210,7 +214,6 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         transcriber: model.map(BackgroundTranscriber::start),
         transcribe_error: None,
         recording: None,
-        interrupt,
     };
     let mut next = Next::Continue;
     for (i, q) in picked.iter().enumerate() {
@@ -309,9 +312,16 @@ impl Practice<'_> {
         // One stream per question: the take is armed (to start when the prep
         // time has passed on the audio clock) before the device starts, so
         // not one frame of the answer can go by unrecorded.
-        let mut capture = match self.open_capture() {
+        let mut capture = match self.open_capture(&q.text) {
             Ok(c) => c,
-            Err(next) => return Ok(next),
+            Err(next) => {
+                if next == Next::Interrupted {
+                    // Stopped while the question was spoken: nothing recorded.
+                    answer.status = AnswerStatus::Interrupted;
+                    self.save_answer(answer)?;
+                }
+                return Ok(next);
+            }
         };
         self.sample_rate = capture.sample_rate();
         answer.sample_rate = self.sample_rate;
@@ -324,7 +334,7 @@ impl Practice<'_> {
             limit,
         )?;
         self.take_started(&mut answer, &take_name)?;
-        capture.play()?;
+        capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
 
         if let Some(next) =
             self.prep(&capture, self.frames(self.prep_seconds), self.prep_seconds)?
@@ -418,7 +428,7 @@ impl Practice<'_> {
         }
     }
 
-    /// Show (and speak) the question.
+    /// Show the question (`open_capture` speaks it).
     fn announce(&mut self, number: usize, total: usize, q: &Question) {
         let c = self.console;
         c.line("");
@@ -430,25 +440,46 @@ impl Practice<'_> {
         if let Some(tip) = &q.tips {
             c.paragraph(c.dim(&format!("Tip: {tip}")));
         }
+    }
+
+    /// Speak a question or follow-up aloud (with `--speak`), returning once
+    /// the voice has finished or a stop signal came. Every spoken prompt
+    /// goes through here, and what follows starts on the audio clock after
+    /// it: `open_capture` opens the input only then, a follow-up arms its
+    /// reply from the frame of that moment (issue 13).
+    fn speak_prompt(&mut self, text: &str) {
         if self.speak {
-            if let Err(e) = speak(&q.text) {
-                c.warn(format!("cannot speak the question: {e}"));
+            let interrupt = &self.interrupt;
+            if let Err(e) = speak(text, || interrupt.requested()) {
+                self.console.warn(format!("cannot speak the question: {e}"));
                 self.speak = false;
             }
         }
     }
 
-    /// The stream for the next question: the one opened ahead, or a new one.
-    fn open_capture(&mut self) -> std::result::Result<CaptureStream, Next> {
-        match self.opened.take() {
-            Some(c) => Ok(c),
-            None => CaptureStream::open(&self.device, &self.request).map_err(|e| {
+    /// Speak the question aloud (with `--speak`), then open the input for
+    /// it. The stream is opened only once the speech has finished, so its
+    /// audio clock (the prep countdown, the take, the file) starts after the
+    /// question: a microphone that hears the speakers does not record the
+    /// question as the answer, and the countdown loses none of its seconds
+    /// to it. (ALSA's pulse plugin buffers from the moment a stream is
+    /// opened and hands that backlog over at `play()`: a stream opened
+    /// before the speech started its clock seconds early, issue 13.) Every
+    /// spoken prompt goes through here. `Err(Interrupted)`: a stop signal
+    /// came during the speech.
+    fn open_capture(&mut self, spoken: &str) -> std::result::Result<CaptureStream, Next> {
+        self.speak_prompt(spoken);
+        if self.interrupt.requested() {
+            return Err(Next::Interrupted);
+        }
+        self.interrupt
+            .blocking(|| CaptureStream::open(&self.device, &self.request))
+            .map_err(|e| {
                 Next::DeviceLost(format!(
                     "cannot open the input device again: {e}; the answers so far are saved in {}",
                     self.dir.path.display()
                 ))
-            }),
-        }
+            })
     }
 
     /// The prep ended in a skip, quit, Ctrl-C or a lost device: nothing was
@@ -561,7 +592,7 @@ impl Practice<'_> {
         });
         capture.begin_take(&self.dir.path.join(&final_name), 0, limit)?;
         self.take_started(answer, take_name)?;
-        capture.play()?;
+        capture.start(audio::START_TIMEOUT, &|| self.keys.interrupted())?;
         c.line(format!(
             "take {k} kept as {kept}; recording again from {}",
             self.device.id
@@ -628,10 +659,19 @@ impl Practice<'_> {
         let bar = c.timer_bar(limit.map(|l| self.ms(l)), "● rec");
         let mut quiet_since: Option<u64> = None;
         let mut next_grow = self.frames(GROW_EVERY_SECONDS);
+        let mut silence_told = false;
+        // For MOCKVIEW_TIMING (tests, benchmarks): when the meter first
+        // shows sound, without a terminal to draw it on.
+        let mut trace_meter = !c.is_interactive() && std::env::var_os("MOCKVIEW_TIMING").is_some();
         let (exit, key_time) = loop {
+            if trace_meter && capture.level().peak >= METER_TRACE_PEAK {
+                eprintln!("timing: meter heard sound");
+                trace_meter = false;
+            }
             if let Some(outcome) = capture.poll_finished() {
                 bar.finish_and_clear();
                 self.last_key = Some(Instant::now());
+                self.tell_silent_input(capture, outcome.frames, &mut silence_told);
                 let exit = match outcome.end {
                     TakeEnd::Limit => TakeExit::Limit,
                     TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
@@ -654,7 +694,9 @@ impl Practice<'_> {
                 if level.peak >= 0.99 || level.clipped > 0 {
                     msg.push_str("  CLIPPING: move back or lower the gain");
                 }
-                if level.rms < 0.003 {
+                if let Some(hint) = self.silent_input_hint(capture, frames) {
+                    msg.push_str(&format!("  {hint}"));
+                } else if level.rms < 0.003 {
                     let since = *quiet_since.get_or_insert(frames);
                     if frames.saturating_sub(since) > self.frames(3) {
                         msg.push_str("  too quiet: is the microphone on?");
@@ -669,6 +711,8 @@ impl Practice<'_> {
                     }
                 }
                 bar.set_message(msg);
+            } else {
+                self.tell_silent_input(capture, frames, &mut silence_told);
             }
             match self.keys.poll(POLL) {
                 Some((Key::Enter, t)) => break (TakeExit::Stop, t),
@@ -689,6 +733,7 @@ impl Practice<'_> {
             c.line(c.dim("saving the last words…"));
         }
         let outcome = capture.stop_take(stop_at, DRAIN_TIMEOUT)?;
+        self.tell_silent_input(capture, outcome.frames, &mut silence_told);
         self.last_stop = Some((key_time, outcome.drained));
         let exit = match outcome.end {
             TakeEnd::WriteFailed | TakeEnd::DeviceLost => TakeExit::Failed,
@@ -696,6 +741,26 @@ impl Practice<'_> {
             _ => exit,
         };
         Ok((outcome, exit, stop_at))
+    }
+
+    /// "no sound from DEVICE: is the microphone muted?" once the take's
+    /// first `SILENT_INPUT_SECONDS` were all digital silence.
+    fn silent_input_hint(&self, capture: &CaptureStream, take_frames: u64) -> Option<String> {
+        (take_frames >= self.frames(SILENT_INPUT_SECONDS) && capture.level().take_is_silent())
+            .then(|| format!("no sound from {}: is the microphone muted?", self.device.id))
+    }
+
+    /// Without a live line (no terminal), the hint is one plain line, once
+    /// a take; a device faster than real time may finish the take before
+    /// the loop sees it, so the end of the take checks too.
+    fn tell_silent_input(&self, capture: &CaptureStream, take_frames: u64, told: &mut bool) {
+        if *told || self.console.is_interactive() {
+            return;
+        }
+        if let Some(hint) = self.silent_input_hint(capture, take_frames) {
+            self.console.warn(hint);
+            *told = true;
+        }
     }
 
     /// The follow-up to ask after answer `number` to `q`: one of the
@@ -725,18 +790,16 @@ impl Practice<'_> {
         c.line("");
         c.line(c.bold(&format!("Follow-up to question {}", answer.number)));
         c.paragraph(&text);
-        if self.speak {
-            // Before the prep is armed: the prep counts audio frames, and
-            // the voice must not eat into it.
-            if let Err(e) = speak(&text) {
-                c.warn(format!("cannot speak the question: {e}"));
-                self.speak = false;
-            }
-        }
+        self.speak_prompt(&text);
         let prep_seconds = follow_up_seconds(self.prep_seconds);
         let limit_seconds = follow_up_seconds(question_limit);
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
-        let start = capture.position() + self.frames(prep_seconds);
+        // The stream ran while the follow-up was spoken: the prep (and so
+        // the reply) starts at the frame of the moment the voice ended, not
+        // at the frames received so far, which lag the device's latency
+        // behind it (up to 2 s through ALSA's pulse plugin) and would put
+        // the end of the spoken follow-up into the reply.
+        let start = capture.frame_at(Instant::now()) + self.frames(prep_seconds);
         let file = name.to_string();
         capture.begin_take(&self.dir.path.join(&file), start, limit)?;
         let mut reply = FollowUp::begin(name, text, self.sample_rate);
@@ -1003,6 +1066,37 @@ impl Practice<'_> {
         self.dir.save(&self.session)?;
         Ok(())
     }
+}
+
+/// Open and start the input, and wait for its first frames, before anything
+/// is shown or made: a device that delivers nothing (a suspended source)
+/// would otherwise leave the session waiting on question 1 for ever. The
+/// stream is closed again; each question opens its own.
+fn check_input(
+    device: &InputDevice,
+    request: &InputRequest,
+    interrupt: &Interrupt,
+) -> Result<audio::StreamFormat> {
+    let mut capture = interrupt.blocking(|| CaptureStream::open(device, request))?;
+    let started = Instant::now();
+    let result = capture.start(audio::START_TIMEOUT, &|| interrupt.requested());
+    if std::env::var_os("MOCKVIEW_TIMING").is_some() {
+        eprintln!("timing: first_frames_ms={}", started.elapsed().as_millis());
+    }
+    if interrupt.requested() {
+        return Err(Interrupted.into());
+    }
+    // No audio in time is `AudioError::NoAudio`, which names the device and
+    // where to look next.
+    result?;
+    if let Some(cause) = capture.error() {
+        anyhow::bail!(
+            "the input device {} failed as it started ({cause}): check it with `mockview mic-check --device {}`, or pick another from `mockview devices`",
+            device.id,
+            device.id
+        );
+    }
+    Ok(capture.format().clone())
 }
 
 /// How many times each question was answered in earlier sessions (for

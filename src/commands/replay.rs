@@ -82,7 +82,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
     let mut speak_it = settings.speak.value;
     let total = session.answers.len();
     for ((a, file), replies) in chosen.iter().zip(files).zip(replies) {
-        show_question(&console, a, total, &mut speak_it);
+        show_question(&console, a, total, &mut speak_it, &listener.interrupt);
         let Some(file) = file else {
             console.line(format!(
                 "(answer {} was {}; nothing to play)",
@@ -97,7 +97,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             Played::Interrupted => return Err(Interrupted.into()),
         }
         for (f, reply) in replies {
-            show_follow_up(&console, f, &mut speak_it);
+            show_follow_up(&console, f, &mut speak_it, &listener.interrupt);
             match listener.play_take(&reply)? {
                 Played::Done | Played::Next => {}
                 Played::Quit => return Ok(()),

@@ -262,8 +262,9 @@ fn interactive(
         (Some(listener), None)
     };
     console.line(format!(
-        "Reviewing session {} as {reviewer} · {} recorded answer{}",
+        "Reviewing session {} ({}) as {reviewer} · {} recorded answer{}",
         session.id,
+        crate::clock::local_minute(session.started_at),
         recorded.len(),
         if recorded.len() == 1 { "" } else { "s" }
     ));
@@ -273,7 +274,7 @@ fn interactive(
     for i in recorded {
         let answer = session.answers[i].clone();
         let mut no_speech = false;
-        show_question(&console, &answer, total, &mut no_speech);
+        show_question(&console, &answer, total, &mut no_speech, &interrupt);
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
             match l.play_take(&file)? {
@@ -285,7 +286,7 @@ fn interactive(
         // The follow-ups are part of the answer: heard before it is scored.
         let mut quit_playing = false;
         for (f, reply) in follow_up_files(&dir.path, &answer)? {
-            show_follow_up(&console, f, &mut no_speech);
+            show_follow_up(&console, f, &mut no_speech, &interrupt);
             if let Some(l) = &mut listener {
                 match l.play_take(&reply)? {
                     Played::Interrupted => return Err(Interrupted.into()),

@@ -1,5 +1,6 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
+use crate::clock::local_minute;
 use crate::session::{Session, SessionStore};
 use std::io::Write;
 
@@ -80,12 +81,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
             .started_at
             .as_deref()
             .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-            .map(|t| {
-                t.to_zoned_datetime(jiff::tz::TimeZone::system())
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|| "-".into());
+            .map_or_else(|| "-".into(), local_minute);
         writeln!(
             std::io::stdout().lock(),
             "{:<20} {:<17} {:>8} {:>7}  {:<11} {}",
@@ -118,7 +114,19 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
         s.id,
         s.status.as_str()
     )?;
-    writeln!(std::io::stdout().lock(), "started {}", s.started_at)?;
+    match s.ended_at {
+        Some(end) => writeln!(
+            std::io::stdout().lock(),
+            "started {} · ended {}",
+            local_minute(s.started_at),
+            local_minute(end)
+        )?,
+        None => writeln!(
+            std::io::stdout().lock(),
+            "started {}",
+            local_minute(s.started_at)
+        )?,
+    }
     if let Some(i) = &s.input {
         writeln!(
             std::io::stdout().lock(),
@@ -166,16 +174,17 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                     .join(", ")
             )?;
         }
+        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+            for line in m.detail_lines() {
+                writeln!(std::io::stdout().lock(), "    {line}")?;
+            }
+        }
         if a.dropped_frames > 0 {
             writeln!(
                 std::io::stdout().lock(),
                 "    {} frames lost during recording",
                 a.dropped_frames
             )?;
-        }
-        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
-            writeln!(std::io::stdout().lock(), "    {}", m.brief())?;
-            writeln!(std::io::stdout().lock(), "    {}", m.voice_line())?;
         }
         for f in &a.follow_ups {
             let mut out = std::io::stdout().lock();
@@ -199,7 +208,7 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 std::io::stdout().lock(),
                 "    review by {} ({}): {}",
                 r.reviewer,
-                r.at,
+                local_minute(r.at),
                 scores.join(", ")
             )?;
             if !r.notes.is_empty() {

@@ -1,7 +1,8 @@
 //! Per question: how often it was practised, when last, and the scores of
 //! its latest reviewed answer.
 
-use super::session::{average_scores, local_date};
+use super::session::average_scores;
+use crate::clock::local_date;
 use crate::questions::Past;
 use crate::session::{Session, SessionStore};
 use serde::Serialize;

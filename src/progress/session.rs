@@ -1,6 +1,7 @@
 //! The progress of one session, and the trend of each figure over sessions.
 
 use crate::analysis::Metrics;
+use crate::clock::local_date;
 use crate::session::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -75,12 +76,6 @@ impl SessionProgress {
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     let (n, sum) = values.fold((0usize, 0.0), |(n, s), v| (n + 1, s + v));
     (n > 0).then(|| sum / n as f64)
-}
-
-pub(super) fn local_date(t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d")
-        .to_string()
 }
 
 /// Average every score per criterion over `reviews`' scores.

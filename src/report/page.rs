@@ -6,6 +6,7 @@
 use super::escape::{href, html as e};
 use super::{chart, contour, waveform};
 use crate::analysis::{pitch_track_wav, AnalysisConfig};
+use crate::clock::local_minute;
 use crate::progress::SessionProgress;
 use crate::session::{criterion_keys, Answer, FollowUp, Review, Session};
 use std::fmt::Write as _;
@@ -80,26 +81,20 @@ pub fn render_with_progress(
     h
 }
 
-fn local_time(t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M %Z")
-        .to_string()
-}
-
 fn header(h: &mut String, s: &Session) {
     let (answered, secs) = s.answered();
     let _ = write!(
         h,
         "<header>\n<h1>Session {}</h1>\n<p class=\"meta\">{} · {} · {} of {} answered · {}</p>\n<dl class=\"facts\">\n",
         e(&s.id),
-        e(&local_time(s.started_at)),
+        e(&local_minute(s.started_at)),
         e(s.status.as_str()),
         answered,
         s.answers.len(),
         e(&crate::clock::prose(secs))
     );
     if let Some(end) = s.ended_at {
-        fact(h, "Ended", &local_time(end));
+        fact(h, "Ended", &local_minute(end));
     }
     if let Some(i) = &s.input {
         fact(h, "Input", &format!("{} ({})", i.device_name, i.device_id));
@@ -353,7 +348,7 @@ fn review(h: &mut String, r: &Review) {
         h,
         "<div class=\"review\"><p><strong>{}</strong> <span class=\"muted\">{}</span></p>",
         e(&r.reviewer),
-        e(&local_time(r.at))
+        e(&local_minute(r.at))
     );
     if !r.scores.is_empty() {
         let mut keys: Vec<&str> = criterion_keys()

@@ -57,6 +57,11 @@ impl KeySource {
         KeySource { source, interrupt }
     }
 
+    /// Ctrl-C or SIGTERM came, for waits that read no keys.
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.requested()
+    }
+
     pub fn is_terminal(&self) -> bool {
         matches!(self.source, Source::Terminal)
     }

@@ -2,6 +2,7 @@
 
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The voice and rate the settings ask for (`voice`, `rate`), set once at
 /// start like the colour choice, so every caller of [`speak`] uses them.
@@ -42,10 +43,15 @@ fn voice_args(program: &str, voice: &Voice) -> Vec<String> {
 /// until speech has finished (so recording never starts over the voice).
 const SPEAKERS: &[(&str, &[&str])] = &[("espeak-ng", &[]), ("spd-say", &["-w"]), ("say", &[])];
 
-/// Speak `text`; an error says no TTS program could be run (a warning for the caller).
-pub fn speak(text: &str) -> Result<(), String> {
+/// How often a running speech checks whether it should stop.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Speak `text` and return once the speech has finished, or at once when
+/// `stop` says so (Ctrl-C, SIGTERM: the program is killed). An error says no
+/// TTS program could be run (a warning for the caller).
+pub fn speak(text: &str, stop: impl Fn() -> bool) -> Result<(), String> {
     for (program, args) in SPEAKERS {
-        let status = Command::new(program)
+        let child = Command::new(program)
             .args(*args)
             .args(voice_args(
                 program,
@@ -55,11 +61,20 @@ pub fn speak(text: &str) -> Result<(), String> {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .status();
-        match status {
-            Ok(s) if s.success() => return Ok(()),
-            Ok(s) => return Err(format!("{program} failed ({s})")),
-            Err(_) => continue,
+            .spawn();
+        let Ok(mut child) = child else { continue };
+        loop {
+            match child.try_wait() {
+                Ok(Some(s)) if s.success() => return Ok(()),
+                Ok(Some(s)) => return Err(format!("{program} failed ({s})")),
+                Ok(None) if stop() => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Ok(());
+                }
+                Ok(None) => std::thread::sleep(POLL),
+                Err(e) => return Err(format!("{program}: {e}")),
+            }
         }
     }
     Err("no text-to-speech program found (install espeak-ng)".into())

@@ -143,7 +143,7 @@ fn tail_is_kept(path: Path) {
         &sink,
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     let played = Instant::now();
     let mut paplay = sink.play(&wav);
     // Enter 300 ms after the last word (wall clock from the start of playback).
@@ -178,8 +178,10 @@ fn tail_is_kept(path: Path) {
 fn the_limit_stops_on_time_in_frames() {
     let sink = PulseSink::new("limit");
     let run = start(&sink, &["--count", "1", "--prep", "0", "--limit", "2"]);
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
+    // From the answer's own stream: the input check before question 1
+    // (about 2 s on an idle null sink's monitor) is not the take.
     let started = Instant::now();
-    sink.wait_for_recorder(Duration::from_secs(15));
     let (log, dir, _root) = run.finish();
     let wall = started.elapsed().as_secs_f64();
     let (got, _) = read_wav(&dir.join(log["answers"][0]["file"].as_str().unwrap()));
@@ -197,7 +199,7 @@ fn retake_keeps_the_first_take_and_skip_skips() {
     let tmp = tempfile::tempdir().unwrap();
     let (wav, ..) = stimulus(tmp.path(), 0.2, 6.0);
     let mut run = start(&sink, &["--count", "2", "--prep", "0", "--limit", "0"]);
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     let mut paplay = sink.play(&wav);
     // Keys go when the take's file shows frames on disk (the WAV grows as it
     // is written), not after fixed sleeps: a loaded machine only waits longer.

@@ -233,7 +233,7 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
             root.path(),
             &["--count", "3", "--prep", "0", "--limit", "0"],
         );
-        sink.wait_for_recorder(Duration::from_secs(15));
+        sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
         let played = Instant::now();
         let mut paplay = sink.play(&stim);
 
@@ -331,7 +331,7 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
 /// seconds on disk (by length).
 fn recording(sink: &PulseSink, root: &Path, stim: &Path, min_s: f64) -> (Child, Child) {
     let child = spawn_practice(sink, root, &["--count", "2", "--prep", "0", "--limit", "0"]);
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(root, Duration::from_secs(15));
     let paplay = sink.play(stim);
     wait_until(Duration::from_secs(15), || {
         current_wav(root).is_some_and(|w| frames_by_length(&w) as f64 >= min_s * f64::from(RATE))
@@ -396,7 +396,7 @@ fn sigterm_during_prep_closes_the_session_and_exits_130() {
         root.path(),
         &["--count", "1", "--prep", "30", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
+    sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
     wait_until(Duration::from_secs(10), || {
         current_wav(root.path()).is_some()
     })
@@ -454,15 +454,7 @@ fn a_lost_device_keeps_the_answer_and_exits_1_naming_it() {
         .args(["list", "short", "source-outputs"])
         .output()
         .unwrap();
-    let sources = Command::new("pactl")
-        .args(["list", "short", "sources"])
-        .output()
-        .unwrap();
-    let monitor = String::from_utf8_lossy(&sources.stdout)
-        .lines()
-        .find(|l| l.split('\t').nth(1) == Some(sink.monitor().as_str()))
-        .and_then(|l| l.split('\t').next().map(str::to_string))
-        .unwrap();
+    let monitor = sink.monitor_index();
     let ours: Vec<String> = String::from_utf8_lossy(&outputs.stdout)
         .lines()
         .filter(|l| l.split('\t').nth(1) == Some(monitor.as_str()))
@@ -611,9 +603,8 @@ fn repair_skips_a_session_being_recorded() {
         root.path(),
         &["--count", "1", "--prep", "0", "--limit", "0"],
     );
-    sink.wait_for_recorder(Duration::from_secs(15));
-    // The input opens before the session's folder is made, and the folder
-    // before its first log is saved (fsync): wait for both.
+    sink.wait_for_answer_recorder(root.path(), Duration::from_secs(15));
+    // The folder is made before its first log is saved (fsync): wait for it.
     wait_until(Duration::from_secs(15), || {
         let dirs = session_dirs(root.path());
         dirs.len() == 2 && dirs[1].join("session.json").is_file()

@@ -108,16 +108,19 @@ impl PulseSink {
         }
     }
 
+    /// The server's index of our monitor source.
+    pub fn monitor_index(&self) -> String {
+        pulse_index("sources", &self.monitor()).expect("our monitor source is listed")
+    }
+
+    /// The server's index of our sink.
+    pub fn sink_index(&self) -> String {
+        pulse_index("sinks", &self.name).expect("our sink is listed")
+    }
+
     /// Wait until a recording stream is connected to our monitor.
     pub fn wait_for_recorder(&self, timeout: Duration) {
-        let source_index = {
-            let out = pactl(&["list", "short", "sources"]);
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            text.lines()
-                .find(|l| l.split('\t').nth(1) == Some(self.monitor().as_str()))
-                .and_then(|l| l.split('\t').next().map(str::to_string))
-                .expect("our monitor source is listed")
-        };
+        let source_index = self.monitor_index();
         // Connected *and running*: a stream may be created corked and only
         // start at play() (cpal's native PulseAudio host does that).
         wait_until(timeout, || {
@@ -134,6 +137,31 @@ impl PulseSink {
         .expect("the recorder never connected to PulseAudio");
     }
 
+    /// Wait until `practice` (sessions under `root`) records its first
+    /// answer: a take's WAV that was not there when this was called exists,
+    /// and a stream runs. `practice` first starts the input once to check
+    /// that it delivers, and closes it again before it makes the session, so
+    /// a recorder seen before the take exists may be that check. Call it
+    /// right after starting `practice` (the check takes longer than that).
+    pub fn wait_for_answer_recorder(&self, root: &Path, timeout: Duration) {
+        let wavs = || -> Vec<std::path::PathBuf> {
+            std::fs::read_dir(root)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|session| std::fs::read_dir(session.path()).ok())
+                .flatten()
+                .flatten()
+                .map(|f| f.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+                .collect()
+        };
+        let before = wavs();
+        wait_until(timeout, || wavs().iter().any(|w| !before.contains(w)))
+            .expect("practice never armed its first take");
+        self.wait_for_recorder(timeout);
+    }
+
     /// Play a WAV into the sink (low latency); returns the running paplay.
     pub fn play(&self, wav: &Path) -> std::process::Child {
         Process::new("paplay")
@@ -148,4 +176,13 @@ impl Drop for PulseSink {
     fn drop(&mut self) {
         let _ = pactl(&["unload-module", &self.module]);
     }
+}
+
+/// The index of the sink or source (`kind`: `sinks`, `sources`) named `name`.
+fn pulse_index(kind: &str, name: &str) -> Option<String> {
+    let out = pactl(&["list", "short", kind]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.split('\t').nth(1) == Some(name))
+        .and_then(|l| l.split('\t').next().map(str::to_string))
 }
