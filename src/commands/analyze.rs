@@ -56,7 +56,9 @@ fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
     Ok(t)
 }
 
-fn has_wav_extension(s: &str) -> bool {
+/// A SESSION|FILE.wav argument names a file when it ends in `.wav`
+/// (`analyze`, `transcribe`), even before the file is known to exist.
+pub(super) fn has_wav_extension(s: &str) -> bool {
     Path::new(s)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("wav"))

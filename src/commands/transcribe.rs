@@ -21,7 +21,7 @@ use std::time::Instant;
 pub fn run(store: &SessionStore, args: TranscribeArgs) -> Result<()> {
     let model = chosen_model(&args.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
     let path = Path::new(&args.target);
-    if path.is_file() || has_wav_extension(&args.target) {
+    if path.is_file() || super::analyze::has_wav_extension(&args.target) {
         if !args.answers.is_empty() {
             return Err(super::UsageError(
                 "--answer picks answers of a session; give a SESSION, not a WAV file".into(),
@@ -39,12 +39,6 @@ pub fn run(store: &SessionStore, args: TranscribeArgs) -> Result<()> {
         return Ok(());
     }
     session(store, &args, &model)
-}
-
-fn has_wav_extension(s: &str) -> bool {
-    Path::new(s)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
 }
 
 #[derive(Serialize)]
