@@ -129,8 +129,14 @@ struct Shared {
     flowing: AtomicBool,
     /// Frames the writer has taken out of the ring (the stream's audio clock).
     position: AtomicU64,
-    /// Frames the callback could not push because the ring was full.
+    /// Frames of a take the callback could not push because the ring was
+    /// full (frames past the take's end are not part of any answer: a
+    /// device faster than real time, the ALSA file plugin, keeps delivering
+    /// while the writer closes the take, and those are not counted).
     dropped: AtomicU64,
+    /// The end of the open take on the ring's clock (`OpenTake::end`), as
+    /// the writer last published it; 0 when no take is open.
+    take_end: AtomicU64,
     /// Overruns the device reported (it lost audio and recovered).
     overruns: AtomicU64,
     /// Frames written to the current take.
@@ -191,6 +197,7 @@ impl CaptureStream {
             flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
+            take_end: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),
             take_active: AtomicBool::new(false),
@@ -459,9 +466,16 @@ where
 {
     let cb_shared = shared.clone();
     // The real-time path: convert, push, count what does not fit. Nothing else.
+    // `clock`: frames pushed so far, the ring's (and the takes') clock.
+    let mut clock: u64 = 0;
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
         if cb_shared.playing.load(Ordering::Acquire) {
-            push_frames(&mut producer, data, channels, &cb_shared.dropped);
+            let lost = push_frames(&mut producer, data, channels);
+            clock += (data.len() / channels - lost) as u64;
+            // Frames that did not fit would have stood at `clock` onwards.
+            if lost > 0 && clock < cb_shared.take_end.load(Ordering::Acquire) {
+                cb_shared.dropped.fetch_add(lost as u64, Ordering::Relaxed);
+            }
             if !data.is_empty() {
                 cb_shared.flowing.store(true, Ordering::Release);
             }
@@ -500,15 +514,11 @@ fn capture_period(supported: &cpal::SupportedStreamConfig) -> cpal::BufferSize {
     }
 }
 
-/// The real-time step: mix `data` to mono into the ring; frames that do not
-/// fit are counted in `dropped`. No allocation, no lock, no I/O.
+/// The real-time step: mix `data` to mono into the ring; returns how many
+/// frames did not fit (the caller counts them). No allocation, no lock, no I/O.
 #[inline]
-fn push_frames<T>(
-    producer: &mut rtrb::Producer<i16>,
-    data: &[T],
-    channels: usize,
-    dropped: &AtomicU64,
-) where
+fn push_frames<T>(producer: &mut rtrb::Producer<i16>, data: &[T], channels: usize) -> usize
+where
     T: SizedSample,
     f32: FromSample<T>,
 {
@@ -517,9 +527,7 @@ fn push_frames<T>(
     if let Ok(chunk) = producer.write_chunk_uninit(fits) {
         chunk.fill_from_iter(mono_frames(&data[..fits * channels], channels));
     }
-    if frames > fits {
-        dropped.fetch_add((frames - fits) as u64, Ordering::Relaxed);
-    }
+    frames - fits
 }
 
 /// The take the writer is filling: frames `[start, end)` of the stream's clock.
@@ -696,6 +704,8 @@ fn writer_loop(
                 }
                 Command::Shutdown => shutting_down = true,
             }
+            let end = take.as_ref().map_or(0, OpenTake::end);
+            shared.take_end.store(end, Ordering::Release);
         }
 
         let available = ring.slots();
@@ -761,6 +771,7 @@ mod tests {
             flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
+            take_end: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
             take_frames: AtomicU64::new(0),
             take_active: AtomicBool::new(false),
@@ -910,11 +921,9 @@ mod tests {
     #[test]
     fn a_full_ring_counts_dropped_frames_and_never_blocks() {
         let (mut producer, mut consumer) = rtrb::RingBuffer::<i16>::new(10);
-        let dropped = AtomicU64::new(0);
         let stereo: Vec<f32> = (0..16).map(|i| (i / 2) as f32 / 32768.0).collect();
-        push_frames(&mut producer, &stereo, 2, &dropped); // 8 frames fit
-        push_frames(&mut producer, &stereo, 2, &dropped); // 2 fit, 6 dropped
-        assert_eq!(dropped.load(Ordering::Relaxed), 6);
+        assert_eq!(push_frames(&mut producer, &stereo, 2), 0); // 8 frames fit
+        assert_eq!(push_frames(&mut producer, &stereo, 2), 6); // 2 fit, 6 dropped
         let got: Vec<i16> = std::iter::from_fn(|| consumer.pop().ok()).collect();
         assert_eq!(got, vec![0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
     }
