@@ -40,10 +40,10 @@ for rec, saved in re.findall(r"^sine source: question -> recording (\d+) ms, rec
     add(("PulseAudio sine", "--limit 3: recording -> saved (s)", "<= 3.5 (the source gives 2 s at once)"), float(saved))
 for server, stop in re.findall(r"^(\w+): stop key -> next prompt (\d+) ms", text, re.M):
     add((server, "stop key -> next prompt (ms)", "<= 300"), float(stop))
-for server, start, wall, heard in re.findall(
-        r"^(\w+): replay sound (\d+) ms after `playing`, 6 s answer over in ([\d.]+) s, ([\d.]+) s heard", text, re.M):
-    add((server, "replay: `playing` -> sound (ms)", "<= 300"), float(start))
-    add((server, "replay: 6 s answer, wall time (s)", "<= 6.5"), float(wall))
+for server, how, start, wall, heard in re.findall(
+        r"^(\w+): (replay|review) sound (\d+) ms after `playing`, 6 s answer over in ([\d.]+) s, ([\d.]+) s heard", text, re.M):
+    add((server, f"{how}: `playing` -> sound (ms)", "<= 300"), float(start))
+    add((server, f"{how}: 6 s answer, wall time (s)", "<= 6.5"), float(wall))
 for server, rec, play in re.findall(r"^(\w+): mic-check records 2 s in ([\d.]+) s, plays them in ([\d.]+) s", text, re.M):
     add((server, "mic-check: 2 s recorded in (s)", "~2"), float(rec))
     add((server, "mic-check: 2 s played in (s)", "~2"), float(play))

@@ -34,15 +34,15 @@ const RING_SECONDS: f64 = 0.5;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// The period asked of cpal's native PulseAudio host. The server-side
-/// buffer is two periods (cpal's double buffer, 200 ms), which is also the delay
-/// before sound: with the default buffering the server asked for 2 s at a
-/// time, more than the ring holds, and every request ended in silence
-/// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
-/// plugin fails with EIO on so small a buffer.
+/// buffer is two periods (cpal's double buffer, 200 ms): with the default
+/// buffering the server asked for 2 s at a time, more than the ring holds,
+/// and every request ended in silence (gaps, and 2 s late). Other hosts
+/// keep their defaults: ALSA's pulse plugin fails with EIO on so small a
+/// buffer.
 const PERIOD_SECONDS: f64 = 0.1;
-/// The part of the ring filled before the device starts (0.3 s): more than
-/// the native host's first request (two periods).
-const PREFILL: f64 = 0.6;
+/// How long `open` waits for the feeder to fill the ring before the stream
+/// is built anyway (a file on a disk that does not answer).
+const FILL_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the stream stays open after the reported end. pipewire-pulse
 /// reports its latency up to one quantum (21 ms) short: closing the stream
 /// at the reported end cut the last 22 ms of the answer.
@@ -75,8 +75,8 @@ pub struct PlaybackFormat {
 struct Shared {
     paused: AtomicBool,
     stop: AtomicBool,
-    /// The feeder has filled the ring to `PREFILL` (or to the file's end).
-    prefilled: AtomicBool,
+    /// The feeder has filled the ring once (or reached the file's end).
+    filled: AtomicBool,
     /// Device frames handed to the device, from the start of the file.
     position: AtomicU64,
     /// Callbacks that found the ring empty while playing.
@@ -141,7 +141,7 @@ impl Player {
         let shared = Arc::new(Shared {
             paused: AtomicBool::new(false),
             stop: AtomicBool::new(false),
-            prefilled: AtomicBool::new(false),
+            filled: AtomicBool::new(false),
             position: AtomicU64::new(0),
             underruns: AtomicU64::new(0),
             seek_target: AtomicU64::new(0),
@@ -158,15 +158,6 @@ impl Player {
         });
         let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
-        let base = Instant::now();
-        let stream = build_stream(
-            device,
-            &config,
-            sample_format,
-            consumer,
-            shared.clone(),
-            base,
-        )?;
         let feeder_thread = {
             let shared = shared.clone();
             std::thread::Builder::new()
@@ -176,6 +167,36 @@ impl Player {
                     thread: "feeder",
                     source,
                 })?
+        };
+        // The ring is full before the stream exists. A sound server asks for
+        // its whole buffer as soon as the stream is created (pipewire-pulse
+        // in its reply, PulseAudio a few milliseconds later), while the
+        // stream is still corked: filling that request from a ring the
+        // feeder was still filling put a few milliseconds of audio, then
+        // silence, then the rest into the server's buffer — a gap heard at
+        // the start, counted as one underrun, now and then under load.
+        let deadline = Instant::now() + FILL_TIMEOUT;
+        while !shared.filled.load(Ordering::Acquire)
+            && !shared.failed.load(Ordering::Acquire)
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let base = Instant::now();
+        let stream = match build_stream(
+            device,
+            &config,
+            sample_format,
+            consumer,
+            shared.clone(),
+            base,
+        ) {
+            Ok(stream) => stream,
+            Err(e) => {
+                shared.stop.store(true, Ordering::Release);
+                let _ = feeder_thread.join();
+                return Err(e);
+            }
         };
         Ok(Player {
             stream: Some(stream),
@@ -189,19 +210,12 @@ impl Player {
         })
     }
 
-    /// Start the device, once the ring holds its first `PREFILL` of audio
-    /// (or the file has ended), so playback does not begin with an
-    /// underrun: the server's first request is its whole buffer.
+    /// Start the device. The ring was filled in `open` and the server's
+    /// first request already answered from it, so the sound starts with
+    /// the server's own latency.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.started {
             return Ok(());
-        }
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while !self.shared.stop.load(Ordering::Acquire) && Instant::now() < deadline {
-            if self.shared.eof_gen.load(Ordering::Acquire) != NONE || self.prefilled() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(1));
         }
         if let Some(stream) = &self.stream {
             stream
@@ -210,10 +224,6 @@ impl Player {
         }
         self.started = true;
         Ok(())
-    }
-
-    fn prefilled(&self) -> bool {
-        self.shared.prefilled.load(Ordering::Acquire)
     }
 
     pub fn format(&self) -> &PlaybackFormat {
@@ -440,7 +450,10 @@ where
     let rate = f64::from(config.sample_rate.max(1));
     let cb = shared.clone();
     let mut generation = 0u64;
-    // Set after a flush until audio flows again: the gap of a seek is not an underrun.
+    // False at the start and after a seek, until a request has been answered
+    // in full. Until then a request the ring cannot fill gets silence and
+    // nothing from the ring: a partial answer would put silence *inside*
+    // the audio (a gap), where waiting only delays its start.
     let mut primed = false;
     // The real-time path: pop, convert, copy to every channel, count. Nothing else.
     let data_callback = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
@@ -463,7 +476,13 @@ where
             // Read the end mark before the ring: what the feeder pushed
             // before setting it is then visible too.
             let at_end = cb.eof_gen.load(Ordering::Acquire) == generation;
-            let n = consumer.slots().min(frames);
+            let ready = consumer.slots();
+            let full = frames.min(consumer.buffer().capacity());
+            let n = if primed || at_end || ready >= full {
+                ready.min(frames)
+            } else {
+                0
+            };
             if let Ok(chunk) = consumer.read_chunk(n) {
                 let (a, b) = chunk.as_slices();
                 for (frame, &s) in data.chunks_exact_mut(channels).zip(a.iter().chain(b)) {
@@ -521,7 +540,7 @@ where
 }
 
 fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &Shared) {
-    let prefill = (producer.buffer().capacity() as f64 * PREFILL) as usize;
+    let capacity = producer.buffer().capacity();
     let mut pushed = 0usize;
     let mut block: Vec<f32> = Vec::with_capacity(feeder.max_block());
     let mut pending = 0..0;
@@ -560,6 +579,7 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
                 Ok(0) => {
                     at_end = true;
                     shared.eof_gen.store(generation, Ordering::Release);
+                    shared.filled.store(true, Ordering::Release);
                     continue;
                 }
                 Ok(n) => pending = 0..n,
@@ -579,9 +599,9 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
         }
         pending.start += n;
         pushed += n;
-        if pushed >= prefill {
-            // Tells `play()` that the device can start.
-            shared.prefilled.store(true, Ordering::Release);
+        if pushed >= capacity {
+            // Tells `open` that the stream can be built.
+            shared.filled.store(true, Ordering::Release);
         }
     }
 }

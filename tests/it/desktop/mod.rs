@@ -322,10 +322,20 @@ fn the_stop_key_keeps_the_tail_on_pipewire() {
     the_stop_key_keeps_the_tail(&SoundServer::pipewire());
 }
 
-/// `replay` of a 6 s answer (a sine) into the sink: the monitor hears it
-/// start within 300 ms of `playing`, whole and unbroken, and the command
-/// has ended within 6.5 s.
-fn replay_is_on_time(server: &SoundServer) {
+/// How a played answer is asked for, and where its playing ends.
+#[derive(Clone, Copy)]
+enum Playing {
+    /// `replay latest 1`: done when the command exits.
+    Replay,
+    /// `review latest`, scores from stdin: done at `played … to the end`
+    /// (the prompts for the scores come after).
+    Review,
+}
+
+/// `replay` or `review` of a 6 s answer (a sine) into the sink: the
+/// monitor hears it start within 300 ms of `playing`, whole and unbroken,
+/// and it is over within 6.5 s.
+fn playback_is_on_time(server: &SoundServer, how: Playing) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
@@ -337,24 +347,46 @@ fn replay_is_on_time(server: &SoundServer) {
             .round() as i16
         })
         .collect();
-    crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    let session = crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
-    let mut child = spawn(
-        server.mockview(root.path()).args([
-            "replay",
-            "latest",
-            "1",
-            "--device",
-            &format!("pulseaudio:{}", server.sink),
-        ]),
-        Stdio::null(),
-    );
+    let device = format!("pulseaudio:{}", server.sink);
+    let mut cmd = server.mockview(root.path());
+    let (label, stdin) = match how {
+        Playing::Replay => {
+            cmd.args(["replay", "latest", "1", "--device", &device]);
+            ("replay", Stdio::null())
+        }
+        Playing::Review => {
+            cmd.args(["review", "latest", "--reviewer", "Sam", "--device", &device]);
+            ("review", Stdio::piped())
+        }
+    };
+    let mut child = spawn(&mut cmd, stdin);
+    if let Some(mut scores) = child.stdin.take() {
+        use std::io::Write;
+        scores.write_all(b"4\n4\n4\n4\n4\nfine\n").unwrap();
+    }
     let mut lines = TimedLines::attach(&mut child);
     let playing = lines.wait_for("playing", Duration::from_secs(20));
-    let out = child.wait().unwrap();
-    let ended = Instant::now();
+    let ended = match how {
+        Playing::Replay => {
+            let out = child.wait().unwrap();
+            let ended = Instant::now();
+            assert!(out.success(), "{}", lines.text());
+            ended
+        }
+        Playing::Review => {
+            let played = lines.wait_for("played 01-answer.wav to the end", Duration::from_secs(20));
+            let out = child.wait().unwrap();
+            assert!(out.success(), "{}", lines.text());
+            let log: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap())
+                    .unwrap();
+            assert_eq!(log["answers"][0]["reviews"][0]["notes"], "fine");
+            played
+        }
+    };
     let text = lines.text();
-    assert!(out.success(), "{text}");
     assert!(!text.contains("gap"), "{}: {text}", server.kind);
     let heard = rec.stop();
     let loud: Vec<usize> = heard
@@ -374,7 +406,7 @@ fn replay_is_on_time(server: &SoundServer) {
     let samples: Vec<i16> = heard[first..=last].iter().map(|s| s.1).collect();
     let played = samples.len() as f64 / f64::from(RATE);
     eprintln!(
-        "{}: replay sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
+        "{}: {label} sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
         server.kind,
         secs(starts) * 1000.0,
         secs(wall),
@@ -414,12 +446,22 @@ fn replay_is_on_time(server: &SoundServer) {
 
 #[test]
 fn replay_is_on_time_on_pulseaudio() {
-    replay_is_on_time(&SoundServer::pulseaudio("replaytime"));
+    playback_is_on_time(&SoundServer::pulseaudio("replaytime"), Playing::Replay);
 }
 
 #[test]
 fn replay_is_on_time_on_pipewire() {
-    replay_is_on_time(&SoundServer::pipewire());
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay);
+}
+
+#[test]
+fn review_is_on_time_on_pulseaudio() {
+    playback_is_on_time(&SoundServer::pulseaudio("reviewtime"), Playing::Review);
+}
+
+#[test]
+fn review_is_on_time_on_pipewire() {
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Review);
 }
 
 /// mic-check on the native host: it records the monitor (the tone), then
