@@ -403,11 +403,7 @@ fn output_period(
     device: &OutputDevice,
     supported: &cpal::SupportedStreamConfig,
 ) -> cpal::BufferSize {
-    let native_pulse = device
-        .device
-        .id()
-        .is_ok_and(|id| id.host() == cpal::HostId::PulseAudio);
-    if !native_pulse {
+    if !super::devices::on_sound_server(&device.device) {
         return cpal::BufferSize::Default;
     }
     let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
