@@ -47,7 +47,9 @@ for server, how, start, wall, heard in re.findall(
 for server, rec, play in re.findall(r"^(\w+): mic-check records 2 s in ([\d.]+) s, plays them in ([\d.]+) s", text, re.M):
     add((server, "mic-check: 2 s recorded in (s)", "~2"), float(rec))
     add((server, "mic-check: 2 s played in (s)", "~2"), float(play))
-inconclusive = len(re.findall(r"gap check not conclusive", text))
+for server, stop in re.findall(r"^(\w+): pause key -> silence (\d+) ms", text, re.M):
+    add((server, "pause key -> silence (ms)", "<= 200 (without the cork: 250-310)"), float(stop))
+inconclusive = len(re.findall(r"(?:gap|tone) check not conclusive", text))
 print(f"{'server':<16} {'figure':<36} {'median':>8} {'worst':>8}  bound")
 for (server, figure, bound), values in sorted(rows.items()):
     # For the take's length the worst run is the farthest from 3 s.

@@ -30,16 +30,22 @@ use std::time::{Duration, Instant};
 /// Frames the feeder reads from the file at a time (and the resampler's chunk).
 const BLOCK_FRAMES: usize = 1024;
 /// Seconds of audio the ring holds; seeking clears it, so it adds no delay.
-const RING_SECONDS: f64 = 0.5;
+/// More than the server's first request (two periods).
+const RING_SECONDS: f64 = 1.0;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
-/// The period asked of cpal's native PulseAudio host. The server-side
-/// buffer is two periods (cpal's double buffer, 200 ms): with the default
-/// buffering the server asked for 2 s at a time, more than the ring holds,
-/// and every request ended in silence (gaps, and 2 s late). Other hosts
-/// keep their defaults: ALSA's pulse plugin fails with EIO on so small a
-/// buffer.
-const PERIOD_SECONDS: f64 = 0.1;
+/// The period asked of cpal's native PulseAudio host: the server keeps two
+/// (cpal's double buffer, 0.5 s) and asks for one when one is left, so
+/// a period is how late an answer may come before the listener hears a
+/// gap. With the default buffering the server asked for 2 s at a time,
+/// more than the ring held (gaps, and 2 s late). With 100 ms periods
+/// pipewire-pulse underran when requests came 200-470 ms apart, as they
+/// did while a `nice -n 19 cargo build` ran on two cores (2 of 5 runs).
+/// The sound still starts at once (the first request is answered from the
+/// full ring before the stream is started) and pause corks the stream;
+/// a seek is heard after what the server already holds. Other hosts keep
+/// their defaults: ALSA's pulse plugin fails with EIO on so small a buffer.
+const PERIOD_SECONDS: f64 = 0.25;
 /// How long `open` waits for the feeder to fill the ring before the stream
 /// is built anyway (a file on a disk that does not answer).
 const FILL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -112,6 +118,9 @@ pub struct Player {
     format: PlaybackFormat,
     device_id: String,
     started: bool,
+    /// Pause corks the stream (a sound server), so that the audio the
+    /// server holds stops too, not only what follows it.
+    corks: bool,
 }
 
 impl Player {
@@ -207,6 +216,7 @@ impl Player {
             format,
             device_id: device.id.clone(),
             started: false,
+            corks: super::devices::on_sound_server(&device.device),
         })
     }
 
@@ -262,6 +272,15 @@ impl Player {
 
     pub fn set_paused(&self, paused: bool) {
         self.shared.paused.store(paused, Ordering::Relaxed);
+        if let (true, true, Some(stream)) = (self.corks, self.started, &self.stream) {
+            // The flag alone already stops the ring; a failed cork only
+            // lets the server play out what it holds.
+            let _ = if paused {
+                stream.pause()
+            } else {
+                stream.play()
+            };
+        }
     }
 
     pub fn toggle_pause(&self) -> bool {

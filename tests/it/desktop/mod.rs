@@ -3,7 +3,8 @@
 //! must see what the sound does: `recording` as soon as the question is
 //! shown, a `--limit 3` take that lasts 3 s and loses nothing, a meter that
 //! reacts within 250 ms, a stop key that reaches the next prompt within
-//! 300 ms with the tail kept, and replay that starts and ends on time.
+//! 300 ms with the tail kept, and replay, review and mic-check playback
+//! that start and end on time without a gap, and pause at once.
 //!
 //! Bounds carry a margin for a loaded 2-core CI machine; the figures
 //! themselves are printed by scripts/bench-capture.sh.
@@ -298,12 +299,28 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     let (first, last) = (loud[0], *loud.last().unwrap());
     let tone = (last - first) as f64 / f64::from(rate);
     let after = (got.len() - last) as f64 / f64::from(rate);
-    assert!(
-        (tone - secs(tone_off - tone_on)).abs() < 0.1,
-        "{}: the whole tone is in the file ({tone:.3} s of {:.3} s)",
-        server.kind,
-        secs(tone_off - tone_on)
-    );
+    let fed = secs(tone_off - tone_on);
+    // The feeding client can underrun on an overloaded machine: the tone
+    // then has a gap at the monitor too, for every recorder.
+    let heard: Vec<i16> = monitor.stop().into_iter().map(|s| s.1).collect();
+    let at_monitor = heard
+        .iter()
+        .rposition(|s| s.unsigned_abs() > 1000)
+        .zip(heard.iter().position(|s| s.unsigned_abs() > 1000))
+        .map_or(0.0, |(l, f)| (l - f) as f64 / f64::from(RATE));
+    if (tone - fed).abs() >= 0.1 && (at_monitor - fed).abs() >= 0.1 {
+        eprintln!(
+            "{}: the feeder underran (the monitor heard {at_monitor:.3} s of tone for {fed:.3} s fed): \
+             tone check not conclusive",
+            server.kind
+        );
+    } else {
+        assert!(
+            (tone - fed).abs() < 0.1,
+            "{}: the whole tone is in the file ({tone:.3} s of {fed:.3} s; the monitor heard {at_monitor:.3} s)",
+            server.kind
+        );
+    }
     // The key came 0.3 s after the tone ended: the file keeps going to it
     // (the tone's tail is not cut), and not much further.
     assert!(
@@ -463,6 +480,98 @@ fn review_is_on_time_on_pulseaudio() {
 #[test]
 fn review_is_on_time_on_pipewire() {
     playback_is_on_time(&SoundServer::pipewire(), Playing::Review);
+}
+
+/// Pause during `replay` on the native host: the server holds half a
+/// second of audio, and pausing must still stop the sound at once (the
+/// stream is corked); resuming plays on from there, nothing lost or played
+/// twice.
+fn pause_stops_the_sound_at_once(server: &SoundServer) {
+    let _keep_alive = Feeder::start(server, false);
+    let root = tempfile::tempdir().unwrap();
+    let answer: Vec<i16> = (0..4 * RATE)
+        .map(|i| {
+            (TONE_AMPLITUDE
+                * 32767.0
+                * (2.0 * std::f64::consts::PI * TONE_HZ * f64::from(i) / f64::from(RATE)).sin())
+            .round() as i16
+        })
+        .collect();
+    crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    let rec = MonitorRecorder::start(server);
+    let mut cmd = server.mockview(root.path());
+    cmd.args(["replay", "latest", "1", "--device"])
+        .arg(format!("pulseaudio:{}", server.sink));
+    let mut child = spawn(&mut cmd, Stdio::piped());
+    let mut lines = TimedLines::attach(&mut child);
+    lines.wait_for("playing", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut keys = child.stdin.take().unwrap();
+    let key = |keys: &mut std::process::ChildStdin| {
+        use std::io::Write;
+        writeln!(keys, "space").unwrap();
+        keys.flush().unwrap();
+        Instant::now()
+    };
+    let paused = key(&mut keys);
+    lines.wait_for("paused", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(1000));
+    let resumed = key(&mut keys);
+    drop(keys);
+    let out = child.wait().unwrap();
+    let text = lines.text();
+    assert!(out.success(), "{text}");
+    let heard = rec.stop();
+    let loud: Vec<usize> = heard
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.1.unsigned_abs() > 1000)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", server.kind);
+    // The pause: the longest silence between loud samples.
+    let (gap_at, gap) = loud
+        .windows(2)
+        .map(|w| (w[0], w[1] - w[0]))
+        .max_by_key(|g| g.1)
+        .unwrap();
+    let stopped = heard[gap_at].0.saturating_duration_since(paused);
+    let (first, last) = (loud[0], *loud.last().unwrap());
+    let sounded = (last - first - gap) as f64 / f64::from(RATE);
+    eprintln!(
+        "{}: pause key -> silence {:.0} ms, paused {:.2} s, {sounded:.3} s of tone heard",
+        server.kind,
+        secs(stopped) * 1000.0,
+        gap as f64 / f64::from(RATE)
+    );
+    // No SLACK here: without the cork the server plays out what it holds
+    // (measured 250-310 ms), with it the sound stops within 0-15 ms.
+    assert!(
+        secs(stopped) <= 0.2,
+        "{}: the sound went on {:.3} s after the pause key",
+        server.kind,
+        secs(stopped)
+    );
+    assert!(
+        heard[gap_at + gap].0 >= resumed,
+        "{}: the sound came back before the key that resumed it",
+        server.kind
+    );
+    assert!(
+        (sounded - 4.0).abs() < 0.03,
+        "{}: {sounded:.3} s of the 4 s answer were heard (lost or repeated audio)",
+        server.kind
+    );
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_on_pulseaudio() {
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"));
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_on_pipewire() {
+    pause_stops_the_sound_at_once(&SoundServer::pipewire());
 }
 
 /// mic-check on the native host: it records the monitor (the tone), then
