@@ -145,7 +145,7 @@ fn session(
     let mut failed = 0;
     let mut answers = Vec::new();
     for a in &log.answers {
-        let Some(file) = a.file.as_deref() else {
+        let Some(file) = a.recording.file.as_deref() else {
             continue;
         };
         let (metrics, error) = match analyze_wav(&dir.path.join(file), config) {
@@ -157,6 +157,7 @@ fn session(
         };
         let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
         let content = a
+            .recording
             .transcript
             .as_ref()
             .map(|t| words.apply(&t.words, speaking));
@@ -249,8 +250,8 @@ fn store_metrics(
 ) -> Result<()> {
     for (number, m, content) in computed {
         if let Some(a) = log.answers.iter_mut().find(|a| a.number == number) {
-            a.metrics = Some(m);
-            a.content = content;
+            a.recording.metrics = Some(m);
+            a.recording.content = content;
         }
     }
     dir.save(log)

@@ -64,7 +64,7 @@ fn recorded_index(session: &Session, n: u32) -> Result<usize> {
     if !session.answers[i].is_recorded() {
         return Err(UsageError(format!(
             "answer {n} was not recorded ({}); there is nothing to review",
-            session.answers[i].status.as_str()
+            session.answers[i].recording.status.as_str()
         ))
         .into());
     }
@@ -281,7 +281,11 @@ fn interactive(
         }
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
-            let words = answer.transcript.as_ref().map_or(&[][..], |t| &t.words);
+            let words = answer
+                .recording
+                .transcript
+                .as_ref()
+                .map_or(&[][..], |t| &t.words);
             match l.play_take_with_words(&file, words)? {
                 Played::Interrupted => return Err(Interrupted.into()),
                 Played::Quit => break,

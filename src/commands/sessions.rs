@@ -112,12 +112,13 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
 /// under the answer. Shared by `show` and `review`.
 pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(c) = &a.content {
+    if let Some(c) = &a.recording.content {
         lines.push(format!("    {}", c.brief()));
         lines.extend(c.flags.iter().map(|f| format!("    - {}", f.message)));
     }
-    if let Some(t) = &a.transcript {
+    if let Some(t) = &a.recording.transcript {
         let marks = a
+            .recording
             .content
             .as_ref()
             .map(|c| c.marks(t.words.len()))
@@ -134,7 +135,7 @@ pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String
 
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
-    let transcribed = s.answers.iter().any(|a| a.transcript.is_some());
+    let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
     writeln!(
         std::io::stdout().lock(),
         "Session {} · {}",
@@ -182,20 +183,24 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             a.question.category,
             a.question.text
         )?;
-        match &a.file {
+        match &a.recording.file {
             Some(f) => writeln!(
                 std::io::stdout().lock(),
                 "    {} · {} · {}",
-                a.status.as_str(),
-                crate::clock::clock_seconds(a.duration_seconds),
+                a.recording.status.as_str(),
+                crate::clock::clock_seconds(a.recording.duration_seconds),
                 f
             )?,
-            None => writeln!(std::io::stdout().lock(), "    {}", a.status.as_str())?,
+            None => writeln!(
+                std::io::stdout().lock(),
+                "    {}",
+                a.recording.status.as_str()
+            )?,
         }
         let earlier: Vec<&String> = a
             .takes
             .iter()
-            .filter(|t| Some(*t) != a.file.as_ref())
+            .filter(|t| Some(*t) != a.recording.file.as_ref())
             .collect();
         if !earlier.is_empty() {
             writeln!(
@@ -208,31 +213,31 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                     .join(", ")
             )?;
         }
-        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+        if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
             for line in m.detail_lines() {
                 writeln!(std::io::stdout().lock(), "    {line}")?;
             }
         }
-        if a.dropped_frames > 0 {
+        if a.recording.dropped_frames > 0 {
             writeln!(
                 std::io::stdout().lock(),
                 "    {} frames lost during recording",
-                a.dropped_frames
+                a.recording.dropped_frames
             )?;
         }
         for f in &a.follow_ups {
             let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
-            match &f.file {
+            match &f.recording.file {
                 Some(file) => writeln!(
                     out,
                     "      {} · {} · {file}",
-                    f.status.as_str(),
-                    crate::clock::clock_seconds(f.duration_seconds)
+                    f.recording.status.as_str(),
+                    crate::clock::clock_seconds(f.recording.duration_seconds)
                 )?,
-                None => writeln!(out, "      {}", f.status.as_str())?,
+                None => writeln!(out, "      {}", f.recording.status.as_str())?,
             }
-            if let (Some(m), true) = (&f.metrics, f.is_recorded()) {
+            if let (Some(m), true) = (&f.recording.metrics, f.is_recorded()) {
                 writeln!(out, "      {}", m.brief())?;
             }
         }

@@ -62,7 +62,7 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         if !log
             .answers
             .iter()
-            .any(|a| a.number == *n && a.file.is_some())
+            .any(|a| a.number == *n && a.recording.file.is_some())
         {
             return Err(super::UsageError(format!(
                 "session {} has no recorded answer {n}",
@@ -75,10 +75,10 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         .answers
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.file.is_some())
+        .filter(|(_, a)| a.recording.file.is_some())
         .filter(|(_, a)| {
             if args.answers.is_empty() {
-                args.again || a.transcript.is_none()
+                args.again || a.recording.transcript.is_none()
             } else {
                 args.answers.contains(&a.number)
             }
@@ -111,14 +111,14 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         ));
         for (k, &i) in todo.iter().enumerate() {
             let answer = &log.answers[i];
-            let file = answer.file.clone().expect("filtered on file");
+            let file = answer.recording.file.clone().expect("filtered on file");
             say(format!(
                 "answer {} ({} of {}): {} ({})",
                 answer.number,
                 k + 1,
                 todo.len(),
                 file,
-                crate::clock::clock_seconds(answer.duration_seconds)
+                crate::clock::clock_seconds(answer.recording.duration_seconds)
             ));
             let started = Instant::now();
             let transcript = engine
@@ -144,8 +144,8 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
             .filter_map(|a| {
                 Some(Transcribed {
                     number: a.number,
-                    file: a.file.as_deref()?,
-                    transcript: a.transcript.as_ref()?,
+                    file: a.recording.file.as_deref()?,
+                    transcript: a.recording.transcript.as_ref()?,
                 })
             })
             .collect();

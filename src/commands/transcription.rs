@@ -28,8 +28,8 @@ pub const NO_MODEL_HINT: &str =
 /// computed from the words (content feedback) is computed here, so every
 /// command that transcribes stores the same thing.
 pub fn store_transcript(answer: &mut Answer, transcript: Transcript, rules: &ContentRules) {
-    answer.transcript = Some(transcript);
-    answer.update_content(rules);
+    answer.recording.transcript = Some(transcript);
+    answer.recording.update_content(rules);
 }
 
 /// The model file a run uses: `--model` / `MOCKVIEW_MODEL` (which must be

@@ -19,7 +19,7 @@ pub use folder::{
     is_plain_file_name, is_take_name, LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE,
 };
 pub use log::{
-    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Review, SelfCheck, Session,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Recording, Review, SelfCheck, Session,
     SessionStatus, Settings, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use repair::{reconcile, TakeFacts};

@@ -73,19 +73,18 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
         let samples = speech(text, 160, RATE);
         write_wav(&dir.path.join(&file), &samples, RATE);
         let seconds = samples.len() as f64 / f64::from(RATE);
-        s.answers.push(Answer {
-            transcript: Some(transcript(text, seconds)),
-            ..Answer::new(
-                n as u32 + 1,
-                QuestionRef {
-                    id: id.into(),
-                    text: format!("Tell me about {id}."),
-                    category: id.into(),
-                },
-                AnswerStatus::Recorded,
-            )
-            .with_take(file, samples.len() as u64, RATE)
-        });
+        let mut answer = Answer::new(
+            n as u32 + 1,
+            QuestionRef {
+                id: id.into(),
+                text: format!("Tell me about {id}."),
+                category: id.into(),
+            },
+            AnswerStatus::Recorded,
+        )
+        .with_take(file, samples.len() as u64, RATE);
+        answer.recording.transcript = Some(transcript(text, seconds));
+        s.answers.push(answer);
     }
     dir.save(&s).unwrap();
     (root, dir.path.clone())
