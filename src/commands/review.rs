@@ -162,6 +162,31 @@ enum Reply<T> {
     Quit,
 }
 
+/// Why the questions about an answer ended before the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    SkipAnswer,
+    Quit,
+}
+
+/// Ask about each of `items` in turn, giving each value to `put`: an empty
+/// reply passes over the item, `s` or `q` ends the questions (returned).
+fn ask_each<I: Copy, T>(
+    items: impl IntoIterator<Item = I>,
+    mut ask: impl FnMut(I) -> Reply<T>,
+    mut put: impl FnMut(I, T),
+) -> Option<Stop> {
+    for item in items {
+        match ask(item) {
+            Reply::Value(v) => put(item, v),
+            Reply::Skip => {}
+            Reply::SkipAnswer => return Some(Stop::SkipAnswer),
+            Reply::Quit => return Some(Stop::Quit),
+        }
+    }
+    None
+}
+
 struct Prompter<'a> {
     console: Console,
     keys: &'a mut KeySource,
@@ -270,7 +295,6 @@ fn interactive(
     ));
     let total = session.answers.len();
     let mut saved = 0;
-    let mut quit = false;
     for i in recorded {
         let answer = session.answers[i].clone();
         let mut no_speech = false;
@@ -323,41 +347,24 @@ fn interactive(
             notes: String::new(),
             self_check: None,
         };
-        let mut skipped = false;
-        for c in RUBRIC {
-            match p.score(c.title, c.description) {
-                Reply::Value(n) => {
-                    review.scores.insert(c.key.to_string(), n);
-                }
-                Reply::Skip => {}
-                Reply::SkipAnswer => {
-                    skipped = true;
-                    break;
-                }
-                Reply::Quit => {
-                    quit = true;
-                    break;
-                }
-            }
-        }
-        if !skipped && !quit && args.self_review {
+        let mut stop = ask_each(
+            RUBRIC,
+            |c| p.score(c.title, c.description),
+            |c, n| {
+                review.scores.insert(c.key.to_string(), n);
+            },
+        );
+        if stop.is_none() && args.self_review {
             let mut check = SelfCheck::default();
-            for (key, question) in SELF_CHECK {
-                match p.yes_no(question) {
-                    Reply::Value(v) => check.set(key, v),
-                    Reply::Skip => {}
-                    Reply::SkipAnswer => {
-                        skipped = true;
-                        break;
-                    }
-                    Reply::Quit => {
-                        quit = true;
-                        break;
-                    }
-                }
-            }
+            stop = ask_each(
+                SELF_CHECK,
+                |(_, question)| p.yes_no(question),
+                |(key, _), v| check.set(key, v),
+            );
             review.self_check = (!check.is_empty()).then_some(check);
         }
+        let skipped = stop == Some(Stop::SkipAnswer);
+        let mut quit = stop == Some(Stop::Quit);
         if !skipped && !quit {
             match p.ask("Notes (one line, Enter for none):") {
                 Reply::Value(t) => review.notes = one_line(&t),

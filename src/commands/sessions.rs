@@ -60,11 +60,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        writeln!(
-            std::io::stdout().lock(),
-            "no sessions yet in {} (start one with `mockview practice`)",
-            store.root().display()
-        )?;
+        super::print_no_sessions(store)?;
         return Ok(());
     }
     writeln!(

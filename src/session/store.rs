@@ -20,7 +20,8 @@ pub enum SessionError {
     Ambiguous { spec: String, candidates: String },
     #[error("`{spec}` is not a session id (ids look like 20261126-101503; or use `latest`)")]
     InvalidName { spec: String },
-    #[error("no sessions yet in {root}")]
+    /// Also what `sessions` and `stats` print on an empty store.
+    #[error("no sessions yet in {} (start one with `mockview practice`)", root.display())]
     Empty { root: PathBuf },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
