@@ -16,8 +16,8 @@ use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
-    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Recording, Session, SessionDir,
-    SessionStatus, SessionStore, Settings,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Recording, RecordingKey, Session,
+    SessionDir, SessionStatus, SessionStore, Settings,
 };
 use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -396,7 +396,7 @@ impl Practice<'_> {
                     self.recording = None;
                     if let Some(t) = &mut self.transcriber {
                         t.finish(
-                            number as u32,
+                            RecordingKey::answer(number as u32),
                             answer.takes.len(),
                             self.dir.path.join(&final_name),
                         );
@@ -700,7 +700,7 @@ impl Practice<'_> {
             if frames >= next_grow {
                 next_grow = frames + self.frames(GROW_EVERY_SECONDS);
                 if let (Some(t), Some((n, k, path))) = (&mut self.transcriber, &self.recording) {
-                    t.grow(*n, *k, path.clone());
+                    t.grow(RecordingKey::answer(*n), *k, path.clone());
                 }
             }
             if c.is_interactive() {
@@ -840,6 +840,13 @@ impl Practice<'_> {
         let next = match exit {
             TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
                 reply.recording.metrics = self.analyze_take(&file);
+                if let Some(t) = &mut self.transcriber {
+                    let key = RecordingKey {
+                        answer: answer.number,
+                        follow_up: Some(reply.number),
+                    };
+                    t.finish(key, 1, self.dir.path.join(&file));
+                }
                 c.line(if exit == TakeExit::Limit {
                     format!("{saved} · time limit reached")
                 } else {
@@ -999,7 +1006,7 @@ impl Practice<'_> {
         }
         let c = self.console;
         c.line(c.dim(&format!(
-            "transcribing: {left} answer{} left…",
+            "transcribing: {left} recording{} left…",
             if left == 1 { "" } else { "s" }
         )));
         loop {
@@ -1027,22 +1034,17 @@ impl Practice<'_> {
     fn store_finished(&mut self, done: Finished) -> Result<()> {
         match done.result {
             Ok(transcript) => {
-                let Some(a) = self
-                    .session
-                    .answers
-                    .iter_mut()
-                    .find(|a| a.number == done.number)
-                else {
+                let Some(r) = self.session.recording_mut(done.key) else {
                     return Ok(());
                 };
-                transcription::store_transcript(a, transcript, &self.content_rules);
+                r.set_transcript(transcript, &self.content_rules);
                 self.dir.save(&self.session)?;
             }
             Err(e) => {
                 if self.transcribe_error.as_deref() != Some(e.as_str()) {
                     self.console.warn(format!(
-                        "cannot transcribe answer {}: {e} (`mockview transcribe {}` can try again)",
-                        done.number, self.dir.id
+                        "cannot transcribe {}: {e} (`mockview transcribe {}` can try again)",
+                        done.key, self.dir.id
                     ));
                     self.transcribe_error = Some(e);
                 }
@@ -1053,26 +1055,22 @@ impl Practice<'_> {
 
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
-    fn save_answer(&mut self, answer: Answer) -> Result<()> {
-        // An answer saved again (a retake, a follow-up) keeps the transcript
-        // the worker already delivered for its final take, and its content.
-        let answer = match self
+    fn save_answer(&mut self, mut answer: Answer) -> Result<()> {
+        // An answer saved again (a retake, a follow-up) keeps the transcripts
+        // the worker already delivered for its final take and its replies.
+        if let Some(old) = self
             .session
             .answers
             .iter()
             .find(|a| a.number == answer.number)
         {
-            Some(old)
-                if answer.recording.transcript.is_none()
-                    && old.recording.file == answer.recording.file =>
-            {
-                let mut answer = answer;
-                answer.recording.transcript = old.recording.transcript.clone();
-                answer.recording.content = old.recording.content.clone();
-                answer
+            answer.recording.keep_transcript_of(&old.recording);
+            for reply in &mut answer.follow_ups {
+                if let Some(o) = old.follow_ups.iter().find(|o| o.number == reply.number) {
+                    reply.recording.keep_transcript_of(&o.recording);
+                }
             }
-            _ => answer,
-        };
+        }
         self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())

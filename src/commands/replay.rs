@@ -104,7 +104,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
         }
         for (f, reply) in replies {
             show_follow_up(&console, f, &mut speak_it, &listener.interrupt);
-            match listener.play_take(&reply)? {
+            match listener.play_take_with_words(&reply, f.recording.words())? {
                 Played::Done | Played::Next => {}
                 Played::Quit => return Ok(()),
                 Played::Interrupted => return Err(Interrupted.into()),

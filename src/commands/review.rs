@@ -5,6 +5,7 @@
 //! answer's `reviews` and the log saved atomically under the session lock.
 
 use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
+use super::sessions::said_lines;
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
@@ -300,17 +301,12 @@ fn interactive(
         let mut no_speech = false;
         show_question(&console, &answer, total, &mut no_speech, &interrupt);
         // What was said, to read while listening (the final take's transcript).
-        for line in super::sessions::said_lines(&answer, console.is_colour()) {
+        for line in said_lines(&answer.recording, "    ", console.is_colour()) {
             console.line(line);
         }
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
-            let words = answer
-                .recording
-                .transcript
-                .as_ref()
-                .map_or(&[][..], |t| &t.words);
-            match l.play_take_with_words(&file, words)? {
+            match l.play_take_with_words(&file, answer.recording.words())? {
                 Played::Interrupted => return Err(Interrupted.into()),
                 Played::Quit => break,
                 Played::Done | Played::Next => {}
@@ -320,8 +316,11 @@ fn interactive(
         let mut quit_playing = false;
         for (f, reply) in follow_up_files(&dir.path, &answer)? {
             show_follow_up(&console, f, &mut no_speech, &interrupt);
+            for line in said_lines(&f.recording, "  ", console.is_colour()) {
+                console.line(line);
+            }
             if let Some(l) = &mut listener {
-                match l.play_take(&reply)? {
+                match l.play_take_with_words(&reply, f.recording.words())? {
                     Played::Interrupted => return Err(Interrupted.into()),
                     Played::Quit => {
                         quit_playing = true;

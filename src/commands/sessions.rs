@@ -1,7 +1,7 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
 use crate::clock::local_minute;
-use crate::session::{Session, SessionStore};
+use crate::session::{Recording, Session, SessionStore};
 use std::io::Write;
 
 use anyhow::Result;
@@ -103,18 +103,17 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// An answer's content feedback and its transcript with fillers, hedges
+/// A recording's content feedback and its transcript with fillers, hedges
 /// and negative phrases marked (colour, or plain marks), as lines indented
-/// under the answer. Shared by `show` and `review`.
-pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String> {
+/// by `indent`. Shared by `show` and `review`.
+pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(c) = &a.recording.content {
-        lines.push(format!("    {}", c.brief()));
-        lines.extend(c.flags.iter().map(|f| format!("    - {}", f.message)));
+    if let Some(c) = &r.content {
+        lines.push(format!("{indent}{}", c.brief()));
+        lines.extend(c.flags.iter().map(|f| format!("{indent}- {}", f.message)));
     }
-    if let Some(t) = &a.recording.transcript {
-        let marks = a
-            .recording
+    if let Some(t) = &r.transcript {
+        let marks = r
             .content
             .as_ref()
             .map(|c| c.marks(t.words.len()))
@@ -124,7 +123,7 @@ pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String
         } else {
             crate::ui::marked_text(&t.words, &marks, colour)
         };
-        lines.push(format!("    \"{}\"", text.trim()));
+        lines.push(format!("{indent}\"{}\"", text.trim()));
     }
     lines
 }
@@ -221,6 +220,9 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                 a.recording.dropped_frames
             )?;
         }
+        for line in said_lines(&a.recording, "    ", colour) {
+            writeln!(std::io::stdout().lock(), "{line}")?;
+        }
         for f in &a.follow_ups {
             let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
@@ -236,9 +238,9 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             if let (Some(m), true) = (&f.recording.metrics, f.is_recorded()) {
                 writeln!(out, "      {}", m.brief())?;
             }
-        }
-        for line in said_lines(a, colour) {
-            writeln!(std::io::stdout().lock(), "{line}")?;
+            for line in said_lines(&f.recording, "      ", colour) {
+                writeln!(out, "{line}")?;
+            }
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -276,6 +276,9 @@ fn follow_up(h: &mut String, f: &FollowUp, session_dir: &Path, page_dir: &Path) 
     if let Some(m) = &f.recording.metrics {
         metrics(h, &serde_json::to_value(m).unwrap_or_default());
     }
+    if let Some(t) = &f.recording.transcript {
+        transcript::section(h, t, f.recording.content.as_ref());
+    }
     h.push_str("</div>\n");
 }
 

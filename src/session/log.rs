@@ -197,9 +197,33 @@ impl Recording {
         self.status == AnswerStatus::Recorded && self.file.is_some()
     }
 
+    /// The transcript's words, with their times; none until transcribed.
+    pub fn words(&self) -> &[crate::transcript::Word] {
+        self.transcript.as_ref().map_or(&[], |t| &t.words)
+    }
+
+    /// Store a finished transcript, and what is computed from its words.
+    /// The one way a transcript enters the log, so every command that
+    /// transcribes stores the same thing.
+    pub fn set_transcript(&mut self, transcript: Transcript, rules: &ContentRules) {
+        self.transcript = Some(transcript);
+        self.update_content(rules);
+    }
+
+    /// This state of the recording is being saved over `earlier`: if it is
+    /// the same file and has no transcript of its own, it keeps the one
+    /// already delivered for it (the worker may finish between a copy
+    /// being taken and saved).
+    pub fn keep_transcript_of(&mut self, earlier: &Recording) {
+        if self.transcript.is_none() && self.file.is_some() && self.file == earlier.file {
+            self.transcript = earlier.transcript.clone();
+            self.content = earlier.content.clone();
+        }
+    }
+
     /// Recomputes `content` from the transcript, over the delivery
     /// metrics' speaking time when there are metrics; `None` without a
-    /// transcript. Every place that stores a transcript calls this.
+    /// transcript.
     pub fn update_content(&mut self, rules: &ContentRules) {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
         self.content = self
@@ -239,6 +263,35 @@ pub struct FollowUp {
     pub text: String,
     #[serde(flatten)]
     pub recording: Recording,
+}
+
+/// Which recording of a session: an answer's final take, or the reply to
+/// one of its follow-ups. What transcription jobs are named by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordingKey {
+    /// The answer's `number`.
+    pub answer: u32,
+    /// The follow-up's `number`; `None` for the answer's own take.
+    pub follow_up: Option<u32>,
+}
+
+impl RecordingKey {
+    /// Answer `number`'s own take.
+    pub fn answer(number: u32) -> RecordingKey {
+        RecordingKey {
+            answer: number,
+            follow_up: None,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.follow_up {
+            None => write!(f, "answer {}", self.answer),
+            Some(k) => write!(f, "follow-up {k} of answer {}", self.answer),
+        }
+    }
 }
 
 impl FollowUp {
@@ -288,6 +341,31 @@ impl Answer {
             .iter()
             .chain(self.recording.file.iter())
             .chain(follow_ups)
+    }
+
+    /// The answer's final take and its follow-ups' replies, with their keys.
+    pub fn recordings(&self) -> impl Iterator<Item = (RecordingKey, &Recording)> {
+        let answer = self.number;
+        let replies = self.follow_ups.iter().map(move |f| {
+            let key = RecordingKey {
+                answer,
+                follow_up: Some(f.number),
+            };
+            (key, &f.recording)
+        });
+        std::iter::once((RecordingKey::answer(answer), &self.recording)).chain(replies)
+    }
+
+    /// The answer's own take (`None`), or the reply to follow-up `k`.
+    pub fn recording_mut(&mut self, follow_up: Option<u32>) -> Option<&mut Recording> {
+        match follow_up {
+            None => Some(&mut self.recording),
+            Some(k) => self
+                .follow_ups
+                .iter_mut()
+                .find(|f| f.number == k)
+                .map(|f| &mut f.recording),
+        }
     }
 
     /// A recorded answer: completed, with its final take on file (see
@@ -371,6 +449,14 @@ impl Session {
             .fold((0, 0.0), |(n, s), a| {
                 (n + 1, s + a.recording.duration_seconds)
             })
+    }
+
+    /// The recording `key` names, if the log has it.
+    pub fn recording_mut(&mut self, key: RecordingKey) -> Option<&mut Recording> {
+        self.answers
+            .iter_mut()
+            .find(|a| a.number == key.answer)?
+            .recording_mut(key.follow_up)
     }
 
     pub fn is_reviewed(&self) -> bool {
