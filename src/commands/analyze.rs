@@ -7,6 +7,7 @@
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
+use crate::config::Settings;
 use crate::content::{Content, ContentRules, ContentThresholds};
 use crate::session::{QuestionRef, Recording, SessionStore};
 use anyhow::{Context, Result};
@@ -14,11 +15,11 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Result<()> {
     let config = config(&args)?;
     let words = ContentRules {
         thresholds: content_thresholds(&args)?,
-        ..ContentRules::load(args.phrases.as_deref())?
+        ..ContentRules::load(settings.phrases.value.as_deref())?
     };
     let path = Path::new(&args.target);
     if path.is_file() || has_wav_extension(&args.target) {

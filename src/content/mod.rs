@@ -17,7 +17,7 @@ mod words;
 
 pub use config::ContentThresholds;
 pub use feedback::{content, Content, Fillers, Finding, Mark, Star, StarCue};
-pub use phrases::{Phrases, PhrasesError, PHRASES_ENV};
+pub use phrases::{Phrases, PhrasesError};
 
 /// The word lists and the flags' limits a content computation uses.
 #[derive(Debug, Clone)]
@@ -37,8 +37,8 @@ impl Default for ContentRules {
 }
 
 impl ContentRules {
-    /// The shipped lists plus the user's file (`file`, else the one named
-    /// by [`PHRASES_ENV`]), with the default thresholds.
+    /// The shipped lists plus the user's `file` (the `phrases` setting),
+    /// with the default thresholds.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, PhrasesError> {
         Ok(Self {
             phrases: Phrases::load(file)?,

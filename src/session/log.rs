@@ -74,6 +74,10 @@ pub struct Settings {
     pub seed: u64,
     #[serde(default)]
     pub speak: bool,
+    /// `--follow-ups`: a follow-up question was asked after each recorded
+    /// answer whose question has some.
+    #[serde(default)]
+    pub follow_ups: bool,
 }
 
 /// One practice run's settings with the values a plain `mockview practice`
@@ -91,6 +95,7 @@ impl Default for Settings {
             order: "listed".into(),
             seed: 0,
             speak: false,
+            follow_ups: false,
         }
     }
 }

@@ -187,6 +187,19 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
         .map(|n| n["phrase"].as_str().unwrap())
         .collect();
     assert_eq!(negatives, ["my boss never", "terrible", "kept going"]);
+    // The same file as the config file's `phrases`, relative to it.
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "phrases = \"mine.toml\"\n").unwrap();
+    let out = in_root(&root)
+        .env("MOCKVIEW_CONFIG", &config)
+        .args(["analyze", "latest", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["answers"][0]["content"]["negatives"][2]["phrase"],
+        "kept going"
+    );
 
     std::fs::write(&mine, "[[hedge]]\nphrase = \"x\"\nwhen = 3\n").unwrap();
     let before = std::fs::read(root.join("20261126-101503/session.json")).unwrap();
