@@ -316,6 +316,7 @@ impl Practice<'_> {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 category: q.category.clone(),
+                story: q.story,
             },
             AnswerStatus::Skipped,
         );
@@ -1035,11 +1036,12 @@ impl Practice<'_> {
     fn store_finished(&mut self, done: Finished) -> Result<()> {
         match done.result {
             Ok(transcript) => {
-                let Some(r) = self.session.recording_mut(done.key) else {
-                    return Ok(());
-                };
-                r.set_transcript(transcript, &self.content_rules);
-                self.dir.save(&self.session)?;
+                if self
+                    .session
+                    .set_transcript(done.key, transcript, &self.content_rules)
+                {
+                    self.dir.save(&self.session)?;
+                }
             }
             Err(e) => {
                 if self.transcribe_error.as_deref() != Some(e.as_str()) {

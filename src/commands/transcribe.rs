@@ -138,9 +138,7 @@ fn session(
                     started.elapsed().as_secs_f64()
                 )));
             }
-            log.recording_mut(*key)
-                .expect("listed from this log")
-                .set_transcript(transcript, rules);
+            log.set_transcript(*key, transcript, rules);
             dir.save(&log)
                 .with_context(|| format!("cannot save the transcript in session {}", dir.id))?;
         }

@@ -46,13 +46,21 @@ impl ContentRules {
         })
     }
 
-    /// The content of `words` under these rules (see [`content`]).
+    /// The content of `words` under these rules (see [`content`]);
+    /// `story`: the question asked for one, so the STAR flags apply.
     pub fn apply(
         &self,
         words: &[crate::transcript::Word],
         speaking_seconds: Option<f64>,
+        story: bool,
     ) -> Content {
-        content(words, speaking_seconds, &self.phrases, &self.thresholds)
+        content(
+            words,
+            speaking_seconds,
+            &self.phrases,
+            &self.thresholds,
+            story,
+        )
     }
 }
 

@@ -442,6 +442,7 @@ mod tests {
                     id: "q".into(),
                     text: "<script>alert(1)</script>".into(),
                     category: "a&b".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )

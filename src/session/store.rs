@@ -499,6 +499,7 @@ mod tests {
                     id: "q".into(),
                     text: "Why?".into(),
                     category: "failure".into(),
+                    ..crate::session::QuestionRef::default()
                 },
                 crate::session::AnswerStatus::Recorded,
             )

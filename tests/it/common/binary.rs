@@ -76,6 +76,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
                     id: format!("q{number}"),
                     text: format!("Question number {number}: tell me about a setback."),
                     category: "failure".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )
@@ -90,6 +91,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
                 id: "skipped".into(),
                 text: "A question that was skipped.".into(),
                 category: "teamwork".into(),
+                ..QuestionRef::default()
             },
             AnswerStatus::Skipped,
         );
