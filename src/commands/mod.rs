@@ -26,6 +26,7 @@ use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
+use std::io::Write;
 
 /// Returned (as an error) when the user interrupted a command: exit 130.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,14 @@ fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
             .and_then(crate::audio::parse_sample_format),
         channels: args.channels,
     }
+}
+
+/// What `sessions` and `stats` print on an empty store: not an error.
+fn print_no_sessions(store: &SessionStore) -> std::io::Result<()> {
+    let empty = crate::session::SessionError::Empty {
+        root: store.root().to_path_buf(),
+    };
+    writeln!(std::io::stdout().lock(), "{empty}")
 }
 
 /// Print a value as pretty JSON on stdout (the `--json` of every command).
@@ -180,13 +189,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
         Command::Import(args) => import::run(&store, &args.file),
-        Command::Analyze(args) => analyze::run(&store, args),
+        Command::Analyze(args) => analyze::run(&store, args, &settings),
         Command::Stats(args) => stats::run(&store, args.json),
         Command::Replay(args) => replay::run(&store, args, &settings),
         Command::Review(args) => review::run(&store, args, &settings),
         Command::MicCheck(args) => mic_check::run(args, &settings),
         Command::Repair(args) => repair::run(&store, args.dry_run),
-        Command::Transcribe(args) => transcribe::run(&store, args),
+        Command::Transcribe(args) => transcribe::run(&store, args, &settings),
         Command::Model(args) => model::run(args.action),
         Command::Config(args) => config::run(args, &settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),

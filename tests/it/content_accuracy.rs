@@ -114,6 +114,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
             Some(60.0),
             &phrases,
             &ContentThresholds::default(),
+            true,
         );
         let expected: BTreeMap<String, u32> = said
             .fillers
@@ -136,6 +137,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
                     id: format!("q{n}"),
                     text: format!("Question {n}"),
                     category: "failure".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )
@@ -159,8 +161,9 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
 
     let (mut said_total, mut found_total, mut matched) = (0, 0, 0);
     for (a, said) in log.answers.iter().zip(&ANSWERS) {
-        let t = a.transcript.as_ref().expect("transcribed");
+        let t = a.recording.transcript.as_ref().expect("transcribed");
         let c = a
+            .recording
             .content
             .as_ref()
             .expect("content stored with the transcript");
@@ -206,7 +209,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         "filler precision {:.0} %",
         precision * 100.0
     );
-    let clean = log.answers[3].content.as_ref().unwrap();
+    let clean = log.answers[3].recording.content.as_ref().unwrap();
     assert!(
         clean.flags.is_empty(),
         "a clean answer raises no flag: {:?}",

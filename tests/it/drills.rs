@@ -25,6 +25,7 @@ fn session(root: &Path, id: &str, questions: &[&str], speech: &[i16]) {
             id: q.to_string(),
             text: format!("{q}?"),
             category: "x".into(),
+            ..QuestionRef::default()
         };
         s.answers.push(
             Answer::new(i as u32 + 1, question, AnswerStatus::Recorded).with_take(
@@ -101,7 +102,7 @@ fn asked(dev: &FileDevice, args: &[&str]) -> Vec<String> {
     assert!(log
         .answers
         .iter()
-        .all(|a| a.status == AnswerStatus::Recorded));
+        .all(|a| a.recording.status == AnswerStatus::Recorded));
     log.answers.into_iter().map(|a| a.question.id).collect()
 }
 
@@ -115,7 +116,13 @@ fn weakest_first_then_exactly_the_named_questions() {
             .unwrap()
             .load()
             .unwrap();
-        log.answers[1].metrics.as_ref().unwrap().flags.len()
+        log.answers[1]
+            .recording
+            .metrics
+            .as_ref()
+            .unwrap()
+            .flags
+            .len()
     };
     assert!(flags_of_yourself > 0, "the short answer raises flags");
 

@@ -13,12 +13,9 @@ pub fn mockview() -> Command {
     for key in mockview::config::KEYS {
         c.env_remove(key.env);
     }
-    // The user's own phrase lists (content feedback) are not a config key.
-    c.env_remove("MOCKVIEW_PHRASES");
     // Models come only from a test's --model / MOCKVIEW_MODEL or its own
     // XDG_DATA_HOME; downloads only from its own server.
-    c.env_remove("MOCKVIEW_MODEL")
-        .env_remove("MOCKVIEW_MODEL_URL");
+    c.env_remove("MOCKVIEW_MODEL_URL");
     c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
         .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
         .env("NO_COLOR", "1");
@@ -72,37 +69,34 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
         let number = i as u32 + 1;
         let file = format!("{number:02}-answer.wav");
         write_wav(&dir.path.join(&file), samples, *rate);
-        session.answers.push(Answer {
-            file: Some(file.clone()),
-            takes: vec![file],
-            duration_seconds: samples.len() as f64 / f64::from(*rate),
-            frames: samples.len() as u64,
-            sample_rate: *rate,
-            ..Answer::new(
+        session.answers.push(
+            Answer::new(
                 number,
                 QuestionRef {
                     id: format!("q{number}"),
                     text: format!("Question number {number}: tell me about a setback."),
                     category: "failure".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )
-        });
+            .with_take(file, samples.len() as u64, *rate),
+        );
     }
     if skipped {
         let number = takes.len() as u32 + 1;
-        session.answers.push(Answer {
-            sample_rate: 48_000,
-            ..Answer::new(
-                number,
-                QuestionRef {
-                    id: "skipped".into(),
-                    text: "A question that was skipped.".into(),
-                    category: "teamwork".into(),
-                },
-                AnswerStatus::Skipped,
-            )
-        });
+        let mut answer = Answer::new(
+            number,
+            QuestionRef {
+                id: "skipped".into(),
+                text: "A question that was skipped.".into(),
+                category: "teamwork".into(),
+                ..QuestionRef::default()
+            },
+            AnswerStatus::Skipped,
+        );
+        answer.recording.sample_rate = 48_000;
+        session.answers.push(answer);
     }
     session.status = mockview::session::SessionStatus::Completed;
     dir.save(&session).unwrap();
