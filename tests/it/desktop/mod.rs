@@ -82,7 +82,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     let heard_by_parec = monitor.stop();
     let tone = heard_by_parec
         .iter()
-        .find(|s| s.1.unsigned_abs() > 1000)
+        .find(|s| s.1.unsigned_abs() > LOUD)
         .expect("the monitor heard the tone")
         .0;
     let (start, meter, take) = (
@@ -118,7 +118,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     assert_eq!(log["answers"][0]["dropped_frames"], 0);
     let onset = got
         .iter()
-        .position(|&s| s.unsigned_abs() > 1000)
+        .position(|&s| s.unsigned_abs() > LOUD)
         .expect("the tone is in the take");
     let tone_part = &got[onset + rate as usize / 100..];
     assert!(
@@ -147,7 +147,7 @@ fn a_take_keeps_time(server: &SoundServer) {
 
 /// Whether the reference recorder heard the tone break too (before `until`).
 fn feeder_broke(heard: &[(Instant, i16)], until: Instant) -> bool {
-    let Some(onset) = heard.iter().position(|s| s.1.unsigned_abs() > 1000) else {
+    let Some(onset) = heard.iter().position(|s| s.1.unsigned_abs() > LOUD) else {
         return false;
     };
     let tone: Vec<i16> = heard[onset + RATE as usize / 100..]
@@ -290,12 +290,7 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     );
     let (dir, log) = only_session(root.path());
     let (got, rate) = read_wav(&dir.join(log["answers"][0]["file"].as_str().unwrap()));
-    let loud: Vec<usize> = got
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.unsigned_abs() > 1000)
-        .map(|(i, _)| i)
-        .collect();
+    let loud = loud(got.iter().copied());
     let (first, last) = (loud[0], *loud.last().unwrap());
     let tone = (last - first) as f64 / f64::from(rate);
     let after = (got.len() - last) as f64 / f64::from(rate);
@@ -305,8 +300,8 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     let heard: Vec<i16> = monitor.stop().into_iter().map(|s| s.1).collect();
     let at_monitor = heard
         .iter()
-        .rposition(|s| s.unsigned_abs() > 1000)
-        .zip(heard.iter().position(|s| s.unsigned_abs() > 1000))
+        .rposition(|s| s.unsigned_abs() > LOUD)
+        .zip(heard.iter().position(|s| s.unsigned_abs() > LOUD))
         .map_or(0.0, |(l, f)| (l - f) as f64 / f64::from(RATE));
     if (tone - fed).abs() >= 0.1 && (at_monitor - fed).abs() >= 0.1 {
         eprintln!(
@@ -357,14 +352,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
-    let answer: Vec<i16> = (0..6 * RATE)
-        .map(|i| {
-            (TONE_AMPLITUDE
-                * 32767.0
-                * (2.0 * std::f64::consts::PI * TONE_HZ * f64::from(i) / f64::from(RATE)).sin())
-            .round() as i16
-        })
-        .collect();
+    let answer = tone(6);
     let session = crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
     let device = format!("pulseaudio:{}", server.sink);
@@ -407,12 +395,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     let text = lines.text();
     assert!(!text.contains("gap"), "{}: {text}", server.kind);
     let heard = rec.stop();
-    let loud: Vec<usize> = heard
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.1.unsigned_abs() > 1000)
-        .map(|(i, _)| i)
-        .collect();
+    let loud = loud(heard.iter().map(|s| s.1));
     assert!(
         !loud.is_empty(),
         "{}: the monitor heard nothing\n{text}",
@@ -489,14 +472,7 @@ fn review_is_on_time_on_pipewire() {
 fn pause_stops_the_sound_at_once(server: &SoundServer) {
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
-    let answer: Vec<i16> = (0..4 * RATE)
-        .map(|i| {
-            (TONE_AMPLITUDE
-                * 32767.0
-                * (2.0 * std::f64::consts::PI * TONE_HZ * f64::from(i) / f64::from(RATE)).sin())
-            .round() as i16
-        })
-        .collect();
+    let answer = tone(4);
     crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
     let mut cmd = server.mockview(root.path());
@@ -522,12 +498,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     let text = lines.text();
     assert!(out.success(), "{text}");
     let heard = rec.stop();
-    let loud: Vec<usize> = heard
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.1.unsigned_abs() > 1000)
-        .map(|(i, _)| i)
-        .collect();
+    let loud = loud(heard.iter().map(|s| s.1));
     assert!(!loud.is_empty(), "{}: nothing heard\n{text}", server.kind);
     // The pause: the longest silence between loud samples.
     let (gap_at, gap) = loud
@@ -557,9 +528,36 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
         "{}: the sound came back before the key that resumed it",
         server.kind
     );
+    // Apart from the pause, the tone is unbroken (a zero crossing of the
+    // 440 Hz tone leaves at most ~0.1 ms below LOUD).
+    let breaks = loud
+        .windows(2)
+        .filter(|w| w[1] - w[0] > RATE as usize / 100)
+        .count();
+    assert_eq!(
+        breaks, 1,
+        "{}: the tone broke besides the pause",
+        server.kind
+    );
     assert!(
-        (sounded - 4.0).abs() < 0.03,
-        "{}: {sounded:.3} s of the 4 s answer were heard (lost or repeated audio)",
+        sounded >= 4.0 - 0.03,
+        "{}: {sounded:.3} s of the 4 s answer were heard: audio was lost",
+        server.kind
+    );
+    // PulseAudio rewinds the sink at the cork: what the null sink had
+    // already rendered (and its monitor had sent on) is rendered again
+    // after the resume, so the monitor can record up to a sink latency
+    // twice where a sound card would have dropped it (seen once in 10
+    // runs: 4.252 s, with no break besides the pause). PipeWire does not
+    // rewind.
+    let repeat = if server.kind == "PulseAudio" {
+        0.3
+    } else {
+        0.03
+    };
+    assert!(
+        sounded <= 4.0 + repeat,
+        "{}: {sounded:.3} s of the 4 s answer were heard: audio was repeated",
         server.kind
     );
 }
