@@ -79,7 +79,10 @@ pub struct PlaybackFormat {
 }
 
 struct Shared {
+    /// Paused, as the user sees it.
     paused: AtomicBool,
+    /// The callback hands out nothing (pause on a stream that is not corked).
+    held: AtomicBool,
     stop: AtomicBool,
     /// The feeder has filled the ring once (or reached the file's end).
     filled: AtomicBool,
@@ -149,6 +152,7 @@ impl Player {
 
         let shared = Arc::new(Shared {
             paused: AtomicBool::new(false),
+            held: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             filled: AtomicBool::new(false),
             position: AtomicU64::new(0),
@@ -270,17 +274,26 @@ impl Player {
         self.shared.paused.load(Ordering::Relaxed)
     }
 
+    /// Pause or resume. On a sound server the stream is corked: the server
+    /// stops asking, and what it holds stops too. The callback is not held
+    /// there: a request answered between the flag and the cork would be
+    /// filled with silence, which the server keeps and plays after the
+    /// resume (a gap of up to a period, seen in the desktop tests).
+    /// Elsewhere, or if the cork fails, the callback stops handing out audio.
     pub fn set_paused(&self, paused: bool) {
         self.shared.paused.store(paused, Ordering::Relaxed);
-        if let (true, true, Some(stream)) = (self.corks, self.started, &self.stream) {
-            // The flag alone already stops the ring; a failed cork only
-            // lets the server play out what it holds.
-            let _ = if paused {
-                stream.pause()
-            } else {
-                stream.play()
-            };
-        }
+        let corked = match (self.corks, self.started, &self.stream) {
+            (true, true, Some(stream)) => {
+                let done = if paused {
+                    stream.pause()
+                } else {
+                    stream.play()
+                };
+                done.is_ok()
+            }
+            _ => false,
+        };
+        self.shared.held.store(paused && !corked, Ordering::Relaxed);
     }
 
     pub fn toggle_pause(&self) -> bool {
@@ -487,7 +500,7 @@ where
         }
         let frames = data.len() / channels;
         let mut written = 0;
-        if !cb.paused.load(Ordering::Relaxed) {
+        if !cb.held.load(Ordering::Relaxed) {
             // Read the end mark before the ring: what the feeder pushed
             // before setting it is then visible too.
             let at_end = cb.eof_gen.load(Ordering::Acquire) == generation;
