@@ -8,7 +8,7 @@ use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
 use crate::content::{Content, ContentRules, ContentThresholds};
-use crate::session::{QuestionRef, SessionStore};
+use crate::session::{QuestionRef, Recording, SessionStore};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -114,11 +114,11 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
     })
 }
 
+/// What analysis found in one recording of the log: an answer's final take
+/// or a follow-up's reply.
 #[derive(Serialize)]
-struct AnalyzedAnswer<'a> {
-    number: u32,
-    question: &'a QuestionRef,
-    file: &'a str,
+struct Analyzed {
+    file: String,
     metrics: Option<Metrics>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content: Option<Content>,
@@ -126,10 +126,98 @@ struct AnalyzedAnswer<'a> {
     error: Option<String>,
 }
 
+impl Analyzed {
+    /// The recording's metrics from its WAV in `dir`, and its content from
+    /// its stored transcript; `None` when it has no file.
+    fn of(
+        dir: &Path,
+        r: &Recording,
+        config: &AnalysisConfig,
+        words: &ContentRules,
+    ) -> Option<Analyzed> {
+        let file = r.file.clone()?;
+        let (metrics, error) = match analyze_wav(&dir.join(&file), config) {
+            Ok(m) => (Some(m), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
+        let content = r
+            .transcript
+            .as_ref()
+            .map(|t| words.apply(&t.words, speaking));
+        Some(Analyzed {
+            file,
+            metrics,
+            content,
+            error,
+        })
+    }
+
+    /// `--save`: what was computed replaces what the log held; a recording
+    /// that could not be analysed keeps its old values.
+    fn store(&self, r: &mut Recording) {
+        if let Some(m) = &self.metrics {
+            r.metrics = Some(m.clone());
+            r.content = self.content.clone();
+        }
+    }
+
+    fn print(&self, out: &mut impl Write, indent: &str) -> std::io::Result<()> {
+        writeln!(out, "{indent}{}", self.file)?;
+        match (&self.metrics, &self.error) {
+            (Some(m), _) => {
+                for line in m.detail_lines() {
+                    writeln!(out, "{indent}{line}")?;
+                }
+            }
+            (None, Some(e)) => writeln!(out, "{indent}cannot analyse: {e}")?,
+            (None, None) => {}
+        }
+        if let Some(c) = &self.content {
+            writeln!(out, "{indent}{}", c.brief())?;
+            for f in &c.flags {
+                writeln!(out, "{indent}- {}", f.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct AnalyzedAnswer {
+    number: u32,
+    question: QuestionRef,
+    #[serde(flatten)]
+    result: Analyzed,
+    /// The replies to follow-up questions, analysed like the answer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    follow_ups: Vec<AnalyzedFollowUp>,
+    /// Where the answer is in the log's `answers`.
+    #[serde(skip)]
+    index: usize,
+}
+
+#[derive(Serialize)]
+struct AnalyzedFollowUp {
+    number: u32,
+    text: String,
+    #[serde(flatten)]
+    result: Analyzed,
+    /// Where the follow-up is in its answer's `follow_ups`.
+    #[serde(skip)]
+    index: usize,
+}
+
+impl AnalyzedAnswer {
+    fn recordings(&self) -> impl Iterator<Item = &Analyzed> {
+        std::iter::once(&self.result).chain(self.follow_ups.iter().map(|f| &f.result))
+    }
+}
+
 #[derive(Serialize)]
 struct AnalyzedSession<'a> {
     session: &'a str,
-    answers: Vec<AnalyzedAnswer<'a>>,
+    answers: Vec<AnalyzedAnswer>,
 }
 
 fn session(
@@ -142,86 +230,57 @@ fn session(
     // Hold the lock from reading to saving, so no other writer's change is lost.
     let _lock = if args.save { Some(dir.lock()?) } else { None };
     let mut log = dir.load()?;
-    let mut failed = 0;
-    let mut answers = Vec::new();
-    for a in &log.answers {
-        let Some(file) = a.file.as_deref() else {
-            continue;
-        };
-        let (metrics, error) = match analyze_wav(&dir.path.join(file), config) {
-            Ok(m) => (Some(m), None),
-            Err(e) => {
-                failed += 1;
-                (None, Some(e.to_string()))
-            }
-        };
-        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
-        let content = a
-            .transcript
-            .as_ref()
-            .map(|t| words.apply(&t.words, speaking));
-        answers.push(AnalyzedAnswer {
-            number: a.number,
-            question: &a.question,
-            file,
-            metrics,
-            content,
-            error,
-        });
-    }
+    let answers: Vec<AnalyzedAnswer> = log
+        .answers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, a)| {
+            Some(AnalyzedAnswer {
+                number: a.number,
+                question: a.question.clone(),
+                result: Analyzed::of(&dir.path, &a.recording, config, words)?,
+                follow_ups: a
+                    .follow_ups
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, f)| {
+                        Some(AnalyzedFollowUp {
+                            number: f.number,
+                            text: f.text.clone(),
+                            result: Analyzed::of(&dir.path, &f.recording, config, words)?,
+                            index,
+                        })
+                    })
+                    .collect(),
+                index,
+            })
+        })
+        .collect();
+    let failed = answers
+        .iter()
+        .flat_map(AnalyzedAnswer::recordings)
+        .filter(|r| r.metrics.is_none())
+        .count();
+    let doc = AnalyzedSession {
+        session: &dir.id,
+        answers,
+    };
     if args.json {
-        let doc = AnalyzedSession {
-            session: &dir.id,
-            answers,
-        };
         super::print_json(&doc)?;
-        // `doc` borrows the log; take the results back out for --save below.
-        if args.save {
-            let computed: Vec<Computed> = doc
-                .answers
-                .into_iter()
-                .filter_map(|a| Some((a.number, a.metrics?, a.content)))
-                .collect();
-            store_metrics(&dir, &mut log, computed)?;
-        }
     } else {
-        writeln!(
-            std::io::stdout().lock(),
-            "Session {} · {} recorded answer{}",
-            dir.id,
-            answers.len(),
-            plural(answers.len())
-        )?;
-        if answers.is_empty() {
-            writeln!(
-                std::io::stdout().lock(),
-                "nothing to analyse: no answer was recorded"
-            )?;
-        }
-        for a in &answers {
-            writeln!(std::io::stdout().lock())?;
-            writeln!(
-                std::io::stdout().lock(),
-                "{:>2}. {}",
-                a.number,
-                a.question.text
-            )?;
-            writeln!(std::io::stdout().lock(), "    {}", a.file)?;
-            match (&a.metrics, &a.error) {
-                (Some(m), _) => print_metrics(m)?,
-                (None, Some(e)) => writeln!(std::io::stdout().lock(), "    cannot analyse: {e}")?,
-                (None, None) => {}
-            }
-            if let Some(c) = &a.content {
-                print_content(c);
+        print_session(&doc)?;
+    }
+    if args.save {
+        for a in &doc.answers {
+            let answer = &mut log.answers[a.index];
+            a.result.store(&mut answer.recording);
+            for f in &a.follow_ups {
+                f.result.store(&mut answer.follow_ups[f.index].recording);
             }
         }
-        if args.save {
-            let computed: Vec<Computed> = answers
-                .into_iter()
-                .filter_map(|a| Some((a.number, a.metrics?, a.content)))
-                .collect();
-            store_metrics(&dir, &mut log, computed)?;
+        dir.save(&log)
+            .with_context(|| format!("cannot save the metrics in session {}", dir.id))?;
+        if !args.json {
             writeln!(
                 std::io::stdout().lock(),
                 "\nmetrics saved in {}",
@@ -231,7 +290,7 @@ fn session(
     }
     if failed > 0 {
         anyhow::bail!(
-            "{failed} answer{} of session {} could not be analysed",
+            "{failed} recording{} of session {} could not be analysed",
             plural(failed),
             dir.id
         );
@@ -239,22 +298,28 @@ fn session(
     Ok(())
 }
 
-/// An answer's number with its recomputed metrics and content.
-type Computed = (u32, Metrics, Option<Content>);
-
-fn store_metrics(
-    dir: &crate::session::SessionDir,
-    log: &mut crate::session::Session,
-    computed: Vec<Computed>,
-) -> Result<()> {
-    for (number, m, content) in computed {
-        if let Some(a) = log.answers.iter_mut().find(|a| a.number == number) {
-            a.metrics = Some(m);
-            a.content = content;
+fn print_session(doc: &AnalyzedSession) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let n = doc.answers.len();
+    writeln!(
+        out,
+        "Session {} · {n} recorded answer{}",
+        doc.session,
+        plural(n)
+    )?;
+    if n == 0 {
+        writeln!(out, "nothing to analyse: no answer was recorded")?;
+    }
+    for a in &doc.answers {
+        writeln!(out)?;
+        writeln!(out, "{:>2}. {}", a.number, a.question.text)?;
+        a.result.print(&mut out, "    ")?;
+        for f in &a.follow_ups {
+            writeln!(out, "    Follow-up {}: {}", f.number, f.text)?;
+            f.result.print(&mut out, "      ")?;
         }
     }
-    dir.save(log)
-        .with_context(|| format!("cannot save the metrics in session {}", dir.id))
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -270,12 +335,4 @@ fn print_metrics(m: &Metrics) -> std::io::Result<()> {
         writeln!(std::io::stdout().lock(), "    {line}")?;
     }
     Ok(())
-}
-
-/// The content feedback of an answer with a transcript.
-fn print_content(c: &Content) {
-    println!("    {}", c.brief());
-    for f in &c.flags {
-        println!("    - {}", f.message);
-    }
 }

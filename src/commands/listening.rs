@@ -20,7 +20,7 @@ pub(super) fn play_request(args: &OutputArgs) -> PlayRequest {
 /// The file of an answer's final take, or of take `k` (1-based) of its `takes`.
 pub(super) fn take_file(session_dir: &Path, answer: &Answer, k: Option<u32>) -> Result<PathBuf> {
     let name = match k {
-        None => answer.file.clone(),
+        None => answer.recording.file.clone(),
         Some(k) => match answer.takes.get(k as usize - 1) {
             Some(t) => Some(t.clone()),
             None => {
@@ -48,7 +48,7 @@ pub(super) fn follow_up_files<'a>(
         .iter()
         .filter(|f| f.is_recorded())
         .map(|f| {
-            let name = f.file.as_deref().unwrap_or_default();
+            let name = f.recording.file.as_deref().unwrap_or_default();
             Ok((f, session_file(session_dir, answer, name)?))
         })
         .collect()

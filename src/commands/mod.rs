@@ -26,6 +26,7 @@ use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
+use std::io::Write;
 
 /// Returned (as an error) when the user interrupted a command: exit 130.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,14 @@ fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
             .and_then(crate::audio::parse_sample_format),
         channels: args.channels,
     }
+}
+
+/// What `sessions` and `stats` print on an empty store: not an error.
+fn print_no_sessions(store: &SessionStore) -> std::io::Result<()> {
+    let empty = crate::session::SessionError::Empty {
+        root: store.root().to_path_buf(),
+    };
+    writeln!(std::io::stdout().lock(), "{empty}")
 }
 
 /// Print a value as pretty JSON on stdout (the `--json` of every command).

@@ -16,8 +16,8 @@ use crate::content::ContentRules;
 use crate::questions::{self, Order, Question, SelectionRequest};
 use crate::session::TakeName;
 use crate::session::{
-    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Session, SessionDir, SessionStatus,
-    SessionStore, Settings,
+    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Recording, RecordingKey, Session,
+    SessionDir, SessionStatus, SessionStore, Settings,
 };
 use crate::ui::{level_meter, speak, Console, Interrupt, Key, KeySource};
 use anyhow::{Context, Result};
@@ -327,14 +327,14 @@ impl Practice<'_> {
             Err(next) => {
                 if next == Next::Interrupted {
                     // Stopped while the question was spoken: nothing recorded.
-                    answer.status = AnswerStatus::Interrupted;
+                    answer.recording.status = AnswerStatus::Interrupted;
                     self.save_answer(answer)?;
                 }
                 return Ok(next);
             }
         };
         self.sample_rate = capture.sample_rate();
-        answer.sample_rate = self.sample_rate;
+        answer.recording.sample_rate = self.sample_rate;
         let take_name = TakeName::final_take(number as u32, questions::slugify(&q.id));
         let final_name = take_name.to_string();
         let limit = (limit_seconds > 0).then(|| self.frames(limit_seconds));
@@ -354,24 +354,13 @@ impl Practice<'_> {
 
         loop {
             let (outcome, exit, key_at) = self.record(&capture, limit)?;
-            answer.finish_take(
-                outcome.frames,
-                self.sample_rate,
-                outcome.dropped_frames,
-                outcome.overruns,
-            );
-            self.warn_losses(&outcome);
-            let saved = format!(
-                "saved {} ({})",
-                final_name,
-                crate::clock::clock_seconds(answer.duration_seconds)
-            );
+            let saved = self.take_ended(&mut answer.recording, &outcome);
             match exit {
                 TakeExit::Retake | TakeExit::Skip => {
                     // Keep this take under its own name: nothing is thrown away.
                     let (k, kept) = self.keep_as_earlier_take(&mut answer)?;
                     if exit == TakeExit::Skip {
-                        answer.status = AnswerStatus::Skipped;
+                        answer.recording.status = AnswerStatus::Skipped;
                         c.line(format!("skipped (the recording is kept as {kept})"));
                         self.save_answer(answer)?;
                         return Ok(Next::Continue);
@@ -382,7 +371,7 @@ impl Practice<'_> {
                     self.take_started(&mut answer, &take_name)?;
                 }
                 TakeExit::Interrupt => {
-                    answer.status = AnswerStatus::Interrupted;
+                    answer.recording.status = AnswerStatus::Interrupted;
                     c.line(format!("{saved} · interrupted"));
                     self.save_answer(answer)?;
                     return Ok(Next::Interrupted);
@@ -400,14 +389,14 @@ impl Practice<'_> {
                     } else {
                         saved
                     });
-                    answer.metrics = self.analyze_take(&final_name);
+                    answer.recording.metrics = self.analyze_take(&final_name);
                     self.save_answer(answer.clone())?;
                     // Follow-ups record into other files: the answer's own
                     // take is done growing.
                     self.recording = None;
                     if let Some(t) = &mut self.transcriber {
                         t.finish(
-                            number as u32,
+                            RecordingKey::answer(number as u32),
                             answer.takes.len(),
                             self.dir.path.join(&final_name),
                         );
@@ -506,11 +495,11 @@ impl Practice<'_> {
             None => answer.cancel_empty_take(),
             Some(_) => {
                 self.keep_as_earlier_take(&mut answer)?;
-                answer.frames = 0;
-                answer.duration_seconds = 0.0;
+                answer.recording.frames = 0;
+                answer.recording.duration_seconds = 0.0;
             }
         }
-        answer.status = match next {
+        answer.recording.status = match next {
             Next::Continue | Next::Quit => AnswerStatus::Skipped,
             _ => AnswerStatus::Interrupted,
         };
@@ -522,6 +511,23 @@ impl Practice<'_> {
     }
 
     /// Say what the device or the ring lost during a take (counted, never hidden).
+    /// A take (or a follow-up's reply) ended: put what it recorded into
+    /// its log entry, warn of what was lost, and return its `saved …` line.
+    fn take_ended(&self, recording: &mut Recording, outcome: &TakeOutcome) -> String {
+        recording.finish(
+            outcome.frames,
+            self.sample_rate,
+            outcome.dropped_frames,
+            outcome.overruns,
+        );
+        self.warn_losses(outcome);
+        format!(
+            "saved {} ({})",
+            recording.file.as_deref().unwrap_or_default(),
+            crate::clock::clock_seconds(recording.duration_seconds)
+        )
+    }
+
     fn warn_losses(&self, outcome: &TakeOutcome) {
         let c = self.console;
         if outcome.overruns > 0 {
@@ -556,7 +562,7 @@ impl Practice<'_> {
     ) -> Result<std::result::Result<CaptureStream, Next>> {
         let c = self.console;
         let number = answer.number;
-        answer.status = AnswerStatus::Interrupted;
+        answer.recording.status = AnswerStatus::Interrupted;
         if outcome.end == TakeEnd::WriteFailed {
             let e = outcome.write_error.clone().unwrap_or_default();
             // Best effort: the disk may be too full for the log too.
@@ -590,7 +596,7 @@ impl Practice<'_> {
         self.save_answer(answer.clone())?;
         drop(lost);
         self.sample_rate = capture.sample_rate();
-        answer.sample_rate = self.sample_rate;
+        answer.recording.sample_rate = self.sample_rate;
         // The log describes the input as now opened.
         let format = capture.format();
         self.session.input = Some(InputInfo {
@@ -694,7 +700,7 @@ impl Practice<'_> {
             if frames >= next_grow {
                 next_grow = frames + self.frames(GROW_EVERY_SECONDS);
                 if let (Some(t), Some((n, k, path))) = (&mut self.transcriber, &self.recording) {
-                    t.grow(*n, *k, path.clone());
+                    t.grow(RecordingKey::answer(*n), *k, path.clone());
                 }
             }
             if c.is_interactive() {
@@ -817,9 +823,9 @@ impl Practice<'_> {
 
         if let Some(next) = self.prep(capture, start, prep_seconds)? {
             if capture.cancel_take()?.is_none() {
-                reply.cancel_empty();
+                reply.recording.cancel_empty();
             }
-            reply.status = match next {
+            reply.recording.status = match next {
                 Next::Continue | Next::Quit => AnswerStatus::Skipped,
                 _ => AnswerStatus::Interrupted,
             };
@@ -830,20 +836,17 @@ impl Practice<'_> {
             return Ok(next);
         }
         let (outcome, exit, _) = self.record(capture, limit)?;
-        reply.finish(
-            outcome.frames,
-            self.sample_rate,
-            outcome.dropped_frames,
-            outcome.overruns,
-        );
-        self.warn_losses(&outcome);
-        let saved = format!(
-            "saved {file} ({})",
-            crate::clock::clock_seconds(reply.duration_seconds)
-        );
+        let saved = self.take_ended(&mut reply.recording, &outcome);
         let next = match exit {
             TakeExit::Stop | TakeExit::Limit | TakeExit::Quit | TakeExit::Retake => {
-                reply.metrics = self.analyze_take(&file);
+                reply.recording.metrics = self.analyze_take(&file);
+                if let Some(t) = &mut self.transcriber {
+                    let key = RecordingKey {
+                        answer: answer.number,
+                        follow_up: Some(reply.number),
+                    };
+                    t.finish(key, 1, self.dir.path.join(&file));
+                }
                 c.line(if exit == TakeExit::Limit {
                     format!("{saved} · time limit reached")
                 } else {
@@ -856,19 +859,19 @@ impl Practice<'_> {
                 }
             }
             TakeExit::Skip => {
-                reply.status = AnswerStatus::Skipped;
+                reply.recording.status = AnswerStatus::Skipped;
                 c.line(format!(
                     "follow-up skipped (the recording is kept as {file})"
                 ));
                 Next::Continue
             }
             TakeExit::Interrupt => {
-                reply.status = AnswerStatus::Interrupted;
+                reply.recording.status = AnswerStatus::Interrupted;
                 c.line(format!("{saved} · interrupted"));
                 Next::Interrupted
             }
             TakeExit::Failed => {
-                reply.status = AnswerStatus::Interrupted;
+                reply.recording.status = AnswerStatus::Interrupted;
                 c.line(format!("{saved} · recording stopped"));
                 match &outcome.write_error {
                     Some(e) => Next::WriteFailed(format!(
@@ -1003,7 +1006,7 @@ impl Practice<'_> {
         }
         let c = self.console;
         c.line(c.dim(&format!(
-            "transcribing: {left} answer{} left…",
+            "transcribing: {left} recording{} left…",
             if left == 1 { "" } else { "s" }
         )));
         loop {
@@ -1031,22 +1034,17 @@ impl Practice<'_> {
     fn store_finished(&mut self, done: Finished) -> Result<()> {
         match done.result {
             Ok(transcript) => {
-                let Some(a) = self
-                    .session
-                    .answers
-                    .iter_mut()
-                    .find(|a| a.number == done.number)
-                else {
+                let Some(r) = self.session.recording_mut(done.key) else {
                     return Ok(());
                 };
-                transcription::store_transcript(a, transcript, &self.content_rules);
+                r.set_transcript(transcript, &self.content_rules);
                 self.dir.save(&self.session)?;
             }
             Err(e) => {
                 if self.transcribe_error.as_deref() != Some(e.as_str()) {
                     self.console.warn(format!(
-                        "cannot transcribe answer {}: {e} (`mockview transcribe {}` can try again)",
-                        done.number, self.dir.id
+                        "cannot transcribe {}: {e} (`mockview transcribe {}` can try again)",
+                        done.key, self.dir.id
                     ));
                     self.transcribe_error = Some(e);
                 }
@@ -1057,22 +1055,22 @@ impl Practice<'_> {
 
     /// Put the answer's current state in the log (replacing an earlier state
     /// of the same answer) and save atomically.
-    fn save_answer(&mut self, answer: Answer) -> Result<()> {
-        // An answer saved again (a retake, a follow-up) keeps the transcript
-        // the worker already delivered for its final take, and its content.
-        let answer = match self
+    fn save_answer(&mut self, mut answer: Answer) -> Result<()> {
+        // An answer saved again (a retake, a follow-up) keeps the transcripts
+        // the worker already delivered for its final take and its replies.
+        if let Some(old) = self
             .session
             .answers
             .iter()
             .find(|a| a.number == answer.number)
         {
-            Some(old) if answer.transcript.is_none() && old.file == answer.file => Answer {
-                transcript: old.transcript.clone(),
-                content: old.content.clone(),
-                ..answer
-            },
-            _ => answer,
-        };
+            answer.recording.keep_transcript_of(&old.recording);
+            for reply in &mut answer.follow_ups {
+                if let Some(o) = old.follow_ups.iter().find(|o| o.number == reply.number) {
+                    reply.recording.keep_transcript_of(&o.recording);
+                }
+            }
+        }
         self.session.put_answer(answer);
         self.dir.save(&self.session)?;
         Ok(())
@@ -1117,8 +1115,8 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
     c.line("");
     c.line(c.bold("Summary"));
     for a in &session.answers {
-        let dur = if a.file.is_some() {
-            crate::clock::clock_seconds(a.duration_seconds)
+        let dur = if a.recording.file.is_some() {
+            crate::clock::clock_seconds(a.recording.duration_seconds)
         } else {
             "-".into()
         };
@@ -1129,15 +1127,15 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
         c.line(format!(
             "{:>2}. {:<11} {:>5}  {}{}",
             a.number,
-            a.status.as_str(),
+            a.recording.status.as_str(),
             dur,
             truncate(&a.question.text, 60),
             takes
         ));
-        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+        if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
             c.line(format!("    {}", m.brief()));
         }
-        if let (Some(t), Some(_)) = (&a.transcript, &a.file) {
+        if let (Some(t), Some(_)) = (&a.recording.transcript, &a.recording.file) {
             c.line(format!(
                 "    {} words: “{}”",
                 t.words.len(),
@@ -1145,21 +1143,21 @@ fn print_summary(c: &Console, session: &Session, path: &Path) {
             ));
         }
         // Once the answer is transcribed: what the words say, and the flags.
-        if let Some(content) = &a.content {
+        if let Some(content) = &a.recording.content {
             c.line(format!("    {}", content.brief()));
             for f in &content.flags {
                 c.line(format!("    - {}", f.message));
             }
         }
         for f in &a.follow_ups {
-            let dur = if f.file.is_some() {
-                crate::clock::clock_seconds(f.duration_seconds)
+            let dur = if f.recording.file.is_some() {
+                crate::clock::clock_seconds(f.recording.duration_seconds)
             } else {
                 "-".into()
             };
             c.line(format!(
                 "    follow-up: {:<11} {:>5}  {}",
-                f.status.as_str(),
+                f.recording.status.as_str(),
                 dur,
                 truncate(&f.text, 54)
             ));

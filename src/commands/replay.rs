@@ -49,7 +49,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             Vec::new()
         });
         files.push(
-            if a.file.is_some() || args.take.is_some() && !a.takes.is_empty() {
+            if a.recording.file.is_some() || args.take.is_some() && !a.takes.is_empty() {
                 Some(take_file(&dir.path, a, args.take)?)
             } else {
                 None
@@ -88,12 +88,12 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             console.line(format!(
                 "(answer {} was {}; nothing to play)",
                 a.number,
-                a.status.as_str()
+                a.recording.status.as_str()
             ));
             continue;
         };
         // The transcript is of the final take only.
-        let words = match (&a.transcript, args.take) {
+        let words = match (&a.recording.transcript, args.take) {
             (Some(t), None) => t.words.as_slice(),
             _ => &[],
         };
@@ -104,7 +104,7 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
         }
         for (f, reply) in replies {
             show_follow_up(&console, f, &mut speak_it, &listener.interrupt);
-            match listener.play_take(&reply)? {
+            match listener.play_take_with_words(&reply, f.recording.words())? {
                 Played::Done | Played::Next => {}
                 Played::Quit => return Ok(()),
                 Played::Interrupted => return Err(Interrupted.into()),

@@ -5,6 +5,7 @@
 //! answer's `reviews` and the log saved atomically under the session lock.
 
 use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
+use super::sessions::said_lines;
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReviewArgs;
@@ -64,7 +65,7 @@ fn recorded_index(session: &Session, n: u32) -> Result<usize> {
     if !session.answers[i].is_recorded() {
         return Err(UsageError(format!(
             "answer {n} was not recorded ({}); there is nothing to review",
-            session.answers[i].status.as_str()
+            session.answers[i].recording.status.as_str()
         ))
         .into());
     }
@@ -160,6 +161,31 @@ enum Reply<T> {
     SkipAnswer,
     /// `q` or the end of input: stop reviewing, keep what was saved.
     Quit,
+}
+
+/// Why the questions about an answer ended before the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    SkipAnswer,
+    Quit,
+}
+
+/// Ask about each of `items` in turn, giving each value to `put`: an empty
+/// reply passes over the item, `s` or `q` ends the questions (returned).
+fn ask_each<I: Copy, T>(
+    items: impl IntoIterator<Item = I>,
+    mut ask: impl FnMut(I) -> Reply<T>,
+    mut put: impl FnMut(I, T),
+) -> Option<Stop> {
+    for item in items {
+        match ask(item) {
+            Reply::Value(v) => put(item, v),
+            Reply::Skip => {}
+            Reply::SkipAnswer => return Some(Stop::SkipAnswer),
+            Reply::Quit => return Some(Stop::Quit),
+        }
+    }
+    None
 }
 
 struct Prompter<'a> {
@@ -270,19 +296,17 @@ fn interactive(
     ));
     let total = session.answers.len();
     let mut saved = 0;
-    let mut quit = false;
     for i in recorded {
         let answer = session.answers[i].clone();
         let mut no_speech = false;
         show_question(&console, &answer, total, &mut no_speech, &interrupt);
         // What was said, to read while listening (the final take's transcript).
-        for line in super::sessions::said_lines(&answer, console.is_colour()) {
+        for line in said_lines(&answer.recording, "    ", console.is_colour()) {
             console.line(line);
         }
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
-            let words = answer.transcript.as_ref().map_or(&[][..], |t| &t.words);
-            match l.play_take_with_words(&file, words)? {
+            match l.play_take_with_words(&file, answer.recording.words())? {
                 Played::Interrupted => return Err(Interrupted.into()),
                 Played::Quit => break,
                 Played::Done | Played::Next => {}
@@ -292,8 +316,11 @@ fn interactive(
         let mut quit_playing = false;
         for (f, reply) in follow_up_files(&dir.path, &answer)? {
             show_follow_up(&console, f, &mut no_speech, &interrupt);
+            for line in said_lines(&f.recording, "  ", console.is_colour()) {
+                console.line(line);
+            }
             if let Some(l) = &mut listener {
-                match l.play_take(&reply)? {
+                match l.play_take_with_words(&reply, f.recording.words())? {
                     Played::Interrupted => return Err(Interrupted.into()),
                     Played::Quit => {
                         quit_playing = true;
@@ -319,41 +346,24 @@ fn interactive(
             notes: String::new(),
             self_check: None,
         };
-        let mut skipped = false;
-        for c in RUBRIC {
-            match p.score(c.title, c.description) {
-                Reply::Value(n) => {
-                    review.scores.insert(c.key.to_string(), n);
-                }
-                Reply::Skip => {}
-                Reply::SkipAnswer => {
-                    skipped = true;
-                    break;
-                }
-                Reply::Quit => {
-                    quit = true;
-                    break;
-                }
-            }
-        }
-        if !skipped && !quit && args.self_review {
+        let mut stop = ask_each(
+            RUBRIC,
+            |c| p.score(c.title, c.description),
+            |c, n| {
+                review.scores.insert(c.key.to_string(), n);
+            },
+        );
+        if stop.is_none() && args.self_review {
             let mut check = SelfCheck::default();
-            for (key, question) in SELF_CHECK {
-                match p.yes_no(question) {
-                    Reply::Value(v) => check.set(key, v),
-                    Reply::Skip => {}
-                    Reply::SkipAnswer => {
-                        skipped = true;
-                        break;
-                    }
-                    Reply::Quit => {
-                        quit = true;
-                        break;
-                    }
-                }
-            }
+            stop = ask_each(
+                SELF_CHECK,
+                |(_, question)| p.yes_no(question),
+                |(key, _), v| check.set(key, v),
+            );
             review.self_check = (!check.is_empty()).then_some(check);
         }
+        let skipped = stop == Some(Stop::SkipAnswer);
+        let mut quit = stop == Some(Stop::Quit);
         if !skipped && !quit {
             match p.ask("Notes (one line, Enter for none):") {
                 Reply::Value(t) => review.notes = one_line(&t),

@@ -1,7 +1,7 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
 use crate::clock::local_minute;
-use crate::session::{Session, SessionStore};
+use crate::session::{Recording, Session, SessionStore};
 use std::io::Write;
 
 use anyhow::Result;
@@ -60,11 +60,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        writeln!(
-            std::io::stdout().lock(),
-            "no sessions yet in {} (start one with `mockview practice`)",
-            store.root().display()
-        )?;
+        super::print_no_sessions(store)?;
         return Ok(());
     }
     writeln!(
@@ -107,17 +103,17 @@ pub fn show(store: &SessionStore, spec: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// An answer's content feedback and its transcript with fillers, hedges
+/// A recording's content feedback and its transcript with fillers, hedges
 /// and negative phrases marked (colour, or plain marks), as lines indented
-/// under the answer. Shared by `show` and `review`.
-pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String> {
+/// by `indent`. Shared by `show` and `review`.
+pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(c) = &a.content {
-        lines.push(format!("    {}", c.brief()));
-        lines.extend(c.flags.iter().map(|f| format!("    - {}", f.message)));
+    if let Some(c) = &r.content {
+        lines.push(format!("{indent}{}", c.brief()));
+        lines.extend(c.flags.iter().map(|f| format!("{indent}- {}", f.message)));
     }
-    if let Some(t) = &a.transcript {
-        let marks = a
+    if let Some(t) = &r.transcript {
+        let marks = r
             .content
             .as_ref()
             .map(|c| c.marks(t.words.len()))
@@ -127,14 +123,14 @@ pub(super) fn said_lines(a: &crate::session::Answer, colour: bool) -> Vec<String
         } else {
             crate::ui::marked_text(&t.words, &marks, colour)
         };
-        lines.push(format!("    \"{}\"", text.trim()));
+        lines.push(format!("{indent}\"{}\"", text.trim()));
     }
     lines
 }
 
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
-    let transcribed = s.answers.iter().any(|a| a.transcript.is_some());
+    let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
     writeln!(
         std::io::stdout().lock(),
         "Session {} · {}",
@@ -182,20 +178,24 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             a.question.category,
             a.question.text
         )?;
-        match &a.file {
+        match &a.recording.file {
             Some(f) => writeln!(
                 std::io::stdout().lock(),
                 "    {} · {} · {}",
-                a.status.as_str(),
-                crate::clock::clock_seconds(a.duration_seconds),
+                a.recording.status.as_str(),
+                crate::clock::clock_seconds(a.recording.duration_seconds),
                 f
             )?,
-            None => writeln!(std::io::stdout().lock(), "    {}", a.status.as_str())?,
+            None => writeln!(
+                std::io::stdout().lock(),
+                "    {}",
+                a.recording.status.as_str()
+            )?,
         }
         let earlier: Vec<&String> = a
             .takes
             .iter()
-            .filter(|t| Some(*t) != a.file.as_ref())
+            .filter(|t| Some(*t) != a.recording.file.as_ref())
             .collect();
         if !earlier.is_empty() {
             writeln!(
@@ -208,36 +208,39 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
                     .join(", ")
             )?;
         }
-        if let (Some(m), Some(_)) = (&a.metrics, &a.file) {
+        if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
             for line in m.detail_lines() {
                 writeln!(std::io::stdout().lock(), "    {line}")?;
             }
         }
-        if a.dropped_frames > 0 {
+        if a.recording.dropped_frames > 0 {
             writeln!(
                 std::io::stdout().lock(),
                 "    {} frames lost during recording",
-                a.dropped_frames
+                a.recording.dropped_frames
             )?;
+        }
+        for line in said_lines(&a.recording, "    ", colour) {
+            writeln!(std::io::stdout().lock(), "{line}")?;
         }
         for f in &a.follow_ups {
             let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
-            match &f.file {
+            match &f.recording.file {
                 Some(file) => writeln!(
                     out,
                     "      {} · {} · {file}",
-                    f.status.as_str(),
-                    crate::clock::clock_seconds(f.duration_seconds)
+                    f.recording.status.as_str(),
+                    crate::clock::clock_seconds(f.recording.duration_seconds)
                 )?,
-                None => writeln!(out, "      {}", f.status.as_str())?,
+                None => writeln!(out, "      {}", f.recording.status.as_str())?,
             }
-            if let (Some(m), true) = (&f.metrics, f.is_recorded()) {
+            if let (Some(m), true) = (&f.recording.metrics, f.is_recorded()) {
                 writeln!(out, "      {}", m.brief())?;
             }
-        }
-        for line in said_lines(a, colour) {
-            writeln!(std::io::stdout().lock(), "{line}")?;
+            for line in said_lines(&f.recording, "      ", colour) {
+                writeln!(out, "{line}")?;
+            }
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -90,11 +90,7 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
 
 fn print_text(stats: &Stats, console: Console, store: &SessionStore) -> std::io::Result<()> {
     if stats.sessions.is_empty() {
-        writeln!(
-            std::io::stdout().lock(),
-            "no sessions yet in {} (start one with `mockview practice`)",
-            store.root().display()
-        )?;
+        super::print_no_sessions(store)?;
         return Ok(());
     }
     let reviewed: Vec<&str> = crate::session::criterion_keys()

@@ -1,15 +1,15 @@
 //! `mockview transcribe SESSION|FILE.wav`: the words of a WAV file, or of
-//! a session's answers, stored with each answer in the log.
+//! a session's answers and follow-up replies, stored with each in the log.
 //!
 //! A session's log is saved after every answer (lock held throughout), so an
 //! interrupted run keeps what it finished and a second run does the rest:
 //! answers that already have a transcript are skipped unless `--again` (or
 //! named with `--answer`).
 
-use super::transcription::{chosen_model, load_engine, store_transcript, NO_MODEL_HINT};
+use super::transcription::{chosen_model, load_engine, NO_MODEL_HINT};
 use crate::cli::TranscribeArgs;
 use crate::content::ContentRules;
-use crate::session::SessionStore;
+use crate::session::{Answer, RecordingKey, SessionStore};
 use crate::transcript::Transcript;
 use crate::ui::Console;
 use anyhow::{Context, Result};
@@ -46,6 +46,15 @@ struct Transcribed<'a> {
     number: u32,
     file: &'a str,
     transcript: &'a Transcript,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    follow_ups: Vec<TranscribedReply<'a>>,
+}
+
+#[derive(Serialize)]
+struct TranscribedReply<'a> {
+    number: u32,
+    file: &'a str,
+    transcript: &'a Transcript,
 }
 
 #[derive(Serialize)]
@@ -62,7 +71,7 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         if !log
             .answers
             .iter()
-            .any(|a| a.number == *n && a.file.is_some())
+            .any(|a| a.number == *n && a.recording.file.is_some())
         {
             return Err(super::UsageError(format!(
                 "session {} has no recorded answer {n}",
@@ -71,19 +80,15 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
             .into());
         }
     }
-    let todo: Vec<usize> = log
+    // Every recording with a file (an answer's final take, a follow-up's
+    // reply) of the answers asked for, unless it has its transcript already.
+    let todo: Vec<(RecordingKey, String, f64)> = log
         .answers
         .iter()
-        .enumerate()
-        .filter(|(_, a)| a.file.is_some())
-        .filter(|(_, a)| {
-            if args.answers.is_empty() {
-                args.again || a.transcript.is_none()
-            } else {
-                args.answers.contains(&a.number)
-            }
-        })
-        .map(|(i, _)| i)
+        .filter(|a| args.answers.is_empty() || args.answers.contains(&a.number))
+        .flat_map(Answer::recordings)
+        .filter(|(_, r)| args.again || !args.answers.is_empty() || r.transcript.is_none())
+        .filter_map(|(key, r)| Some((key, r.file.clone()?, r.duration_seconds)))
         .collect();
     let console = Console::detect();
     // Progress goes to stderr with --json, so stdout stays one document.
@@ -103,27 +108,22 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         let rules = ContentRules::load(None)?;
         let engine = load_engine(model)?;
         say(format!(
-            "session {}: transcribing {} answer{} with {}",
+            "session {}: transcribing {} with {}",
             dir.id,
-            todo.len(),
-            if todo.len() == 1 { "" } else { "s" },
+            what(&todo),
             engine.model_name()
         ));
-        for (k, &i) in todo.iter().enumerate() {
-            let answer = &log.answers[i];
-            let file = answer.file.clone().expect("filtered on file");
+        for (k, (key, file, seconds)) in todo.iter().enumerate() {
             say(format!(
-                "answer {} ({} of {}): {} ({})",
-                answer.number,
+                "{key} ({} of {}): {file} ({})",
                 k + 1,
                 todo.len(),
-                file,
-                crate::clock::clock_seconds(answer.duration_seconds)
+                crate::clock::clock_seconds(*seconds)
             ));
             let started = Instant::now();
             let transcript = engine
-                .transcribe_file(&dir.path.join(&file))
-                .with_context(|| format!("answer {} of session {}", answer.number, dir.id))?;
+                .transcribe_file(&dir.path.join(file))
+                .with_context(|| format!("{key} of session {}", dir.id))?;
             if !args.json {
                 console.paragraph(format!("    {}", transcript.text));
                 console.line(console.dim(&format!(
@@ -132,7 +132,9 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
                     started.elapsed().as_secs_f64()
                 )));
             }
-            store_transcript(&mut log.answers[i], transcript, &rules);
+            log.recording_mut(*key)
+                .expect("listed from this log")
+                .set_transcript(transcript, &rules);
             dir.save(&log)
                 .with_context(|| format!("cannot save the transcript in session {}", dir.id))?;
         }
@@ -144,8 +146,19 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
             .filter_map(|a| {
                 Some(Transcribed {
                     number: a.number,
-                    file: a.file.as_deref()?,
-                    transcript: a.transcript.as_ref()?,
+                    file: a.recording.file.as_deref()?,
+                    transcript: a.recording.transcript.as_ref()?,
+                    follow_ups: a
+                        .follow_ups
+                        .iter()
+                        .filter_map(|f| {
+                            Some(TranscribedReply {
+                                number: f.number,
+                                file: f.recording.file.as_deref()?,
+                                transcript: f.recording.transcript.as_ref()?,
+                            })
+                        })
+                        .collect(),
                 })
             })
             .collect();
@@ -162,4 +175,21 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// "2 answers", "1 answer and 1 follow-up reply": what is to be transcribed.
+fn what(todo: &[(RecordingKey, String, f64)]) -> String {
+    let replies = todo.iter().filter(|(k, ..)| k.follow_up.is_some()).count();
+    let answers = todo.len() - replies;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (answers, replies) {
+        (a, 0) => count(a, "answer", "answers"),
+        (0, r) => count(r, "follow-up reply", "follow-up replies"),
+        (a, r) => format!(
+            "{} and {}",
+            count(a, "answer", "answers"),
+            count(r, "follow-up reply", "follow-up replies")
+        ),
+    }
 }

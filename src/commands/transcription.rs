@@ -1,6 +1,7 @@
-//! Transcription as the commands use it: which model a run uses, the one
-//! place a finished transcript enters an answer, and the background worker
-//! that transcribes answers during `practice`.
+//! Transcription as the commands use it: which model a run uses, and the
+//! background worker that transcribes answers and follow-up replies during
+//! `practice`. (A finished transcript enters the log through
+//! `Recording::set_transcript`.)
 //!
 //! The worker owns the engine on its own thread and hears of answers through
 //! a channel; only the practice loop (which holds the session's lock) writes
@@ -9,8 +10,7 @@
 //! `mockview transcribe` finishes the job later.
 
 use crate::cli::ModelChoice;
-use crate::content::ContentRules;
-use crate::session::Answer;
+use crate::session::RecordingKey;
 use crate::transcribe::{read_header, Engine, GrowingTranscript, ModelStore};
 use crate::transcript::Transcript;
 use anyhow::{Context, Result};
@@ -23,14 +23,6 @@ use std::time::Duration;
 /// What practice prints, once, when no model is installed.
 pub const NO_MODEL_HINT: &str =
     "no transcripts: no Whisper model installed (get one with `mockview model get tiny.en`, ~78 MB)";
-
-/// Store a finished transcript with its answer. The one place: whatever is
-/// computed from the words (content feedback) is computed here, so every
-/// command that transcribes stores the same thing.
-pub fn store_transcript(answer: &mut Answer, transcript: Transcript, rules: &ContentRules) {
-    answer.transcript = Some(transcript);
-    answer.update_content(rules);
-}
 
 /// The model file a run uses: `--model` / `MOCKVIEW_MODEL` (which must be
 /// a ggml Whisper model), else the best installed one, else none.
@@ -50,24 +42,24 @@ pub fn load_engine(path: &Path) -> Result<Engine> {
     Engine::load(path).with_context(|| format!("cannot use the model {}", path.display()))
 }
 
-/// A finished job: the answer's number and its transcript or why not.
+/// A finished job: which recording, and its transcript or why not.
 pub struct Finished {
-    pub number: u32,
+    pub key: RecordingKey,
     pub result: Result<Transcript, String>,
 }
 
-/// What the worker is asked to do, for answer `number`'s take `take` (a
+/// What the worker is asked to do, for recording `key`'s take `take` (a
 /// retake is a new take: what was done for the one before is dropped).
 enum Job {
     /// The take is still recording: transcribe what is on disk so far.
     Grow {
-        number: u32,
+        key: RecordingKey,
         take: usize,
         wav: PathBuf,
     },
     /// The take is final: transcribe the rest and report.
     Finish {
-        number: u32,
+        key: RecordingKey,
         take: usize,
         wav: PathBuf,
     },
@@ -101,26 +93,26 @@ impl BackgroundTranscriber {
                     thread_priority::ThreadPriority::Min,
                 );
                 let engine = Engine::load(&model).map_err(|e| format!("{e:#}"));
-                // Per answer: the take being transcribed and its progress.
-                let mut growing: HashMap<u32, (usize, GrowingTranscript)> = HashMap::new();
+                // Per recording: the take being transcribed and its progress.
+                let mut growing: Growing = HashMap::new();
                 for job in job_rx {
                     match job {
-                        Job::Grow { number, take, wav } => {
+                        Job::Grow { key, take, wav } => {
                             let Ok(engine) = &engine else { continue };
-                            let mut g = progress_of(&mut growing, number, take, &wav);
+                            let mut g = progress_of(&mut growing, key, take, &wav);
                             // A failure here is retried from the start by Finish.
                             if g.advance(engine).is_ok() {
-                                growing.insert(number, (take, g));
+                                growing.insert(key, (take, g));
                             }
                         }
-                        Job::Finish { number, take, wav } => {
+                        Job::Finish { key, take, wav } => {
                             let result = match &engine {
-                                Ok(engine) => progress_of(&mut growing, number, take, &wav)
+                                Ok(engine) => progress_of(&mut growing, key, take, &wav)
                                     .finish(engine)
                                     .map_err(|e| e.to_string()),
                                 Err(e) => Err(e.clone()),
                             };
-                            if done_tx.send(Finished { number, result }).is_err() {
+                            if done_tx.send(Finished { key, result }).is_err() {
                                 break;
                             }
                         }
@@ -138,22 +130,22 @@ impl BackgroundTranscriber {
 
     /// A take still recording: transcribe what it holds so far (nothing
     /// until a whole window is there), so less is left when it ends.
-    pub fn grow(&mut self, number: u32, take: usize, wav: PathBuf) {
+    pub fn grow(&mut self, key: RecordingKey, take: usize, wav: PathBuf) {
         if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(Job::Grow { number, take, wav });
+            let _ = jobs.send(Job::Grow { key, take, wav });
         }
     }
 
-    /// An answer's take is final: finish its transcript and report it.
-    pub fn finish(&mut self, number: u32, take: usize, wav: PathBuf) {
+    /// A take (or a reply) is final: finish its transcript and report it.
+    pub fn finish(&mut self, key: RecordingKey, take: usize, wav: PathBuf) {
         if let Some(jobs) = &self.jobs {
-            if jobs.send(Job::Finish { number, take, wav }).is_ok() {
+            if jobs.send(Job::Finish { key, take, wav }).is_ok() {
                 self.pending += 1;
             }
         }
     }
 
-    /// Answers queued and not yet collected.
+    /// Recordings queued and not yet collected.
     pub fn pending(&self) -> usize {
         self.pending
     }
@@ -173,15 +165,18 @@ impl BackgroundTranscriber {
     }
 }
 
-/// The transcript so far of answer `number`'s take `take`, taken out of
+/// What the worker has of each recording: its take's number and progress.
+type Growing = HashMap<RecordingKey, (usize, GrowingTranscript)>;
+
+/// The transcript so far of recording `key`'s take `take`, taken out of
 /// `growing`: a fresh one for a new take (a retake starts again).
 fn progress_of(
-    growing: &mut HashMap<u32, (usize, GrowingTranscript)>,
-    number: u32,
+    growing: &mut Growing,
+    key: RecordingKey,
     take: usize,
     wav: &Path,
 ) -> GrowingTranscript {
-    match growing.remove(&number) {
+    match growing.remove(&key) {
         Some((t, g)) if t == take && g.path() == wav => g,
         _ => GrowingTranscript::new(wav),
     }

@@ -58,8 +58,8 @@ impl History {
                 .answers
                 .iter()
                 .filter_map(|a| {
-                    let file = a.file.as_deref()?;
-                    if let Some(m) = &a.metrics {
+                    let file = a.recording.file.as_deref()?;
+                    if let Some(m) = &a.recording.metrics {
                         return Some(m.clone());
                     }
                     match analyze_wav(&dir.path.join(file), config) {

@@ -78,7 +78,7 @@ pub fn question_progress<'a>(logs: impl Iterator<Item = &'a Session>) -> Vec<Que
                 });
             q.practised += 1;
             q.last_practised = local_date(log.started_at);
-            if let Some(m) = &a.metrics {
+            if let Some(m) = &a.recording.metrics {
                 q.latest_flags = m.flags.len();
             }
             if !a.reviews.is_empty() {

@@ -122,7 +122,7 @@ pub fn session_progress(log: &Session, metrics: &[Metrics]) -> SessionProgress {
         .answers
         .iter()
         .filter(|a| a.is_recorded())
-        .filter_map(|a| a.content.as_ref())
+        .filter_map(|a| a.recording.content.as_ref())
         .fold((0u32, 0usize, 0.0), |(f, h, t), c| {
             (
                 f + c.fillers.count,
@@ -190,9 +190,7 @@ pub(super) mod tests {
     }
 
     pub fn answer(qid: &str, file: bool, scores: &[&[(&str, u8)]]) -> Answer {
-        Answer {
-            file: file.then(|| format!("{qid}.wav")),
-            sample_rate: 8000,
+        let mut a = Answer {
             reviews: scores
                 .iter()
                 .map(|s| Review {
@@ -216,7 +214,10 @@ pub(super) mod tests {
                     AnswerStatus::Skipped
                 },
             )
-        }
+        };
+        a.recording.file = file.then(|| format!("{qid}.wav"));
+        a.recording.sample_rate = 8000;
+        a
     }
 
     fn pauses(n: usize) -> Vec<Pause> {

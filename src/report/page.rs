@@ -76,7 +76,11 @@ pub fn render_with_progress(
     if session.answers.is_empty() {
         h.push_str("<p class=\"muted\">No questions were asked in this session.</p>\n");
     }
-    if session.answers.iter().any(|a| a.transcript.is_some()) {
+    if session
+        .answers
+        .iter()
+        .any(|a| a.recording.transcript.is_some())
+    {
         let _ = writeln!(h, "<script>{}</script>", transcript::SEEK_SCRIPT);
     }
     let _ = writeln!(
@@ -150,18 +154,26 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         "<section class=\"answer\" id=\"answer-{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{} · {}",
         e(&a.question.text),
         e(&a.question.category),
-        e(a.status.as_str()),
+        e(a.recording.status.as_str()),
         n = a.number,
     );
-    if a.file.is_some() {
-        let _ = write!(h, " · {}", e(&crate::clock::prose(a.duration_seconds)));
+    if a.recording.file.is_some() {
+        let _ = write!(
+            h,
+            " · {}",
+            e(&crate::clock::prose(a.recording.duration_seconds))
+        );
     }
-    if a.dropped_frames > 0 {
-        let _ = write!(h, " · {} frames lost while recording", a.dropped_frames);
+    if a.recording.dropped_frames > 0 {
+        let _ = write!(
+            h,
+            " · {} frames lost while recording",
+            a.recording.dropped_frames
+        );
     }
     h.push_str("</p>\n");
 
-    if let Some(file) = &a.file {
+    if let Some(file) = &a.recording.file {
         player(h, "final take", file, session_dir, page_dir);
         match waveform::read(&session_dir.join(file), waveform::COLUMNS) {
             Ok(w) => h.push_str(&w.to_svg(&e(&format!("waveform of answer {}", a.number)))),
@@ -178,15 +190,15 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         h.push('\n');
     }
     for (k, take) in a.takes.iter().enumerate() {
-        if Some(take) != a.file.as_ref() {
+        if Some(take) != a.recording.file.as_ref() {
             player(h, &format!("take {}", k + 1), take, session_dir, page_dir);
         }
     }
-    if let Some(m) = &a.metrics {
+    if let Some(m) = &a.recording.metrics {
         metrics(h, &serde_json::to_value(m).unwrap_or_default());
     }
-    if let Some(t) = &a.transcript {
-        transcript::section(h, t, a.content.as_ref());
+    if let Some(t) = &a.recording.transcript {
+        transcript::section(h, t, a.recording.content.as_ref());
     }
     for f in &a.follow_ups {
         follow_up(h, f, session_dir, page_dir);
@@ -206,13 +218,14 @@ fn pitch(h: &mut String, a: &Answer, wav: &Path) {
         return;
     };
     let ends = a
+        .recording
         .metrics
         .as_ref()
         .map_or(&fresh.phrase_ends, |m| &m.phrase_ends);
     let label = format!(
         "pitch contour of answer {}: {}",
         a.number,
-        a.metrics.as_ref().unwrap_or(&fresh).voice_line()
+        a.recording.metrics.as_ref().unwrap_or(&fresh).voice_line()
     );
     if let Some(svg) = contour::to_svg(
         &track.hz,
@@ -237,13 +250,17 @@ fn follow_up(h: &mut String, f: &FollowUp, session_dir: &Path, page_dir: &Path) 
         "<div class=\"follow-up\">\n<h3>Follow-up {}: {}</h3>\n<p class=\"meta\">{}",
         f.number,
         e(&f.text),
-        e(f.status.as_str())
+        e(f.recording.status.as_str())
     );
-    if f.file.is_some() {
-        let _ = write!(h, " · {}", e(&crate::clock::prose(f.duration_seconds)));
+    if f.recording.file.is_some() {
+        let _ = write!(
+            h,
+            " · {}",
+            e(&crate::clock::prose(f.recording.duration_seconds))
+        );
     }
     h.push_str("</p>\n");
-    if let Some(file) = &f.file {
+    if let Some(file) = &f.recording.file {
         player(
             h,
             &format!("follow-up {}", f.number),
@@ -256,8 +273,11 @@ fn follow_up(h: &mut String, f: &FollowUp, session_dir: &Path, page_dir: &Path) 
             h.push('\n');
         }
     }
-    if let Some(m) = &f.metrics {
+    if let Some(m) = &f.recording.metrics {
         metrics(h, &serde_json::to_value(m).unwrap_or_default());
+    }
+    if let Some(t) = &f.recording.transcript {
+        transcript::section(h, t, f.recording.content.as_ref());
     }
     h.push_str("</div>\n");
 }
@@ -402,24 +422,8 @@ mod tests {
             jiff::Timestamp::UNIX_EPOCH,
             settings,
         );
-        s.answers.push(Answer {
-            file: Some("01 \"x\".wav".into()),
+        let mut a = Answer {
             takes: vec!["01-q.take1.wav".into(), "01 \"x\".wav".into()],
-            duration_seconds: 1.0,
-            frames: 8000,
-            sample_rate: 8000,
-            metrics: Some(
-                serde_json::from_value(serde_json::json!({
-                    "duration_seconds": 1.0, "pauses": [
-                        {"start_seconds": 0.1, "end_seconds": 0.4},
-                        {"start_seconds": 0.5, "end_seconds": 0.8}
-                    ], "loudness_lufs": null,
-                    "flags": [{"code": "x", "message": "<img src=x onerror=alert(1)>", "value": 1.0}]
-                }))
-                .expect("metrics JSON"),
-            ),
-            transcript: None,
-            content: None,
             reviews: vec![Review {
                 reviewer: "Eve <eve@example.org>".into(),
                 at: jiff::Timestamp::UNIX_EPOCH,
@@ -429,12 +433,33 @@ mod tests {
                 notes: "good'\n</p><script>".into(),
                 self_check: None,
             }],
-            ..Answer::new(1, QuestionRef {
-                id: "q".into(),
-                text: "<script>alert(1)</script>".into(),
-                category: "a&b".into(),
-            }, AnswerStatus::Recorded)
-        });
+            ..Answer::new(
+                1,
+                QuestionRef {
+                    id: "q".into(),
+                    text: "<script>alert(1)</script>".into(),
+                    category: "a&b".into(),
+                },
+                AnswerStatus::Recorded,
+            )
+        };
+        a.recording.file = Some("01 \"x\".wav".into());
+        (
+            a.recording.duration_seconds,
+            a.recording.frames,
+            a.recording.sample_rate,
+        ) = (1.0, 8000, 8000);
+        a.recording.metrics = Some(
+            serde_json::from_value(serde_json::json!({
+                "duration_seconds": 1.0, "pauses": [
+                    {"start_seconds": 0.1, "end_seconds": 0.4},
+                    {"start_seconds": 0.5, "end_seconds": 0.8}
+                ], "loudness_lufs": null,
+                "flags": [{"code": "x", "message": "<img src=x onerror=alert(1)>", "value": 1.0}]
+            }))
+            .expect("metrics JSON"),
+        );
+        s.answers.push(a);
         s
     }
 

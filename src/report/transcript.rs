@@ -15,7 +15,7 @@ pub(super) const SEEK_SCRIPT: &str = include_str!("seek.js");
 /// The `script-src` of the page's Content-Security-Policy: the SHA-256 of
 /// [`SEEK_SCRIPT`], base64. Chromium refuses the script if they differ,
 /// which the report test in tests/it/content.rs checks.
-pub(super) const SEEK_SCRIPT_SRC: &str = "'sha256-zU8ynCekALB3/ADMV1uq554If5mDYvZT0kmjJthG65M='";
+pub(super) const SEEK_SCRIPT_SRC: &str = "'sha256-5Wj0CtHa3nwnJs1t7SqzoibgZvMOj3cI+O9MFx34/6w='";
 
 pub(super) const STYLE: &str = r#"
 .transcript{margin:.4rem 0;line-height:1.8}.transcript span[data-t]{cursor:pointer;border-radius:.2rem}

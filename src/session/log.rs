@@ -120,17 +120,18 @@ impl AnswerStatus {
     }
 }
 
+/// One recording as the log lists it: an answer's final take, or the reply
+/// to a follow-up. Flattened into [`Answer`] and [`FollowUp`], so its fields
+/// sit directly in each (the file format does not nest them), and one type
+/// holds the rules both share: what "recorded" means, how a take begins,
+/// ends and is cancelled (`session/take.rs`), and how its content is derived.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Answer {
-    pub number: u32,
-    pub question: QuestionRef,
+pub struct Recording {
     pub status: AnswerStatus,
-    /// The final take, relative to the session folder; `None` when skipped.
+    /// The file, relative to the session folder; `None` when skipped
+    /// before anything was recorded.
     #[serde(default)]
     pub file: Option<String>,
-    /// Every take's file, final last.
-    #[serde(default)]
-    pub takes: Vec<String>,
     #[serde(default)]
     pub duration_seconds: f64,
     #[serde(default)]
@@ -143,21 +144,21 @@ pub struct Answer {
     /// mockview received it (how much, it does not say). 0 normally.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub overruns: u64,
-    /// Delivery metrics of the final take (see docs/metrics.md), computed
-    /// when the take is saved. Stored as `analysis::Metrics` itself: its
-    /// field names (and `Pause`'s, `Flag`'s) are part of this file format,
-    /// so renaming one is a format change (docs/session-format.md). Typed, so that every reader (show, stats,
-    /// report) agrees on the fields; read leniently: missing fields take
-    /// their defaults, and a value that is not metrics at all reads as
-    /// `None` (to be recomputed from the WAV) instead of making the whole
-    /// log unreadable.
+    /// Delivery metrics of the recording (see docs/metrics.md), computed
+    /// when it is saved. Stored as `analysis::Metrics` itself: its field
+    /// names (and `Pause`'s, `Flag`'s) are part of this file format, so
+    /// renaming one is a format change (docs/session-format.md). Typed, so
+    /// that every reader (show, stats, report) agrees on the fields; read
+    /// leniently: missing fields take their defaults, and a value that is
+    /// not metrics at all reads as `None` (to be recomputed from the WAV)
+    /// instead of making the whole log unreadable.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient"
     )]
     pub metrics: Option<Metrics>,
-    /// What the final take says, with word times (`mockview transcribe`,
+    /// What the recording says, with word times (`mockview transcribe`,
     /// or in the background during practice); absent until transcribed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Transcript>,
@@ -170,6 +171,79 @@ pub struct Answer {
         deserialize_with = "lenient"
     )]
     pub content: Option<Content>,
+}
+
+impl Recording {
+    /// Nothing on file yet, nothing measured.
+    pub fn new(status: AnswerStatus) -> Recording {
+        Recording {
+            status,
+            file: None,
+            duration_seconds: 0.0,
+            frames: 0,
+            sample_rate: 0,
+            dropped_frames: 0,
+            overruns: 0,
+            metrics: None,
+            transcript: None,
+            content: None,
+        }
+    }
+
+    /// Completed, with its file on file. What sessions count, review
+    /// scores, progress tracks and practice calls practised; an interrupted
+    /// or skipped recording is none of these.
+    pub fn is_recorded(&self) -> bool {
+        self.status == AnswerStatus::Recorded && self.file.is_some()
+    }
+
+    /// The transcript's words, with their times; none until transcribed.
+    pub fn words(&self) -> &[crate::transcript::Word] {
+        self.transcript.as_ref().map_or(&[], |t| &t.words)
+    }
+
+    /// Store a finished transcript, and what is computed from its words.
+    /// The one way a transcript enters the log, so every command that
+    /// transcribes stores the same thing.
+    pub fn set_transcript(&mut self, transcript: Transcript, rules: &ContentRules) {
+        self.transcript = Some(transcript);
+        self.update_content(rules);
+    }
+
+    /// This state of the recording is being saved over `earlier`: if it is
+    /// the same file and has no transcript of its own, it keeps the one
+    /// already delivered for it (the worker may finish between a copy
+    /// being taken and saved).
+    pub fn keep_transcript_of(&mut self, earlier: &Recording) {
+        if self.transcript.is_none() && self.file.is_some() && self.file == earlier.file {
+            self.transcript = earlier.transcript.clone();
+            self.content = earlier.content.clone();
+        }
+    }
+
+    /// Recomputes `content` from the transcript, over the delivery
+    /// metrics' speaking time when there are metrics; `None` without a
+    /// transcript.
+    pub fn update_content(&mut self, rules: &ContentRules) {
+        let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
+        self.content = self
+            .transcript
+            .as_ref()
+            .map(|t| rules.apply(&t.words, speaking));
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub number: u32,
+    pub question: QuestionRef,
+    /// The final take (`file`) and what was measured of it; `status` is
+    /// the answer's.
+    #[serde(flatten)]
+    pub recording: Recording,
+    /// Every take's file, final last.
+    #[serde(default)]
+    pub takes: Vec<String>,
     #[serde(default)]
     pub reviews: Vec<Review>,
     /// The follow-up questions asked after this answer (`practice
@@ -187,33 +261,43 @@ pub struct FollowUp {
     pub number: u32,
     /// The follow-up question as asked.
     pub text: String,
-    pub status: AnswerStatus,
-    /// The recording, relative to the session folder; `None` when skipped
-    /// before anything was recorded.
-    #[serde(default)]
-    pub file: Option<String>,
-    #[serde(default)]
-    pub duration_seconds: f64,
-    #[serde(default)]
-    pub frames: u64,
-    #[serde(default)]
-    pub sample_rate: u32,
-    #[serde(default)]
-    pub dropped_frames: u64,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub overruns: u64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
-    pub metrics: Option<Metrics>,
+    #[serde(flatten)]
+    pub recording: Recording,
+}
+
+/// Which recording of a session: an answer's final take, or the reply to
+/// one of its follow-ups. What transcription jobs are named by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordingKey {
+    /// The answer's `number`.
+    pub answer: u32,
+    /// The follow-up's `number`; `None` for the answer's own take.
+    pub follow_up: Option<u32>,
+}
+
+impl RecordingKey {
+    /// Answer `number`'s own take.
+    pub fn answer(number: u32) -> RecordingKey {
+        RecordingKey {
+            answer: number,
+            follow_up: None,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.follow_up {
+            None => write!(f, "answer {}", self.answer),
+            Some(k) => write!(f, "follow-up {k} of answer {}", self.answer),
+        }
+    }
 }
 
 impl FollowUp {
     /// A recorded follow-up: its reply is on file.
     pub fn is_recorded(&self) -> bool {
-        self.status == AnswerStatus::Recorded && self.file.is_some()
+        self.recording.is_recorded()
     }
 }
 
@@ -225,17 +309,8 @@ impl Answer {
         Answer {
             number,
             question,
-            status,
-            file: None,
+            recording: Recording::new(status),
             takes: Vec::new(),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate: 0,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
-            transcript: None,
-            content: None,
             reviews: Vec::new(),
             follow_ups: Vec::new(),
         }
@@ -246,10 +321,11 @@ impl Answer {
     pub fn with_take(mut self, file: impl Into<String>, frames: u64, sample_rate: u32) -> Answer {
         let file = file.into();
         self.takes = vec![file.clone()];
-        self.file = Some(file);
-        self.frames = frames;
-        self.sample_rate = sample_rate;
-        self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
+        let r = &mut self.recording;
+        r.file = Some(file);
+        r.frames = frames;
+        r.sample_rate = sample_rate;
+        r.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
         self
     }
 
@@ -257,15 +333,45 @@ impl Answer {
     /// take, its follow-ups' replies (a name may come twice). What export,
     /// import and repair take as the answer's files.
     pub fn files(&self) -> impl Iterator<Item = &String> {
-        let follow_ups = self.follow_ups.iter().filter_map(|f| f.file.as_ref());
-        self.takes.iter().chain(self.file.iter()).chain(follow_ups)
+        let follow_ups = self
+            .follow_ups
+            .iter()
+            .filter_map(|f| f.recording.file.as_ref());
+        self.takes
+            .iter()
+            .chain(self.recording.file.iter())
+            .chain(follow_ups)
     }
 
-    /// A recorded answer: completed, with its final take on file. What
-    /// sessions count, review scores, progress tracks and practice calls
-    /// practised; an interrupted or skipped answer is none of these.
+    /// The answer's final take and its follow-ups' replies, with their keys.
+    pub fn recordings(&self) -> impl Iterator<Item = (RecordingKey, &Recording)> {
+        let answer = self.number;
+        let replies = self.follow_ups.iter().map(move |f| {
+            let key = RecordingKey {
+                answer,
+                follow_up: Some(f.number),
+            };
+            (key, &f.recording)
+        });
+        std::iter::once((RecordingKey::answer(answer), &self.recording)).chain(replies)
+    }
+
+    /// The answer's own take (`None`), or the reply to follow-up `k`.
+    pub fn recording_mut(&mut self, follow_up: Option<u32>) -> Option<&mut Recording> {
+        match follow_up {
+            None => Some(&mut self.recording),
+            Some(k) => self
+                .follow_ups
+                .iter_mut()
+                .find(|f| f.number == k)
+                .map(|f| &mut f.recording),
+        }
+    }
+
+    /// A recorded answer: completed, with its final take on file (see
+    /// [`Recording::is_recorded`]).
     pub fn is_recorded(&self) -> bool {
-        self.status == AnswerStatus::Recorded && self.file.is_some()
+        self.recording.is_recorded()
     }
 }
 
@@ -308,19 +414,6 @@ impl SelfCheck {
     }
 }
 
-impl Answer {
-    /// Recomputes `content` from the transcript, over the delivery
-    /// metrics' speaking time when there are metrics; `None` without a
-    /// transcript. Every place that stores a transcript calls this.
-    pub fn update_content(&mut self, rules: &ContentRules) {
-        let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
-        self.content = self
-            .transcript
-            .as_ref()
-            .map(|t| rules.apply(&t.words, speaking));
-    }
-}
-
 /// A recomputable field: a value of the wrong shape reads as absent.
 fn lenient<'de, D: serde::Deserializer<'de>, T: serde::de::DeserializeOwned>(
     d: D,
@@ -353,7 +446,17 @@ impl Session {
         self.answers
             .iter()
             .filter(|a| a.is_recorded())
-            .fold((0, 0.0), |(n, s), a| (n + 1, s + a.duration_seconds))
+            .fold((0, 0.0), |(n, s), a| {
+                (n + 1, s + a.recording.duration_seconds)
+            })
+    }
+
+    /// The recording `key` names, if the log has it.
+    pub fn recording_mut(&mut self, key: RecordingKey) -> Option<&mut Recording> {
+        self.answers
+            .iter_mut()
+            .find(|a| a.number == key.answer)?
+            .recording_mut(key.follow_up)
     }
 
     pub fn is_reviewed(&self) -> bool {
@@ -377,7 +480,7 @@ mod tests {
         let done =
             Answer::new(1, q.clone(), AnswerStatus::Recorded).with_take("01-q.wav", 8000, 8000);
         assert!(done.is_recorded());
-        assert_eq!(done.duration_seconds, 1.0);
+        assert_eq!(done.recording.duration_seconds, 1.0);
         assert_eq!(done.takes, vec!["01-q.wav".to_string()]);
         // Kept audio of an interrupted take is not a recorded answer.
         let cut =
@@ -387,18 +490,58 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_is_stored_flat_in_answers_and_follow_ups() {
+        // The fields of `Recording` sit in the answer and the follow-up
+        // themselves, as version 1 has always written them.
+        let mut a = Answer::new(1, QuestionRef::default(), AnswerStatus::Recorded)
+            .with_take("01-q.wav", 8000, 8000);
+        let name = crate::session::TakeName::final_take(1, "q").follow_up(1);
+        let mut reply = FollowUp::begin(&name, "And then?".into(), 8000);
+        reply.recording.finish(4000, 8000, 0, 2);
+        a.put_follow_up(reply);
+        let json = serde_json::to_value(&a).unwrap();
+        assert!(json.get("recording").is_none(), "{json}");
+        assert_eq!(json["file"], "01-q.wav");
+        assert_eq!(json["frames"], 8000);
+        assert_eq!(json["status"], "recorded");
+        let f = &json["follow_ups"][0];
+        assert_eq!(
+            (&f["file"], &f["frames"], &f["overruns"], &f["text"]),
+            (
+                &serde_json::json!("01-q.follow1.wav"),
+                &serde_json::json!(4000),
+                &serde_json::json!(2),
+                &serde_json::json!("And then?")
+            )
+        );
+        assert_eq!(serde_json::from_value::<Answer>(json).unwrap(), a);
+        // An answer as written before `Recording` existed still reads.
+        let old: Answer = serde_json::from_str(
+            r#"{"number":1,"question":{"id":"q","text":"Q?","category":"c"},
+                "status":"recorded","file":"01-q.wav","takes":["01-q.wav"],
+                "duration_seconds":1.5,"frames":12000,"sample_rate":8000,
+                "dropped_frames":0,"reviews":[],"follow_ups":[{"number":1,
+                "text":"Then?","status":"skipped","file":null}]}"#,
+        )
+        .unwrap();
+        assert!(old.is_recorded());
+        assert_eq!(old.recording.duration_seconds, 1.5);
+        assert_eq!(old.follow_ups[0].recording.status, AnswerStatus::Skipped);
+    }
+
+    #[test]
     fn metrics_read_leniently() {
         // Older (fewer fields) and newer (unknown fields) metrics load.
         let a: Answer =
             serde_json::from_str(&answer_with(r#"{"words_per_minute":140.5,"future":[1]}"#))
                 .unwrap();
-        let m = a.metrics.unwrap();
+        let m = a.recording.metrics.unwrap();
         assert_eq!(m.words_per_minute, 140.5);
         assert_eq!(m.pauses, vec![]);
         // Not metrics at all: the answer still loads, without them.
         let a: Answer = serde_json::from_str(&answer_with(r#""garbage""#)).unwrap();
-        assert_eq!(a.metrics, None);
+        assert_eq!(a.recording.metrics, None);
         let a: Answer = serde_json::from_str(&answer_with("null")).unwrap();
-        assert_eq!(a.metrics, None);
+        assert_eq!(a.recording.metrics, None);
     }
 }

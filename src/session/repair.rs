@@ -46,10 +46,10 @@ pub fn reconcile(
                 before - a.takes.len()
             ));
         }
-        if let Some(f) = &a.file {
+        if let Some(f) = &a.recording.file {
             if !files.contains_key(f) {
                 changes.push(format!("answer {}: its file {f} is missing", a.number));
-                a.file = None;
+                a.recording.file = None;
             }
         }
     }
@@ -79,16 +79,16 @@ pub fn reconcile(
                     },
                     AnswerStatus::Interrupted,
                 );
-                answer.sample_rate = rate;
+                answer.recording.sample_rate = rate;
                 session.answers.push(answer);
                 session.answers.last_mut().expect("just pushed")
             }
         };
         answer.takes.push(name.clone());
-        if take.take.is_none() && answer.file.is_none() {
-            answer.file = Some(name.clone());
-            if answer.status == AnswerStatus::Skipped {
-                answer.status = AnswerStatus::Interrupted;
+        if take.take.is_none() && answer.recording.file.is_none() {
+            answer.recording.file = Some(name.clone());
+            if answer.recording.status == AnswerStatus::Skipped {
+                answer.recording.status = AnswerStatus::Interrupted;
             }
         }
         // Earlier takes in order, the final take last.
@@ -108,6 +108,7 @@ pub fn reconcile(
     // The true length of each final take.
     for a in &mut session.answers {
         let Some(facts) = a
+            .recording
             .file
             .as_ref()
             .and_then(|f| files.get(f).copied().flatten())
@@ -117,17 +118,17 @@ pub fn reconcile(
         let duration = facts.frames as f64 / f64::from(facts.sample_rate.max(1));
         // serde_json may read a float back one ulp off: compare durations
         // loosely, or a second repair would "fix" the same answer again.
-        if a.frames != facts.frames
-            || a.sample_rate != facts.sample_rate
-            || (a.duration_seconds - duration).abs() > 1e-6
+        if a.recording.frames != facts.frames
+            || a.recording.sample_rate != facts.sample_rate
+            || (a.recording.duration_seconds - duration).abs() > 1e-6
         {
             changes.push(format!(
                 "answer {}: {} frames ({duration:.2} s) recorded, the log said {}",
-                a.number, facts.frames, a.frames
+                a.number, facts.frames, a.recording.frames
             ));
-            a.frames = facts.frames;
-            a.sample_rate = facts.sample_rate;
-            a.duration_seconds = duration;
+            a.recording.frames = facts.frames;
+            a.recording.sample_rate = facts.sample_rate;
+            a.recording.duration_seconds = duration;
         }
     }
     changes
@@ -197,10 +198,10 @@ mod tests {
         assert_eq!(s.status, SessionStatus::Interrupted);
         assert_eq!(s.answers.len(), 2);
         assert_eq!(s.answers[0].takes, ["01-a.take1.wav", "01-a.wav"]);
-        assert_eq!(s.answers[0].file.as_deref(), Some("01-a.wav"));
-        assert_eq!(s.answers[0].frames, 48_000);
-        assert_eq!(s.answers[0].duration_seconds, 1.0);
-        assert_eq!(s.answers[1].status, AnswerStatus::Interrupted);
+        assert_eq!(s.answers[0].recording.file.as_deref(), Some("01-a.wav"));
+        assert_eq!(s.answers[0].recording.frames, 48_000);
+        assert_eq!(s.answers[0].recording.duration_seconds, 1.0);
+        assert_eq!(s.answers[1].recording.status, AnswerStatus::Interrupted);
         let again = s.clone();
         assert!(reconcile(&mut s, &files, Timestamp::now()).is_empty());
         assert_eq!(s, again);

@@ -20,7 +20,8 @@ pub enum SessionError {
     Ambiguous { spec: String, candidates: String },
     #[error("`{spec}` is not a session id (ids look like 20261126-101503; or use `latest`)")]
     InvalidName { spec: String },
-    #[error("no sessions yet in {root}")]
+    /// Also what `sessions` and `stats` print on an empty store.
+    #[error("no sessions yet in {} (start one with `mockview practice`)", root.display())]
     Empty { root: PathBuf },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
@@ -451,26 +452,21 @@ mod tests {
                 jiff::Timestamp::UNIX_EPOCH,
                 settings(),
             );
-            s.answers.push(crate::session::Answer {
-                file: Some("01-q.wav".into()),
-                takes: vec!["01-q.wav".into()],
-                duration_seconds: 1.5,
-                frames: 72_000,
-                sample_rate: 48_000,
-                metrics: Some(crate::analysis::Metrics {
-                    words_per_minute: 150.0,
-                    ..Default::default()
-                }),
-                ..crate::session::Answer::new(
-                    1,
-                    crate::session::QuestionRef {
-                        id: "q".into(),
-                        text: "Why?".into(),
-                        category: "failure".into(),
-                    },
-                    crate::session::AnswerStatus::Recorded,
-                )
+            let mut a = crate::session::Answer::new(
+                1,
+                crate::session::QuestionRef {
+                    id: "q".into(),
+                    text: "Why?".into(),
+                    category: "failure".into(),
+                },
+                crate::session::AnswerStatus::Recorded,
+            )
+            .with_take("01-q.wav", 72_000, 48_000);
+            a.recording.metrics = Some(crate::analysis::Metrics {
+                words_per_minute: 150.0,
+                ..Default::default()
             });
+            s.answers.push(a);
             serde_json::to_vec_pretty(&s).unwrap()
         }
 

@@ -5,7 +5,7 @@
 //! audio is never lost, and the log never names a file that is not there
 //! for longer than one atomic save (issue 9; `commands/practice.rs` wires it).
 
-use super::log::{Answer, AnswerStatus, FollowUp, Session};
+use super::log::{Answer, AnswerStatus, FollowUp, Recording, Session};
 use super::take_name::TakeName;
 use std::io;
 use std::path::Path;
@@ -15,12 +15,8 @@ impl Answer {
     /// the answer `interrupted` until the take ends (so a crash leaves an
     /// answer that says what it is).
     pub fn begin_take(&mut self, name: &TakeName) {
-        let file = name.to_string();
-        self.takes.push(file.clone());
-        self.file = Some(file);
-        self.status = AnswerStatus::Interrupted;
-        self.frames = 0;
-        self.duration_seconds = 0.0;
+        self.takes.push(name.to_string());
+        self.recording.begin(name);
     }
 
     /// Rename the final take `NN-slug.wav` in `dir` to `NN-slug.takeK.wav`
@@ -29,6 +25,7 @@ impl Answer {
     /// the new name.
     pub fn keep_as_earlier_take(&mut self, dir: &Path) -> io::Result<(usize, String)> {
         let final_name = self
+            .recording
             .file
             .clone()
             .ok_or_else(|| io::Error::other("the answer has no final take to keep"))?;
@@ -41,7 +38,7 @@ impl Answer {
         crate::durable::sync_dir(dir);
         self.takes.pop();
         self.takes.push(kept.clone());
-        self.file = None;
+        self.recording.file = None;
         Ok((k, kept))
     }
 
@@ -49,14 +46,35 @@ impl Answer {
     /// stops listing it.
     pub fn cancel_empty_take(&mut self) {
         self.takes.pop();
+        self.recording.cancel_empty();
+    }
+}
+
+impl Recording {
+    /// The file `name` was just created for this recording: listed, and
+    /// `interrupted` until it ends (so a crash leaves a log that says what
+    /// the file is). What was measured of an earlier take goes with it.
+    pub fn begin(&mut self, name: &TakeName) {
+        self.file = Some(name.to_string());
+        self.status = AnswerStatus::Interrupted;
+        self.frames = 0;
+        self.duration_seconds = 0.0;
+        self.metrics = None;
+        self.transcript = None;
+        self.content = None;
+    }
+
+    /// The armed recording captured nothing (its empty file is gone): the
+    /// log stops listing it.
+    pub fn cancel_empty(&mut self) {
         self.file = None;
         self.frames = 0;
         self.duration_seconds = 0.0;
     }
 
-    /// A take ended with `frames` frames at `sample_rate`: recorded, with
-    /// what the device and the ring lost added up.
-    pub fn finish_take(&mut self, frames: u64, sample_rate: u32, dropped: u64, overruns: u64) {
+    /// The recording ended with `frames` frames at `sample_rate`: recorded,
+    /// with what the device and the ring lost added up (over every take).
+    pub fn finish(&mut self, frames: u64, sample_rate: u32, dropped: u64, overruns: u64) {
         self.frames = frames;
         self.sample_rate = sample_rate;
         self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
@@ -81,35 +99,14 @@ impl FollowUp {
     /// The reply to follow-up `name` (`NN-slug.followK.wav`), whose file was
     /// just created: listed, `interrupted` until it ends, like a take.
     pub fn begin(name: &TakeName, text: String, sample_rate: u32) -> FollowUp {
+        let mut recording = Recording::new(AnswerStatus::Interrupted);
+        recording.begin(name);
+        recording.sample_rate = sample_rate;
         FollowUp {
             number: name.follow_up.unwrap_or(1),
             text,
-            status: AnswerStatus::Interrupted,
-            file: Some(name.to_string()),
-            duration_seconds: 0.0,
-            frames: 0,
-            sample_rate,
-            dropped_frames: 0,
-            overruns: 0,
-            metrics: None,
+            recording,
         }
-    }
-
-    /// The armed reply recorded nothing (its empty file is gone).
-    pub fn cancel_empty(&mut self) {
-        self.file = None;
-        self.frames = 0;
-        self.duration_seconds = 0.0;
-    }
-
-    /// The reply ended with `frames` frames at `sample_rate`: recorded.
-    pub fn finish(&mut self, frames: u64, sample_rate: u32, dropped: u64, overruns: u64) {
-        self.frames = frames;
-        self.sample_rate = sample_rate;
-        self.duration_seconds = frames as f64 / f64::from(sample_rate.max(1));
-        self.dropped_frames += dropped;
-        self.overruns += overruns;
-        self.status = AnswerStatus::Recorded;
     }
 }
 
@@ -141,16 +138,39 @@ mod tests {
     fn a_begun_take_is_listed_before_it_has_frames() {
         let mut a = answer();
         a.begin_take(&TakeName::final_take(1, "why"));
-        assert_eq!(a.file.as_deref(), Some("01-why.wav"));
+        assert_eq!(a.recording.file.as_deref(), Some("01-why.wav"));
         assert_eq!(a.takes, vec!["01-why.wav".to_string()]);
-        assert_eq!(a.status, AnswerStatus::Interrupted);
+        assert_eq!(a.recording.status, AnswerStatus::Interrupted);
         assert!(!a.is_recorded());
-        a.finish_take(8000, 8000, 2, 1);
+        a.recording.finish(8000, 8000, 2, 1);
         assert!(a.is_recorded());
         assert_eq!(
-            (a.duration_seconds, a.dropped_frames, a.overruns),
+            (
+                a.recording.duration_seconds,
+                a.recording.dropped_frames,
+                a.recording.overruns
+            ),
             (1.0, 2, 1)
         );
+    }
+
+    #[test]
+    fn a_new_take_does_not_inherit_what_was_measured_of_the_last() {
+        let mut a = answer();
+        let name = TakeName::final_take(1, "why");
+        a.begin_take(&name);
+        a.recording.finish(8000, 8000, 0, 0);
+        a.recording.metrics = Some(crate::analysis::Metrics::default());
+        a.recording.transcript = Some(crate::transcript::Transcript {
+            model: "tiny.en".into(),
+            text: "Hello.".into(),
+            words: Vec::new(),
+        });
+        a.recording.file = None; // kept as an earlier take
+        a.begin_take(&name);
+        let r = &a.recording;
+        assert_eq!((r.frames, r.metrics.is_none()), (0, true));
+        assert!(r.transcript.is_none() && r.content.is_none());
     }
 
     #[test]
@@ -170,7 +190,7 @@ mod tests {
                 std::fs::read_to_string(tmp.path().join(&kept)).unwrap(),
                 format!("take {k}")
             );
-            assert_eq!(a.file, None);
+            assert_eq!(a.recording.file, None);
         }
         a.begin_take(&name);
         assert_eq!(
@@ -190,9 +210,9 @@ mod tests {
         a.begin_take(&TakeName::final_take(1, "why"));
         // The file is not on disk: the rename fails, the log still lists it.
         assert!(a.keep_as_earlier_take(tmp.path()).is_err());
-        assert_eq!(a.file.as_deref(), Some("01-why.wav"));
+        assert_eq!(a.recording.file.as_deref(), Some("01-why.wav"));
         a.cancel_empty_take();
-        assert!(a.takes.is_empty() && a.file.is_none());
+        assert!(a.takes.is_empty() && a.recording.file.is_none());
         assert!(a.keep_as_earlier_take(tmp.path()).is_err());
     }
 
@@ -201,10 +221,10 @@ mod tests {
         let mut s = Session::new("x".into(), jiff::Timestamp::UNIX_EPOCH, Settings::default());
         let mut a = answer();
         s.put_answer(a.clone());
-        a.status = AnswerStatus::Recorded;
+        a.recording.status = AnswerStatus::Recorded;
         s.put_answer(a);
         assert_eq!(s.answers.len(), 1);
-        assert_eq!(s.answers[0].status, AnswerStatus::Recorded);
+        assert_eq!(s.answers[0].recording.status, AnswerStatus::Recorded);
     }
 
     #[test]
@@ -212,17 +232,17 @@ mod tests {
         let mut a = answer();
         let name = TakeName::final_take(1, "why").follow_up(1);
         let mut reply = FollowUp::begin(&name, "And then?".into(), 8000);
-        assert_eq!(reply.file.as_deref(), Some("01-why.follow1.wav"));
-        assert_eq!(reply.status, AnswerStatus::Interrupted);
+        assert_eq!(reply.recording.file.as_deref(), Some("01-why.follow1.wav"));
+        assert_eq!(reply.recording.status, AnswerStatus::Interrupted);
         a.put_follow_up(reply.clone());
         assert!(!a.follow_ups[0].is_recorded());
-        reply.finish(4000, 8000, 1, 0);
+        reply.recording.finish(4000, 8000, 1, 0);
         a.put_follow_up(reply.clone());
         assert_eq!(a.follow_ups.len(), 1, "replaced, not added");
         assert!(a.follow_ups[0].is_recorded());
-        assert_eq!(a.follow_ups[0].duration_seconds, 0.5);
+        assert_eq!(a.follow_ups[0].recording.duration_seconds, 0.5);
         assert!(a.files().any(|f| f == "01-why.follow1.wav"));
-        reply.cancel_empty();
-        assert_eq!(reply.file, None);
+        reply.recording.cancel_empty();
+        assert_eq!(reply.recording.file, None);
     }
 }

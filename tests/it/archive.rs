@@ -245,13 +245,8 @@ fn parts() -> &'static Parts {
         );
         let name = "01-why.wav".to_string();
         write_wav(&dir.path.join(&name), &silence(0.2, 8000), 8000);
-        s.answers.push(mockview::session::Answer {
-            file: Some(name.clone()),
-            takes: vec![name.clone()],
-            duration_seconds: 0.2,
-            frames: 1600,
-            sample_rate: 8000,
-            ..mockview::session::Answer::new(
+        s.answers.push(
+            mockview::session::Answer::new(
                 1,
                 mockview::session::QuestionRef {
                     id: "why".into(),
@@ -260,7 +255,8 @@ fn parts() -> &'static Parts {
                 },
                 mockview::session::AnswerStatus::Recorded,
             )
-        });
+            .with_take(name.clone(), 1600, 8000),
+        );
         dir.save(&s).unwrap();
         Parts {
             id: dir.id.clone(),

@@ -73,19 +73,18 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
         let samples = speech(text, 160, RATE);
         write_wav(&dir.path.join(&file), &samples, RATE);
         let seconds = samples.len() as f64 / f64::from(RATE);
-        s.answers.push(Answer {
-            transcript: Some(transcript(text, seconds)),
-            ..Answer::new(
-                n as u32 + 1,
-                QuestionRef {
-                    id: id.into(),
-                    text: format!("Tell me about {id}."),
-                    category: id.into(),
-                },
-                AnswerStatus::Recorded,
-            )
-            .with_take(file, samples.len() as u64, RATE)
-        });
+        let mut answer = Answer::new(
+            n as u32 + 1,
+            QuestionRef {
+                id: id.into(),
+                text: format!("Tell me about {id}."),
+                category: id.into(),
+            },
+            AnswerStatus::Recorded,
+        )
+        .with_take(file, samples.len() as u64, RATE);
+        answer.recording.transcript = Some(transcript(text, seconds));
+        s.answers.push(answer);
     }
     dir.save(&s).unwrap();
     (root, dir.path.clone())
@@ -232,6 +231,26 @@ fn show_marks_fillers_hedges_and_negative_talk() {
 fn report_highlights_words_and_a_click_seeks_the_player() {
     let home = tempfile::tempdir().unwrap();
     let (root, dir) = analysed_session(home.path());
+    // Answer 2's recording again, as the transcribed reply to a follow-up
+    // of answer 1: its words seek its own player, not the answer's.
+    let log_path = dir.join("session.json");
+    let mut log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
+    let second = log["answers"][1].clone();
+    std::fs::copy(
+        dir.join(second["file"].as_str().unwrap()),
+        dir.join("01-failure.follow1.wav"),
+    )
+    .unwrap();
+    let mut reply = second.clone();
+    for key in ["question", "takes", "reviews"] {
+        reply.as_object_mut().unwrap().remove(key);
+    }
+    reply["number"] = 1.into();
+    reply["text"] = "And then?".into();
+    reply["file"] = "01-failure.follow1.wav".into();
+    log["answers"][0]["follow_ups"] = serde_json::json!([reply]);
+    std::fs::write(&log_path, log.to_string()).unwrap();
     in_root(&root).args(["report", "latest"]).assert().success();
     let page = dir.join("report.html");
     let dom = dump_dom(&page);
@@ -249,7 +268,11 @@ fn report_highlights_words_and_a_click_seeks_the_player() {
     let end = start + html[start..].find('"').unwrap();
     let click = "<script>var w=document.querySelectorAll('#answer-2 [data-t]')[9];w.click();\
         document.body.dataset.clicked=w.dataset.t;\
-        document.body.dataset.at=document.querySelector('#answer-2 audio').currentTime;</script></body>";
+        document.body.dataset.at=document.querySelector('#answer-2 audio').currentTime;\
+        var f=document.querySelectorAll('#answer-1 .follow-up [data-t]')[9];f.click();\
+        document.body.dataset.fclicked=f.dataset.t;\
+        document.body.dataset.fat=document.querySelector('#answer-1 .follow-up audio').currentTime;\
+        document.body.dataset.own=document.querySelector('#answer-1 audio').currentTime;</script></body>";
     let copy =
         html[..start].to_string() + "'unsafe-inline'" + &html[end..].replace("</body>", click);
     let test_page = dir.join("clicked.html");
@@ -269,6 +292,14 @@ fn report_highlights_words_and_a_click_seeks_the_player() {
         "player at {} for {clicked}",
         attr("at")
     );
+    // The follow-up's word moved the follow-up's player, and only that.
+    assert_eq!(
+        attr("fclicked"),
+        clicked,
+        "the same recording, the same word"
+    );
+    assert!((attr("fat") - clicked).abs() < 0.01, "{dom}");
+    assert_eq!(attr("own"), 0.0, "the answer's own player stays put");
 }
 
 #[test]

@@ -159,8 +159,9 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
 
     let (mut said_total, mut found_total, mut matched) = (0, 0, 0);
     for (a, said) in log.answers.iter().zip(&ANSWERS) {
-        let t = a.transcript.as_ref().expect("transcribed");
+        let t = a.recording.transcript.as_ref().expect("transcribed");
         let c = a
+            .recording
             .content
             .as_ref()
             .expect("content stored with the transcript");
@@ -206,7 +207,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         "filler precision {:.0} %",
         precision * 100.0
     );
-    let clean = log.answers[3].content.as_ref().unwrap();
+    let clean = log.answers[3].recording.content.as_ref().unwrap();
     assert!(
         clean.flags.is_empty(),
         "a clean answer raises no flag: {:?}",

@@ -101,7 +101,7 @@ fn asked(dev: &FileDevice, args: &[&str]) -> Vec<String> {
     assert!(log
         .answers
         .iter()
-        .all(|a| a.status == AnswerStatus::Recorded));
+        .all(|a| a.recording.status == AnswerStatus::Recorded));
     log.answers.into_iter().map(|a| a.question.id).collect()
 }
 
@@ -115,7 +115,13 @@ fn weakest_first_then_exactly_the_named_questions() {
             .unwrap()
             .load()
             .unwrap();
-        log.answers[1].metrics.as_ref().unwrap().flags.len()
+        log.answers[1]
+            .recording
+            .metrics
+            .as_ref()
+            .unwrap()
+            .flags
+            .len()
     };
     assert!(flags_of_yourself > 0, "the short answer raises flags");
 

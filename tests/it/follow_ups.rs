@@ -95,6 +95,40 @@ fn a_follow_up_is_recorded_to_its_own_file_with_its_own_metrics() {
         .assert()
         .success()
         .stdout(predicate::str::contains("3 files"));
+
+    // `analyze --save` recomputes the reply's metrics with the answer's.
+    let mut edited = log.clone();
+    edited["answers"][0]["follow_ups"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("metrics");
+    std::fs::write(dir.join("session.json"), edited.to_string()).unwrap();
+    let out = dev
+        .cmd()
+        .args(["analyze", "latest", "--save", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let printed = &doc["answers"][0]["follow_ups"][0];
+    assert_eq!(printed["file"], "01-greatest-weakness.follow1.wav", "{doc}");
+    assert_eq!(printed["metrics"], f["metrics"], "{doc}");
+    let (_, saved) = only_session(&dev.root);
+    assert_eq!(
+        saved["answers"][0]["follow_ups"][0]["metrics"],
+        f["metrics"]
+    );
+    dev.cmd()
+        .args(["analyze", "latest"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("    Follow-up 1: ").and(predicate::str::contains(
+                "      01-greatest-weakness.follow1.wav",
+            )),
+        );
 }
 
 #[test]

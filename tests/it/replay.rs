@@ -451,7 +451,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
         .map(|w| w.start_seconds)
         .collect();
     assert_eq!(last_starts.len(), 3);
-    log.answers[0].transcript = Some(words);
+    log.answers[0].recording.transcript = Some(words);
     std::fs::write(&log_path, serde_json::to_vec(&log).unwrap()).unwrap();
 
     let mut child = std::process::Command::new(bin_path())

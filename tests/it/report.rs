@@ -289,21 +289,7 @@ fn progress_session(
         &speech("Because I like it.", 150, RATE),
         RATE,
     );
-    s.answers.push(Answer {
-        file: Some(file.clone()),
-        takes: vec![file],
-        duration_seconds: 61.0,
-        sample_rate: RATE,
-        metrics: Some(Metrics {
-            duration_seconds: 61.0,
-            first_word_seconds: 1.0,
-            words_per_minute: wpm,
-            syllables: 100,
-            long_pauses: vec![Pause::default(); long],
-            ..Metrics::default()
-        }),
-        transcript: None,
-        content: None,
+    let mut answer = Answer {
         reviews: score
             .map(|v| Review {
                 reviewer: "coach".into(),
@@ -323,7 +309,18 @@ fn progress_session(
             },
             AnswerStatus::Recorded,
         )
+        .with_take(file, 0, RATE)
+    };
+    answer.recording.duration_seconds = 61.0;
+    answer.recording.metrics = Some(Metrics {
+        duration_seconds: 61.0,
+        first_word_seconds: 1.0,
+        words_per_minute: wpm,
+        syllables: 100,
+        long_pauses: vec![Pause::default(); long],
+        ..Metrics::default()
     });
+    s.answers.push(answer);
     dir.save(&s).unwrap();
 }
 

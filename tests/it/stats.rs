@@ -20,22 +20,19 @@ fn settings() -> Settings {
 }
 
 fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
-    Answer {
-        file: Some(format!("{number:02}-{qid}.wav")),
-        takes: vec![format!("{number:02}-{qid}.wav")],
-        duration_seconds: metrics.as_ref().map_or(0.0, |m| m.duration_seconds),
-        sample_rate: RATE,
-        metrics,
-        ..Answer::new(
-            number,
-            QuestionRef {
-                id: qid.into(),
-                text: format!("Question {qid}?"),
-                category: "teamwork".into(),
-            },
-            AnswerStatus::Recorded,
-        )
-    }
+    let mut answer = Answer::new(
+        number,
+        QuestionRef {
+            id: qid.into(),
+            text: format!("Question {qid}?"),
+            category: "teamwork".into(),
+        },
+        AnswerStatus::Recorded,
+    )
+    .with_take(format!("{number:02}-{qid}.wav"), 0, RATE);
+    answer.recording.duration_seconds = metrics.as_ref().map_or(0.0, |m| m.duration_seconds);
+    answer.recording.metrics = metrics;
+    answer
 }
 
 /// 60 s answers: first word at `first`, `pauses` pauses, pace `wpm`.

@@ -496,6 +496,13 @@ fn session_of_clips(root: &Path) -> PathBuf {
             "frames": up.len(), "sample_rate": rate * 3, "dropped_frames": 0,
         }));
     }
+    // The second clip again, as the reply to a follow-up of answer 1.
+    std::fs::copy(dir.join("02-clip.wav"), dir.join("01-clip.follow1.wav")).unwrap();
+    answers[0]["follow_ups"] = serde_json::json!([{
+        "number": 1, "text": "And then?", "status": "recorded",
+        "file": "01-clip.follow1.wav", "duration_seconds": answers[1]["duration_seconds"],
+        "frames": answers[1]["frames"], "sample_rate": answers[1]["sample_rate"],
+    }]);
     answers.push(serde_json::json!({
         "number": 3, "question": {"id": "skip", "text": "Skipped?", "category": "c"},
         "status": "skipped", "takes": [],
@@ -541,7 +548,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     };
     let text = run(&["latest"]);
     assert!(
-        text.contains("transcribing 2 answers with tiny.en"),
+        text.contains("transcribing 2 answers and 1 follow-up reply with tiny.en"),
         "{text}"
     );
     let log: serde_json::Value =
@@ -566,6 +573,16 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
         log["answers"][2].get("transcript").is_none(),
         "skipped answers have none"
     );
+    // The follow-up's reply has its own transcript and content feedback.
+    let reply = &log["answers"][0]["follow_ups"][0];
+    assert_eq!(
+        reply["transcript"]["text"], log["answers"][1]["transcript"]["text"],
+        "{reply}"
+    );
+    assert!(
+        reply["content"]["word_count"].as_u64().unwrap() > 5,
+        "{reply}"
+    );
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir.join("session.json"))
         .unwrap()
@@ -578,17 +595,36 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     let doc: serde_json::Value = serde_json::from_str(&run(&["latest", "--json"])).unwrap();
     assert_eq!(doc["answers"].as_array().unwrap().len(), 2);
     assert_eq!(doc["answers"][0]["transcript"], *t);
-    // Other commands still read the log.
+    assert_eq!(
+        doc["answers"][0]["follow_ups"][0]["transcript"],
+        reply["transcript"]
+    );
+    // Other commands still read the log; `show` quotes the reply under
+    // its follow-up.
     mockview()
         .env("MOCKVIEW_DIR", root.path())
         .args(["show", "latest", "--json"])
         .assert()
         .success();
+    let out = mockview()
+        .env("MOCKVIEW_DIR", root.path())
+        .args(["show", "latest"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let follow = shown
+        .find("    follow-up 1: And then?")
+        .expect("the follow-up");
+    let quoted = shown[follow..]
+        .lines()
+        .find(|l| l.starts_with("      \""))
+        .unwrap_or_else(|| panic!("the reply quoted in {shown}"));
+    assert!(quoted.contains("young man"), "{shown}");
 }
 
 #[test]
 #[cfg(feature = "transcribe")]
-fn practice_transcribes_each_answer_in_the_background() {
+fn practice_transcribes_each_answer_and_reply_in_the_background() {
     let Some(model) = test_model() else { return };
     // The engine keeps both cores busy: one such test at a time, and none
     // beside a real-time test (a capture starved of CPU drops frames).
@@ -601,7 +637,16 @@ fn practice_transcribes_each_answer_in_the_background() {
         .env("MOCKVIEW_MODEL", &model)
         .env("MOCKVIEW_TIMING", "1")
         .args([
-            "practice", "--count", "2", "--prep", "0", "--limit", "9", "--order", "listed",
+            "practice",
+            "--count",
+            "2",
+            "--prep",
+            "0",
+            "--limit",
+            "9",
+            "--order",
+            "listed",
+            "--follow-ups",
         ])
         .args(FileDevice::open_args(RawFormat::S16Mono))
         .write_stdin("")
@@ -619,6 +664,12 @@ fn practice_transcribes_each_answer_in_the_background() {
         let words = normalise(t["text"].as_str().unwrap_or(""));
         eprintln!("{t}");
         assert!(!words.is_empty(), "answer {} has words: {t}", a["number"]);
+        // Each follow-up's reply is transcribed too, into its own entry
+        // (the device has only silence left by then: no words).
+        let replies = a["follow_ups"].as_array().unwrap();
+        assert_eq!(replies.len(), 1, "{a}");
+        assert_eq!(replies[0]["transcript"]["model"], "tiny.en", "{a}");
+        assert_eq!(replies[0]["content"]["word_count"], 0, "{a}");
     }
     let first = normalise(log["answers"][0]["transcript"]["text"].as_str().unwrap());
     for w in ["migration", "billing", "monthly", "invoice"] {

@@ -72,13 +72,8 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
         let number = i as u32 + 1;
         let file = format!("{number:02}-answer.wav");
         write_wav(&dir.path.join(&file), samples, *rate);
-        session.answers.push(Answer {
-            file: Some(file.clone()),
-            takes: vec![file],
-            duration_seconds: samples.len() as f64 / f64::from(*rate),
-            frames: samples.len() as u64,
-            sample_rate: *rate,
-            ..Answer::new(
+        session.answers.push(
+            Answer::new(
                 number,
                 QuestionRef {
                     id: format!("q{number}"),
@@ -87,22 +82,22 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
                 },
                 AnswerStatus::Recorded,
             )
-        });
+            .with_take(file, samples.len() as u64, *rate),
+        );
     }
     if skipped {
         let number = takes.len() as u32 + 1;
-        session.answers.push(Answer {
-            sample_rate: 48_000,
-            ..Answer::new(
-                number,
-                QuestionRef {
-                    id: "skipped".into(),
-                    text: "A question that was skipped.".into(),
-                    category: "teamwork".into(),
-                },
-                AnswerStatus::Skipped,
-            )
-        });
+        let mut answer = Answer::new(
+            number,
+            QuestionRef {
+                id: "skipped".into(),
+                text: "A question that was skipped.".into(),
+                category: "teamwork".into(),
+            },
+            AnswerStatus::Skipped,
+        );
+        answer.recording.sample_rate = 48_000;
+        session.answers.push(answer);
     }
     session.status = mockview::session::SessionStatus::Completed;
     dir.save(&session).unwrap();
