@@ -18,10 +18,12 @@
 //!    per frame: this is what keeps the track from jumping an octave.
 //!
 //! Speed: the signal is low-passed and decimated to about 4 kHz (plenty for
-//! a 600 Hz ceiling) before anything else, frames far too quiet to be
-//! voiced whatever comes later are not correlated at all, and the tracker
-//! runs on a thread of its own (`worker.rs`). Memory is one compact
-//! record per 10 ms frame (28 bytes, about 10 MB per hour) and a short ring.
+//! a 600 Hz ceiling) before anything else, by integer running sums (three
+//! additions a sample); each frame is correlated through one real FFT and
+//! its inverse; frames far too quiet to be voiced whatever comes later are
+//! not correlated at all; and the tracker runs on a thread of its own
+//! (`worker.rs`). Memory is one compact record per 10 ms frame (28 bytes,
+//! about 10 MB per hour) and a short ring.
 
 /// Rate the signal is averaged down to before tracking.
 const TARGET_RATE: f64 = 4000.0;
@@ -598,19 +600,22 @@ fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> 
 /// on a grid of 0.1 lag, then a parabola through the best point and its
 /// neighbours refines it.
 fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
+    let mut grid = [0.0f32; GRID as usize + 1];
     let mut best = (0, r[at]);
-    for step in -GRID / 2..=GRID / 2 {
-        let v = sinc_at(r, table, at, step);
-        if v > best.1 {
-            best = (step, v);
+    for (step, slot) in (-GRID / 2..=GRID / 2).zip(&mut grid) {
+        *slot = sinc_at(r, table, at, step);
+        if *slot > best.1 {
+            best = (step, *slot);
         }
     }
     let (step, b) = best;
     let d = step as f32 / GRID as f32;
-    let (a, c) = (
-        sinc_at(r, table, at, step - 1),
-        sinc_at(r, table, at, step + 1),
-    );
+    // The neighbours were mostly on the grid already.
+    let near = |s: i32| match usize::try_from(s + GRID / 2) {
+        Ok(i) if i < grid.len() => grid[i],
+        _ => sinc_at(r, table, at, s),
+    };
+    let (a, c) = (near(step - 1), near(step + 1));
     let denom = a - 2.0 * b + c;
     if denom < 0.0 {
         let s = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
