@@ -183,9 +183,11 @@ pub struct PracticeArgs {
 /// Which Whisper model to transcribe with.
 #[derive(Debug, Args, Clone)]
 pub struct ModelChoice {
-    /// A ggml Whisper model file [default: the best one installed, see `mockview model list`]
-    #[arg(long, value_name = "PATH", env = "MOCKVIEW_MODEL")]
-    pub model: Option<PathBuf>,
+    /// An installed model's name or a ggml Whisper model file (also
+    /// MOCKVIEW_MODEL, config `model`) [default: the best one installed,
+    /// see `mockview model list`]
+    #[arg(long, value_name = "NAME|PATH")]
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -444,7 +446,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_hedges: Option<f64>,
     /// Your own fillers, hedges, negative phrases or STAR cues, added to the
-    /// shipped ones (a TOML file like phrases/content.toml; also MOCKVIEW_PHRASES)
+    /// shipped ones (a TOML file like phrases/content.toml; also
+    /// MOCKVIEW_PHRASES, config `phrases`)
     #[arg(long, value_name = "FILE")]
     pub phrases: Option<PathBuf>,
 }
@@ -553,7 +556,10 @@ impl Cli {
                         (false, false) => None,
                     },
                 );
+                f.text("model", a.model.model.clone());
             }
+            Command::Transcribe(a) => f.text("model", a.model.model.clone()),
+            Command::Analyze(a) => f.path("phrases", a.phrases.clone()),
             Command::MicCheck(a) => {
                 f.text("input_device", a.device.clone());
                 f.text("output_device", a.output.clone());

@@ -7,6 +7,7 @@
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
+use crate::config::Settings;
 use crate::content::{Content, ContentRules, ContentThresholds};
 use crate::session::{QuestionRef, Recording, SessionStore};
 use anyhow::{Context, Result};
@@ -14,11 +15,11 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(store: &SessionStore, args: AnalyzeArgs) -> Result<()> {
+pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Result<()> {
     let config = config(&args)?;
     let words = ContentRules {
         thresholds: content_thresholds(&args)?,
-        ..ContentRules::load(args.phrases.as_deref())?
+        ..ContentRules::load(settings.phrases.value.as_deref())?
     };
     let path = Path::new(&args.target);
     if path.is_file() || has_wav_extension(&args.target) {
@@ -128,10 +129,12 @@ struct Analyzed {
 
 impl Analyzed {
     /// The recording's metrics from its WAV in `dir`, and its content from
-    /// its stored transcript; `None` when it has no file.
+    /// its stored transcript (STAR feedback if `story`); `None` when it has
+    /// no file.
     fn of(
         dir: &Path,
         r: &Recording,
+        story: bool,
         config: &AnalysisConfig,
         words: &ContentRules,
     ) -> Option<Analyzed> {
@@ -144,7 +147,7 @@ impl Analyzed {
         let content = r
             .transcript
             .as_ref()
-            .map(|t| words.apply(&t.words, speaking));
+            .map(|t| words.apply(&t.words, speaking, story));
         Some(Analyzed {
             file,
             metrics,
@@ -238,7 +241,7 @@ fn session(
             Some(AnalyzedAnswer {
                 number: a.number,
                 question: a.question.clone(),
-                result: Analyzed::of(&dir.path, &a.recording, config, words)?,
+                result: Analyzed::of(&dir.path, &a.recording, a.asks_story(None), config, words)?,
                 follow_ups: a
                     .follow_ups
                     .iter()
@@ -247,7 +250,13 @@ fn session(
                         Some(AnalyzedFollowUp {
                             number: f.number,
                             text: f.text.clone(),
-                            result: Analyzed::of(&dir.path, &f.recording, config, words)?,
+                            result: Analyzed::of(
+                                &dir.path,
+                                &f.recording,
+                                a.asks_story(Some(f.number)),
+                                config,
+                                words,
+                            )?,
                             index,
                         })
                     })

@@ -142,7 +142,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     let model = if args.no_transcribe {
         None
     } else {
-        let model = transcription::chosen_model(&args.model)?;
+        let model = transcription::chosen_model(&settings.model)?;
         if model.is_none() {
             console.line(console.dim(transcription::NO_MODEL_HINT));
         }
@@ -151,7 +151,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     // With a model, the word lists (with the user's, MOCKVIEW_PHRASES) are
     // read now, so a bad file stops the session before anything is recorded.
     let content_rules = match &model {
-        Some(_) => ContentRules::load(None)?,
+        Some(_) => ContentRules::load(settings.phrases.value.as_deref())?,
         None => ContentRules::default(),
     };
     let device = audio::find_input(settings.input_device.value.as_deref())?;
@@ -175,6 +175,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
             order: order.to_string(),
             seed,
             speak: settings.speak.value,
+            follow_ups: settings.follow_ups.value,
         },
     );
     session.input = Some(InputInfo {
@@ -315,6 +316,7 @@ impl Practice<'_> {
                 id: q.id.clone(),
                 text: q.text.clone(),
                 category: q.category.clone(),
+                story: q.story,
             },
             AnswerStatus::Skipped,
         );
@@ -1034,11 +1036,12 @@ impl Practice<'_> {
     fn store_finished(&mut self, done: Finished) -> Result<()> {
         match done.result {
             Ok(transcript) => {
-                let Some(r) = self.session.recording_mut(done.key) else {
-                    return Ok(());
-                };
-                r.set_transcript(transcript, &self.content_rules);
-                self.dir.save(&self.session)?;
+                if self
+                    .session
+                    .set_transcript(done.key, transcript, &self.content_rules)
+                {
+                    self.dir.save(&self.session)?;
+                }
             }
             Err(e) => {
                 if self.transcribe_error.as_deref() != Some(e.as_str()) {

@@ -8,6 +8,7 @@
 
 use super::transcription::{chosen_model, load_engine, NO_MODEL_HINT};
 use crate::cli::TranscribeArgs;
+use crate::config::Settings;
 use crate::content::ContentRules;
 use crate::session::{Answer, RecordingKey, SessionStore};
 use crate::transcript::Transcript;
@@ -18,8 +19,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn run(store: &SessionStore, args: TranscribeArgs) -> Result<()> {
-    let model = chosen_model(&args.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
+pub fn run(store: &SessionStore, args: TranscribeArgs, settings: &Settings) -> Result<()> {
+    let model = chosen_model(&settings.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
     let path = Path::new(&args.target);
     if path.is_file() || super::analyze::has_wav_extension(&args.target) {
         if !args.answers.is_empty() {
@@ -38,7 +39,8 @@ pub fn run(store: &SessionStore, args: TranscribeArgs) -> Result<()> {
         }
         return Ok(());
     }
-    session(store, &args, &model)
+    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    session(store, &args, &model, &rules)
 }
 
 #[derive(Serialize)]
@@ -63,7 +65,12 @@ struct TranscribedSession<'a> {
     answers: Vec<Transcribed<'a>>,
 }
 
-fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<()> {
+fn session(
+    store: &SessionStore,
+    args: &TranscribeArgs,
+    model: &Path,
+    rules: &ContentRules,
+) -> Result<()> {
     let dir = store.resolve(&args.target)?;
     let _lock = dir.lock()?;
     let mut log = dir.load()?;
@@ -105,7 +112,6 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
             dir.id
         ));
     } else {
-        let rules = ContentRules::load(None)?;
         let engine = load_engine(model)?;
         say(format!(
             "session {}: transcribing {} with {}",
@@ -132,9 +138,7 @@ fn session(store: &SessionStore, args: &TranscribeArgs, model: &Path) -> Result<
                     started.elapsed().as_secs_f64()
                 )));
             }
-            log.recording_mut(*key)
-                .expect("listed from this log")
-                .set_transcript(transcript, &rules);
+            log.set_transcript(*key, transcript, rules);
             dir.save(&log)
                 .with_context(|| format!("cannot save the transcript in session {}", dir.id))?;
         }

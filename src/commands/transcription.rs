@@ -9,7 +9,7 @@
 //! loses nothing: the audio is already on disk and the log valid, and
 //! `mockview transcribe` finishes the job later.
 
-use crate::cli::ModelChoice;
+use crate::config::Setting;
 use crate::session::RecordingKey;
 use crate::transcribe::{read_header, Engine, GrowingTranscript, ModelStore};
 use crate::transcript::Transcript;
@@ -24,17 +24,29 @@ use std::time::Duration;
 pub const NO_MODEL_HINT: &str =
     "no transcripts: no Whisper model installed (get one with `mockview model get tiny.en`, ~78 MB)";
 
-/// The model file a run uses: `--model` / `MOCKVIEW_MODEL` (which must be
-/// a ggml Whisper model), else the best installed one, else none.
-pub fn chosen_model(choice: &ModelChoice) -> Result<Option<PathBuf>> {
-    if let Some(path) = &choice.model {
-        read_header(path).context("--model / MOCKVIEW_MODEL")?;
-        return Ok(Some(path.clone()));
+/// The model file a run uses: the `model` setting (`--model`,
+/// `MOCKVIEW_MODEL` or the config file), an installed model's name or a
+/// ggml Whisper model file; unset, the best installed one, else none.
+pub fn chosen_model(setting: &Setting<Option<String>>) -> Result<Option<PathBuf>> {
+    let store = ModelStore::default_location().ok();
+    let Some(choice) = &setting.value else {
+        return Ok(store.and_then(|s| s.default_model()).map(|m| m.path));
+    };
+    if let Some(m) = store
+        .iter()
+        .flat_map(ModelStore::installed)
+        .find(|m| &m.name == choice)
+    {
+        return Ok(Some(m.path));
     }
-    Ok(ModelStore::default_location()
-        .ok()
-        .and_then(|s| s.default_model())
-        .map(|m| m.path))
+    let path = PathBuf::from(choice);
+    read_header(&path).with_context(|| {
+        format!(
+            "model `{choice}` ({}): not an installed model (`mockview model list`) nor a model file",
+            setting.source
+        )
+    })?;
+    Ok(Some(path))
 }
 
 /// Load a model, naming it in the error.

@@ -181,7 +181,18 @@ pub const KEYS: &[Key] = &[
         kind: Kind::Text,
         default: "",
         example: "\"base.en\"",
-        doc: "The transcription model (see `mockview model list`).",
+        doc: "The transcription model: an installed model's name (see \
+              `mockview model list`) or a ggml model file. Unset: the most \
+              accurate installed model.",
+    },
+    Key {
+        name: "phrases",
+        env: "MOCKVIEW_PHRASES",
+        kind: Kind::Path,
+        default: "",
+        example: "\"~/my-phrases.toml\"",
+        doc: "Your own fillers, hedges, negative phrases and STAR cues, added \
+              to the shipped lists (a TOML file like phrases/content.toml).",
     },
 ];
 
@@ -317,6 +328,7 @@ pub struct Settings {
     pub follow_ups: Setting<bool>,
     pub reviewer: Setting<Option<String>>,
     pub model: Setting<Option<String>>,
+    pub phrases: Setting<Option<PathBuf>>,
 }
 
 /// A value from the environment that does not parse.
@@ -448,6 +460,16 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
         follow_ups: boolean("follow_ups"),
         reviewer: text("reviewer"),
         model: text("model"),
+        phrases: match pick("phrases") {
+            Some((Value::Path(p), source)) => Setting {
+                value: Some(p),
+                source,
+            },
+            _ => Setting {
+                value: None,
+                source: Source::Default,
+            },
+        },
     };
     Ok((settings, file.warnings))
 }
@@ -502,6 +524,14 @@ impl Settings {
                 &self.reviewer.source,
             ),
             ("model", quoted(&self.model.value), &self.model.source),
+            (
+                "phrases",
+                self.phrases
+                    .value
+                    .as_ref()
+                    .map_or_else(|| "(unset)".to_string(), |p| p.display().to_string()),
+                &self.phrases.source,
+            ),
         ]
     }
 }

@@ -120,6 +120,7 @@ pub fn content(
     speaking_seconds: Option<f64>,
     phrases: &Phrases,
     thresholds: &ContentThresholds,
+    story: bool,
 ) -> Content {
     let tokens = tokens(words);
     let speaking = speaking_seconds
@@ -186,7 +187,7 @@ pub fn content(
         star: star(&tokens, phrases),
         flags: Vec::new(),
     };
-    c.flags = super::flags::raise(&c, &tokens, thresholds);
+    c.flags = super::flags::raise(&c, &tokens, thresholds, story);
     c
 }
 

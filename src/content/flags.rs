@@ -42,7 +42,15 @@ fn phrases(found: &[Finding]) -> impl Iterator<Item = &str> {
     found.iter().map(|f| f.phrase.as_str())
 }
 
-pub(crate) fn raise(c: &Content, tokens: &[Token], t: &ContentThresholds) -> Vec<Flag> {
+/// `story`: the question asks for a story (a time you did something), so
+/// the STAR flags (`no_result`, `no_star`) apply; "Tell me about yourself"
+/// or "Why this company?" is answered well without one.
+pub(crate) fn raise(
+    c: &Content,
+    tokens: &[Token],
+    t: &ContentThresholds,
+    story: bool,
+) -> Vec<Flag> {
     let mut flags = Vec::new();
     let enough = c.word_count >= t.min_words;
     if enough && c.fillers.per_minute > t.fillers_per_minute {
@@ -99,7 +107,7 @@ pub(crate) fn raise(c: &Content, tokens: &[Token], t: &ContentThresholds) -> Vec
         .get(tokens.len() * 2 / 3)
         .map_or(usize::MAX, |tok| tok.word);
     let closing_figure = c.numbers.iter().any(|n| n.word_start >= last_third);
-    if enough && !c.star.result && !closing_figure {
+    if story && enough && !c.star.result && !closing_figure {
         flags.push(flag(
             "no_result",
             "no result at the end: close with what came of it, with a number if you can"
@@ -108,7 +116,7 @@ pub(crate) fn raise(c: &Content, tokens: &[Token], t: &ContentThresholds) -> Vec
         ));
     }
     let parts = c.star.parts().len() as u32;
-    if enough && parts < t.min_star_parts {
+    if story && enough && parts < t.min_star_parts {
         flags.push(flag(
             "no_star",
             format!(

@@ -17,7 +17,7 @@ mod words;
 
 pub use config::ContentThresholds;
 pub use feedback::{content, Content, Fillers, Finding, Mark, Star, StarCue};
-pub use phrases::{Phrases, PhrasesError, PHRASES_ENV};
+pub use phrases::{Phrases, PhrasesError};
 
 /// The word lists and the flags' limits a content computation uses.
 #[derive(Debug, Clone)]
@@ -37,8 +37,8 @@ impl Default for ContentRules {
 }
 
 impl ContentRules {
-    /// The shipped lists plus the user's file (`file`, else the one named
-    /// by [`PHRASES_ENV`]), with the default thresholds.
+    /// The shipped lists plus the user's `file` (the `phrases` setting),
+    /// with the default thresholds.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, PhrasesError> {
         Ok(Self {
             phrases: Phrases::load(file)?,
@@ -46,13 +46,21 @@ impl ContentRules {
         })
     }
 
-    /// The content of `words` under these rules (see [`content`]).
+    /// The content of `words` under these rules (see [`content`]);
+    /// `story`: the question asked for one, so the STAR flags apply.
     pub fn apply(
         &self,
         words: &[crate::transcript::Word],
         speaking_seconds: Option<f64>,
+        story: bool,
     ) -> Content {
-        content(words, speaking_seconds, &self.phrases, &self.thresholds)
+        content(
+            words,
+            speaking_seconds,
+            &self.phrases,
+            &self.thresholds,
+            story,
+        )
     }
 }
 

@@ -15,9 +15,6 @@ use super::words::Token;
 const SHIPPED: &str = include_str!("../../phrases/content.toml");
 const SHIPPED_LABEL: &str = "phrases/content.toml";
 
-/// The environment variable naming a user's own phrase file.
-pub const PHRASES_ENV: &str = "MOCKVIEW_PHRASES";
-
 /// A phrase file that cannot be used: one line naming the file and the line.
 #[derive(Debug, thiserror::Error)]
 pub enum PhrasesError {
@@ -128,15 +125,13 @@ impl Phrases {
             .unwrap_or_else(|e| panic!("the shipped phrase file is invalid: {e}"))
     }
 
-    /// The shipped lists plus the user's file named by `file`, or else by
-    /// [`PHRASES_ENV`] when it is set and not empty.
+    /// The shipped lists plus the user's file `file` (the `phrases`
+    /// setting: `--phrases`, `MOCKVIEW_PHRASES` or the config file).
     pub fn load(file: Option<&Path>) -> Result<Self, PhrasesError> {
         let mut phrases = Self::builtin();
-        let from_env = std::env::var_os(PHRASES_ENV).filter(|v| !v.is_empty());
-        let path = file.map(Path::to_path_buf).or(from_env.map(Into::into));
-        if let Some(path) = path {
+        if let Some(path) = file {
             let label = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| PhrasesError::Read {
+            let text = std::fs::read_to_string(path).map_err(|source| PhrasesError::Read {
                 label: label.clone(),
                 source,
             })?;

@@ -23,6 +23,7 @@ fn of(text: &str) -> Content {
         None,
         &Phrases::builtin(),
         &ContentThresholds::default(),
+        true,
     )
 }
 
@@ -184,12 +185,19 @@ fn rates_are_over_the_speaking_time_given() {
         Some(30.0),
         &Phrases::builtin(),
         &ContentThresholds::default(),
+        true,
     );
     assert_eq!(c.word_count, 8);
     assert!((c.words_per_minute - 16.0).abs() < 1e-9);
     assert!((c.fillers.per_minute - 4.0).abs() < 1e-9);
     // Without one, the words' span: 0 s to 7 × 0.4 + 0.3 s.
-    let c = content(&w, None, &Phrases::builtin(), &ContentThresholds::default());
+    let c = content(
+        &w,
+        None,
+        &Phrases::builtin(),
+        &ContentThresholds::default(),
+        true,
+    );
     assert!((c.speaking_seconds - 3.1).abs() < 1e-9);
 }
 
@@ -205,6 +213,18 @@ fn a_rambling_answer_raises_the_word_flags() {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
     assert!(!codes.contains(&"negative"));
+    // Asked something that is not a story ("Tell me about yourself"): the
+    // same words, without the STAR flags, and with the others.
+    let open = content(
+        &words(text),
+        None,
+        &Phrases::builtin(),
+        &ContentThresholds::default(),
+        false,
+    );
+    let open_codes: Vec<&str> = open.flags.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(open_codes, ["fillers", "hedging", "we_not_i"]);
+    assert_eq!(open.star, c.star, "the parts are still found");
     let fillers = &c.flags[0];
     assert!(
         fillers.message.starts_with("8 filler words"),
@@ -236,8 +256,8 @@ fn thresholds_decide_the_flags() {
         ..ContentThresholds::default()
     };
     let p = Phrases::builtin();
-    assert!(codes(&content(&w, None, &p, &strict)).contains(&"fillers"));
-    assert!(!codes(&content(&w, None, &p, &lenient)).contains(&"fillers"));
+    assert!(codes(&content(&w, None, &p, &strict, true)).contains(&"fillers"));
+    assert!(!codes(&content(&w, None, &p, &lenient, true)).contains(&"fillers"));
     // Too few words for a verdict on rates and shape.
     assert!(of("Um, uh, I think maybe.").flags.is_empty());
 }
@@ -251,6 +271,7 @@ fn a_user_phrase_is_found() {
         None,
         &p,
         &ContentThresholds::default(),
+        true,
     );
     assert_eq!(phrases(&c.negatives), ["a nightmare"]);
 }

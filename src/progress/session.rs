@@ -207,6 +207,7 @@ pub(super) mod tests {
                     id: qid.into(),
                     text: format!("{qid}?"),
                     category: "c".into(),
+                    ..QuestionRef::default()
                 },
                 if file {
                     AnswerStatus::Recorded

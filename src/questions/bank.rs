@@ -158,6 +158,7 @@ struct RawQuestion {
     follow_ups: Option<Vec<Spanned<String>>>,
     // Signed so that `-5` gets our message rather than a type error.
     limit_seconds: Option<Spanned<i64>>,
+    story: Option<bool>,
 }
 
 fn toml_error(label: &str, text: &str, error: &toml::de::Error) -> BankError {
@@ -323,6 +324,7 @@ pub fn parse_toml_bank(
                 .filter(|t| !t.is_empty()),
             follow_ups,
             limit_seconds,
+            story: raw.story.unwrap_or(true),
         });
     }
 
@@ -365,6 +367,7 @@ pub fn parse_txt_bank(
             tips: None,
             follow_ups: Vec::new(),
             limit_seconds: None,
+            story: true,
         });
     }
     if questions.is_empty() {
@@ -501,6 +504,7 @@ category = "motivation"
 tips = "Name two specific things about the company."
 follow_ups = ["What would you change in your first month?"]
 limit_seconds = 90
+story = false
 
 [[question]]
 id = "greatest-strength"
@@ -526,7 +530,9 @@ category = "about-yourself"
             ["What would you change in your first month?"]
         );
         assert_eq!(first.limit_seconds, Some(90));
+        assert!(!first.story, "`story = false` read");
         let second = &bank.questions[1];
+        assert!(second.story, "a question asks for a story unless it says not");
         assert_eq!(second.text, "What is your greatest strength?");
         assert_eq!(second.tips, None);
         assert!(second.follow_ups.is_empty());
@@ -619,7 +625,7 @@ tip = \"typo\"
 ";
         assert_eq!(
             toml_err(text),
-            "my-bank.toml:5:1: unknown key `tip`, expected one of `id`, `text`, `category`, `tips`, `follow_ups`, `limit_seconds`"
+            "my-bank.toml:5:1: unknown key `tip`, expected one of `id`, `text`, `category`, `tips`, `follow_ups`, `limit_seconds`, `story`"
         );
     }
 

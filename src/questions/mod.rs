@@ -45,6 +45,15 @@ pub struct Question {
     /// A suggested answer time; the session's `--limit` may override it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_seconds: Option<u32>,
+    /// The question asks for a story (a time you did something), answered
+    /// with STAR: the STAR feedback applies. `false` for questions such as
+    /// "Tell me about yourself" or "Why this company?" (bank: `story = false`).
+    #[serde(default = "yes")]
+    pub story: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Where a bank came from.
@@ -217,6 +226,7 @@ mod tests {
             tips: None,
             follow_ups: vec![],
             limit_seconds: None,
+            story: true,
         };
         let bank = |questions| QuestionBank {
             name: "b".into(),

@@ -253,6 +253,7 @@ mod tests {
             tips: None,
             follow_ups: vec![],
             limit_seconds: None,
+            story: true,
         }
     }
 

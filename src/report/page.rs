@@ -134,6 +134,9 @@ fn header(h: &mut String, s: &Session) {
     if st.speak {
         settings.push_str(", spoken questions");
     }
+    if st.follow_ups {
+        settings.push_str(", follow-up questions");
+    }
     fact(h, "Settings", &settings);
     if !st.banks.is_empty() {
         fact(h, "Banks", &st.banks.join(", "));
@@ -439,6 +442,7 @@ mod tests {
                     id: "q".into(),
                     text: "<script>alert(1)</script>".into(),
                     category: "a&b".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )

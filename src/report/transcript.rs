@@ -94,6 +94,7 @@ mod tests {
             None,
             &crate::content::Phrases::builtin(),
             &crate::content::ContentThresholds::default(),
+            true,
         );
         let mut h = String::new();
         section(&mut h, &t, Some(&c));

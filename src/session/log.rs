@@ -74,6 +74,10 @@ pub struct Settings {
     pub seed: u64,
     #[serde(default)]
     pub speak: bool,
+    /// `--follow-ups`: a follow-up question was asked after each recorded
+    /// answer whose question has some.
+    #[serde(default)]
+    pub follow_ups: bool,
 }
 
 /// One practice run's settings with the values a plain `mockview practice`
@@ -91,15 +95,36 @@ impl Default for Settings {
             order: "listed".into(),
             seed: 0,
             speak: false,
+            follow_ups: false,
         }
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionRef {
     pub id: String,
     pub text: String,
     pub category: String,
+    /// The question asked for a story, so the STAR feedback applies to the
+    /// answer (`questions::Question::story`). Logs written before it read
+    /// as `true`, as they were analysed.
+    #[serde(default = "yes")]
+    pub story: bool,
+}
+
+impl Default for QuestionRef {
+    fn default() -> Self {
+        QuestionRef {
+            id: String::new(),
+            text: String::new(),
+            category: String::new(),
+            story: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,9 +230,9 @@ impl Recording {
     /// Store a finished transcript, and what is computed from its words.
     /// The one way a transcript enters the log, so every command that
     /// transcribes stores the same thing.
-    pub fn set_transcript(&mut self, transcript: Transcript, rules: &ContentRules) {
+    pub fn set_transcript(&mut self, transcript: Transcript, rules: &ContentRules, story: bool) {
         self.transcript = Some(transcript);
-        self.update_content(rules);
+        self.update_content(rules, story);
     }
 
     /// This state of the recording is being saved over `earlier`: if it is
@@ -223,13 +248,19 @@ impl Recording {
 
     /// Recomputes `content` from the transcript, over the delivery
     /// metrics' speaking time when there are metrics; `None` without a
-    /// transcript.
-    pub fn update_content(&mut self, rules: &ContentRules) {
+    /// transcript. `story`: the STAR feedback applies
+    /// ([`Answer::asks_story`]).
+    pub fn update_content(&mut self, rules: &ContentRules, story: bool) {
+        self.content = self.content_under(rules, story);
+    }
+
+    /// The content feedback of the transcript under `rules` (see
+    /// [`Recording::update_content`]), without storing it.
+    pub fn content_under(&self, rules: &ContentRules, story: bool) -> Option<Content> {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
-        self.content = self
-            .transcript
+        self.transcript
             .as_ref()
-            .map(|t| rules.apply(&t.words, speaking));
+            .map(|t| rules.apply(&t.words, speaking, story))
     }
 }
 
@@ -356,6 +387,13 @@ impl Answer {
         std::iter::once((RecordingKey::answer(answer), &self.recording)).chain(replies)
     }
 
+    /// Whether the STAR feedback applies to the answer's own take (`None`:
+    /// when its question asks for a story) or to the reply to follow-up `k`
+    /// (never: a reply adds to the story, it does not tell one).
+    pub fn asks_story(&self, follow_up: Option<u32>) -> bool {
+        follow_up.is_none() && self.question.story
+    }
+
     /// The answer's own take (`None`), or the reply to follow-up `k`.
     pub fn recording_mut(&mut self, follow_up: Option<u32>) -> Option<&mut Recording> {
         match follow_up {
@@ -457,6 +495,28 @@ impl Session {
             .iter_mut()
             .find(|a| a.number == key.answer)?
             .recording_mut(key.follow_up)
+    }
+
+    /// Store a finished transcript with the recording `key` names, and its
+    /// content feedback (STAR as its question asks). The one way a
+    /// transcript enters the log; false if the log has no such recording.
+    pub fn set_transcript(
+        &mut self,
+        key: RecordingKey,
+        transcript: Transcript,
+        rules: &ContentRules,
+    ) -> bool {
+        let Some(a) = self.answers.iter_mut().find(|a| a.number == key.answer) else {
+            return false;
+        };
+        let story = a.asks_story(key.follow_up);
+        match a.recording_mut(key.follow_up) {
+            Some(r) => {
+                r.set_transcript(transcript, rules, story);
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn is_reviewed(&self) -> bool {

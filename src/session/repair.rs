@@ -76,6 +76,7 @@ pub fn reconcile(
                         id: take.slug.clone(),
                         text: format!("(not in the log; recovered from {name})"),
                         category: "unknown".into(),
+                        ..QuestionRef::default()
                     },
                     AnswerStatus::Interrupted,
                 );

@@ -33,6 +33,10 @@ pub enum SessionError {
     Locked { id: String },
 }
 
+/// The name prefix of a session folder being deleted: hidden, and never
+/// a session id.
+const DELETING: &str = ".deleting-";
+
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> SessionError + '_ {
     move |source| SessionError::Io {
         path: path.to_path_buf(),
@@ -286,12 +290,30 @@ impl SessionStore {
                 spec: dir.id.clone(),
             });
         }
-        let doomed = self.root.join(format!(".deleting-{}", dir.id));
+        // What an earlier delete left when it was cut short (it would also
+        // be in the way of this rename if the same id was deleted before).
+        self.finish_deletes();
+        let doomed = self.root.join(format!("{DELETING}{}", dir.id));
         fs::rename(&dir.path, &doomed).map_err(io_err(&dir.path))?;
         sync_dir(&self.root);
         fs::remove_dir_all(&doomed).map_err(io_err(&doomed))?;
         sync_dir(&self.root);
         Ok(())
+    }
+
+    /// Remove the hidden folders of deletes that a crash or Ctrl-C cut
+    /// short: they were already gone from every listing. Best effort.
+    fn finish_deletes(&self) {
+        let Ok(entries) = fs::read_dir(&self.root) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name();
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && name.to_string_lossy().starts_with(DELETING) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     /// The path a session with this id has (or would have) in this root.
@@ -344,6 +366,25 @@ mod tests {
             let mode = fs::metadata(&a.path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o700);
         }
+    }
+
+    #[test]
+    fn a_delete_cut_short_is_finished_by_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let a = store.create("20261126-101503").unwrap();
+        let b = store.create("20261127-101503").unwrap();
+        // A crash after the rename left `a` hidden and half deleted.
+        let left = tmp.path().join(".deleting-20261126-101503");
+        fs::rename(&a.path, &left).unwrap();
+        fs::write(left.join("01-q.wav"), b"x").unwrap();
+        // The same id made again and deleted: the rename is not in the way.
+        let again = store.create("20261126-101503").unwrap();
+        assert_eq!(again.id, "20261126-101503");
+        store.delete(&again, again.lock().unwrap()).unwrap();
+        assert!(!left.exists(), "the leftover is gone");
+        store.delete(&b, b.lock().unwrap()).unwrap();
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 
     #[test]
@@ -458,6 +499,7 @@ mod tests {
                     id: "q".into(),
                     text: "Why?".into(),
                     category: "failure".into(),
+                    ..crate::session::QuestionRef::default()
                 },
                 crate::session::AnswerStatus::Recorded,
             )

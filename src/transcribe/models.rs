@@ -209,16 +209,11 @@ impl ModelStore {
         ModelStore { dir: dir.into() }
     }
 
-    /// The default location, from the environment (XDG base directories).
+    /// The default location: `models` in mockview's data folder
+    /// (`config::data_dir`, `$XDG_DATA_HOME/mockview` on Linux).
     pub fn default_location() -> Result<Self, ModelError> {
-        let data = std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share"))
-            })
-            .ok_or(ModelError::NoDataDir)?;
-        Ok(ModelStore::new(data.join("mockview").join("models")))
+        let data = crate::config::data_dir().ok_or(ModelError::NoDataDir)?;
+        Ok(ModelStore::new(data.join("models")))
     }
 
     pub fn dir(&self) -> &Path {

@@ -252,6 +252,7 @@ fn parts() -> &'static Parts {
                     id: "why".into(),
                     text: "Why?".into(),
                     category: "motivation".into(),
+                    ..mockview::session::QuestionRef::default()
                 },
                 mockview::session::AnswerStatus::Recorded,
             )

@@ -79,6 +79,7 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
                 id: id.into(),
                 text: format!("Tell me about {id}."),
                 category: id.into(),
+                ..QuestionRef::default()
             },
             AnswerStatus::Recorded,
         )
@@ -166,6 +167,27 @@ fn analyze_computes_saves_and_prints_the_content() {
     let saved = codes(&log["answers"][0]["content"]["flags"]);
     assert!(!saved.contains(&"fillers".to_string()) && saved.contains(&"negative".to_string()));
     assert!(log["answers"][0]["metrics"].is_object());
+
+    // Asked a question that is not a story, the same answer keeps its
+    // other flags but has no STAR ones.
+    let mut edited = log.clone();
+    edited["answers"][0]["question"]["story"] = false.into();
+    std::fs::write(dir.join("session.json"), edited.to_string()).unwrap();
+    let out = in_root(&root)
+        .args(["analyze", "latest", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let open = codes(&doc["answers"][0]["content"]["flags"]);
+    assert!(open.contains(&"negative".to_string()), "{open:?}");
+    assert!(
+        !open.contains(&"no_result".to_string()) && !open.contains(&"no_star".to_string()),
+        "{open:?}"
+    );
+    assert_eq!(
+        doc["answers"][0]["content"]["star"],
+        log["answers"][0]["content"]["star"]
+    );
 }
 
 #[test]
@@ -187,6 +209,19 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
         .map(|n| n["phrase"].as_str().unwrap())
         .collect();
     assert_eq!(negatives, ["my boss never", "terrible", "kept going"]);
+    // The same file as the config file's `phrases`, relative to it.
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "phrases = \"mine.toml\"\n").unwrap();
+    let out = in_root(&root)
+        .env("MOCKVIEW_CONFIG", &config)
+        .args(["analyze", "latest", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["answers"][0]["content"]["negatives"][2]["phrase"],
+        "kept going"
+    );
 
     std::fs::write(&mine, "[[hedge]]\nphrase = \"x\"\nwhen = 3\n").unwrap();
     let before = std::fs::read(root.join("20261126-101503/session.json")).unwrap();

@@ -114,6 +114,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
             Some(60.0),
             &phrases,
             &ContentThresholds::default(),
+            true,
         );
         let expected: BTreeMap<String, u32> = said
             .fillers
@@ -136,6 +137,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
                     id: format!("q{n}"),
                     text: format!("Question {n}"),
                     category: "failure".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )

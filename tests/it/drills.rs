@@ -25,6 +25,7 @@ fn session(root: &Path, id: &str, questions: &[&str], speech: &[i16]) {
             id: q.to_string(),
             text: format!("{q}?"),
             category: "x".into(),
+            ..QuestionRef::default()
         };
         s.answers.push(
             Answer::new(i as u32 + 1, question, AnswerStatus::Recorded).with_take(

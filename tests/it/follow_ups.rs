@@ -35,6 +35,7 @@ fn a_follow_up_is_recorded_to_its_own_file_with_its_own_metrics() {
         .success()
         .stdout(predicate::str::contains("Follow-up to question 1"));
     let (dir, log) = only_session(&dev.root);
+    assert_eq!(log["settings"]["follow_ups"], true);
     let a = &log["answers"][0];
     assert_eq!(a["status"], "recorded");
     assert_eq!(a["file"], "01-greatest-weakness.wav");
@@ -182,6 +183,7 @@ fn a_follow_up_is_skippable_and_the_setting_turns_them_on() {
         .success();
     let (_, log) = only_session(&dev.root);
     assert!(log["answers"][0].get("follow_ups").is_none(), "{log}");
+    assert_eq!(log["settings"]["follow_ups"], false);
 }
 
 #[test]

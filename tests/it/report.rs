@@ -306,6 +306,7 @@ fn progress_session(
                 id: "why".into(),
                 text: "Why this job?".into(),
                 category: "motivation".into(),
+                ..QuestionRef::default()
             },
             AnswerStatus::Recorded,
         )

@@ -26,6 +26,7 @@ fn answer(number: u32, qid: &str, metrics: Option<Metrics>) -> Answer {
             id: qid.into(),
             text: format!("Question {qid}?"),
             category: "teamwork".into(),
+            ..QuestionRef::default()
         },
         AnswerStatus::Recorded,
     )

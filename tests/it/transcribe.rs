@@ -524,6 +524,56 @@ fn session_of_clips(root: &Path) -> PathBuf {
 
 #[test]
 #[cfg(feature = "transcribe")]
+fn the_model_setting_takes_an_installed_name_and_a_bad_one_is_one_line() {
+    let Some(model) = test_model() else { return };
+    let _cores = realtime_lock();
+    let home = tempfile::tempdir().unwrap();
+    let models = home.path().join("data/mockview/models");
+    std::fs::create_dir_all(&models).unwrap();
+    let installed = models.join("ggml-tiny.en.bin");
+    if std::fs::hard_link(&model, &installed).is_err() {
+        std::fs::copy(&model, &installed).unwrap();
+    }
+    let config = home.path().join("config.toml");
+    let (wav, _) = librivox().remove(0);
+    let run = |setting: &str| {
+        std::fs::write(&config, format!("model = \"{setting}\"\n")).unwrap();
+        mockview()
+            .env("MOCKVIEW_CONFIG", &config)
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .args(["transcribe", "--json"])
+            .arg(&wav)
+            .output()
+            .unwrap()
+    };
+    let out = run("tiny.en");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["model"], "tiny.en");
+
+    let out = run("huge.en");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.starts_with("sessions:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].contains(&format!(
+            "model `huge.en` ({}:1): not an installed model",
+            config.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
 fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     let Some(model) = test_model() else { return };
     // The engine keeps both cores busy: one such test at a time, and none

@@ -13,12 +13,9 @@ pub fn mockview() -> Command {
     for key in mockview::config::KEYS {
         c.env_remove(key.env);
     }
-    // The user's own phrase lists (content feedback) are not a config key.
-    c.env_remove("MOCKVIEW_PHRASES");
     // Models come only from a test's --model / MOCKVIEW_MODEL or its own
     // XDG_DATA_HOME; downloads only from its own server.
-    c.env_remove("MOCKVIEW_MODEL")
-        .env_remove("MOCKVIEW_MODEL_URL");
+    c.env_remove("MOCKVIEW_MODEL_URL");
     c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
         .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
         .env("NO_COLOR", "1");
@@ -79,6 +76,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
                     id: format!("q{number}"),
                     text: format!("Question number {number}: tell me about a setback."),
                     category: "failure".into(),
+                    ..QuestionRef::default()
                 },
                 AnswerStatus::Recorded,
             )
@@ -93,6 +91,7 @@ pub fn make_session(root: &Path, takes: &[(&[i16], u32)], skipped: bool) -> Path
                 id: "skipped".into(),
                 text: "A question that was skipped.".into(),
                 category: "teamwork".into(),
+                ..QuestionRef::default()
             },
             AnswerStatus::Skipped,
         );
