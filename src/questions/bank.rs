@@ -532,7 +532,10 @@ category = "about-yourself"
         assert_eq!(first.limit_seconds, Some(90));
         assert!(!first.story, "`story = false` read");
         let second = &bank.questions[1];
-        assert!(second.story, "a question asks for a story unless it says not");
+        assert!(
+            second.story,
+            "a question asks for a story unless it says not"
+        );
         assert_eq!(second.text, "What is your greatest strength?");
         assert_eq!(second.tips, None);
         assert!(second.follow_ups.is_empty());
