@@ -18,10 +18,12 @@
 //!    per frame: this is what keeps the track from jumping an octave.
 //!
 //! Speed: the signal is low-passed and decimated to about 4 kHz (plenty for
-//! a 600 Hz ceiling) before anything else, frames far too quiet to be
-//! voiced whatever comes later are not correlated at all, and the tracker
-//! runs on a thread of its own (`worker.rs`). Memory is one compact
-//! record per 10 ms frame (28 bytes, about 10 MB per hour) and a short ring.
+//! a 600 Hz ceiling) before anything else, by integer running sums (three
+//! additions a sample); each frame is correlated through one real FFT and
+//! its inverse; frames far too quiet to be voiced whatever comes later are
+//! not correlated at all; and the tracker runs on a thread of its own
+//! (`worker.rs`). Memory is one compact record per 10 ms frame (28 bytes,
+//! about 10 MB per hour) and a short ring.
 
 /// Rate the signal is averaged down to before tracking.
 const TARGET_RATE: f64 = 4000.0;
@@ -72,6 +74,13 @@ impl Candidate {
     fn hz(self) -> f32 {
         f32::from(self.freq) / 16.0
     }
+
+    /// Its strength: the correlation plus Praat's octave cost term, which
+    /// favours the higher of two equal candidates (a periodic signal
+    /// correlates as well at twice its period).
+    fn strength(self, floor_hz: f32) -> f32 {
+        f32::from(self.r) / 32767.0 + OCTAVE_COST * (self.hz() / floor_hz).log2()
+    }
 }
 
 /// What is kept of one 10 ms frame until the path is chosen.
@@ -79,7 +88,8 @@ impl Candidate {
 struct Frame {
     /// Highest magnitude in the window, mean removed (decimated units).
     local_peak: f32,
-    /// Mean power in the window after the low-pass (16-bit units squared).
+    /// Mean power in the window after the low-pass (16-bit units squared;
+    /// 0 in a frame too quiet to be correlated).
     low_power: f32,
     count: u8,
     candidates: [Candidate; CANDIDATES],
@@ -92,15 +102,14 @@ pub(crate) struct PitchTracker {
     rate: f64,
     /// Input samples per output frame (the analyzer's 10 ms).
     frame_len: u64,
-    /// Anti-alias filter of the decimation (see `decimation_kernel`).
-    kernel: Vec<f32>,
-    /// Input samples not yet consumed by the filter.
-    input: Vec<f32>,
-    /// Where in `input` the next output's filter starts.
-    next: usize,
+    decimator: Decimator,
+    /// The decimator's outputs from the block being pushed.
+    decimated: Vec<f32>,
     ring: Vec<f32>,
     /// Decimated samples written so far.
     written: u64,
+    /// Where the next frame's window ends (`written` needed to analyse it).
+    window_end: u64,
     min_lag: usize,
     max_lag: usize,
     window: Vec<f32>,
@@ -111,14 +120,18 @@ pub(crate) struct PitchTracker {
     frames: Vec<Frame>,
     /// Highest magnitude so far (decimated units).
     peak: f32,
+    /// The current window, mean removed.
     scratch: Vec<f32>,
+    correlator: Correlator,
     r: Vec<f32>,
     sinc: Vec<[f32; 2 * SINC_DEPTH]>,
+    /// The current frame's voiced candidates with their strengths.
+    found: Vec<(f32, Candidate)>,
 }
 
 impl PitchTracker {
     pub(crate) fn new(sample_rate: u32, frame_len: usize, range: PitchRange) -> Self {
-        let factor = ((sample_rate as f64 / TARGET_RATE).round() as usize).max(1);
+        let factor = ((sample_rate as f64 / TARGET_RATE).round() as usize).clamp(1, MAX_FACTOR);
         let rate = sample_rate as f64 / factor as f64;
         let ceiling = range.ceiling_hz.min(rate / 2.0).max(1.0);
         let floor = range.floor_hz.clamp(1.0, ceiling);
@@ -144,18 +157,15 @@ impl PitchTracker {
         let window_ac = (0..lags)
             .map(|tau| dot(&window[..size - tau], &window[tau..]) / w0)
             .collect();
-        Self {
+        let mut tracker = Self {
             factor,
             rate,
             frame_len: frame_len.max(1) as u64,
-            kernel: decimation_kernel(factor),
-            // The first output is centred like the others (on the middle
-            // of its `factor` input samples): the filter starts before
-            // the recording, on silence.
-            input: vec![0.0; factor - 1],
-            next: 0,
+            decimator: Decimator::new(factor),
+            decimated: Vec::new(),
             ring: vec![0.0; RING],
             written: 0,
+            window_end: 0,
             min_lag,
             max_lag,
             window,
@@ -165,36 +175,34 @@ impl PitchTracker {
             frames: Vec::new(),
             peak: 0.0,
             scratch: vec![0.0; size],
+            correlator: Correlator::new(size + lags),
             r: vec![0.0; lags],
             sinc: sinc_table(),
-        }
+            found: Vec::new(),
+        };
+        tracker.window_end = tracker.window_start(0) + size as u64;
+        tracker
     }
 
     pub(crate) fn push(&mut self, block: &[i16]) {
-        self.input.extend(block.iter().map(|&x| f32::from(x)));
-        let taps = self.kernel.len();
-        while self.next + taps <= self.input.len() {
-            let v = dot(&self.kernel, &self.input[self.next..self.next + taps]);
-            self.next += self.factor;
+        let mut decimated = std::mem::take(&mut self.decimated);
+        decimated.clear();
+        self.decimator.push(block, &mut decimated);
+        for &v in &decimated {
             self.emit(v);
         }
-        if self.next >= 4096 {
-            self.input.drain(..self.next);
-            self.next = 0;
-        }
+        self.decimated = decimated;
     }
 
     fn emit(&mut self, v: f32) {
         self.ring[(self.written as usize) & (RING - 1)] = v;
         self.written += 1;
         // Analyse every frame whose window is now complete.
-        loop {
-            let start = self.window_start(self.frames.len() as u64);
-            if start + self.window.len() as u64 > self.written {
-                break;
-            }
-            let frame = self.analyse(start);
+        while self.written >= self.window_end {
+            let frame = self.analyse(self.window_end - self.window.len() as u64);
             self.frames.push(frame);
+            self.window_end =
+                self.window_start(self.frames.len() as u64) + self.window.len() as u64;
         }
     }
 
@@ -207,39 +215,42 @@ impl PitchTracker {
 
     fn analyse(&mut self, start: u64) -> Frame {
         let n = self.window.len();
-        let seg = &mut self.scratch;
-        for (i, v) in seg.iter_mut().enumerate() {
-            *v = self.ring[((start as usize) + i) & (RING - 1)];
-        }
-        let mean = seg.iter().sum::<f32>() / n as f32;
-        let mut local_peak = 0.0f32;
-        for v in seg.iter_mut() {
-            *v -= mean;
-            local_peak = local_peak.max(v.abs());
-        }
+        let seg = &mut self.scratch[..n];
+        // The window, copied out of the ring in at most two pieces.
+        let at = start as usize & (RING - 1);
+        let head = (RING - at).min(n);
+        seg[..head].copy_from_slice(&self.ring[at..at + head]);
+        seg[head..].copy_from_slice(&self.ring[..n - head]);
+        let (sum, lowest, highest) = sum_and_extremes(seg);
+        let mean = sum / n as f32;
+        let local_peak = (highest - mean).max(mean - lowest);
         self.peak = self.peak.max(local_peak);
         let mut frame = Frame {
             local_peak,
-            low_power: dot(seg, seg) / n as f32,
             ..Frame::default()
         };
+        // The low band's power is only wanted for the candidates' weights.
         if local_peak <= SKIP_BELOW_PEAK * self.peak || local_peak <= 0.0 {
             return frame;
         }
-        for (v, w) in seg.iter_mut().zip(&self.window) {
-            *v *= w;
-        }
-        let seg = &self.scratch;
-        let r0 = dot(seg, seg);
-        if r0 <= f32::EPSILON {
+        seg.iter_mut().for_each(|v| *v -= mean);
+        frame.low_power = dot(seg, seg) / n as f32;
+        let scale = self.correlator.len() as f32;
+        let Some(ac) = self.correlator.autocorrelate(seg, &self.window) else {
+            return frame;
+        };
+        // `ac` is the autocorrelation times the transform's length.
+        let r0 = ac[0];
+        if r0 / scale <= f32::EPSILON {
             return frame;
         }
         let first = self.min_lag.saturating_sub(SINC_DEPTH);
-        for tau in first..self.r.len() {
-            self.r[tau] = dot(&seg[..n - tau], &seg[tau..]) / (r0 * self.window_ac[tau]);
+        for ((r, a), w) in self.r.iter_mut().zip(ac).zip(&self.window_ac).skip(first) {
+            *r = a / (r0 * w);
         }
         let r = &self.r;
-        let mut found: Vec<(f32, Candidate)> = Vec::with_capacity(8);
+        let found = &mut self.found;
+        found.clear();
         for tau in self.min_lag..=self.max_lag {
             let (a, b, c) = (r[tau - 1], r[tau], r[tau + 1]);
             if !(b > 0.5 * VOICING_THRESHOLD && b >= a && b >= c) {
@@ -259,21 +270,14 @@ impl PitchTracker {
                 freq: (hz * 16.0).round() as u16,
                 r: (peak.clamp(-1.0, 1.0) * 32767.0) as i16,
             };
-            found.push((self.strength(candidate), candidate));
+            found.push((candidate.strength(self.floor_hz), candidate));
         }
         found.sort_by(|x, y| y.0.total_cmp(&x.0));
-        for (slot, (_, c)) in frame.candidates.iter_mut().zip(&found) {
+        for (slot, (_, c)) in frame.candidates.iter_mut().zip(found.iter()) {
             *slot = *c;
         }
         frame.count = found.len().min(CANDIDATES) as u8;
         frame
-    }
-
-    /// A voiced candidate's strength: its correlation plus Praat's octave
-    /// cost term, which favours the higher of two equal candidates (a
-    /// periodic signal correlates as well at twice its period).
-    fn strength(&self, c: Candidate) -> f32 {
-        f32::from(c.r) / 32767.0 + OCTAVE_COST * (c.hz() / self.floor_hz).log2()
     }
 
     /// The F0 of each 10 ms frame in Hz, 0.0 where unvoiced, given the
@@ -316,7 +320,7 @@ impl PitchTracker {
             let mut hz = [0.0; CANDIDATES + 1];
             s[0] = unvoiced_strength(f.local_peak / global);
             for i in 0..f.count as usize {
-                s[i + 1] = self.strength(f.candidates[i]);
+                s[i + 1] = f.candidates[i].strength(self.floor_hz);
                 hz[i + 1] = f.candidates[i].hz();
             }
             (s, hz, f.count as usize + 1)
@@ -368,19 +372,167 @@ impl PitchTracker {
 /// down at only -13 dB, where it can correlate like a high voice; three
 /// push the folded bands below -39 dB at a cost of 3 dB at 1 kHz and
 /// under 1 dB at the 600 Hz ceiling.
-fn decimation_kernel(factor: usize) -> Vec<f32> {
-    let mut kernel = vec![1.0f64];
-    for _ in 0..3 {
-        let mut next = vec![0.0; kernel.len() + factor - 1];
-        for (i, k) in kernel.iter().enumerate() {
-            for n in &mut next[i..i + factor] {
-                *n += k;
+///
+/// Written as Hogenauer's integrators and combs in integers: three running
+/// sums per input sample (one add each) and three differences per output,
+/// where convolving with the filter's `3 * factor - 2` taps cost that many
+/// multiply-adds per output. Integer sums wrap without losing anything:
+/// the output (at most `32768 * factor³`, see `MAX_FACTOR`) is exact.
+///
+/// Each output is centred like the others, on the middle of its `factor`
+/// input samples: output `m` is the filter at input sample `(m + 2) *
+/// factor - 2`, the first one reaching back before the recording, over
+/// silence.
+struct Decimator {
+    factor: usize,
+    /// The three running sums, each of the one before.
+    integrators: [i64; 3],
+    /// Each comb's input at the previous output instant.
+    combs: [i64; 3],
+    /// Input samples since the last output instant.
+    phase: usize,
+    /// Output instants still to be passed over: the one before the first
+    /// output (it only primes the combs).
+    skip: usize,
+    /// 1 / factor³, so that the filter's gain is 1.
+    scale: f64,
+}
+
+/// The largest decimation factor (rates up to 131 MHz), so that the
+/// decimator's integer output, at most `32768 * factor³`, fits 63 bits.
+const MAX_FACTOR: usize = 1 << 15;
+
+impl Decimator {
+    fn new(factor: usize) -> Self {
+        let factor = factor.clamp(1, MAX_FACTOR);
+        // Instants fall after input samples n with (n + 2) % factor == 0;
+        // the first is sample (factor - 2) % factor.
+        let first = (2 * factor - 2) % factor;
+        Self {
+            factor,
+            integrators: [0; 3],
+            combs: [0; 3],
+            phase: factor - 1 - first,
+            skip: usize::from(factor > 1),
+            scale: 1.0 / (factor as f64).powi(3),
+        }
+    }
+
+    /// Filter `block`, appending the outputs it completes to `out`.
+    fn push(&mut self, mut block: &[i16], out: &mut Vec<f32>) {
+        let [mut a, mut b, mut c] = self.integrators;
+        while !block.is_empty() {
+            let take = (self.factor - self.phase).min(block.len());
+            let (now, rest) = block.split_at(take);
+            for &x in now {
+                a = a.wrapping_add(i64::from(x));
+                b = b.wrapping_add(a);
+                c = c.wrapping_add(b);
+            }
+            block = rest;
+            self.phase += take;
+            if self.phase < self.factor {
+                break;
+            }
+            self.phase = 0;
+            let mut v = c;
+            for delayed in &mut self.combs {
+                let d = v.wrapping_sub(*delayed);
+                *delayed = v;
+                v = d;
+            }
+            if self.skip > 0 {
+                self.skip -= 1;
+            } else {
+                out.push((v as f64 * self.scale) as f32);
             }
         }
-        kernel = next;
+        self.integrators = [a, b, c];
     }
-    let sum: f64 = kernel.iter().sum();
-    kernel.iter().map(|k| (k / sum) as f32).collect()
+}
+
+/// Autocorrelation of a window through the FFT (as Praat computes it):
+/// transform, squared magnitudes, transform back. For a 40 ms window at
+/// 4 kHz and the lags up to the floor's period that is about a fifth of
+/// the multiply-adds of correlating lag by lag. The plans and buffers are
+/// made once; a frame allocates nothing.
+struct Correlator {
+    forward: std::sync::Arc<dyn realfft::RealToComplex<f32>>,
+    inverse: std::sync::Arc<dyn realfft::ComplexToReal<f32>>,
+    signal: Vec<f32>,
+    spectrum: Vec<realfft::num_complex::Complex<f32>>,
+    scratch: Vec<realfft::num_complex::Complex<f32>>,
+}
+
+impl Correlator {
+    /// A correlator for windows whose length plus the lags wanted is at
+    /// most `span` (the transform is zero-padded past it, so that no lag
+    /// wraps around).
+    fn new(span: usize) -> Self {
+        let len = span.next_power_of_two();
+        let mut planner = realfft::RealFftPlanner::<f32>::new();
+        let forward = planner.plan_fft_forward(len);
+        let inverse = planner.plan_fft_inverse(len);
+        let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
+        Self {
+            signal: forward.make_input_vec(),
+            spectrum: forward.make_output_vec(),
+            scratch: vec![Default::default(); scratch_len],
+            forward,
+            inverse,
+        }
+    }
+
+    /// The transform's length.
+    fn len(&self) -> usize {
+        self.signal.len()
+    }
+
+    /// The autocorrelation of `seg` times `window`, at every lag, scaled
+    /// by the transform's length. `None` only if the buffers do not fit
+    /// the plans, which `new` rules out.
+    fn autocorrelate(&mut self, seg: &[f32], window: &[f32]) -> Option<&[f32]> {
+        let n = seg.len().min(self.signal.len());
+        for ((s, &v), &w) in self.signal.iter_mut().zip(seg).zip(window) {
+            *s = v * w;
+        }
+        self.signal[n..].iter_mut().for_each(|s| *s = 0.0);
+        self.forward
+            .process_with_scratch(&mut self.signal, &mut self.spectrum, &mut self.scratch)
+            .ok()?;
+        for c in &mut self.spectrum {
+            *c = realfft::num_complex::Complex::new(c.norm_sqr(), 0.0);
+        }
+        self.inverse
+            .process_with_scratch(&mut self.spectrum, &mut self.signal, &mut self.scratch)
+            .ok()?;
+        Some(&self.signal)
+    }
+}
+
+/// Sum, lowest and highest value of `x`, in eight lanes so that it
+/// vectorises.
+fn sum_and_extremes(x: &[f32]) -> (f32, f32, f32) {
+    let mut sum = [0.0f32; 8];
+    let mut low = [f32::INFINITY; 8];
+    let mut high = [f32::NEG_INFINITY; 8];
+    let chunks = x.chunks_exact(8);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for i in 0..8 {
+            sum[i] += c[i];
+            low[i] = low[i].min(c[i]);
+            high[i] = high[i].max(c[i]);
+        }
+    }
+    tail.iter().fold(
+        (
+            sum.iter().sum::<f32>(),
+            low.iter().copied().fold(f32::INFINITY, f32::min),
+            high.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+        ),
+        |(s, lo, hi), &v| (s + v, lo.min(v), hi.max(v)),
+    )
 }
 
 /// Half-width (lags) of the sinc interpolation of the correlation.
@@ -424,6 +576,13 @@ fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> 
     let weights = &table[(step + REACH) as usize];
     let base = at as isize + step.div_euclid(GRID) as isize;
     let first = base - SINC_DEPTH as isize + 1;
+    // Inside the correlation (nearly always): no tap to leave out.
+    if let Some(taps) = usize::try_from(first)
+        .ok()
+        .and_then(|f| r.get(f..f + weights.len()))
+    {
+        return weights.iter().zip(taps).map(|(w, v)| v * w).sum();
+    }
     weights
         .iter()
         .enumerate()
@@ -441,19 +600,22 @@ fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> 
 /// on a grid of 0.1 lag, then a parabola through the best point and its
 /// neighbours refines it.
 fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
+    let mut grid = [0.0f32; GRID as usize + 1];
     let mut best = (0, r[at]);
-    for step in -GRID / 2..=GRID / 2 {
-        let v = sinc_at(r, table, at, step);
-        if v > best.1 {
-            best = (step, v);
+    for (step, slot) in (-GRID / 2..=GRID / 2).zip(&mut grid) {
+        *slot = sinc_at(r, table, at, step);
+        if *slot > best.1 {
+            best = (step, *slot);
         }
     }
     let (step, b) = best;
     let d = step as f32 / GRID as f32;
-    let (a, c) = (
-        sinc_at(r, table, at, step - 1),
-        sinc_at(r, table, at, step + 1),
-    );
+    // The neighbours were mostly on the grid already.
+    let near = |s: i32| match usize::try_from(s + GRID / 2) {
+        Ok(i) if i < grid.len() => grid[i],
+        _ => sinc_at(r, table, at, s),
+    };
+    let (a, c) = (near(step - 1), near(step + 1));
     let denom = a - 2.0 * b + c;
     if denom < 0.0 {
         let s = (0.5 * (a - c) / denom).clamp(-0.5, 0.5);
@@ -597,6 +759,49 @@ mod tests {
         let mut t = PitchTracker::new(1000, 10, narrow);
         t.push(&voice(|_| 450.0, 0.5, 1000));
         t.finish(&[-20.0; 50]);
+    }
+
+    #[test]
+    fn the_decimator_is_the_three_moving_averages_centred() {
+        let input: Vec<i16> = (0..5000u32)
+            .map(|i| ((i.wrapping_mul(2_654_435_761) >> 16) as i16) / 2 + 3000)
+            .collect();
+        for factor in [1, 2, 3, 11, 12] {
+            // Three moving averages of `factor` samples, by convolution.
+            let mut kernel = vec![1.0f64];
+            for _ in 0..3 {
+                let mut next = vec![0.0; kernel.len() + factor - 1];
+                for (i, k) in kernel.iter().enumerate() {
+                    next[i..i + factor].iter_mut().for_each(|n| *n += k);
+                }
+                kernel = next;
+            }
+            let sum: f64 = kernel.iter().sum();
+            let at = |n: isize| {
+                let n = usize::try_from(n).ok()?;
+                input.get(n).map(|&x| f64::from(x))
+            };
+            let mut decimator = Decimator::new(factor);
+            let mut out = Vec::new();
+            for block in input.chunks(37) {
+                decimator.push(block, &mut out);
+            }
+            assert_eq!(out.len(), (input.len() + 1) / factor - 1, "factor {factor}");
+            for (m, &v) in out.iter().enumerate() {
+                // Output m is the filter at input sample (m + 2) * factor - 2.
+                let end = ((m + 2) * factor - 2) as isize;
+                let truth: f64 = kernel
+                    .iter()
+                    .enumerate()
+                    .map(|(k, h)| h * at(end - k as isize).unwrap_or(0.0))
+                    .sum::<f64>()
+                    / sum;
+                assert!(
+                    (f64::from(v) - truth).abs() <= 1e-6 * truth.abs().max(1.0),
+                    "factor {factor}, output {m}: {v} vs {truth}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,24 +2,31 @@
 //! between 75 and 400 Hz at this instant?
 //!
 //! The signal is low-passed and decimated to about 4 kHz by block averaging
-//! and kept in a short ring. Only when the intensity contour has a local
-//! maximum is the normalised autocorrelation computed there, so the cost is
-//! a few thousand multiply-adds per candidate rather than per frame.
+//! (sums of `factor` samples, aligned on the recording's first sample). The
+//! raw samples of the last half second are kept in a ring, and only when the
+//! intensity contour has a local maximum are the block sums formed and the
+//! normalised autocorrelation computed there: a few thousand additions and
+//! multiply-adds per candidate (a few per second) rather than a pass over
+//! every sample.
 
 use super::pitch::dot;
 
 const TARGET_RATE: f64 = 4000.0;
-const RING: usize = 2048; // about half a second at 4 kHz
+const RING: usize = 2048; // decimated samples: about half a second at 4 kHz
+/// Most raw samples kept (at absurd sample rates the ring's half second
+/// would be more; there the probe sees only this much).
+const MAX_RAW: usize = 1 << 18;
 const MIN_PITCH_HZ: f64 = 75.0;
 const MAX_PITCH_HZ: f64 = 400.0;
 const WINDOW_SECONDS: f64 = 0.030;
 
 pub(crate) struct VoicingProbe {
     factor: usize,
-    acc: i32,
-    fill: usize,
-    ring: Vec<f32>,
-    written: u64,
+    /// The last raw samples (a power of two of them, more than `RING`
+    /// blocks' worth up to `MAX_RAW`), indexed by sample number.
+    raw: Vec<i16>,
+    /// Raw samples pushed so far.
+    pushed: u64,
     min_lag: usize,
     max_lag: usize,
     window: usize,
@@ -35,10 +42,14 @@ impl VoicingProbe {
         let window = ((rate * WINDOW_SECONDS).round() as usize).max(8);
         Self {
             factor,
-            acc: 0,
-            fill: 0,
-            ring: vec![0.0; RING],
-            written: 0,
+            raw: vec![
+                0;
+                (RING + 1)
+                    .saturating_mul(factor)
+                    .next_power_of_two()
+                    .min(MAX_RAW)
+            ],
+            pushed: 0,
             min_lag,
             max_lag,
             window,
@@ -47,47 +58,46 @@ impl VoicingProbe {
     }
 
     pub(crate) fn push(&mut self, mut block: &[i16]) {
-        if self.fill > 0 {
-            let take = (self.factor - self.fill).min(block.len());
-            self.acc += block[..take].iter().map(|&x| x as i32).sum::<i32>();
-            self.fill += take;
-            block = &block[take..];
-            if self.fill == self.factor {
-                self.emit();
-            }
+        let size = self.raw.len();
+        // Only the last `size` samples can ever be read back.
+        if block.len() > size {
+            self.pushed += (block.len() - size) as u64;
+            block = &block[block.len() - size..];
         }
-        let mut chunks = block.chunks_exact(self.factor);
-        for chunk in &mut chunks {
-            self.acc = chunk.iter().map(|&x| x as i32).sum();
-            self.emit();
-        }
-        let rest = chunks.remainder();
-        self.acc = rest.iter().map(|&x| x as i32).sum();
-        self.fill = rest.len();
-    }
-
-    fn emit(&mut self) {
-        self.ring[(self.written as usize) & (RING - 1)] = self.acc as f32;
-        self.written += 1;
-        self.acc = 0;
-        self.fill = 0;
+        let at = self.pushed as usize & (size - 1);
+        let head = (size - at).min(block.len());
+        self.raw[at..at + head].copy_from_slice(&block[..head]);
+        self.raw[..block.len() - head].copy_from_slice(&block[head..]);
+        self.pushed += block.len() as u64;
     }
 
     /// Strength of periodicity (0..1) around input sample `center`: the
     /// highest local maximum over lag of the normalised autocorrelation.
     pub(crate) fn voicing_at(&mut self, center: u64) -> f32 {
         let len = self.window + self.max_lag + 2;
-        let center = center / self.factor as u64;
+        let factor = self.factor as u64;
+        // Whole blocks (decimated samples) so far.
+        let written = self.pushed / factor;
+        let center = center / factor;
         let mut start = center.saturating_sub(self.window as u64 / 2);
-        if start + len as u64 > self.written {
-            start = self.written.saturating_sub(len as u64);
+        if start + len as u64 > written {
+            start = written.saturating_sub(len as u64);
         }
-        if self.written < len as u64 || start + (RING as u64) < self.written {
+        let kept = self.raw.len() as u64;
+        if written < len as u64
+            || start + (RING as u64) < written
+            || start * factor + kept < self.pushed
+        {
             return 0.0;
         }
+        let mask = self.raw.len() - 1;
         let seg = &mut self.scratch[..len];
         for (i, v) in seg.iter_mut().enumerate() {
-            *v = self.ring[((start as usize) + i) & (RING - 1)];
+            let first = ((start as usize) + i) * self.factor;
+            let sum: i64 = (first..first + self.factor)
+                .map(|n| i64::from(self.raw[n & mask]))
+                .sum();
+            *v = sum as f32;
         }
         let mean = seg.iter().sum::<f32>() / len as f32;
         seg.iter_mut().for_each(|v| *v -= mean);
