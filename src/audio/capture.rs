@@ -125,6 +125,13 @@ struct Shared {
     /// is built (cpal's native PulseAudio host, seen 1.7 s before `play()`):
     /// those frames are not on the audio clock, whose frame 0 is `play()`.
     playing: AtomicBool,
+    /// When the stream was opened: the origin of `played_nanos`.
+    opened: Instant,
+    /// Nanoseconds from `opened` to `play()`, plus one (0: not yet).
+    played_nanos: AtomicU64,
+    /// The stream runs on a sound server's clock (`on_sound_server`): there
+    /// a take's limit is not reached before its wall time (`Shared::due`).
+    real_time: bool,
     /// Set by the callback with the first frames after `play()`.
     flowing: AtomicBool,
     /// Frames the writer has taken out of the ring (the stream's audio clock).
@@ -149,6 +156,33 @@ struct Shared {
     take_peak: AtomicU32,
     failed: AtomicBool,
     error: Mutex<Option<String>>,
+}
+
+impl Shared {
+    /// Whether the wall clock has reached frame `frame` (0 = `play()`): a
+    /// take's limit ends it only then.
+    ///
+    /// On a sound server audio never truly comes early, but a source may
+    /// hand it out ahead of the clock: `module-sine-source` posts up to its
+    /// 2 s latency ahead, 2 s at the moment a recorder connects. Followed
+    /// by frames alone, a 3 s take there ended 2 s after it began, while
+    /// the person was still being given a second. The limit ends a take
+    /// only once both its audio and its time have come. Other hosts
+    /// follow the frames alone: ALSA devices do not run ahead, except the
+    /// `file` plugin of the tests, which is meant to run free.
+    fn due(&self, frame: u64, rate: u32) -> bool {
+        if !self.real_time {
+            return true;
+        }
+        match self.played_nanos.load(Ordering::Acquire) {
+            0 => false,
+            n => {
+                let at = Duration::from_nanos(n - 1)
+                    + Duration::from_secs_f64(frame as f64 / f64::from(rate.max(1)));
+                self.opened.elapsed() >= at
+            }
+        }
+    }
 }
 
 enum Command {
@@ -194,6 +228,9 @@ impl CaptureStream {
         let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
         let shared = Arc::new(Shared {
             playing: AtomicBool::new(false),
+            opened: Instant::now(),
+            played_nanos: AtomicU64::new(0),
+            real_time: super::devices::on_sound_server(&device.device),
             flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
@@ -274,7 +311,12 @@ impl CaptureStream {
     /// clock is now.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.played_at.is_none() {
-            self.played_at = Some(Instant::now());
+            let now = Instant::now();
+            self.played_at = Some(now);
+            let since_open = now.saturating_duration_since(self.shared.opened);
+            self.shared
+                .played_nanos
+                .store(since_open.as_nanos() as u64 + 1, Ordering::Release);
             self.shared.playing.store(true, Ordering::Release);
             if let Some(stream) = &self.stream {
                 stream
@@ -727,7 +769,10 @@ fn writer_loop(
         if let Some(t) = take.as_ref() {
             let ended = if t.write_error.is_some() {
                 Some(TakeEnd::WriteFailed)
-            } else if t.limit_end.is_some_and(|end| pos >= end && t.end() == end) {
+            } else if t
+                .limit_end
+                .is_some_and(|end| pos >= end && t.end() == end && shared.due(end, rate))
+            {
                 Some(TakeEnd::Limit)
             } else if let Some((at, deadline)) = t.stop {
                 (pos >= at.max(t.start) || Instant::now() >= deadline).then_some(TakeEnd::Stopped)
@@ -765,9 +810,13 @@ mod tests {
         dir: tempfile::TempDir,
     }
 
-    fn shared() -> Arc<Shared> {
+    /// Played at once; `real_time`: as on a sound server.
+    fn shared(real_time: bool) -> Arc<Shared> {
         Arc::new(Shared {
             playing: AtomicBool::new(true),
+            opened: Instant::now(),
+            played_nanos: AtomicU64::new(1),
+            real_time,
             flowing: AtomicBool::new(false),
             position: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
@@ -786,10 +835,14 @@ mod tests {
 
     impl Harness {
         fn new(capacity: usize) -> Harness {
+            Harness::with(capacity, false)
+        }
+
+        fn with(capacity: usize, real_time: bool) -> Harness {
             let (producer, consumer) = rtrb::RingBuffer::new(capacity);
             let (cmd_tx, cmd_rx) = mpsc::channel();
             let (done_tx, done_rx) = mpsc::channel();
-            let shared = shared();
+            let shared = shared(real_time);
             let s = shared.clone();
             let writer =
                 std::thread::spawn(move || writer_loop(consumer, cmd_rx, done_tx, s, 1000));
@@ -865,6 +918,27 @@ mod tests {
         assert_eq!(out.end, TakeEnd::Limit);
         assert_eq!(out.frames, 250);
         assert_eq!(wav(&path), (100..350).map(|i| i as i16).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_limit_on_a_sound_server_ends_at_its_time_not_before() {
+        // A source handing out audio ahead of the clock (module-sine-source):
+        // all of a 0.4 s take (at 1000 Hz) comes at once.
+        let mut h = Harness::with(10_000, true);
+        let path = h.begin(0, Some(400));
+        h.feed(0..1000);
+        let outcome = h.outcome();
+        let took = h.shared.opened.elapsed();
+        assert_eq!(outcome.end, TakeEnd::Limit);
+        assert_eq!(outcome.frames, 400);
+        assert_eq!(wav(&path), (0..400).collect::<Vec<i16>>());
+        assert!(took >= Duration::from_millis(400), "ended after {took:?}");
+        // Elsewhere (the ALSA file plugin) the frames alone count.
+        let mut h = Harness::new(10_000);
+        h.begin(0, Some(400));
+        h.feed(0..1000);
+        assert_eq!(h.outcome().frames, 400);
+        assert!(h.shared.opened.elapsed() < Duration::from_millis(300));
     }
 
     #[test]

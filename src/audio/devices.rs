@@ -19,6 +19,15 @@ pub struct OutputDevice {
     pub device: cpal::Device,
 }
 
+/// Whether `device` is reached through cpal's native PulseAudio host, i.e.
+/// a sound server (PulseAudio, or PipeWire through pipewire-pulse): its
+/// streams run on the server's clock, in real time.
+pub fn on_sound_server(device: &cpal::Device) -> bool {
+    device
+        .id()
+        .is_ok_and(|id| id.host() == cpal::HostId::PulseAudio)
+}
+
 /// A stream configuration as `devices` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConfigInfo {

@@ -30,19 +30,25 @@ use std::time::{Duration, Instant};
 /// Frames the feeder reads from the file at a time (and the resampler's chunk).
 const BLOCK_FRAMES: usize = 1024;
 /// Seconds of audio the ring holds; seeking clears it, so it adds no delay.
-const RING_SECONDS: f64 = 0.5;
+/// More than the server's first request (two periods).
+const RING_SECONDS: f64 = 1.0;
 /// How long the feeder sleeps when the ring is full or it waits on the callback.
 const FEEDER_POLL: Duration = Duration::from_millis(5);
-/// The period asked of cpal's native PulseAudio host. The server-side
-/// buffer is two periods (cpal's double buffer, 200 ms), which is also the delay
-/// before sound: with the default buffering the server asked for 2 s at a
-/// time, more than the ring holds, and every request ended in silence
-/// (gaps, and 2 s late). Other hosts keep their defaults: ALSA's pulse
-/// plugin fails with EIO on so small a buffer.
-const PERIOD_SECONDS: f64 = 0.1;
-/// The part of the ring filled before the device starts (0.3 s): more than
-/// the native host's first request (two periods).
-const PREFILL: f64 = 0.6;
+/// The period asked of cpal's native PulseAudio host: the server keeps two
+/// (cpal's double buffer, 0.5 s) and asks for one when one is left, so
+/// a period is how late an answer may come before the listener hears a
+/// gap. With the default buffering the server asked for 2 s at a time,
+/// more than the ring held (gaps, and 2 s late). With 100 ms periods
+/// pipewire-pulse underran when requests came 200-470 ms apart, as they
+/// did while a `nice -n 19 cargo build` ran on two cores (2 of 5 runs).
+/// The sound still starts at once (the first request is answered from the
+/// full ring before the stream is started) and pause corks the stream;
+/// a seek is heard after what the server already holds. Other hosts keep
+/// their defaults: ALSA's pulse plugin fails with EIO on so small a buffer.
+const PERIOD_SECONDS: f64 = 0.25;
+/// How long `open` waits for the feeder to fill the ring before the stream
+/// is built anyway (a file on a disk that does not answer).
+const FILL_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the stream stays open after the reported end. pipewire-pulse
 /// reports its latency up to one quantum (21 ms) short: closing the stream
 /// at the reported end cut the last 22 ms of the answer.
@@ -73,10 +79,13 @@ pub struct PlaybackFormat {
 }
 
 struct Shared {
+    /// Paused, as the user sees it.
     paused: AtomicBool,
+    /// The callback hands out nothing (pause on a stream that is not corked).
+    held: AtomicBool,
     stop: AtomicBool,
-    /// The feeder has filled the ring to `PREFILL` (or to the file's end).
-    prefilled: AtomicBool,
+    /// The feeder has filled the ring once (or reached the file's end).
+    filled: AtomicBool,
     /// Device frames handed to the device, from the start of the file.
     position: AtomicU64,
     /// Callbacks that found the ring empty while playing.
@@ -112,6 +121,9 @@ pub struct Player {
     format: PlaybackFormat,
     device_id: String,
     started: bool,
+    /// Pause corks the stream (a sound server), so that the audio the
+    /// server holds stops too, not only what follows it.
+    corks: bool,
 }
 
 impl Player {
@@ -140,8 +152,9 @@ impl Player {
 
         let shared = Arc::new(Shared {
             paused: AtomicBool::new(false),
+            held: AtomicBool::new(false),
             stop: AtomicBool::new(false),
-            prefilled: AtomicBool::new(false),
+            filled: AtomicBool::new(false),
             position: AtomicU64::new(0),
             underruns: AtomicU64::new(0),
             seek_target: AtomicU64::new(0),
@@ -158,15 +171,6 @@ impl Player {
         });
         let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
-        let base = Instant::now();
-        let stream = build_stream(
-            device,
-            &config,
-            sample_format,
-            consumer,
-            shared.clone(),
-            base,
-        )?;
         let feeder_thread = {
             let shared = shared.clone();
             std::thread::Builder::new()
@@ -177,6 +181,36 @@ impl Player {
                     source,
                 })?
         };
+        // The ring is full before the stream exists. A sound server asks for
+        // its whole buffer as soon as the stream is created (pipewire-pulse
+        // in its reply, PulseAudio a few milliseconds later), while the
+        // stream is still corked: filling that request from a ring the
+        // feeder was still filling put a few milliseconds of audio, then
+        // silence, then the rest into the server's buffer — a gap heard at
+        // the start, counted as one underrun, now and then under load.
+        let deadline = Instant::now() + FILL_TIMEOUT;
+        while !shared.filled.load(Ordering::Acquire)
+            && !shared.failed.load(Ordering::Acquire)
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let base = Instant::now();
+        let stream = match build_stream(
+            device,
+            &config,
+            sample_format,
+            consumer,
+            shared.clone(),
+            base,
+        ) {
+            Ok(stream) => stream,
+            Err(e) => {
+                shared.stop.store(true, Ordering::Release);
+                let _ = feeder_thread.join();
+                return Err(e);
+            }
+        };
         Ok(Player {
             stream: Some(stream),
             shared,
@@ -186,22 +220,16 @@ impl Player {
             format,
             device_id: device.id.clone(),
             started: false,
+            corks: super::devices::on_sound_server(&device.device),
         })
     }
 
-    /// Start the device, once the ring holds its first `PREFILL` of audio
-    /// (or the file has ended), so playback does not begin with an
-    /// underrun: the server's first request is its whole buffer.
+    /// Start the device. The ring was filled in `open` and the server's
+    /// first request already answered from it, so the sound starts with
+    /// the server's own latency.
     pub fn play(&mut self) -> Result<(), AudioError> {
         if self.started {
             return Ok(());
-        }
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while !self.shared.stop.load(Ordering::Acquire) && Instant::now() < deadline {
-            if self.shared.eof_gen.load(Ordering::Acquire) != NONE || self.prefilled() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(1));
         }
         if let Some(stream) = &self.stream {
             stream
@@ -210,10 +238,6 @@ impl Player {
         }
         self.started = true;
         Ok(())
-    }
-
-    fn prefilled(&self) -> bool {
-        self.shared.prefilled.load(Ordering::Acquire)
     }
 
     pub fn format(&self) -> &PlaybackFormat {
@@ -250,8 +274,26 @@ impl Player {
         self.shared.paused.load(Ordering::Relaxed)
     }
 
+    /// Pause or resume. On a sound server the stream is corked: the server
+    /// stops asking, and what it holds stops too. The callback is not held
+    /// there: a request answered between the flag and the cork would be
+    /// filled with silence, which the server keeps and plays after the
+    /// resume (a gap of up to a period, seen in the desktop tests).
+    /// Elsewhere, or if the cork fails, the callback stops handing out audio.
     pub fn set_paused(&self, paused: bool) {
         self.shared.paused.store(paused, Ordering::Relaxed);
+        let corked = match (self.corks, self.started, &self.stream) {
+            (true, true, Some(stream)) => {
+                let done = if paused {
+                    stream.pause()
+                } else {
+                    stream.play()
+                };
+                done.is_ok()
+            }
+            _ => false,
+        };
+        self.shared.held.store(paused && !corked, Ordering::Relaxed);
     }
 
     pub fn toggle_pause(&self) -> bool {
@@ -393,11 +435,7 @@ fn output_period(
     device: &OutputDevice,
     supported: &cpal::SupportedStreamConfig,
 ) -> cpal::BufferSize {
-    let native_pulse = device
-        .device
-        .id()
-        .is_ok_and(|id| id.host() == cpal::HostId::PulseAudio);
-    if !native_pulse {
+    if !super::devices::on_sound_server(&device.device) {
         return cpal::BufferSize::Default;
     }
     let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
@@ -440,7 +478,10 @@ where
     let rate = f64::from(config.sample_rate.max(1));
     let cb = shared.clone();
     let mut generation = 0u64;
-    // Set after a flush until audio flows again: the gap of a seek is not an underrun.
+    // False at the start and after a seek, until a request has been answered
+    // in full. Until then a request the ring cannot fill gets silence and
+    // nothing from the ring: a partial answer would put silence *inside*
+    // the audio (a gap), where waiting only delays its start.
     let mut primed = false;
     // The real-time path: pop, convert, copy to every channel, count. Nothing else.
     let data_callback = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
@@ -459,11 +500,17 @@ where
         }
         let frames = data.len() / channels;
         let mut written = 0;
-        if !cb.paused.load(Ordering::Relaxed) {
+        if !cb.held.load(Ordering::Relaxed) {
             // Read the end mark before the ring: what the feeder pushed
             // before setting it is then visible too.
             let at_end = cb.eof_gen.load(Ordering::Acquire) == generation;
-            let n = consumer.slots().min(frames);
+            let ready = consumer.slots();
+            let full = frames.min(consumer.buffer().capacity());
+            let n = if primed || at_end || ready >= full {
+                ready.min(frames)
+            } else {
+                0
+            };
             if let Ok(chunk) = consumer.read_chunk(n) {
                 let (a, b) = chunk.as_slices();
                 for (frame, &s) in data.chunks_exact_mut(channels).zip(a.iter().chain(b)) {
@@ -521,7 +568,7 @@ where
 }
 
 fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &Shared) {
-    let prefill = (producer.buffer().capacity() as f64 * PREFILL) as usize;
+    let capacity = producer.buffer().capacity();
     let mut pushed = 0usize;
     let mut block: Vec<f32> = Vec::with_capacity(feeder.max_block());
     let mut pending = 0..0;
@@ -560,6 +607,7 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
                 Ok(0) => {
                     at_end = true;
                     shared.eof_gen.store(generation, Ordering::Release);
+                    shared.filled.store(true, Ordering::Release);
                     continue;
                 }
                 Ok(n) => pending = 0..n,
@@ -579,9 +627,9 @@ fn feeder_loop(mut feeder: Feeder, mut producer: rtrb::Producer<f32>, shared: &S
         }
         pending.start += n;
         pushed += n;
-        if pushed >= prefill {
-            // Tells `play()` that the device can start.
-            shared.prefilled.store(true, Ordering::Release);
+        if pushed >= capacity {
+            // Tells `open` that the stream can be built.
+            shared.filled.store(true, Ordering::Release);
         }
     }
 }

@@ -3,7 +3,8 @@
 //! must see what the sound does: `recording` as soon as the question is
 //! shown, a `--limit 3` take that lasts 3 s and loses nothing, a meter that
 //! reacts within 250 ms, a stop key that reaches the next prompt within
-//! 300 ms with the tail kept, and replay that starts and ends on time.
+//! 300 ms with the tail kept, and replay, review and mic-check playback
+//! that start and end on time without a gap, and pause at once.
 //!
 //! Bounds carry a margin for a loaded 2-core CI machine; the figures
 //! themselves are printed by scripts/bench-capture.sh.
@@ -81,7 +82,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     let heard_by_parec = monitor.stop();
     let tone = heard_by_parec
         .iter()
-        .find(|s| s.1.unsigned_abs() > 1000)
+        .find(|s| s.1.unsigned_abs() > LOUD)
         .expect("the monitor heard the tone")
         .0;
     let (start, meter, take) = (
@@ -117,7 +118,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     assert_eq!(log["answers"][0]["dropped_frames"], 0);
     let onset = got
         .iter()
-        .position(|&s| s.unsigned_abs() > 1000)
+        .position(|&s| s.unsigned_abs() > LOUD)
         .expect("the tone is in the take");
     let tone_part = &got[onset + rate as usize / 100..];
     assert!(
@@ -146,7 +147,7 @@ fn a_take_keeps_time(server: &SoundServer) {
 
 /// Whether the reference recorder heard the tone break too (before `until`).
 fn feeder_broke(heard: &[(Instant, i16)], until: Instant) -> bool {
-    let Some(onset) = heard.iter().position(|s| s.1.unsigned_abs() > 1000) else {
+    let Some(onset) = heard.iter().position(|s| s.1.unsigned_abs() > LOUD) else {
         return false;
     };
     let tone: Vec<i16> = heard[onset + RATE as usize / 100..]
@@ -168,8 +169,9 @@ fn a_take_keeps_time_on_pipewire() {
 }
 
 /// A source with a fixed 2 s latency posts its audio in big pieces (here
-/// all of the first 2 s at once): through cpal's unpatched queue of one
-/// fragment most of them were dropped and a 3 s take took 44 s.
+/// all of the first 2 s at once, ahead of the clock): through cpal's
+/// unpatched queue of one fragment most of them were dropped and a 3 s take
+/// took 44 s; followed by frames alone, it then ended after 2 s.
 #[test]
 fn a_sine_source_take_is_whole_and_prompt() {
     let server = SoundServer::pulseaudio("sine");
@@ -217,9 +219,9 @@ fn a_sine_source_take_is_whole_and_prompt() {
         "`recording` {start:.3} s after the question\n{text}"
     );
     // The source hands out 2 s of audio the moment it starts, then 2 s
-    // every 2 s: the take follows the audio, so it may end at 2 s.
+    // every 2 s, ahead of the clock: the take still lasts its 3 s.
     assert!(
-        take <= 3.5 + SLACK,
+        (2.8..=3.5 + SLACK).contains(&take),
         "`saved` {take:.3} s after `recording`\n{text}"
     );
     let (dir, log) = only_session(root.path());
@@ -288,21 +290,32 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
     );
     let (dir, log) = only_session(root.path());
     let (got, rate) = read_wav(&dir.join(log["answers"][0]["file"].as_str().unwrap()));
-    let loud: Vec<usize> = got
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.unsigned_abs() > 1000)
-        .map(|(i, _)| i)
-        .collect();
+    let loud = loud(got.iter().copied());
     let (first, last) = (loud[0], *loud.last().unwrap());
     let tone = (last - first) as f64 / f64::from(rate);
     let after = (got.len() - last) as f64 / f64::from(rate);
-    assert!(
-        (tone - secs(tone_off - tone_on)).abs() < 0.1,
-        "{}: the whole tone is in the file ({tone:.3} s of {:.3} s)",
-        server.kind,
-        secs(tone_off - tone_on)
-    );
+    let fed = secs(tone_off - tone_on);
+    // The feeding client can underrun on an overloaded machine: the tone
+    // then has a gap at the monitor too, for every recorder.
+    let heard: Vec<i16> = monitor.stop().into_iter().map(|s| s.1).collect();
+    let at_monitor = heard
+        .iter()
+        .rposition(|s| s.unsigned_abs() > LOUD)
+        .zip(heard.iter().position(|s| s.unsigned_abs() > LOUD))
+        .map_or(0.0, |(l, f)| (l - f) as f64 / f64::from(RATE));
+    if (tone - fed).abs() >= 0.1 && (at_monitor - fed).abs() >= 0.1 {
+        eprintln!(
+            "{}: the feeder underran (the monitor heard {at_monitor:.3} s of tone for {fed:.3} s fed): \
+             tone check not conclusive",
+            server.kind
+        );
+    } else {
+        assert!(
+            (tone - fed).abs() < 0.1,
+            "{}: the whole tone is in the file ({tone:.3} s of {fed:.3} s; the monitor heard {at_monitor:.3} s)",
+            server.kind
+        );
+    }
     // The key came 0.3 s after the tone ended: the file keeps going to it
     // (the tone's tail is not cut), and not much further.
     assert!(
@@ -322,47 +335,67 @@ fn the_stop_key_keeps_the_tail_on_pipewire() {
     the_stop_key_keeps_the_tail(&SoundServer::pipewire());
 }
 
-/// `replay` of a 6 s answer (a sine) into the sink: the monitor hears it
-/// start within 300 ms of `playing`, whole and unbroken, and the command
-/// has ended within 6.5 s.
-fn replay_is_on_time(server: &SoundServer) {
+/// How a played answer is asked for, and where its playing ends.
+#[derive(Clone, Copy)]
+enum Playing {
+    /// `replay latest 1`: done when the command exits.
+    Replay,
+    /// `review latest`, scores from stdin: done at `played … to the end`
+    /// (the prompts for the scores come after).
+    Review,
+}
+
+/// `replay` or `review` of a 6 s answer (a sine) into the sink: the
+/// monitor hears it start within 300 ms of `playing`, whole and unbroken,
+/// and it is over within 6.5 s.
+fn playback_is_on_time(server: &SoundServer, how: Playing) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
-    let answer: Vec<i16> = (0..6 * RATE)
-        .map(|i| {
-            (TONE_AMPLITUDE
-                * 32767.0
-                * (2.0 * std::f64::consts::PI * TONE_HZ * f64::from(i) / f64::from(RATE)).sin())
-            .round() as i16
-        })
-        .collect();
-    crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    let answer = tone(6);
+    let session = crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
-    let mut child = spawn(
-        server.mockview(root.path()).args([
-            "replay",
-            "latest",
-            "1",
-            "--device",
-            &format!("pulseaudio:{}", server.sink),
-        ]),
-        Stdio::null(),
-    );
+    let device = format!("pulseaudio:{}", server.sink);
+    let mut cmd = server.mockview(root.path());
+    let (label, stdin) = match how {
+        Playing::Replay => {
+            cmd.args(["replay", "latest", "1", "--device", &device]);
+            ("replay", Stdio::null())
+        }
+        Playing::Review => {
+            cmd.args(["review", "latest", "--reviewer", "Sam", "--device", &device]);
+            ("review", Stdio::piped())
+        }
+    };
+    let mut child = spawn(&mut cmd, stdin);
+    if let Some(mut scores) = child.stdin.take() {
+        use std::io::Write;
+        scores.write_all(b"4\n4\n4\n4\n4\nfine\n").unwrap();
+    }
     let mut lines = TimedLines::attach(&mut child);
     let playing = lines.wait_for("playing", Duration::from_secs(20));
-    let out = child.wait().unwrap();
-    let ended = Instant::now();
+    let ended = match how {
+        Playing::Replay => {
+            let out = child.wait().unwrap();
+            let ended = Instant::now();
+            assert!(out.success(), "{}", lines.text());
+            ended
+        }
+        Playing::Review => {
+            let played = lines.wait_for("played 01-answer.wav to the end", Duration::from_secs(20));
+            let out = child.wait().unwrap();
+            assert!(out.success(), "{}", lines.text());
+            let log: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap())
+                    .unwrap();
+            assert_eq!(log["answers"][0]["reviews"][0]["notes"], "fine");
+            played
+        }
+    };
     let text = lines.text();
-    assert!(out.success(), "{text}");
     assert!(!text.contains("gap"), "{}: {text}", server.kind);
     let heard = rec.stop();
-    let loud: Vec<usize> = heard
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.1.unsigned_abs() > 1000)
-        .map(|(i, _)| i)
-        .collect();
+    let loud = loud(heard.iter().map(|s| s.1));
     assert!(
         !loud.is_empty(),
         "{}: the monitor heard nothing\n{text}",
@@ -374,7 +407,7 @@ fn replay_is_on_time(server: &SoundServer) {
     let samples: Vec<i16> = heard[first..=last].iter().map(|s| s.1).collect();
     let played = samples.len() as f64 / f64::from(RATE);
     eprintln!(
-        "{}: replay sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
+        "{}: {label} sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
         server.kind,
         secs(starts) * 1000.0,
         secs(wall),
@@ -414,12 +447,120 @@ fn replay_is_on_time(server: &SoundServer) {
 
 #[test]
 fn replay_is_on_time_on_pulseaudio() {
-    replay_is_on_time(&SoundServer::pulseaudio("replaytime"));
+    playback_is_on_time(&SoundServer::pulseaudio("replaytime"), Playing::Replay);
 }
 
 #[test]
 fn replay_is_on_time_on_pipewire() {
-    replay_is_on_time(&SoundServer::pipewire());
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay);
+}
+
+#[test]
+fn review_is_on_time_on_pulseaudio() {
+    playback_is_on_time(&SoundServer::pulseaudio("reviewtime"), Playing::Review);
+}
+
+#[test]
+fn review_is_on_time_on_pipewire() {
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Review);
+}
+
+/// Pause during `replay` on the native host: the server holds half a
+/// second of audio, and pausing must still stop the sound at once (the
+/// stream is corked); resuming plays on from there, nothing lost or played
+/// twice.
+fn pause_stops_the_sound_at_once(server: &SoundServer) {
+    let _keep_alive = Feeder::start(server, false);
+    let root = tempfile::tempdir().unwrap();
+    let answer = tone(4);
+    crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    let rec = MonitorRecorder::start(server);
+    let mut cmd = server.mockview(root.path());
+    cmd.args(["replay", "latest", "1", "--device"])
+        .arg(format!("pulseaudio:{}", server.sink));
+    let mut child = spawn(&mut cmd, Stdio::piped());
+    let mut lines = TimedLines::attach(&mut child);
+    lines.wait_for("playing", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut keys = child.stdin.take().unwrap();
+    let key = |keys: &mut std::process::ChildStdin| {
+        use std::io::Write;
+        writeln!(keys, "space").unwrap();
+        keys.flush().unwrap();
+        Instant::now()
+    };
+    let paused = key(&mut keys);
+    lines.wait_for("paused", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(1000));
+    let resumed = key(&mut keys);
+    drop(keys);
+    let out = child.wait().unwrap();
+    let text = lines.text();
+    assert!(out.success(), "{text}");
+    let heard = rec.stop();
+    let loud = loud(heard.iter().map(|s| s.1));
+    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", server.kind);
+    // The pause: the longest silence between loud samples.
+    let (gap_at, gap) = loud
+        .windows(2)
+        .map(|w| (w[0], w[1] - w[0]))
+        .max_by_key(|g| g.1)
+        .unwrap();
+    let stopped = heard[gap_at].0.saturating_duration_since(paused);
+    let (first, last) = (loud[0], *loud.last().unwrap());
+    let sounded = (last - first - gap) as f64 / f64::from(RATE);
+    eprintln!(
+        "{}: pause key -> silence {:.0} ms, paused {:.2} s, {sounded:.3} s of tone heard",
+        server.kind,
+        secs(stopped) * 1000.0,
+        gap as f64 / f64::from(RATE)
+    );
+    // No SLACK here: without the cork the server plays out what it holds
+    // (measured 250-310 ms), with it the sound stops within 0-15 ms.
+    assert!(
+        secs(stopped) <= 0.2,
+        "{}: the sound went on {:.3} s after the pause key",
+        server.kind,
+        secs(stopped)
+    );
+    assert!(
+        heard[gap_at + gap].0 >= resumed,
+        "{}: the sound came back before the key that resumed it",
+        server.kind
+    );
+    // Apart from the pause, the tone is unbroken (a zero crossing of the
+    // 440 Hz tone leaves at most ~0.1 ms below LOUD).
+    let breaks = loud
+        .windows(2)
+        .filter(|w| w[1] - w[0] > RATE as usize / 100)
+        .count();
+    assert_eq!(
+        breaks, 1,
+        "{}: the tone broke besides the pause",
+        server.kind
+    );
+    assert!(
+        sounded >= 4.0 - 0.03,
+        "{}: {sounded:.3} s of the 4 s answer were heard: audio was lost",
+        server.kind
+    );
+    // A request answered with silence between the pause flag and the cork
+    // came back after the resume: 4.252 s heard, a second break of 252 ms.
+    assert!(
+        sounded <= 4.0 + 0.03,
+        "{}: {sounded:.3} s of the 4 s answer were heard: audio was repeated",
+        server.kind
+    );
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_on_pulseaudio() {
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"));
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_on_pipewire() {
+    pause_stops_the_sound_at_once(&SoundServer::pipewire());
 }
 
 /// mic-check on the native host: it records the monitor (the tone), then

@@ -244,6 +244,29 @@ pub struct Feeder {
 
 pub const TONE_HZ: f64 = 440.0;
 pub const TONE_AMPLITUDE: f64 = 0.5;
+/// A sample louder than this is sound (the tone peaks at ~16 000).
+pub const LOUD: u16 = 1000;
+
+/// `seconds` of the test tone at `RATE`, as an answer to play back.
+pub fn tone(seconds: u32) -> Vec<i16> {
+    (0..seconds * RATE)
+        .map(|i| {
+            (TONE_AMPLITUDE
+                * 32767.0
+                * (2.0 * std::f64::consts::PI * TONE_HZ * f64::from(i) / f64::from(RATE)).sin())
+            .round() as i16
+        })
+        .collect()
+}
+
+/// The indices of the loud samples.
+pub fn loud(samples: impl Iterator<Item = i16>) -> Vec<usize> {
+    samples
+        .enumerate()
+        .filter(|(_, s)| s.unsigned_abs() > LOUD)
+        .map(|(i, _)| i)
+        .collect()
+}
 
 impl Feeder {
     pub fn start(server: &SoundServer, tone: bool) -> Feeder {
