@@ -24,7 +24,7 @@ use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -154,8 +154,7 @@ struct Shared {
     clipped: AtomicU64,
     /// The loudest |sample| written to the current take.
     take_peak: AtomicU32,
-    failed: AtomicBool,
-    error: Mutex<Option<String>>,
+    fault: super::fault::Fault,
 }
 
 impl Shared {
@@ -242,8 +241,7 @@ impl CaptureStream {
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
             take_peak: AtomicU32::new(0),
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            fault: Default::default(),
         });
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (done_tx, done_rx) = mpsc::channel();
@@ -288,7 +286,7 @@ impl CaptureStream {
         self.play()?;
         let deadline = Instant::now() + timeout;
         while !self.shared.flowing.load(Ordering::Acquire) {
-            if cancelled() || self.shared.failed.load(Ordering::Acquire) {
+            if cancelled() || self.shared.fault.is_set() {
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -374,17 +372,7 @@ impl CaptureStream {
 
     /// A stream error reported by the device (lost device...), if any.
     pub fn error(&self) -> Option<String> {
-        if self.shared.failed.load(Ordering::Acquire) {
-            Some(
-                self.shared
-                    .error
-                    .lock()
-                    .map(|e| e.clone().unwrap_or_default())
-                    .unwrap_or_default(),
-            )
-        } else {
-            None
-        }
+        self.shared.fault.message()
     }
 
     /// Frames written to the current take so far.
@@ -486,12 +474,8 @@ fn build_stream(
     producer: rtrb::Producer<i16>,
     shared: Arc<Shared>,
 ) -> Result<cpal::Stream, AudioError> {
-    with_sample_type!(format,
-        T => build_typed::<T>(device, config, channels, producer, shared),
-        other => Err(AudioError::UnsupportedFormat {
-            device: device.id.clone(),
-            format: other.to_string(),
-        })
+    with_sample_type!(format, device.id,
+        T => build_typed::<T>(device, config, channels, producer, shared)
     )
 }
 
@@ -533,10 +517,7 @@ where
         if !super::is_fatal(&e) {
             return;
         }
-        if let Ok(mut slot) = shared.error.lock() {
-            slot.get_or_insert_with(|| e.to_string());
-        }
-        shared.failed.store(true, Ordering::Release);
+        shared.fault.set(|| e.to_string());
     };
     device
         .device
@@ -776,7 +757,7 @@ fn writer_loop(
                 Some(TakeEnd::Limit)
             } else if let Some((at, deadline)) = t.stop {
                 (pos >= at.max(t.start) || Instant::now() >= deadline).then_some(TakeEnd::Stopped)
-            } else if shared.failed.load(Ordering::Acquire) && available == 0 {
+            } else if shared.fault.is_set() && available == 0 {
                 Some(TakeEnd::DeviceLost)
             } else if shutting_down && available == 0 {
                 Some(TakeEnd::Stopped)
@@ -828,8 +809,7 @@ mod tests {
             rms_bits: AtomicU32::new(0),
             clipped: AtomicU64::new(0),
             take_peak: AtomicU32::new(0),
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            fault: Default::default(),
         })
     }
 

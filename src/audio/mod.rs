@@ -6,11 +6,12 @@
 //! capture path and why they are what they are.
 
 /// Evaluate `$body` with the type alias `$t` bound to the Rust sample type of
-/// a cpal sample format (every format but DSD, which has none), or `$fallback`
-/// with the format bound to `$other`. Capture and playback both pick their
-/// generic callback this way, once per stream.
+/// a cpal sample format (every format but DSD, which has none); for a format
+/// without one, `AudioError::UnsupportedFormat` of `$device` (a device id).
+/// Capture and playback both pick their generic callback this way, once per
+/// stream.
 macro_rules! with_sample_type {
-    ($format:expr, $t:ident => $body:expr, $other:ident => $fallback:expr) => {{
+    ($format:expr, $device:expr, $t:ident => $body:expr) => {{
         use cpal::SampleFormat as F;
         match $format {
             F::I8 => {
@@ -61,7 +62,10 @@ macro_rules! with_sample_type {
                 type $t = f64;
                 $body
             }
-            $other => $fallback,
+            other => Err($crate::audio::AudioError::UnsupportedFormat {
+                device: $device.clone(),
+                format: other.to_string(),
+            }),
         }
     }};
 }
@@ -69,6 +73,7 @@ macro_rules! with_sample_type {
 mod capture;
 pub mod convert;
 mod devices;
+mod fault;
 mod playback;
 mod wav;
 

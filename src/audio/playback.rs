@@ -105,8 +105,7 @@ struct Shared {
     end_nanos: AtomicU64,
     /// The device's latency as reported at the end (for the record).
     latency_nanos: AtomicU64,
-    failed: AtomicBool,
-    error: Mutex<Option<String>>,
+    fault: super::fault::Fault,
     /// The last backend error the stream carried on from (not fatal).
     glitch: Mutex<Option<String>>,
 }
@@ -165,8 +164,7 @@ impl Player {
             eof_gen: AtomicU64::new(NONE),
             end_nanos: AtomicU64::new(0),
             latency_nanos: AtomicU64::new(0),
-            failed: AtomicBool::new(false),
-            error: Mutex::new(None),
+            fault: Default::default(),
             glitch: Mutex::new(None),
         });
         let capacity = ((f64::from(rate) * RING_SECONDS) as usize).max(4 * BLOCK_FRAMES);
@@ -190,7 +188,7 @@ impl Player {
         // the start, counted as one underrun, now and then under load.
         let deadline = Instant::now() + FILL_TIMEOUT;
         while !shared.filled.load(Ordering::Acquire)
-            && !shared.failed.load(Ordering::Acquire)
+            && !shared.fault.is_set()
             && Instant::now() < deadline
         {
             std::thread::sleep(Duration::from_millis(1));
@@ -348,17 +346,7 @@ impl Player {
 
     /// A stream error reported by the device, or a read error of the file.
     pub fn error(&self) -> Option<String> {
-        if self.shared.failed.load(Ordering::Acquire) {
-            Some(
-                self.shared
-                    .error
-                    .lock()
-                    .map(|e| e.clone().unwrap_or_default())
-                    .unwrap_or_default(),
-            )
-        } else {
-            None
-        }
+        self.shared.fault.message()
     }
 
     /// The last error the device reported and played on from, if any: what
@@ -388,10 +376,7 @@ impl Drop for Player {
 }
 
 fn fail(shared: &Shared, message: String) {
-    if let Ok(mut slot) = shared.error.lock() {
-        slot.get_or_insert(message);
-    }
-    shared.failed.store(true, Ordering::Release);
+    shared.fault.set(|| message);
 }
 
 /// The output config: the device's default when its rate is `rate`, else a
@@ -455,12 +440,8 @@ fn build_stream(
     shared: Arc<Shared>,
     base: Instant,
 ) -> Result<cpal::Stream, AudioError> {
-    with_sample_type!(format,
-        T => build_typed::<T>(device, config, consumer, shared, base),
-        other => Err(AudioError::UnsupportedFormat {
-            device: device.id.clone(),
-            format: other.to_string(),
-        })
+    with_sample_type!(format, device.id,
+        T => build_typed::<T>(device, config, consumer, shared, base)
     )
 }
 
