@@ -251,16 +251,11 @@ impl Recording {
     /// transcript. `story`: the STAR feedback applies
     /// ([`Answer::asks_story`]).
     pub fn update_content(&mut self, rules: &ContentRules, story: bool) {
-        self.content = self.content_under(rules, story);
-    }
-
-    /// The content feedback of the transcript under `rules` (see
-    /// [`Recording::update_content`]), without storing it.
-    pub fn content_under(&self, rules: &ContentRules, story: bool) -> Option<Content> {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
-        self.transcript
+        self.content = self
+            .transcript
             .as_ref()
-            .map(|t| rules.apply(&t.words, speaking, story))
+            .map(|t| rules.apply(&t.words, speaking, story));
     }
 }
 
@@ -487,14 +482,6 @@ impl Session {
             .fold((0, 0.0), |(n, s), a| {
                 (n + 1, s + a.recording.duration_seconds)
             })
-    }
-
-    /// The recording `key` names, if the log has it.
-    pub fn recording_mut(&mut self, key: RecordingKey) -> Option<&mut Recording> {
-        self.answers
-            .iter_mut()
-            .find(|a| a.number == key.answer)?
-            .recording_mut(key.follow_up)
     }
 
     /// Store a finished transcript with the recording `key` names, and its
