@@ -14,6 +14,15 @@ use std::time::{Duration, Instant};
 
 /// The null sink of a headless PipeWire (its drop-in config creates it).
 const PW_SINK: &str = "mv_pw_sink";
+/// The smallest graph quantum (frames at 48 kHz) of the test's PipeWire:
+/// 2048 (42.7 ms), what mockview's own streams ask for (PipeWire's
+/// maximum). The tests' instruments, the 50 ms keep-alive `pacat` and the
+/// 20 ms `parec`, would otherwise pull the whole graph down to 512 frames
+/// (10.7 ms): pipewire-pulse then missed a cycle whenever the machine
+/// stalled even its real-time thread that long (a `nice -n 19` build on
+/// two cores does), and the server itself played 10.7 ms of silence in the
+/// middle of mockview's answer (docs/audio.md, "PipeWire's deadline").
+const PW_MIN_QUANTUM: u32 = 2048;
 
 /// A running sound server with a null sink of the test's own.
 pub struct SoundServer {
@@ -144,7 +153,8 @@ impl PipeWire {
         std::fs::write(
             dropin.join("mockview-test.conf"),
             format!(
-                "context.objects = [\n  {{ factory = adapter args = {{\n    \
+                "context.properties = {{ default.clock.min-quantum = {PW_MIN_QUANTUM} }}\n\
+                 context.objects = [\n  {{ factory = adapter args = {{\n    \
                  factory.name = support.null-audio-sink node.name = \"{PW_SINK}\"\n    \
                  media.class = Audio/Sink audio.rate = 48000 audio.position = [ FL FR ]\n    \
                  monitor.channel-volumes = true object.linger = true }} }}\n]\n"
