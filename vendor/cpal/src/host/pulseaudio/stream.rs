@@ -339,12 +339,14 @@ impl Stream {
     {
         let start = Instant::now();
 
-        let current_latency_micros = Arc::new(AtomicU64::new(0));
-        // Microseconds since stream creation at the time of the last latency poll, used
-        // to interpolate the latency between polls.
-        let last_poll_micros = Arc::new(AtomicU64::new(0));
-        let latency_clone = current_latency_micros.clone();
-        let poll_clone = last_poll_micros.clone();
+        // mockview patch (PATCHED.md, 4): where the stream's byte 0 was
+        // captured, in microseconds from `start` (may be negative), as the
+        // latest latency poll places it; `NO_ORIGIN` before the first poll.
+        // A callback stamps its first frame from this and the count of bytes
+        // delivered so far: exact between polls, whatever the packet size,
+        // so the poll no longer has to follow every packet.
+        let origin_micros = Arc::new(AtomicU64::new(NO_ORIGIN));
+        let origin_clone = origin_micros.clone();
         let sample_spec = params.sample_spec;
         let pa_format = sample_spec.format;
 
@@ -356,28 +358,23 @@ impl Stream {
         })?;
 
         let handle = LatencyHandle::new();
-        let update_callback = handle.update.clone();
+        // Bytes handed to the data callback so far: the client's read index.
+        let mut delivered: u64 = 0;
 
         let callback = move |buf: &[u8]| {
             let elapsed = Instant::now().saturating_duration_since(start);
-            let elapsed_usec = elapsed.as_micros() as u64;
+            let elapsed_usec = elapsed.as_micros() as i64;
 
-            // Interpolate the latency based on elapsed time since the last poll: as audio records,
-            // the ADC fills the buffer at a constant rate, so the latency increases linearly
-            // between polls.
-            let stored_latency = latency_clone.load(Ordering::Relaxed);
-            let poll_usec = poll_clone.load(Ordering::Relaxed);
-            // Cap to LATENCY_MAX_INTERVAL: the linear-fill assumption is only valid for that
-            // window, and a stale poll_usec (e.g. after cork/uncork where timing_info blocks)
-            // would otherwise keep inflating the interpolated latency up to the cap.
-            let elapsed_since_poll = elapsed_usec
-                .saturating_sub(poll_usec)
-                .min(LATENCY_MAX_INTERVAL.as_micros() as u64);
-            let latency = stored_latency.saturating_add(elapsed_since_poll);
-
-            let capture_time = elapsed
-                .checked_sub(Duration::from_micros(latency))
-                .unwrap_or_default();
+            let capture_usec = match origin_clone.load(Ordering::Relaxed) {
+                NO_ORIGIN => elapsed_usec,
+                origin => {
+                    (origin as i64).saturating_add(bytes_to_micros(sample_spec, delivered) as i64)
+                }
+            };
+            // Audio is never captured after it is delivered, nor before
+            // the stream existed.
+            let capture_time = Duration::from_micros(capture_usec.clamp(0, elapsed_usec) as u64);
+            delivered += buf.len() as u64;
 
             let timestamp = InputStreamTimestamp {
                 callback: StreamInstant::new(elapsed.as_secs(), elapsed.subsec_nanos()),
@@ -395,11 +392,11 @@ impl Stream {
             let data = unsafe { Data::from_parts(buf.as_ptr() as *mut _, n_samples, format) };
 
             data_callback(&data, &InputCallbackInfo { timestamp });
-
-            // Notify the latency thread that audio was read, so it updates timing info.
-            let (lock, cvar) = &*update_callback;
-            *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
-            cvar.notify_one();
+            // mockview patch (PATCHED.md, 4): no wakeup of the latency
+            // thread here. Upstream notified it after every packet, and each
+            // notification cost a server round trip (four thread wakeups):
+            // from a source that posts 5 ms packets, 200 round trips a
+            // second, most of the stream's CPU time.
         };
 
         let stream =
@@ -409,8 +406,6 @@ impl Stream {
         let cancel_thread = handle.cancel.clone();
         let update_thread = handle.update.clone();
         let stream_clone = stream.clone();
-        let latency_clone = current_latency_micros.clone();
-        let poll_clone = last_poll_micros.clone();
 
         // The latch is released just before the `Stream` is returned so the latency thread cannot
         // fire any callbacks before the caller has the handle.
@@ -432,19 +427,17 @@ impl Stream {
                     }
                 };
 
-                let poll_since_epoch =
-                    Instant::now().saturating_duration_since(start).as_micros() as u64;
-                poll_clone.store(poll_since_epoch, Ordering::Relaxed);
+                let poll_usec = Instant::now().saturating_duration_since(start).as_micros() as i64;
+                // The newest byte in the server's queue (`write_offset`) was
+                // captured `source_usec` ago; byte 0 that much earlier again.
+                let written = timing_info.write_offset.max(0) as u64;
+                let origin = poll_usec
+                    .saturating_sub(timing_info.source_usec.min(i64::MAX as u64) as i64)
+                    .saturating_sub(bytes_to_micros(sample_spec, written) as i64);
+                // (i64::MIN is NO_ORIGIN.)
+                origin_micros.store(origin.max(i64::MIN + 1) as u64, Ordering::Relaxed);
 
-                store_latency(
-                    &latency_clone,
-                    sample_spec,
-                    timing_info.source_usec,
-                    timing_info.write_offset,
-                    timing_info.read_offset,
-                );
-
-                // Wait until woken by a read/play/pause/drop event or until LATENCY_MAX_INTERVAL.
+                // Wait until woken by play/pause/drop or until LATENCY_MAX_INTERVAL.
                 let (lock, cvar) = &*update_thread;
                 let Ok(guard) = lock.lock() else { break };
                 let (mut guard, _) = cvar
@@ -466,6 +459,19 @@ impl Stream {
     pub(crate) fn signal_ready(&self) {
         self.latch.release();
     }
+}
+
+/// `origin_micros` before the first latency poll (`i64::MIN` as bits).
+const NO_ORIGIN: u64 = i64::MIN as u64;
+
+/// The duration of `bytes` of audio in `spec`, in microseconds (without
+/// `SampleSpec::bytes_to_duration`'s 32-bit frame count, which wraps after
+/// a day at 48 kHz).
+fn bytes_to_micros(spec: protocol::SampleSpec, bytes: u64) -> u64 {
+    let frame = (spec.format.bytes_per_sample() * spec.channels as usize).max(1) as u64;
+    let frames = bytes / frame;
+    let rate = u64::from(spec.sample_rate.max(1));
+    (frames / rate) * 1_000_000 + (frames % rate) * 1_000_000 / rate
 }
 
 fn store_latency(
