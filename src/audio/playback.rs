@@ -105,6 +105,18 @@ struct Shared {
     end_nanos: AtomicU64,
     /// The device's latency as reported at the end (for the record).
     latency_nanos: AtomicU64,
+    /// The frame being heard at `heard_nanos` (nanoseconds after `base`,
+    /// +1; 0 = not yet): the frames handed over before the last callback's,
+    /// less what the device still held then (its reported latency). What
+    /// the person hears, where `position` is what the device was given,
+    /// up to its buffer (0.5 s on a sound server) ahead.
+    heard_frames: AtomicU64,
+    heard_nanos: AtomicU64,
+    /// The heard position never goes below this: the target of the last
+    /// seek (the device may still play the audio from before it).
+    heard_floor: AtomicU64,
+    /// While paused: the heard frame when the pause began (+1; 0 = none).
+    paused_heard: AtomicU64,
     fault: super::fault::Fault,
     /// The last backend error the stream carried on from (not fatal).
     glitch: Mutex<Option<String>>,
@@ -164,6 +176,10 @@ impl Player {
             eof_gen: AtomicU64::new(NONE),
             end_nanos: AtomicU64::new(0),
             latency_nanos: AtomicU64::new(0),
+            heard_frames: AtomicU64::new(0),
+            heard_nanos: AtomicU64::new(0),
+            heard_floor: AtomicU64::new(0),
+            paused_heard: AtomicU64::new(0),
             fault: Default::default(),
             glitch: Mutex::new(None),
         });
@@ -260,8 +276,32 @@ impl Player {
         self.shared.position.load(Ordering::Acquire)
     }
 
+    /// The frame being heard: behind `position_frames` by what the device
+    /// holds (its reported latency), moving with the clock between
+    /// callbacks, frozen while paused. Captions, the progress bar and
+    /// seeks follow this.
+    pub fn heard_frames(&self) -> u64 {
+        let frozen = self.shared.paused_heard.load(Ordering::Acquire);
+        if self.is_paused() && frozen != 0 {
+            return frozen - 1;
+        }
+        match self.shared.heard_nanos.load(Ordering::Acquire) {
+            0 => 0,
+            at => {
+                let since = self
+                    .base
+                    .elapsed()
+                    .saturating_sub(Duration::from_nanos(at - 1));
+                let moved = since.as_secs_f64() * f64::from(self.format.sample_rate);
+                let heard = self.shared.heard_frames.load(Ordering::Relaxed) + moved as u64;
+                heard.min(self.position_frames())
+            }
+        }
+    }
+
+    /// The position being heard ([`Player::heard_frames`]).
     pub fn position(&self) -> Duration {
-        self.frames_to_duration(self.position_frames())
+        self.frames_to_duration(self.heard_frames())
     }
 
     fn frames_to_duration(&self, frames: u64) -> Duration {
@@ -279,6 +319,20 @@ impl Player {
     /// resume (a gap of up to a period, seen in the desktop tests).
     /// Elsewhere, or if the cork fails, the callback stops handing out audio.
     pub fn set_paused(&self, paused: bool) {
+        if paused != self.is_paused() {
+            // The heard position stops where the pause began, and moves on
+            // from there on resume (not from before the pause).
+            let heard = self.heard_frames();
+            if !paused {
+                self.shared.heard_frames.store(heard, Ordering::Relaxed);
+                self.shared
+                    .heard_nanos
+                    .store(self.base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
+            }
+            self.shared
+                .paused_heard
+                .store(if paused { heard + 1 } else { 0 }, Ordering::Release);
+        }
         self.shared.paused.store(paused, Ordering::Relaxed);
         let corked = match (self.corks, self.started, &self.stream) {
             (true, true, Some(stream)) => {
@@ -304,16 +358,19 @@ impl Player {
     /// the end ends playback.
     pub fn seek_by(&self, seconds: f64) {
         let rate = f64::from(self.format.sample_rate);
-        let from = self.position_frames() as f64;
+        let from = self.heard_frames() as f64;
         let target = (from + seconds * rate).clamp(0.0, self.total_frames as f64) as u64;
         self.seek_to(target);
     }
 
     /// Move to device frame `frame` (clamped to the file).
     pub fn seek_to(&self, frame: u64) {
-        self.shared
-            .seek_target
-            .store(frame.min(self.total_frames), Ordering::Release);
+        let frame = frame.min(self.total_frames);
+        if self.is_paused() {
+            // Shown at once; heard from the resume.
+            self.shared.paused_heard.store(frame + 1, Ordering::Release);
+        }
+        self.shared.seek_target.store(frame, Ordering::Release);
         self.shared.seek_request.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -474,8 +531,12 @@ where
             }
             generation = flush;
             primed = false;
-            cb.position
-                .store(cb.flush_position.load(Ordering::Acquire), Ordering::Release);
+            let target = cb.flush_position.load(Ordering::Acquire);
+            cb.position.store(target, Ordering::Release);
+            cb.heard_floor.store(target, Ordering::Relaxed);
+            cb.heard_frames.store(target, Ordering::Relaxed);
+            cb.heard_nanos
+                .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
             cb.end_nanos.store(0, Ordering::Release);
             cb.flushed_gen.store(flush, Ordering::Release);
         }
@@ -502,7 +563,18 @@ where
             }
             if written > 0 {
                 primed = true;
-                cb.position.fetch_add(written as u64, Ordering::AcqRel);
+                let before = cb.position.fetch_add(written as u64, Ordering::AcqRel);
+                let ts = info.timestamp();
+                let held = ts
+                    .playback
+                    .saturating_duration_since(ts.callback)
+                    .min(MAX_LATENCY);
+                let heard = before
+                    .saturating_sub((held.as_secs_f64() * rate) as u64)
+                    .max(cb.heard_floor.load(Ordering::Relaxed));
+                cb.heard_frames.store(heard, Ordering::Relaxed);
+                cb.heard_nanos
+                    .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
             }
             if at_end && consumer.is_empty() {
                 if cb.end_nanos.load(Ordering::Relaxed) == 0 {

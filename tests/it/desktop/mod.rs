@@ -336,7 +336,7 @@ fn the_stop_key_keeps_the_tail_on_pipewire() {
 }
 
 /// How a played answer is asked for, and where its playing ends.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Playing {
     /// `replay latest 1`: done when the command exits.
     Replay,
@@ -354,6 +354,17 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     let root = tempfile::tempdir().unwrap();
     let answer = tone(6);
     let session = crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    // A transcript, so that replay captions the answer: a sentence ending
+    // at 1, 3 and 5 s. Each caption must come when its word is heard.
+    let log_path = session.join("session.json");
+    let mut log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
+    let word = |w: &str, at: f64| serde_json::json!({"word": w, "start_seconds": at, "end_seconds": at + 0.5, "probability": 1.0});
+    log["answers"][0]["transcript"] = serde_json::json!({
+        "model": "test", "text": "One. Two. Three.",
+        "words": [word("One.", 1.0), word("Two.", 3.0), word("Three.", 5.0)],
+    });
+    std::fs::write(&log_path, log.to_string()).unwrap();
     let rec = MonitorRecorder::start(server);
     let device = format!("pulseaudio:{}", server.sink);
     let mut cmd = server.mockview(root.path());
@@ -431,6 +442,27 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
         server.kind,
         secs(starts)
     );
+    if how == Playing::Replay {
+        // Captions follow what is heard, not what the device was given.
+        let sound = heard[first].0;
+        for (caption, at) in [("» 1.0 s", 1.0), ("» 3.0 s", 3.0), ("» 5.0 s", 5.0)] {
+            let printed = lines.wait_for(caption, Duration::from_secs(1));
+            let off = if printed >= sound {
+                secs(printed - sound) - at
+            } else {
+                -secs(sound - printed) - at
+            };
+            eprintln!(
+                "{}: caption {at} s printed {off:+.3} s from its sound",
+                server.kind
+            );
+            assert!(
+                off.abs() <= 0.15,
+                "{}: the caption of the word at {at} s came {off:+.3} s from when it was heard",
+                server.kind
+            );
+        }
+    }
     assert!(
         secs(wall) <= 6.5 + SLACK,
         "{}: a 6 s answer took {:.3} s",
