@@ -74,6 +74,7 @@ mod capture;
 pub mod convert;
 mod devices;
 mod fault;
+mod heard;
 mod playback;
 mod wav;
 

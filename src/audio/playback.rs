@@ -9,10 +9,11 @@
 //!
 //! The output opens at the file's rate when the device supports it; only
 //! otherwise does the feeder resample (rubato's FFT resampler) to the
-//! device's default rate. Positions are device frames actually handed to
-//! the device; the end is when the last one has been handed over plus the
-//! device's buffered latency (from cpal's callback timestamps). See
-//! docs/playback.md.
+//! device's default rate. Positions are device frames: those handed to the
+//! device, and the one being heard (`heard::HeardClock`, from cpal's
+//! callback timestamps), which captions, the progress bar and seeks follow.
+//! The end is when the last frame has been handed over plus the device's
+//! buffered latency. See docs/playback.md.
 
 use super::devices::OutputDevice;
 use super::AudioError;
@@ -106,10 +107,10 @@ struct Shared {
     /// The device's latency as reported at the end (for the record).
     latency_nanos: AtomicU64,
     /// The frame being heard at `heard_nanos` (nanoseconds after `base`,
-    /// +1; 0 = not yet): the frames handed over before the last callback's,
-    /// less what the device still held then (its reported latency). What
-    /// the person hears, where `position` is what the device was given,
-    /// up to its buffer (0.5 s on a sound server) ahead.
+    /// +1; 0 = not yet), as the callback's `HeardClock` had it: the frames
+    /// handed over less what the device still held (its reported latency).
+    /// What the person hears, where `position` is what the device was
+    /// given, up to its buffer (0.5 s on a sound server) ahead.
     heard_frames: AtomicU64,
     heard_nanos: AtomicU64,
     /// The heard position never goes below this: the target of the last
@@ -117,6 +118,9 @@ struct Shared {
     heard_floor: AtomicU64,
     /// While paused: the heard frame when the pause began (+1; 0 = none).
     paused_heard: AtomicU64,
+    /// Counts pauses and resumes: the callback's heard clock starts afresh
+    /// at each, the sound having stopped while the clock ran on.
+    heard_epoch: AtomicU64,
     fault: super::fault::Fault,
     /// The last backend error the stream carried on from (not fatal).
     glitch: Mutex<Option<String>>,
@@ -180,6 +184,7 @@ impl Player {
             heard_nanos: AtomicU64::new(0),
             heard_floor: AtomicU64::new(0),
             paused_heard: AtomicU64::new(0),
+            heard_epoch: AtomicU64::new(0),
             fault: Default::default(),
             glitch: Mutex::new(None),
         });
@@ -332,6 +337,7 @@ impl Player {
             self.shared
                 .paused_heard
                 .store(if paused { heard + 1 } else { 0 }, Ordering::Release);
+            self.shared.heard_epoch.fetch_add(1, Ordering::AcqRel);
         }
         self.shared.paused.store(paused, Ordering::Relaxed);
         let corked = match (self.corks, self.started, &self.stream) {
@@ -521,10 +527,18 @@ where
     // nothing from the ring: a partial answer would put silence *inside*
     // the audio (a gap), where waiting only delays its start.
     let mut primed = false;
+    let mut clock = super::heard::HeardClock::new(rate);
+    let mut epoch = 0u64;
     // The real-time path: pop, convert, copy to every channel, count. Nothing else.
     let data_callback = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
+        let paused_or_resumed = cb.heard_epoch.load(Ordering::Acquire);
+        if paused_or_resumed != epoch {
+            epoch = paused_or_resumed;
+            clock.reset();
+        }
         let flush = cb.flush_gen.load(Ordering::Acquire);
         if flush != generation {
+            clock.reset();
             let n = consumer.slots();
             if let Ok(chunk) = consumer.read_chunk(n) {
                 chunk.commit_all();
@@ -569,12 +583,13 @@ where
                     .playback
                     .saturating_duration_since(ts.callback)
                     .min(MAX_LATENCY);
-                let heard = before
-                    .saturating_sub((held.as_secs_f64() * rate) as u64)
+                let now = base.elapsed();
+                let heard = clock
+                    .observe(now, before, held)
                     .max(cb.heard_floor.load(Ordering::Relaxed));
                 cb.heard_frames.store(heard, Ordering::Relaxed);
                 cb.heard_nanos
-                    .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
+                    .store(now.as_nanos() as u64 + 1, Ordering::Release);
             }
             if at_end && consumer.is_empty() {
                 if cb.end_nanos.load(Ordering::Relaxed) == 0 {

@@ -345,10 +345,20 @@ enum Playing {
     Review,
 }
 
+/// The way to the sound server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// cpal's native PulseAudio host (`pulseaudio:<sink>`), a desktop's default.
+    Native,
+    /// ALSA's pulse plugin (`alsa:pulse`), used when no server socket is
+    /// visible to cpal.
+    AlsaPlugin,
+}
+
 /// `replay` or `review` of a 6 s answer (a sine) into the sink: the
 /// monitor hears it start within 300 ms of `playing`, whole and unbroken,
 /// and it is over within 6.5 s.
-fn playback_is_on_time(server: &SoundServer, how: Playing) {
+fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
@@ -366,8 +376,20 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     });
     std::fs::write(&log_path, log.to_string()).unwrap();
     let rec = MonitorRecorder::start(server);
-    let device = format!("pulseaudio:{}", server.sink);
     let mut cmd = server.mockview(root.path());
+    let (device, kind) = match route {
+        Route::Native => (
+            format!("pulseaudio:{}", server.sink),
+            server.kind.to_string(),
+        ),
+        Route::AlsaPlugin => {
+            cmd.env("PULSE_SINK", &server.sink);
+            (
+                "alsa:pulse".to_string(),
+                format!("{} (ALSA plugin)", server.kind),
+            )
+        }
+    };
     let (label, stdin) = match how {
         Playing::Replay => {
             cmd.args(["replay", "latest", "1", "--device", &device]);
@@ -404,13 +426,13 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
         }
     };
     let text = lines.text();
-    assert!(!text.contains("gap"), "{}: {text}", server.kind);
+    assert!(!text.contains("gap"), "{}: {text}", kind);
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
     assert!(
         !loud.is_empty(),
         "{}: the monitor heard nothing\n{text}",
-        server.kind
+        kind
     );
     let (first, last) = (loud[0], *loud.last().unwrap());
     let starts = heard[first].0.saturating_duration_since(playing);
@@ -419,7 +441,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     let played = samples.len() as f64 / f64::from(RATE);
     eprintln!(
         "{}: {label} sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
-        server.kind,
+        kind,
         secs(starts) * 1000.0,
         secs(wall),
         played
@@ -427,19 +449,19 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     assert!(
         (played - 6.0).abs() < 0.02,
         "{}: {played:.3} s of the 6 s answer were heard",
-        server.kind
+        kind
     );
     let (residual, at) = sine_residual(&samples[RATE as usize / 100..], TONE_HZ, RATE);
     assert!(
         residual < 40.0,
         "{}: playback broke {:.3} s in ({residual:.0} LSB off the sine)",
-        server.kind,
+        kind,
         at as f64 / f64::from(RATE)
     );
     assert!(
         secs(starts) <= 0.3 + SLACK,
         "{}: sound {:.3} s after `playing`",
-        server.kind,
+        kind,
         secs(starts)
     );
     if how == Playing::Replay {
@@ -454,47 +476,64 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
             };
             eprintln!(
                 "{}: caption {at} s printed {off:+.3} s from its sound",
-                server.kind
+                kind
             );
             assert!(
                 off.abs() <= 0.15,
                 "{}: the caption of the word at {at} s came {off:+.3} s from when it was heard",
-                server.kind
+                kind
             );
         }
     }
     assert!(
         secs(wall) <= 6.5 + SLACK,
         "{}: a 6 s answer took {:.3} s",
-        server.kind,
+        kind,
         secs(wall)
     );
     // The end is heard before the command says it is done.
     assert!(
         heard[last].0 <= ended,
         "{}: the command ended before its last sound",
-        server.kind
+        kind
     );
 }
 
 #[test]
 fn replay_is_on_time_on_pulseaudio() {
-    playback_is_on_time(&SoundServer::pulseaudio("replaytime"), Playing::Replay);
+    playback_is_on_time(
+        &SoundServer::pulseaudio("replaytime"),
+        Playing::Replay,
+        Route::Native,
+    );
+}
+
+#[test]
+fn replay_is_on_time_through_the_alsa_plugin() {
+    playback_is_on_time(
+        &SoundServer::pulseaudio("replayalsa"),
+        Playing::Replay,
+        Route::AlsaPlugin,
+    );
 }
 
 #[test]
 fn replay_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay);
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay, Route::Native);
 }
 
 #[test]
 fn review_is_on_time_on_pulseaudio() {
-    playback_is_on_time(&SoundServer::pulseaudio("reviewtime"), Playing::Review);
+    playback_is_on_time(
+        &SoundServer::pulseaudio("reviewtime"),
+        Playing::Review,
+        Route::Native,
+    );
 }
 
 #[test]
 fn review_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Review);
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Review, Route::Native);
 }
 
 /// Pause during `replay` on the native host: the server holds half a
