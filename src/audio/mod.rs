@@ -74,7 +74,6 @@ mod capture;
 pub mod convert;
 mod devices;
 mod fault;
-mod heard;
 mod playback;
 mod wav;
 

@@ -9,11 +9,10 @@
 //!
 //! The output opens at the file's rate when the device supports it; only
 //! otherwise does the feeder resample (rubato's FFT resampler) to the
-//! device's default rate. Positions are device frames: those handed to the
-//! device, and the one being heard (`heard::HeardClock`, from cpal's
-//! callback timestamps), which captions, the progress bar and seeks follow.
-//! The end is when the last frame has been handed over plus the device's
-//! buffered latency. See docs/playback.md.
+//! device's default rate. Positions are device frames actually handed to
+//! the device; the end is when the last one has been handed over plus the
+//! device's buffered latency (from cpal's callback timestamps). See
+//! docs/playback.md.
 
 use super::devices::OutputDevice;
 use super::AudioError;
@@ -44,8 +43,14 @@ const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// did while a `nice -n 19 cargo build` ran on two cores (2 of 5 runs).
 /// The sound still starts at once (the first request is answered from the
 /// full ring before the stream is started) and pause corks the stream;
-/// a seek is heard after what the server already holds. Other hosts keep
-/// their defaults: ALSA's pulse plugin fails with EIO on so small a buffer.
+/// a seek is heard after what the server already holds.
+///
+/// ALSA asks for the same: with its default buffering ALSA's pulse plugin
+/// kept two 512-frame periods (21 ms), and a sine played beside two busy
+/// processes on two cores broke in 1 of 6 runs, silently (an earlier note
+/// here said the plugin fails with EIO on small buffers; cpal carries on
+/// from those now). A sound card keeps up with either; replay does not
+/// need a short buffer, and seeks and pauses do not wait for it.
 const PERIOD_SECONDS: f64 = 0.25;
 /// How long `open` waits for the feeder to fill the ring before the stream
 /// is built anyway (a file on a disk that does not answer).
@@ -107,10 +112,10 @@ struct Shared {
     /// The device's latency as reported at the end (for the record).
     latency_nanos: AtomicU64,
     /// The frame being heard at `heard_nanos` (nanoseconds after `base`,
-    /// +1; 0 = not yet), as the callback's `HeardClock` had it: the frames
-    /// handed over less what the device still held (its reported latency).
-    /// What the person hears, where `position` is what the device was
-    /// given, up to its buffer (0.5 s on a sound server) ahead.
+    /// +1; 0 = not yet): the frames handed over before the last callback's,
+    /// less what the device still held then (its reported latency). What
+    /// the person hears, where `position` is what the device was given,
+    /// up to its buffer (0.5 s on a sound server) ahead.
     heard_frames: AtomicU64,
     heard_nanos: AtomicU64,
     /// The heard position never goes below this: the target of the last
@@ -118,9 +123,6 @@ struct Shared {
     heard_floor: AtomicU64,
     /// While paused: the heard frame when the pause began (+1; 0 = none).
     paused_heard: AtomicU64,
-    /// Counts pauses and resumes: the callback's heard clock starts afresh
-    /// at each, the sound having stopped while the clock ran on.
-    heard_epoch: AtomicU64,
     fault: super::fault::Fault,
     /// The last backend error the stream carried on from (not fatal).
     glitch: Mutex<Option<String>>,
@@ -136,9 +138,6 @@ pub struct Player {
     format: PlaybackFormat,
     device_id: String,
     started: bool,
-    /// Pause corks the stream (a sound server), so that the audio the
-    /// server holds stops too, not only what follows it.
-    corks: bool,
 }
 
 impl Player {
@@ -153,7 +152,7 @@ impl Player {
         let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
         let sample_format = supported.sample_format();
         let mut config: StreamConfig = supported.config();
-        config.buffer_size = output_period(device, &supported);
+        config.buffer_size = output_period(&supported);
         let rate = config.sample_rate;
         let feeder = Feeder::new(source, rate)?;
         let total_frames = feeder.total_frames();
@@ -184,7 +183,6 @@ impl Player {
             heard_nanos: AtomicU64::new(0),
             heard_floor: AtomicU64::new(0),
             paused_heard: AtomicU64::new(0),
-            heard_epoch: AtomicU64::new(0),
             fault: Default::default(),
             glitch: Mutex::new(None),
         });
@@ -239,7 +237,6 @@ impl Player {
             format,
             device_id: device.id.clone(),
             started: false,
-            corks: super::devices::on_sound_server(&device.device),
         })
     }
 
@@ -317,12 +314,13 @@ impl Player {
         self.shared.paused.load(Ordering::Relaxed)
     }
 
-    /// Pause or resume. On a sound server the stream is corked: the server
-    /// stops asking, and what it holds stops too. The callback is not held
-    /// there: a request answered between the flag and the cork would be
-    /// filled with silence, which the server keeps and plays after the
-    /// resume (a gap of up to a period, seen in the desktop tests).
-    /// Elsewhere, or if the cork fails, the callback stops handing out audio.
+    /// Pause or resume. The stream itself is paused (a sound server corks
+    /// it, ALSA pauses the PCM where the device can): the device stops
+    /// asking, and what it holds (up to 0.5 s) stops too. The callback is
+    /// not held then: a request answered between the flag and the cork
+    /// would be filled with silence, which the server keeps and plays after
+    /// the resume (a gap of up to a period, seen in the desktop tests).
+    /// Where the stream cannot pause, the callback stops handing out audio.
     pub fn set_paused(&self, paused: bool) {
         if paused != self.is_paused() {
             // The heard position stops where the pause began, and moves on
@@ -337,11 +335,10 @@ impl Player {
             self.shared
                 .paused_heard
                 .store(if paused { heard + 1 } else { 0 }, Ordering::Release);
-            self.shared.heard_epoch.fetch_add(1, Ordering::AcqRel);
         }
         self.shared.paused.store(paused, Ordering::Relaxed);
-        let corked = match (self.corks, self.started, &self.stream) {
-            (true, true, Some(stream)) => {
+        let corked = match (self.started, &self.stream) {
+            (true, Some(stream)) => {
                 let done = if paused {
                     stream.pause()
                 } else {
@@ -479,13 +476,7 @@ fn output_config(
 
 /// About `PERIOD_SECONDS` of frames per callback on the native PulseAudio
 /// host, within what the device supports; elsewhere the device's default.
-fn output_period(
-    device: &OutputDevice,
-    supported: &cpal::SupportedStreamConfig,
-) -> cpal::BufferSize {
-    if !super::devices::on_sound_server(&device.device) {
-        return cpal::BufferSize::Default;
-    }
+fn output_period(supported: &cpal::SupportedStreamConfig) -> cpal::BufferSize {
     let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
     match supported.buffer_size() {
         cpal::SupportedBufferSize::Range { min, max } => {
@@ -527,18 +518,10 @@ where
     // nothing from the ring: a partial answer would put silence *inside*
     // the audio (a gap), where waiting only delays its start.
     let mut primed = false;
-    let mut clock = super::heard::HeardClock::new(rate);
-    let mut epoch = 0u64;
     // The real-time path: pop, convert, copy to every channel, count. Nothing else.
     let data_callback = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
-        let paused_or_resumed = cb.heard_epoch.load(Ordering::Acquire);
-        if paused_or_resumed != epoch {
-            epoch = paused_or_resumed;
-            clock.reset();
-        }
         let flush = cb.flush_gen.load(Ordering::Acquire);
         if flush != generation {
-            clock.reset();
             let n = consumer.slots();
             if let Ok(chunk) = consumer.read_chunk(n) {
                 chunk.commit_all();
@@ -583,13 +566,12 @@ where
                     .playback
                     .saturating_duration_since(ts.callback)
                     .min(MAX_LATENCY);
-                let now = base.elapsed();
-                let heard = clock
-                    .observe(now, before, held)
+                let heard = before
+                    .saturating_sub((held.as_secs_f64() * rate) as u64)
                     .max(cb.heard_floor.load(Ordering::Relaxed));
                 cb.heard_frames.store(heard, Ordering::Relaxed);
                 cb.heard_nanos
-                    .store(now.as_nanos() as u64 + 1, Ordering::Release);
+                    .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
             }
             if at_end && consumer.is_empty() {
                 if cb.end_nanos.load(Ordering::Relaxed) == 0 {
@@ -613,15 +595,19 @@ where
             *s = T::EQUILIBRIUM;
         }
     };
-    // A glitch the device recovers from (an underrun) is not a failure: the
-    // callback already counts underruns. Neither is a backend error that
+    // A glitch the device recovers from (an underrun) is not a failure: it
+    // is counted with the callback's own. Neither is a backend error that
     // cpal's ALSA worker reports and then carries on from: ALSA's pulse
     // plugin answers `snd_pcm_avail_delay` with EIO now and then on a busy
     // machine, and the next period plays as usual. Such errors are kept for
     // the message should the stream stop moving (`Listener` watches the
     // position). Only a device that is gone ends playback at once.
     let error_callback = move |e: cpal::Error| {
-        if matches!(e.kind(), cpal::ErrorKind::BackendError) {
+        if super::is_xrun(&e) {
+            // The device ran dry before the callback could answer (ALSA): a
+            // gap heard like any other.
+            shared.underruns.fetch_add(1, Ordering::Relaxed);
+        } else if matches!(e.kind(), cpal::ErrorKind::BackendError) {
             if let Ok(mut slot) = shared.glitch.lock() {
                 *slot = Some(e.to_string());
             }

@@ -355,6 +355,26 @@ enum Route {
     AlsaPlugin,
 }
 
+impl Route {
+    /// Points `cmd` at `server`'s sink this way: the `--device` to give,
+    /// and the name the figures go under.
+    fn to(self, server: &SoundServer, cmd: &mut std::process::Command) -> (String, String) {
+        match self {
+            Route::Native => (
+                format!("pulseaudio:{}", server.sink),
+                server.kind.to_string(),
+            ),
+            Route::AlsaPlugin => {
+                cmd.env("PULSE_SINK", &server.sink);
+                (
+                    "alsa:pulse".to_string(),
+                    format!("{} (ALSA plugin)", server.kind),
+                )
+            }
+        }
+    }
+}
+
 /// `replay` or `review` of a 6 s answer (a sine) into the sink: the
 /// monitor hears it start within 300 ms of `playing`, whole and unbroken,
 /// and it is over within 6.5 s.
@@ -377,19 +397,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
     std::fs::write(&log_path, log.to_string()).unwrap();
     let rec = MonitorRecorder::start(server);
     let mut cmd = server.mockview(root.path());
-    let (device, kind) = match route {
-        Route::Native => (
-            format!("pulseaudio:{}", server.sink),
-            server.kind.to_string(),
-        ),
-        Route::AlsaPlugin => {
-            cmd.env("PULSE_SINK", &server.sink);
-            (
-                "alsa:pulse".to_string(),
-                format!("{} (ALSA plugin)", server.kind),
-            )
-        }
-    };
+    let (device, kind) = route.to(server, &mut cmd);
     let (label, stdin) = match how {
         Playing::Replay => {
             cmd.args(["replay", "latest", "1", "--device", &device]);
@@ -536,19 +544,19 @@ fn review_is_on_time_on_pipewire() {
     playback_is_on_time(&SoundServer::pipewire(), Playing::Review, Route::Native);
 }
 
-/// Pause during `replay` on the native host: the server holds half a
+/// Pause during `replay`: the server (or ALSA's buffer) holds half a
 /// second of audio, and pausing must still stop the sound at once (the
-/// stream is corked); resuming plays on from there, nothing lost or played
-/// twice.
-fn pause_stops_the_sound_at_once(server: &SoundServer) {
+/// stream is corked, or paused in ALSA); resuming plays on from there,
+/// nothing lost or played twice.
+fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
     let answer = tone(4);
     crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
     let mut cmd = server.mockview(root.path());
-    cmd.args(["replay", "latest", "1", "--device"])
-        .arg(format!("pulseaudio:{}", server.sink));
+    let (device, kind) = route.to(server, &mut cmd);
+    cmd.args(["replay", "latest", "1", "--device", &device]);
     let mut child = spawn(&mut cmd, Stdio::piped());
     let mut lines = TimedLines::attach(&mut child);
     lines.wait_for("playing", Duration::from_secs(20));
@@ -570,7 +578,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     assert!(out.success(), "{text}");
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
-    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", server.kind);
+    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", kind);
     // The pause: the longest silence between loud samples.
     let (gap_at, gap) = loud
         .windows(2)
@@ -582,7 +590,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     let sounded = (last - first - gap) as f64 / f64::from(RATE);
     eprintln!(
         "{}: pause key -> silence {:.0} ms, paused {:.2} s, {sounded:.3} s of tone heard",
-        server.kind,
+        kind,
         secs(stopped) * 1000.0,
         gap as f64 / f64::from(RATE)
     );
@@ -591,13 +599,13 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     assert!(
         secs(stopped) <= 0.2,
         "{}: the sound went on {:.3} s after the pause key",
-        server.kind,
+        kind,
         secs(stopped)
     );
     assert!(
         heard[gap_at + gap].0 >= resumed,
         "{}: the sound came back before the key that resumed it",
-        server.kind
+        kind
     );
     // Apart from the pause, the tone is unbroken (a zero crossing of the
     // 440 Hz tone leaves at most ~0.1 ms below LOUD).
@@ -605,33 +613,34 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
         .windows(2)
         .filter(|w| w[1] - w[0] > RATE as usize / 100)
         .count();
-    assert_eq!(
-        breaks, 1,
-        "{}: the tone broke besides the pause",
-        server.kind
-    );
+    assert_eq!(breaks, 1, "{}: the tone broke besides the pause", kind);
     assert!(
         sounded >= 4.0 - 0.03,
         "{}: {sounded:.3} s of the 4 s answer were heard: audio was lost",
-        server.kind
+        kind
     );
     // A request answered with silence between the pause flag and the cork
     // came back after the resume: 4.252 s heard, a second break of 252 ms.
     assert!(
         sounded <= 4.0 + 0.03,
         "{}: {sounded:.3} s of the 4 s answer were heard: audio was repeated",
-        server.kind
+        kind
     );
 }
 
 #[test]
 fn pause_stops_the_sound_at_once_on_pulseaudio() {
-    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"));
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"), Route::Native);
 }
 
 #[test]
 fn pause_stops_the_sound_at_once_on_pipewire() {
-    pause_stops_the_sound_at_once(&SoundServer::pipewire());
+    pause_stops_the_sound_at_once(&SoundServer::pipewire(), Route::Native);
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_through_the_alsa_plugin() {
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausealsa"), Route::AlsaPlugin);
 }
 
 /// mic-check on the native host: it records the monitor (the tone), then
