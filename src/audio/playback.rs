@@ -43,8 +43,14 @@ const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// did while a `nice -n 19 cargo build` ran on two cores (2 of 5 runs).
 /// The sound still starts at once (the first request is answered from the
 /// full ring before the stream is started) and pause corks the stream;
-/// a seek is heard after what the server already holds. Other hosts keep
-/// their defaults: ALSA's pulse plugin fails with EIO on so small a buffer.
+/// a seek is heard after what the server already holds.
+///
+/// ALSA asks for the same: with its default buffering ALSA's pulse plugin
+/// kept two 512-frame periods (21 ms), and a sine played beside two busy
+/// processes on two cores broke in 1 of 6 runs, silently (an earlier note
+/// here said the plugin fails with EIO on small buffers; cpal carries on
+/// from those now). A sound card keeps up with either; replay does not
+/// need a short buffer, and seeks and pauses do not wait for it.
 const PERIOD_SECONDS: f64 = 0.25;
 /// How long `open` waits for the feeder to fill the ring before the stream
 /// is built anyway (a file on a disk that does not answer).
@@ -105,6 +111,18 @@ struct Shared {
     end_nanos: AtomicU64,
     /// The device's latency as reported at the end (for the record).
     latency_nanos: AtomicU64,
+    /// The frame being heard at `heard_nanos` (nanoseconds after `base`,
+    /// +1; 0 = not yet): the frames handed over before the last callback's,
+    /// less what the device still held then (its reported latency). What
+    /// the person hears, where `position` is what the device was given,
+    /// up to its buffer (0.5 s on a sound server) ahead.
+    heard_frames: AtomicU64,
+    heard_nanos: AtomicU64,
+    /// The heard position never goes below this: the target of the last
+    /// seek (the device may still play the audio from before it).
+    heard_floor: AtomicU64,
+    /// While paused: the heard frame when the pause began (+1; 0 = none).
+    paused_heard: AtomicU64,
     fault: super::fault::Fault,
     /// The last backend error the stream carried on from (not fatal).
     glitch: Mutex<Option<String>>,
@@ -120,9 +138,6 @@ pub struct Player {
     format: PlaybackFormat,
     device_id: String,
     started: bool,
-    /// Pause corks the stream (a sound server), so that the audio the
-    /// server holds stops too, not only what follows it.
-    corks: bool,
 }
 
 impl Player {
@@ -137,7 +152,7 @@ impl Player {
         let supported = output_config(device, want.output_rate.unwrap_or(file_rate))?;
         let sample_format = supported.sample_format();
         let mut config: StreamConfig = supported.config();
-        config.buffer_size = output_period(device, &supported);
+        config.buffer_size = output_period(&supported);
         let rate = config.sample_rate;
         let feeder = Feeder::new(source, rate)?;
         let total_frames = feeder.total_frames();
@@ -164,6 +179,10 @@ impl Player {
             eof_gen: AtomicU64::new(NONE),
             end_nanos: AtomicU64::new(0),
             latency_nanos: AtomicU64::new(0),
+            heard_frames: AtomicU64::new(0),
+            heard_nanos: AtomicU64::new(0),
+            heard_floor: AtomicU64::new(0),
+            paused_heard: AtomicU64::new(0),
             fault: Default::default(),
             glitch: Mutex::new(None),
         });
@@ -218,7 +237,6 @@ impl Player {
             format,
             device_id: device.id.clone(),
             started: false,
-            corks: super::devices::on_sound_server(&device.device),
         })
     }
 
@@ -260,8 +278,32 @@ impl Player {
         self.shared.position.load(Ordering::Acquire)
     }
 
+    /// The frame being heard: behind `position_frames` by what the device
+    /// holds (its reported latency), moving with the clock between
+    /// callbacks, frozen while paused. Captions, the progress bar and
+    /// seeks follow this.
+    pub fn heard_frames(&self) -> u64 {
+        let frozen = self.shared.paused_heard.load(Ordering::Acquire);
+        if self.is_paused() && frozen != 0 {
+            return frozen - 1;
+        }
+        match self.shared.heard_nanos.load(Ordering::Acquire) {
+            0 => 0,
+            at => {
+                let since = self
+                    .base
+                    .elapsed()
+                    .saturating_sub(Duration::from_nanos(at - 1));
+                let moved = since.as_secs_f64() * f64::from(self.format.sample_rate);
+                let heard = self.shared.heard_frames.load(Ordering::Relaxed) + moved as u64;
+                heard.min(self.position_frames())
+            }
+        }
+    }
+
+    /// The position being heard ([`Player::heard_frames`]).
     pub fn position(&self) -> Duration {
-        self.frames_to_duration(self.position_frames())
+        self.frames_to_duration(self.heard_frames())
     }
 
     fn frames_to_duration(&self, frames: u64) -> Duration {
@@ -272,16 +314,31 @@ impl Player {
         self.shared.paused.load(Ordering::Relaxed)
     }
 
-    /// Pause or resume. On a sound server the stream is corked: the server
-    /// stops asking, and what it holds stops too. The callback is not held
-    /// there: a request answered between the flag and the cork would be
-    /// filled with silence, which the server keeps and plays after the
-    /// resume (a gap of up to a period, seen in the desktop tests).
-    /// Elsewhere, or if the cork fails, the callback stops handing out audio.
+    /// Pause or resume. The stream itself is paused (a sound server corks
+    /// it, ALSA pauses the PCM where the device can): the device stops
+    /// asking, and what it holds (up to 0.5 s) stops too. The callback is
+    /// not held then: a request answered between the flag and the cork
+    /// would be filled with silence, which the server keeps and plays after
+    /// the resume (a gap of up to a period, seen in the desktop tests).
+    /// Where the stream cannot pause, the callback stops handing out audio.
     pub fn set_paused(&self, paused: bool) {
+        if paused != self.is_paused() {
+            // The heard position stops where the pause began, and moves on
+            // from there on resume (not from before the pause).
+            let heard = self.heard_frames();
+            if !paused {
+                self.shared.heard_frames.store(heard, Ordering::Relaxed);
+                self.shared
+                    .heard_nanos
+                    .store(self.base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
+            }
+            self.shared
+                .paused_heard
+                .store(if paused { heard + 1 } else { 0 }, Ordering::Release);
+        }
         self.shared.paused.store(paused, Ordering::Relaxed);
-        let corked = match (self.corks, self.started, &self.stream) {
-            (true, true, Some(stream)) => {
+        let corked = match (self.started, &self.stream) {
+            (true, Some(stream)) => {
                 let done = if paused {
                     stream.pause()
                 } else {
@@ -304,16 +361,19 @@ impl Player {
     /// the end ends playback.
     pub fn seek_by(&self, seconds: f64) {
         let rate = f64::from(self.format.sample_rate);
-        let from = self.position_frames() as f64;
+        let from = self.heard_frames() as f64;
         let target = (from + seconds * rate).clamp(0.0, self.total_frames as f64) as u64;
         self.seek_to(target);
     }
 
     /// Move to device frame `frame` (clamped to the file).
     pub fn seek_to(&self, frame: u64) {
-        self.shared
-            .seek_target
-            .store(frame.min(self.total_frames), Ordering::Release);
+        let frame = frame.min(self.total_frames);
+        if self.is_paused() {
+            // Shown at once; heard from the resume.
+            self.shared.paused_heard.store(frame + 1, Ordering::Release);
+        }
+        self.shared.seek_target.store(frame, Ordering::Release);
         self.shared.seek_request.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -416,13 +476,7 @@ fn output_config(
 
 /// About `PERIOD_SECONDS` of frames per callback on the native PulseAudio
 /// host, within what the device supports; elsewhere the device's default.
-fn output_period(
-    device: &OutputDevice,
-    supported: &cpal::SupportedStreamConfig,
-) -> cpal::BufferSize {
-    if !super::devices::on_sound_server(&device.device) {
-        return cpal::BufferSize::Default;
-    }
+fn output_period(supported: &cpal::SupportedStreamConfig) -> cpal::BufferSize {
     let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
     match supported.buffer_size() {
         cpal::SupportedBufferSize::Range { min, max } => {
@@ -474,8 +528,12 @@ where
             }
             generation = flush;
             primed = false;
-            cb.position
-                .store(cb.flush_position.load(Ordering::Acquire), Ordering::Release);
+            let target = cb.flush_position.load(Ordering::Acquire);
+            cb.position.store(target, Ordering::Release);
+            cb.heard_floor.store(target, Ordering::Relaxed);
+            cb.heard_frames.store(target, Ordering::Relaxed);
+            cb.heard_nanos
+                .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
             cb.end_nanos.store(0, Ordering::Release);
             cb.flushed_gen.store(flush, Ordering::Release);
         }
@@ -502,7 +560,18 @@ where
             }
             if written > 0 {
                 primed = true;
-                cb.position.fetch_add(written as u64, Ordering::AcqRel);
+                let before = cb.position.fetch_add(written as u64, Ordering::AcqRel);
+                let ts = info.timestamp();
+                let held = ts
+                    .playback
+                    .saturating_duration_since(ts.callback)
+                    .min(MAX_LATENCY);
+                let heard = before
+                    .saturating_sub((held.as_secs_f64() * rate) as u64)
+                    .max(cb.heard_floor.load(Ordering::Relaxed));
+                cb.heard_frames.store(heard, Ordering::Relaxed);
+                cb.heard_nanos
+                    .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
             }
             if at_end && consumer.is_empty() {
                 if cb.end_nanos.load(Ordering::Relaxed) == 0 {
@@ -526,15 +595,19 @@ where
             *s = T::EQUILIBRIUM;
         }
     };
-    // A glitch the device recovers from (an underrun) is not a failure: the
-    // callback already counts underruns. Neither is a backend error that
+    // A glitch the device recovers from (an underrun) is not a failure: it
+    // is counted with the callback's own. Neither is a backend error that
     // cpal's ALSA worker reports and then carries on from: ALSA's pulse
     // plugin answers `snd_pcm_avail_delay` with EIO now and then on a busy
     // machine, and the next period plays as usual. Such errors are kept for
     // the message should the stream stop moving (`Listener` watches the
     // position). Only a device that is gone ends playback at once.
     let error_callback = move |e: cpal::Error| {
-        if matches!(e.kind(), cpal::ErrorKind::BackendError) {
+        if super::is_xrun(&e) {
+            // The device ran dry before the callback could answer (ALSA): a
+            // gap heard like any other.
+            shared.underruns.fetch_add(1, Ordering::Relaxed);
+        } else if matches!(e.kind(), cpal::ErrorKind::BackendError) {
             if let Ok(mut slot) = shared.glitch.lock() {
                 *slot = Some(e.to_string());
             }

@@ -107,6 +107,11 @@ pub struct Content {
     /// Words said twice in a row ("the, the").
     pub repeats: Vec<Finding>,
     pub star: Star,
+    /// The question asked for a story, so the STAR parts are feedback
+    /// (shown, and flagged when missing). Content stored before this field
+    /// was a story's.
+    #[serde(default = "asked_for_a_story")]
+    pub story: bool,
     /// Codes: `fillers`, `hedging`, `negative`, `we_not_i`, `no_result`,
     /// `no_star`.
     pub flags: Vec<Flag>,
@@ -185,10 +190,15 @@ pub fn content(
         numbers: numbers(&tokens, phrases),
         repeats: repeats(&tokens, phrases),
         star: star(&tokens, phrases),
+        story,
         flags: Vec::new(),
     };
     c.flags = super::flags::raise(&c, &tokens, thresholds, story);
     c
+}
+
+fn asked_for_a_story() -> bool {
+    true
 }
 
 /// From the first word's start to the last one's end.
@@ -357,11 +367,17 @@ impl Content {
     }
 
     /// One compact line for summaries, e.g.
-    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result`.
+    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result`
+    /// (without the STAR part when the question did not ask for a story).
     pub fn brief(&self) -> String {
         let star = self.star.parts();
+        let star = match (self.story, star.is_empty()) {
+            (false, _) => String::new(),
+            (true, true) => " · STAR: -".to_string(),
+            (true, false) => format!(" · STAR: {}", star.join(", ")),
+        };
         format!(
-            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{} · STAR: {}",
+            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{}{star}",
             self.word_count,
             self.words_per_minute,
             self.fillers.count,
@@ -372,7 +388,6 @@ impl Content {
             self.we_count,
             self.numbers.len(),
             if self.numbers.len() == 1 { "" } else { "s" },
-            if star.is_empty() { "-".to_string() } else { star.join(", ") }
         )
     }
 }

@@ -225,6 +225,17 @@ fn a_rambling_answer_raises_the_word_flags() {
     let open_codes: Vec<&str> = open.flags.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(open_codes, ["fillers", "hedging", "we_not_i"]);
     assert_eq!(open.star, c.star, "the parts are still found");
+    assert!(c.brief().contains(" · STAR: "), "{}", c.brief());
+    assert!(
+        !open.brief().contains("STAR"),
+        "not shown: {}",
+        open.brief()
+    );
+    // Content stored before `story` was recorded was a story's.
+    let mut stored = serde_json::to_value(&c).unwrap();
+    stored.as_object_mut().unwrap().remove("story");
+    let read: Content = serde_json::from_value(stored).unwrap();
+    assert!(read.story);
     let fillers = &c.flags[0];
     assert!(
         fillers.message.starts_with("8 filler words"),
@@ -283,6 +294,7 @@ fn an_empty_transcript_gives_zeroes() {
         c,
         Content {
             star: c.star.clone(),
+            story: true,
             ..Content::default()
         }
     );

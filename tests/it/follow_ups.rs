@@ -211,12 +211,7 @@ fn replay_review_and_report_include_the_follow_up() {
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     let answer_at = stdout.find("Answer 1 of 1").expect("the answer");
     let follow_at = stdout.find("Follow-up 1").expect("the follow-up");
     assert!(answer_at < follow_at, "{stdout}");
@@ -229,8 +224,7 @@ fn replay_review_and_report_include_the_follow_up() {
         .write_stdin("4\n4\n4\n4\n4\nprobed well\n")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("Follow-up 1") && stdout.contains(&text),
         "{stdout}"

@@ -266,12 +266,7 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
         .args(["replay", "latest", "2", "--device", "alsa:null"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("answer 2 was skipped"), "{stdout}");
 
     // A number the session does not have: usage error.
@@ -323,12 +318,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("paused"), "{stdout}");
     assert!(
         stdout.contains("played 01-answer.wav to the end"),
@@ -363,12 +353,7 @@ fn replay_keys_from_stdin_skip_with_n() {
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("stopped at"), "{stdout}");
     assert!(
         stdout.contains("played 02-answer.wav to the end"),

@@ -34,12 +34,7 @@ fn review_scripted_scores_skip_invalid_and_notes() {
         .write_stdin(script)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("9 is outside 1..5; try again"), "{stdout}");
     assert!(stdout.contains("`x` is not a score"), "{stdout}");
     assert!(stdout.contains("answer 2 skipped"), "{stdout}");
@@ -208,12 +203,7 @@ fn review_with_playback_through_pulse() {
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("played 01-answer.wav to the end"),
         "{stdout}"

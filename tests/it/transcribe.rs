@@ -742,8 +742,7 @@ fn practice_without_a_model_says_so_in_one_line() {
         .write_stdin("")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let stdout = succeeded(&out);
     let hints: Vec<&str> = stdout
         .lines()
         .filter(|l| l.contains("mockview model get"))

@@ -22,6 +22,19 @@ pub fn mockview() -> Command {
     c
 }
 
+/// The standard output of a run that must have succeeded; a failure shows
+/// both of its outputs.
+pub fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}\n{stdout}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 pub fn bin_path() -> PathBuf {
     assert_cmd::cargo::cargo_bin("mockview")
 }

@@ -336,7 +336,7 @@ fn the_stop_key_keeps_the_tail_on_pipewire() {
 }
 
 /// How a played answer is asked for, and where its playing ends.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Playing {
     /// `replay latest 1`: done when the command exits.
     Replay,
@@ -345,18 +345,59 @@ enum Playing {
     Review,
 }
 
+/// The way to the sound server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// cpal's native PulseAudio host (`pulseaudio:<sink>`), a desktop's default.
+    Native,
+    /// ALSA's pulse plugin (`alsa:pulse`), used when no server socket is
+    /// visible to cpal.
+    AlsaPlugin,
+}
+
+impl Route {
+    /// Points `cmd` at `server`'s sink this way: the `--device` to give,
+    /// and the name the figures go under.
+    fn to(self, server: &SoundServer, cmd: &mut std::process::Command) -> (String, String) {
+        match self {
+            Route::Native => (
+                format!("pulseaudio:{}", server.sink),
+                server.kind.to_string(),
+            ),
+            Route::AlsaPlugin => {
+                cmd.env("PULSE_SINK", &server.sink);
+                (
+                    "alsa:pulse".to_string(),
+                    format!("{} (ALSA plugin)", server.kind),
+                )
+            }
+        }
+    }
+}
+
 /// `replay` or `review` of a 6 s answer (a sine) into the sink: the
 /// monitor hears it start within 300 ms of `playing`, whole and unbroken,
 /// and it is over within 6.5 s.
-fn playback_is_on_time(server: &SoundServer, how: Playing) {
+fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
     let answer = tone(6);
     let session = crate::common::make_session(root.path(), &[(&answer, RATE)], false);
+    // A transcript, so that replay captions the answer: a sentence ending
+    // at 1, 3 and 5 s. Each caption must come when its word is heard.
+    let log_path = session.join("session.json");
+    let mut log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
+    let word = |w: &str, at: f64| serde_json::json!({"word": w, "start_seconds": at, "end_seconds": at + 0.5, "probability": 1.0});
+    log["answers"][0]["transcript"] = serde_json::json!({
+        "model": "test", "text": "One. Two. Three.",
+        "words": [word("One.", 1.0), word("Two.", 3.0), word("Three.", 5.0)],
+    });
+    std::fs::write(&log_path, log.to_string()).unwrap();
     let rec = MonitorRecorder::start(server);
-    let device = format!("pulseaudio:{}", server.sink);
     let mut cmd = server.mockview(root.path());
+    let (device, kind) = route.to(server, &mut cmd);
     let (label, stdin) = match how {
         Playing::Replay => {
             cmd.args(["replay", "latest", "1", "--device", &device]);
@@ -393,13 +434,13 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
         }
     };
     let text = lines.text();
-    assert!(!text.contains("gap"), "{}: {text}", server.kind);
+    assert!(!text.contains("gap"), "{}: {text}", kind);
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
     assert!(
         !loud.is_empty(),
         "{}: the monitor heard nothing\n{text}",
-        server.kind
+        kind
     );
     let (first, last) = (loud[0], *loud.last().unwrap());
     let starts = heard[first].0.saturating_duration_since(playing);
@@ -408,7 +449,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     let played = samples.len() as f64 / f64::from(RATE);
     eprintln!(
         "{}: {label} sound {:.0} ms after `playing`, 6 s answer over in {:.2} s, {:.3} s heard",
-        server.kind,
+        kind,
         secs(starts) * 1000.0,
         secs(wall),
         played
@@ -416,68 +457,106 @@ fn playback_is_on_time(server: &SoundServer, how: Playing) {
     assert!(
         (played - 6.0).abs() < 0.02,
         "{}: {played:.3} s of the 6 s answer were heard",
-        server.kind
+        kind
     );
     let (residual, at) = sine_residual(&samples[RATE as usize / 100..], TONE_HZ, RATE);
     assert!(
         residual < 40.0,
         "{}: playback broke {:.3} s in ({residual:.0} LSB off the sine)",
-        server.kind,
+        kind,
         at as f64 / f64::from(RATE)
     );
     assert!(
         secs(starts) <= 0.3 + SLACK,
         "{}: sound {:.3} s after `playing`",
-        server.kind,
+        kind,
         secs(starts)
     );
+    if how == Playing::Replay {
+        // Captions follow what is heard, not what the device was given.
+        let sound = heard[first].0;
+        for (caption, at) in [("» 1.0 s", 1.0), ("» 3.0 s", 3.0), ("» 5.0 s", 5.0)] {
+            let printed = lines.wait_for(caption, Duration::from_secs(1));
+            let off = if printed >= sound {
+                secs(printed - sound) - at
+            } else {
+                -secs(sound - printed) - at
+            };
+            eprintln!(
+                "{}: caption {at} s printed {off:+.3} s from its sound",
+                kind
+            );
+            assert!(
+                off.abs() <= 0.15,
+                "{}: the caption of the word at {at} s came {off:+.3} s from when it was heard",
+                kind
+            );
+        }
+    }
     assert!(
         secs(wall) <= 6.5 + SLACK,
         "{}: a 6 s answer took {:.3} s",
-        server.kind,
+        kind,
         secs(wall)
     );
     // The end is heard before the command says it is done.
     assert!(
         heard[last].0 <= ended,
         "{}: the command ended before its last sound",
-        server.kind
+        kind
     );
 }
 
 #[test]
 fn replay_is_on_time_on_pulseaudio() {
-    playback_is_on_time(&SoundServer::pulseaudio("replaytime"), Playing::Replay);
+    playback_is_on_time(
+        &SoundServer::pulseaudio("replaytime"),
+        Playing::Replay,
+        Route::Native,
+    );
+}
+
+#[test]
+fn replay_is_on_time_through_the_alsa_plugin() {
+    playback_is_on_time(
+        &SoundServer::pulseaudio("replayalsa"),
+        Playing::Replay,
+        Route::AlsaPlugin,
+    );
 }
 
 #[test]
 fn replay_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay);
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay, Route::Native);
 }
 
 #[test]
 fn review_is_on_time_on_pulseaudio() {
-    playback_is_on_time(&SoundServer::pulseaudio("reviewtime"), Playing::Review);
+    playback_is_on_time(
+        &SoundServer::pulseaudio("reviewtime"),
+        Playing::Review,
+        Route::Native,
+    );
 }
 
 #[test]
 fn review_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Review);
+    playback_is_on_time(&SoundServer::pipewire(), Playing::Review, Route::Native);
 }
 
-/// Pause during `replay` on the native host: the server holds half a
+/// Pause during `replay`: the server (or ALSA's buffer) holds half a
 /// second of audio, and pausing must still stop the sound at once (the
-/// stream is corked); resuming plays on from there, nothing lost or played
-/// twice.
-fn pause_stops_the_sound_at_once(server: &SoundServer) {
+/// stream is corked, or paused in ALSA); resuming plays on from there,
+/// nothing lost or played twice.
+fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
     let _keep_alive = Feeder::start(server, false);
     let root = tempfile::tempdir().unwrap();
     let answer = tone(4);
     crate::common::make_session(root.path(), &[(&answer, RATE)], false);
     let rec = MonitorRecorder::start(server);
     let mut cmd = server.mockview(root.path());
-    cmd.args(["replay", "latest", "1", "--device"])
-        .arg(format!("pulseaudio:{}", server.sink));
+    let (device, kind) = route.to(server, &mut cmd);
+    cmd.args(["replay", "latest", "1", "--device", &device]);
     let mut child = spawn(&mut cmd, Stdio::piped());
     let mut lines = TimedLines::attach(&mut child);
     lines.wait_for("playing", Duration::from_secs(20));
@@ -499,7 +578,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     assert!(out.success(), "{text}");
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
-    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", server.kind);
+    assert!(!loud.is_empty(), "{}: nothing heard\n{text}", kind);
     // The pause: the longest silence between loud samples.
     let (gap_at, gap) = loud
         .windows(2)
@@ -511,7 +590,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     let sounded = (last - first - gap) as f64 / f64::from(RATE);
     eprintln!(
         "{}: pause key -> silence {:.0} ms, paused {:.2} s, {sounded:.3} s of tone heard",
-        server.kind,
+        kind,
         secs(stopped) * 1000.0,
         gap as f64 / f64::from(RATE)
     );
@@ -520,13 +599,13 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
     assert!(
         secs(stopped) <= 0.2,
         "{}: the sound went on {:.3} s after the pause key",
-        server.kind,
+        kind,
         secs(stopped)
     );
     assert!(
         heard[gap_at + gap].0 >= resumed,
         "{}: the sound came back before the key that resumed it",
-        server.kind
+        kind
     );
     // Apart from the pause, the tone is unbroken (a zero crossing of the
     // 440 Hz tone leaves at most ~0.1 ms below LOUD).
@@ -534,33 +613,34 @@ fn pause_stops_the_sound_at_once(server: &SoundServer) {
         .windows(2)
         .filter(|w| w[1] - w[0] > RATE as usize / 100)
         .count();
-    assert_eq!(
-        breaks, 1,
-        "{}: the tone broke besides the pause",
-        server.kind
-    );
+    assert_eq!(breaks, 1, "{}: the tone broke besides the pause", kind);
     assert!(
         sounded >= 4.0 - 0.03,
         "{}: {sounded:.3} s of the 4 s answer were heard: audio was lost",
-        server.kind
+        kind
     );
     // A request answered with silence between the pause flag and the cork
     // came back after the resume: 4.252 s heard, a second break of 252 ms.
     assert!(
         sounded <= 4.0 + 0.03,
         "{}: {sounded:.3} s of the 4 s answer were heard: audio was repeated",
-        server.kind
+        kind
     );
 }
 
 #[test]
 fn pause_stops_the_sound_at_once_on_pulseaudio() {
-    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"));
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"), Route::Native);
 }
 
 #[test]
 fn pause_stops_the_sound_at_once_on_pipewire() {
-    pause_stops_the_sound_at_once(&SoundServer::pipewire());
+    pause_stops_the_sound_at_once(&SoundServer::pipewire(), Route::Native);
+}
+
+#[test]
+fn pause_stops_the_sound_at_once_through_the_alsa_plugin() {
+    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausealsa"), Route::AlsaPlugin);
 }
 
 /// mic-check on the native host: it records the monitor (the tone), then
