@@ -9,9 +9,10 @@
 //!
 //! The output opens at the file's rate when the device supports it; only
 //! otherwise does the feeder resample (rubato's FFT resampler) to the
-//! device's default rate. Positions are device frames actually handed to
-//! the device; the end is when the last one has been handed over plus the
-//! device's buffered latency (from cpal's callback timestamps). See
+//! device's default rate. Positions are device frames: those handed to the
+//! device, and the one being heard (those less the latency the device
+//! reports), which captions, the progress bar and seeks follow. The end is
+//! when the last frame has been handed over plus that latency. See
 //! docs/playback.md.
 
 use super::devices::OutputDevice;
@@ -49,8 +50,9 @@ const FEEDER_POLL: Duration = Duration::from_millis(5);
 /// kept two 512-frame periods (21 ms), and a sine played beside two busy
 /// processes on two cores broke in 1 of 6 runs, silently (an earlier note
 /// here said the plugin fails with EIO on small buffers; cpal carries on
-/// from those now). A sound card keeps up with either; replay does not
-/// need a short buffer, and seeks and pauses do not wait for it.
+/// from those now). A sound card keeps up with either, and replay does not
+/// need a short buffer: pause stops the stream itself, and a seek is heard
+/// after what the device holds, as on a sound server.
 const PERIOD_SECONDS: f64 = 0.25;
 /// How long `open` waits for the feeder to fill the ring before the stream
 /// is built anyway (a file on a disk that does not answer).
@@ -474,8 +476,8 @@ fn output_config(
         .unwrap_or(default))
 }
 
-/// About `PERIOD_SECONDS` of frames per callback on the native PulseAudio
-/// host, within what the device supports; elsewhere the device's default.
+/// About `PERIOD_SECONDS` of frames per callback, within what the device
+/// supports (else the device's default).
 fn output_period(supported: &cpal::SupportedStreamConfig) -> cpal::BufferSize {
     let want = (f64::from(supported.sample_rate()) * PERIOD_SECONDS) as u32;
     match supported.buffer_size() {
@@ -558,30 +560,27 @@ where
                 chunk.commit_all();
                 written = n;
             }
+            // What the device still holds before this buffer: cpal's
+            // `playback − callback`.
+            let ts = info.timestamp();
+            let latency = ts
+                .playback
+                .saturating_duration_since(ts.callback)
+                .min(MAX_LATENCY);
+            let now = base.elapsed();
             if written > 0 {
                 primed = true;
                 let before = cb.position.fetch_add(written as u64, Ordering::AcqRel);
-                let ts = info.timestamp();
-                let held = ts
-                    .playback
-                    .saturating_duration_since(ts.callback)
-                    .min(MAX_LATENCY);
                 let heard = before
-                    .saturating_sub((held.as_secs_f64() * rate) as u64)
+                    .saturating_sub((latency.as_secs_f64() * rate) as u64)
                     .max(cb.heard_floor.load(Ordering::Relaxed));
                 cb.heard_frames.store(heard, Ordering::Relaxed);
                 cb.heard_nanos
-                    .store(base.elapsed().as_nanos() as u64 + 1, Ordering::Release);
+                    .store(now.as_nanos() as u64 + 1, Ordering::Release);
             }
             if at_end && consumer.is_empty() {
                 if cb.end_nanos.load(Ordering::Relaxed) == 0 {
-                    let ts = info.timestamp();
-                    let latency = ts
-                        .playback
-                        .saturating_duration_since(ts.callback)
-                        .min(MAX_LATENCY);
-                    let end =
-                        base.elapsed() + latency + Duration::from_secs_f64(written as f64 / rate);
+                    let end = now + latency + Duration::from_secs_f64(written as f64 / rate);
                     cb.latency_nanos
                         .store(latency.as_nanos() as u64, Ordering::Relaxed);
                     cb.end_nanos
