@@ -15,11 +15,14 @@ run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
 # reference of the pitch tracker; a headless PipeWire for the desktop tests
 # of the native host (its PulseAudio server, session manager and the D-Bus it
 # needs; never pipewire-alsa, which would take over ALSA's default); pip and numpy
-# to fetch and convert the test's Whisper model (scripts/test-model.sh).
+# to fetch and convert the test's Whisper model (scripts/test-model.sh); flite,
+# festival and its English voices to speak the transcript evaluation's corpus
+# in voices other than espeak-ng's (scripts/eval-transcripts.sh).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
            pocketsphinx-testdata chromium time bsdutils man-db groff-base praat
            pipewire pipewire-pulse wireplumber pipewire-bin dbus
-           python3-pip python3-numpy)
+           python3-pip python3-numpy
+           flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

@@ -10,6 +10,7 @@
 //! than `MIN_SPEECH_SECONDS` are dropped (clicks, a bump of the desk).
 
 use super::config::AnalysisConfig;
+use crate::level::{power_db, FULL_SCALE};
 
 /// Percentile of the frame energies taken as the noise floor.
 const NOISE_PERCENTILE: f64 = 0.10;
@@ -88,4 +89,35 @@ pub(crate) fn detect(energy_db: &[f32], frame_seconds: f64, config: &AnalysisCon
     merged.retain(|&(s, e)| e - s >= min_len);
     activity.segments = merged;
     activity
+}
+
+/// Length of the frames [`voiced_stretches`] measures (10 ms, as the analyzer).
+const FRAME_SECONDS: f64 = 0.01;
+
+/// Where the speech is in mono samples (full scale 1.0), as stretches
+/// `(start, end)` in seconds: the same detector and settings the delivery
+/// metrics use, for callers that hold samples rather than a recording to
+/// analyse (transcription checks its words against it, issue 18).
+pub fn voiced_stretches(mono: &[f32], rate: u32, config: &AnalysisConfig) -> Vec<(f64, f64)> {
+    let frame_len = ((f64::from(rate) * FRAME_SECONDS).round() as usize).max(1);
+    let frame_seconds = frame_len as f64 / f64::from(rate.max(1));
+    let energy_db: Vec<f32> = mono
+        .chunks_exact(frame_len)
+        .map(|frame| {
+            let n = frame.len() as f64;
+            let mean = frame.iter().map(|&s| f64::from(s)).sum::<f64>() / n;
+            let power = frame
+                .iter()
+                .map(|&s| (f64::from(s) - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            // The analyzer's energies are of 16-bit sample values.
+            power_db(power * FULL_SCALE * FULL_SCALE) as f32
+        })
+        .collect();
+    detect(&energy_db, frame_seconds, config)
+        .segments
+        .iter()
+        .map(|&(s, e)| (s as f64 * frame_seconds, e as f64 * frame_seconds))
+        .collect()
 }

@@ -23,6 +23,7 @@ mod voicing;
 mod wav;
 mod worker;
 
+pub use activity::voiced_stretches;
 pub use analyzer::{analyze_samples, Analyzer};
 pub use config::{AnalysisConfig, FlagThresholds};
 pub use metrics::{Flag, Metrics, Pause, PhraseEnd};

@@ -1,7 +1,16 @@
 //! The speech-to-text engine: whisper.cpp through whisper-rs, loaded once
 //! per model and used for any number of recordings.
 //!
-//! Settings and why (figures in docs/transcription.md):
+//! How a recording is decoded (issue 18; figures in docs/transcription.md):
+//! the recording's voice activity cuts it into chunks at pauses (at most
+//! 29 s of audio each, silence left out), each chunk is decoded on its own
+//! with the filler prompt, and a chunk whose words do not cover its voiced
+//! time is decoded again without the prompt; a voiced second still without
+//! a word is decoded once more on its own. Word ends that fall in a pause
+//! go back to where the speech ends. `Decoding` names the alternatives that
+//! were measured, so the choice can be measured again.
+//!
+//! Other settings and why:
 //! - 2 threads: the machines this runs on have 2 cores; practice runs the
 //!   engine while the next answer records, and capture keeps its own
 //!   real-time thread (issue 10 measured no dropped frames).
@@ -15,11 +24,13 @@
 //! - Greedy decoding in English: the models offered are English-only, and
 //!   beam search costs several times more for little gain on tiny.en.
 
+use super::chunks::{self, Chunk};
 use super::models::{model_name, read_header, ModelHeader};
-use super::speech::read_speech;
+use super::speech::{read_speech, WHISPER_RATE};
 use super::words::{assemble, text_of, Piece};
 use super::EngineError;
-use crate::transcript::Transcript;
+use crate::analysis::{voiced_stretches, AnalysisConfig};
+use crate::transcript::{Transcript, Word};
 use std::path::Path;
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
@@ -30,14 +41,109 @@ use whisper_rs::{
 pub const THREADS: i32 = 2;
 /// Primes the decoder to write fillers and repeats as spoken (issue 10).
 pub const FILLER_PROMPT: &str = "Um, well, uh, I mean, like, you know, so, um.";
-/// A recording whose every sample stays below this (-50 dBFS) holds no
-/// speech: it gets an empty transcript without running the model, which on
-/// pure silence can only invent words from its prompt.
-const SILENCE_PEAK: f32 = 0.003;
 /// whisper.cpp skips input shorter than 100 ms; shorter recordings are
 /// padded with silence to this many samples (1 s) so they still get an
 /// (empty) transcript rather than an error.
 const MIN_SAMPLES: usize = 16_000;
+
+/// Audio decoded again around a voiced run that no word reached.
+const RETRY_MARGIN_SECONDS: f64 = 0.5;
+
+/// How a recording is decoded. `Decoding::default()` is what mockview does;
+/// [`Decoding::MEASURED`] are the alternatives measured against it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decoding {
+    /// Chunks cut at pauses (`chunks::plan`); false: the whole recording in
+    /// one call, whisper.cpp moving through it 30 s at a time.
+    pub chunked: bool,
+    /// The filler prompt on the first decoding of each chunk.
+    pub prompt: bool,
+    /// Check the words against the voiced time and decode again where they
+    /// fall short.
+    pub guard: bool,
+    /// whisper.cpp's retries at higher temperatures (0.2 steps) when a
+    /// window's confidence is low or its text repeats.
+    pub temperature_fallback: bool,
+}
+
+impl Default for Decoding {
+    fn default() -> Self {
+        Decoding {
+            chunked: true,
+            prompt: true,
+            guard: true,
+            temperature_fallback: false,
+        }
+    }
+}
+
+impl Decoding {
+    /// The settings compared in docs/transcription.md, by name.
+    pub const MEASURED: [(&'static str, Decoding); 6] = [
+        (
+            "whole",
+            Decoding {
+                chunked: false,
+                prompt: true,
+                guard: false,
+                temperature_fallback: false,
+            },
+        ),
+        (
+            "whole-fallback",
+            Decoding {
+                chunked: false,
+                prompt: true,
+                guard: false,
+                temperature_fallback: true,
+            },
+        ),
+        (
+            "chunks",
+            Decoding {
+                chunked: true,
+                prompt: true,
+                guard: false,
+                temperature_fallback: false,
+            },
+        ),
+        (
+            "chunks-no-prompt",
+            Decoding {
+                chunked: true,
+                prompt: false,
+                guard: false,
+                temperature_fallback: false,
+            },
+        ),
+        (
+            "chunks-guard",
+            Decoding {
+                chunked: true,
+                prompt: true,
+                guard: true,
+                temperature_fallback: false,
+            },
+        ),
+        (
+            "chunks-guard-fallback",
+            Decoding {
+                chunked: true,
+                prompt: true,
+                guard: true,
+                temperature_fallback: true,
+            },
+        ),
+    ];
+
+    /// One of [`Decoding::MEASURED`] by name.
+    pub fn named(name: &str) -> Option<Decoding> {
+        Self::MEASURED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| *d)
+    }
+}
 
 /// A loaded model, ready to transcribe.
 pub struct Engine {
@@ -86,22 +192,95 @@ impl Engine {
 
     /// Transcribe 16 kHz mono samples (see `read_speech`).
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, EngineError> {
-        let duration = samples.len() as f64 / f64::from(super::WHISPER_RATE);
-        if samples.iter().all(|s| s.abs() < SILENCE_PEAK) {
-            return Ok(Transcript {
-                model: self.name.clone(),
-                text: String::new(),
-                words: Vec::new(),
-            });
-        }
-        let mut padded;
-        let input = if samples.len() < MIN_SAMPLES {
-            padded = samples.to_vec();
-            padded.resize(MIN_SAMPLES, 0.0);
-            &padded[..]
+        self.transcribe_with(samples, &Decoding::default())
+    }
+
+    /// Transcribe 16 kHz mono samples with the given settings.
+    pub fn transcribe_with(
+        &self,
+        samples: &[f32],
+        decoding: &Decoding,
+    ) -> Result<Transcript, EngineError> {
+        let duration = samples.len() as f64 / f64::from(WHISPER_RATE);
+        // Nothing voiced (silence, room noise): nothing to hear, and nothing
+        // for the prompt to invent words on.
+        let voiced = voiced_stretches(samples, WHISPER_RATE, &AnalysisConfig::default());
+        let plan = if decoding.chunked {
+            chunks::plan(&voiced, duration)
+        } else if voiced.is_empty() {
+            Vec::new()
         } else {
-            samples
+            vec![Chunk {
+                spans: vec![(0.0, duration)],
+            }]
         };
+        let mut words = Vec::new();
+        for chunk in &plan {
+            let voiced_here = chunks::voiced_in(&voiced, chunk);
+            let mut heard = self.decode(samples, chunk, decoding.prompt, decoding)?;
+            if decoding.guard && !chunks::covers(&voiced_here, &heard) {
+                let again = self.decode(samples, chunk, false, decoding)?;
+                if better(&voiced_here, &again, &heard) {
+                    heard = again;
+                }
+                for run in chunks::uncovered(&voiced_here, &heard) {
+                    self.fill(samples, run, decoding, &mut heard)?;
+                }
+            }
+            words.extend(heard);
+        }
+        chunks::fit_to_speech(&mut words, &voiced);
+        Ok(Transcript {
+            model: self.name.clone(),
+            text: text_of(&words),
+            words,
+        })
+    }
+
+    /// Decode a voiced run that no word reached, on its own and without the
+    /// prompt, and put the words heard inside it among `words`.
+    fn fill(
+        &self,
+        samples: &[f32],
+        run: (f64, f64),
+        decoding: &Decoding,
+        words: &mut Vec<Word>,
+    ) -> Result<(), EngineError> {
+        let duration = samples.len() as f64 / f64::from(WHISPER_RATE);
+        let around = Chunk {
+            spans: vec![(
+                (run.0 - RETRY_MARGIN_SECONDS).max(0.0),
+                (run.1 + RETRY_MARGIN_SECONDS).min(duration),
+            )],
+        };
+        // Words of the margins are already in the transcript.
+        let found: Vec<Word> = self
+            .decode(samples, &around, false, decoding)?
+            .into_iter()
+            .filter(|w| w.end_seconds > run.0 && w.start_seconds < run.1)
+            .collect();
+        if found.is_empty() {
+            return Ok(());
+        }
+        let at = words.partition_point(|w| w.end_seconds <= run.0);
+        words.splice(at..at, found);
+        Ok(())
+    }
+
+    /// One decoding call on a chunk: its words, in the recording's time.
+    fn decode(
+        &self,
+        samples: &[f32],
+        chunk: &Chunk,
+        prompt: bool,
+        decoding: &Decoding,
+    ) -> Result<Vec<Word>, EngineError> {
+        let mut input = chunk.samples(samples, WHISPER_RATE);
+        let seconds = input.len() as f64 / f64::from(WHISPER_RATE);
+        if input.len() < MIN_SAMPLES {
+            input.resize(MIN_SAMPLES, 0.0);
+        }
+        // A fresh state per call: nothing of one chunk primes the next.
         let mut state = self
             .context
             .create_state()
@@ -109,20 +288,26 @@ impl Engine {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(THREADS);
         params.set_language(Some("en"));
-        params.set_initial_prompt(FILLER_PROMPT);
-        // Later windows are primed by the text before them, so a disfluent
-        // speaker stays transcribed as disfluent after the first 30 s.
+        if prompt {
+            params.set_initial_prompt(FILLER_PROMPT);
+        }
+        // Inside one call (a chunk, or a whole recording over 30 s), later
+        // windows are primed by the text before them, so a disfluent
+        // speaker stays transcribed as disfluent.
         params.set_no_context(false);
-        // One greedy pass per window, no retries at higher temperatures:
-        // the retries cost up to 6 passes on hard audio, and on silence they
-        // are what turns the filler prompt into invented words.
-        params.set_temperature_inc(0.0);
+        // whisper.cpp's default retries a window at higher temperatures when
+        // its confidence is low: up to 6 passes on hard audio.
+        params.set_temperature_inc(if decoding.temperature_fallback {
+            0.2
+        } else {
+            0.0
+        });
         params.set_print_special(false);
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_timestamps(false);
         state
-            .full(params, input)
+            .full(params, &input)
             .map_err(|e| EngineError::Run(e.to_string()))?;
 
         let eot = self.context.token_eot();
@@ -157,13 +342,20 @@ impl Engine {
                 });
             }
         }
-        let words = assemble(&pieces, duration);
-        Ok(Transcript {
-            model: self.name.clone(),
-            text: text_of(&words),
-            words,
-        })
+        let mut words = assemble(&pieces, seconds);
+        for w in &mut words {
+            w.start_seconds = chunk.to_recording(w.start_seconds);
+            w.end_seconds = chunk.to_recording(w.end_seconds);
+        }
+        Ok(words)
     }
+}
+
+/// Whether decoding `a` covers the voiced time better than `b`: less of it
+/// without a word, then more words.
+fn better(voiced: &[(f64, f64)], a: &[Word], b: &[Word]) -> bool {
+    let gap = |w: &[Word]| (chunks::uncovered_seconds(voiced, w) * 10.0).round() as i64;
+    (gap(a), std::cmp::Reverse(a.len())) < (gap(b), std::cmp::Reverse(b.len()))
 }
 
 /// The alignment heads for DTW: the preset of the model's size and

@@ -9,6 +9,7 @@
 //!
 //! [`Transcript`]: crate::transcript::Transcript
 
+mod chunks;
 mod growing;
 mod models;
 mod speech;
@@ -17,7 +18,9 @@ mod words;
 #[cfg(feature = "transcribe")]
 mod engine;
 #[cfg(feature = "transcribe")]
-pub use engine::{Engine, FILLER_PROMPT, THREADS};
+pub mod evaluation;
+#[cfg(feature = "transcribe")]
+pub use engine::{Decoding, Engine, FILLER_PROMPT, THREADS};
 
 #[cfg(not(feature = "transcribe"))]
 mod unavailable;

@@ -824,3 +824,126 @@ fn a_growing_recording_is_transcribed_piece_by_piece() {
         );
     }
 }
+
+// ------------------------------------------------ the spoken corpus (issue 18)
+
+/// Every this-many-th answer of the corpus is spoken in the test (all of
+/// them in scripts/eval-transcripts.sh): with 11 voices in turn, a step of
+/// 5 still takes every voice.
+const CORPUS_STEP: usize = 5;
+
+/// `eval/stories.toml`, the corpus the content evaluation labels too. In CI
+/// a missing corpus fails the test; elsewhere it skips loudly.
+#[cfg(feature = "transcribe")]
+fn corpus() -> Option<Vec<mockview::transcribe::evaluation::Answer>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(mockview::transcribe::evaluation::CORPUS);
+    if !path.is_file() && std::env::var_os("CI").is_none() {
+        eprintln!("\n*** SKIPPED: {} does not exist ***\n", path.display());
+        return None;
+    }
+    Some(mockview::transcribe::evaluation::read_corpus(&path).unwrap())
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn spoken_corpus_keeps_every_sentence_and_its_fillers() {
+    use mockview::transcribe::evaluation::{evaluate, Score};
+    use mockview::transcribe::Decoding;
+    let Some(model) = test_model() else { return };
+    let Some(answers) = corpus() else { return };
+    let _cores = realtime_lock();
+    let engine = Engine::load(&model).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut total = Score::default();
+    let (mut audio, mut spent) = (0.0, 0.0);
+    let mut voices = std::collections::BTreeSet::new();
+    let mut worst_end: f64 = 0.0;
+    for (index, answer) in answers.iter().enumerate().step_by(CORPUS_STEP) {
+        let o = evaluate(&engine, &Decoding::default(), index, answer, tmp.path()).unwrap();
+        eprintln!(
+            "{} ({}, {:.1} s, pause {:?}): {} errors / {} words, dropped {:?}\n  {}",
+            o.id,
+            o.spoken.voice,
+            o.spoken.seconds,
+            o.spoken.pause,
+            o.score.errors,
+            o.score.words,
+            o.score.dropped,
+            o.transcript.text
+        );
+        voices.insert(o.spoken.voice.clone());
+        audio += o.spoken.seconds;
+        spent += o.transcribe_seconds;
+        total.add(&o.score);
+        // Word ends against the sound: every end of speech before a pause
+        // (the long pause inside an answer too) has a word ending within
+        // 0.3 s of it, and no word ends in a silence.
+        let (samples, rate) = read_wav(&o.spoken.wav);
+        let (ends, runs) = speech_ends(&samples, rate);
+        for e in &ends {
+            let nearest = o
+                .transcript
+                .words
+                .iter()
+                .map(|w| (w.end_seconds - e).abs())
+                .fold(f64::MAX, f64::min);
+            worst_end = worst_end.max(nearest);
+            assert!(
+                nearest <= 0.3,
+                "{}: speech ends at {e:.2} s, the nearest word end is {nearest:.2} s away: {:?}",
+                o.id,
+                o.transcript.words
+            );
+        }
+        for w in &o.transcript.words {
+            assert!(
+                runs.iter()
+                    .any(|(s, e)| w.end_seconds >= s - 0.3 && w.end_seconds <= e + 0.3),
+                "{}: {w:?} ends in a silence ({runs:?})",
+                o.id
+            );
+        }
+        std::fs::remove_file(&o.spoken.wav).unwrap();
+    }
+    let rtf = spent / audio;
+    eprintln!(
+        "{} voices; WER {:.1} % ({} / {}); dropped {} / {}; filler recall {:.1} % ({} / {}); RTF {rtf:.3} ({spent:.1} s for {audio:.1} s); worst word end {worst_end:.2} s",
+        voices.len(),
+        100.0 * total.wer(),
+        total.errors,
+        total.words,
+        total.dropped.len(),
+        total.sentences,
+        100.0 * total.filler_recall(),
+        total.fillers_kept,
+        total.fillers
+    );
+    assert!(voices.len() >= 8, "{voices:?}");
+    assert!(total.dropped.is_empty(), "dropped: {:?}", total.dropped);
+    assert!(total.wer() <= 0.10, "WER {:.1} %", 100.0 * total.wer());
+    assert!(
+        total.filler_recall() >= 0.80,
+        "filler recall {:.1} %",
+        100.0 * total.filler_recall()
+    );
+    assert!(rtf <= 0.2, "RTF {rtf:.3}");
+}
+
+#[test]
+#[cfg(feature = "transcribe")]
+fn silence_and_room_noise_give_no_words() {
+    use mockview::transcribe::evaluation::{room_tone, write_wav as write_48k};
+    let Some(model) = test_model() else { return };
+    let _cores = realtime_lock();
+    let engine = Engine::load(&model).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let quiet = tmp.path().join("silence.wav");
+    write_48k(&quiet, &vec![0.0; 60 * 48_000]).unwrap();
+    let room = tmp.path().join("room.wav");
+    write_48k(&room, &room_tone(60.0, tmp.path()).unwrap()).unwrap();
+    for wav in [quiet, room] {
+        let t = engine.transcribe_file(&wav).unwrap();
+        assert!(t.words.is_empty(), "{}: {:?}", wav.display(), t.text);
+        assert_eq!(t.text, "");
+    }
+}
