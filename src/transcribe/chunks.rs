@@ -34,6 +34,11 @@ pub const MIN_UNCOVERED_SECONDS: f64 = 1.0;
 /// How far from a word's own times its sound may reach and still count as
 /// covered: the DTW word ends of tiny.en are up to ~0.3 s off.
 const COVER_TOLERANCE_SECONDS: f64 = 0.3;
+/// A word end this little past the detector's end of a stretch is left
+/// alone: the detector's thresholds can cut a decaying final sound short
+/// (a LibriVox clip's last word, 0.34 s), while DTW's overruns into a
+/// pause are longer.
+const FIT_TOLERANCE_SECONDS: f64 = 0.25;
 /// Fewer words than this per voiced second means the decoder skipped part
 /// of the chunk even when every run has a word near it (slow speakers say
 /// about 2 words a second of voiced time).
@@ -208,7 +213,8 @@ pub fn uncovered_seconds(voiced: &[(f64, f64)], words: &[Word]) -> f64 {
 }
 
 /// Word times checked against the speech: a word that ends in a pause
-/// ends where the speech before it ends; one that starts in a pause starts
+/// (more than `FIT_TOLERANCE_SECONDS` past the speech) ends where the
+/// speech before it ends; one that starts in a pause starts
 /// where the speech after it starts. Order is kept (each word starts at or
 /// after the one before ends).
 pub fn fit_to_speech(words: &mut [Word], voiced: &[(f64, f64)]) {
@@ -221,7 +227,7 @@ pub fn fit_to_speech(words: &mut [Word], voiced: &[(f64, f64)]) {
         // The last stretch starting before the end (a word "ending" at the
         // next stretch's onset ends in the pause).
         let k = voiced.partition_point(|&(s, _)| s < end);
-        if k > 0 && end > voiced[k - 1].1 {
+        if k > 0 && end > voiced[k - 1].1 + FIT_TOLERANCE_SECONDS {
             w.end_seconds = voiced[k - 1].1;
         }
         let start = w.start_seconds;

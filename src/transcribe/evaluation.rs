@@ -162,7 +162,7 @@ pub fn speak(index: usize, answer: &Answer, dir: &Path) -> Result<Spoken, String
     let lead = 1.0 + (index as f64 * 0.37) % 2.0;
     let tail = 1.0 + (index as f64 * 0.61) % 2.0;
     let pause =
-        (index % 3 == 1 && answer.sentences.len() >= 2).then(|| 2.0 + (index % 5) as f64 * 0.5);
+        (index % 3 == 1 && answer.sentences.len() >= 2).then_some(2.0 + (index % 5) as f64 * 0.5);
     let split = if pause.is_some() {
         answer.sentences.len() / 2
     } else {
@@ -329,14 +329,14 @@ fn spell(n: u64) -> String {
         0..=19 => ONES[n as usize].into(),
         20..=99 => {
             let t = TENS[(n / 10) as usize];
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 t.into()
             } else {
                 format!("{t} {}", ONES[(n % 10) as usize])
             }
         }
         100..=999 => {
-            let rest = if n % 100 == 0 {
+            let rest = if n.is_multiple_of(100) {
                 String::new()
             } else {
                 format!(" {}", spell(n % 100))
@@ -349,7 +349,7 @@ fn spell(n: u64) -> String {
             } else {
                 (1_000, "thousand")
             };
-            let rest = if n % big == 0 {
+            let rest = if n.is_multiple_of(big) {
                 String::new()
             } else {
                 format!(" {}", spell(n % big))
@@ -440,8 +440,8 @@ fn align(reference: &[String], hypothesis: &[String]) -> (usize, Vec<bool>) {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i as u32;
     }
-    for j in 0..=m {
-        d[0][j] = j as u32;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j as u32;
     }
     for i in 1..=n {
         for j in 1..=m {
