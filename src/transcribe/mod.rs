@@ -9,6 +9,8 @@
 //!
 //! [`Transcript`]: crate::transcript::Transcript
 
+// Only the engine plans chunks and checks coverage.
+#[cfg(feature = "transcribe")]
 mod chunks;
 mod growing;
 mod models;
