@@ -15,6 +15,34 @@ pub const SILENCE_DB: f64 = -120.0;
 /// muted or disconnected input, or ALSA's `null` device, delivers.
 pub const MUTED_PEAK: f64 = 1e-4;
 
+/// A live peak at or above this (0..=1 of full scale, -0.09 dBFS) is
+/// clipping as the meter sees it: the last ~100 ms touched full scale.
+/// Whole recordings count clipped samples instead ([`ClipCounter`]).
+pub const CLIP_PEAK: f32 = 0.99;
+
+/// Below this RMS (0..=1 of full scale, -50 dBFS) an input is too quiet for
+/// speech: a voice at arm's length from a working microphone reads -35 to
+/// -20 dBFS, so this is a microphone turned down, covered or switched off.
+pub const QUIET_RMS: f32 = 0.003;
+
+/// What a level says about the input, by the rules above.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LevelVerdict {
+    pub clipping: bool,
+    pub too_quiet: bool,
+}
+
+impl LevelVerdict {
+    /// Of the live level (the last ~100 ms: `peak` and `rms` of full scale)
+    /// and the clipped samples counted since the take began.
+    pub fn of_live(peak: f32, rms: f32, clipped: u64) -> LevelVerdict {
+        LevelVerdict {
+            clipping: peak >= CLIP_PEAK || clipped > 0,
+            too_quiet: rms < QUIET_RMS,
+        }
+    }
+}
+
 /// dBFS of an amplitude (0..=1 of full scale).
 pub fn amplitude_db(amplitude: f64) -> f64 {
     if amplitude > 0.0 {
