@@ -30,10 +30,6 @@ use whisper_rs::{
 pub const THREADS: i32 = 2;
 /// Primes the decoder to write fillers and repeats as spoken (issue 10).
 pub const FILLER_PROMPT: &str = "Um, well, uh, I mean, like, you know, so, um.";
-/// A recording whose every sample stays below this (-50 dBFS) holds no
-/// speech: it gets an empty transcript without running the model, which on
-/// pure silence can only invent words from its prompt.
-const SILENCE_PEAK: f32 = 0.003;
 /// whisper.cpp skips input shorter than 100 ms; shorter recordings are
 /// padded with silence to this many samples (1 s) so they still get an
 /// (empty) transcript rather than an error.
@@ -87,7 +83,10 @@ impl Engine {
     /// Transcribe 16 kHz mono samples (see `read_speech`).
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, EngineError> {
         let duration = samples.len() as f64 / f64::from(super::WHISPER_RATE);
-        if samples.iter().all(|s| s.abs() < SILENCE_PEAK) {
+        // A recording whose every sample stays below the speech floor holds
+        // no speech: it gets an empty transcript without running the model,
+        // which on pure silence can only invent words from its prompt.
+        if samples.iter().all(|s| s.abs() < crate::level::SPEECH_FLOOR) {
             return Ok(Transcript {
                 model: self.name.clone(),
                 text: String::new(),
