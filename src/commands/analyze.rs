@@ -9,7 +9,7 @@ use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
 use crate::cli::AnalyzeArgs;
 use crate::config::Settings;
 use crate::content::{Content, ContentRules, ContentThresholds};
-use crate::session::{QuestionRef, Recording, SessionStore};
+use crate::session::{Answer, QuestionRef, Recording, RecordingKey, SessionStore};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -186,41 +186,64 @@ impl Analyzed {
     }
 }
 
+/// One analysed recording: an answer's final take (with its `question` and
+/// the replies to its follow-ups) or a reply (with its follow-up's `text`).
+/// One type, so a reply is analysed, printed and stored like an answer.
 #[derive(Serialize)]
-struct AnalyzedAnswer {
+struct AnalyzedRecording {
     number: u32,
-    question: QuestionRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question: Option<QuestionRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
     #[serde(flatten)]
     result: Analyzed,
     /// The replies to follow-up questions, analysed like the answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    follow_ups: Vec<AnalyzedFollowUp>,
-    /// Where the answer is in the log's `answers`.
+    follow_ups: Vec<AnalyzedRecording>,
+    /// Which recording of the log it is.
     #[serde(skip)]
-    index: usize,
+    key: RecordingKey,
 }
 
-#[derive(Serialize)]
-struct AnalyzedFollowUp {
-    number: u32,
-    text: String,
-    #[serde(flatten)]
-    result: Analyzed,
-    /// Where the follow-up is in its answer's `follow_ups`.
-    #[serde(skip)]
-    index: usize,
-}
+impl AnalyzedRecording {
+    /// The analysed recordings of `a` (its final take with its replies), or
+    /// `None` when its final take has no file.
+    fn of(
+        dir: &Path,
+        a: &Answer,
+        config: &AnalysisConfig,
+        words: &ContentRules,
+    ) -> Option<AnalyzedRecording> {
+        let mut recordings = a.recordings().filter_map(|(key, r)| {
+            let result = Analyzed::of(dir, r, a.asks_story(key.follow_up), config, words)?;
+            let text = key.follow_up.and_then(|k| {
+                let f = a.follow_ups.iter().find(|f| f.number == k)?;
+                Some(f.text.clone())
+            });
+            Some(AnalyzedRecording {
+                number: key.follow_up.unwrap_or(a.number),
+                question: key.follow_up.is_none().then(|| a.question.clone()),
+                text,
+                result,
+                follow_ups: Vec::new(),
+                key,
+            })
+        });
+        let mut answer = recordings.next().filter(|r| r.key.follow_up.is_none())?;
+        answer.follow_ups = recordings.collect();
+        Some(answer)
+    }
 
-impl AnalyzedAnswer {
-    fn recordings(&self) -> impl Iterator<Item = &Analyzed> {
-        std::iter::once(&self.result).chain(self.follow_ups.iter().map(|f| &f.result))
+    fn recordings(&self) -> impl Iterator<Item = &AnalyzedRecording> {
+        std::iter::once(self).chain(&self.follow_ups)
     }
 }
 
 #[derive(Serialize)]
 struct AnalyzedSession<'a> {
     session: &'a str,
-    answers: Vec<AnalyzedAnswer>,
+    answers: Vec<AnalyzedRecording>,
 }
 
 fn session(
@@ -233,42 +256,15 @@ fn session(
     // Hold the lock from reading to saving, so no other writer's change is lost.
     let _lock = if args.save { Some(dir.lock()?) } else { None };
     let mut log = dir.load()?;
-    let answers: Vec<AnalyzedAnswer> = log
+    let answers: Vec<AnalyzedRecording> = log
         .answers
         .iter()
-        .enumerate()
-        .filter_map(|(index, a)| {
-            Some(AnalyzedAnswer {
-                number: a.number,
-                question: a.question.clone(),
-                result: Analyzed::of(&dir.path, &a.recording, a.asks_story(None), config, words)?,
-                follow_ups: a
-                    .follow_ups
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, f)| {
-                        Some(AnalyzedFollowUp {
-                            number: f.number,
-                            text: f.text.clone(),
-                            result: Analyzed::of(
-                                &dir.path,
-                                &f.recording,
-                                a.asks_story(Some(f.number)),
-                                config,
-                                words,
-                            )?,
-                            index,
-                        })
-                    })
-                    .collect(),
-                index,
-            })
-        })
+        .filter_map(|a| AnalyzedRecording::of(&dir.path, a, config, words))
         .collect();
     let failed = answers
         .iter()
-        .flat_map(AnalyzedAnswer::recordings)
-        .filter(|r| r.metrics.is_none())
+        .flat_map(AnalyzedRecording::recordings)
+        .filter(|r| r.result.metrics.is_none())
         .count();
     let doc = AnalyzedSession {
         session: &dir.id,
@@ -280,11 +276,10 @@ fn session(
         print_session(&doc)?;
     }
     if args.save {
-        for a in &doc.answers {
-            let answer = &mut log.answers[a.index];
-            a.result.store(&mut answer.recording);
-            for f in &a.follow_ups {
-                f.result.store(&mut answer.follow_ups[f.index].recording);
+        for r in doc.answers.iter().flat_map(AnalyzedRecording::recordings) {
+            let answer = log.answers.iter_mut().find(|a| a.number == r.key.answer);
+            if let Some(stored) = answer.and_then(|a| a.recording_mut(r.key.follow_up)) {
+                r.result.store(stored);
             }
         }
         dir.save(&log)
@@ -321,10 +316,12 @@ fn print_session(doc: &AnalyzedSession) -> std::io::Result<()> {
     }
     for a in &doc.answers {
         writeln!(out)?;
-        writeln!(out, "{:>2}. {}", a.number, a.question.text)?;
+        let question = a.question.as_ref().map_or("", |q| q.text.as_str());
+        writeln!(out, "{:>2}. {question}", a.number)?;
         a.result.print(&mut out, "    ")?;
         for f in &a.follow_ups {
-            writeln!(out, "    Follow-up {}: {}", f.number, f.text)?;
+            let text = f.text.as_deref().unwrap_or_default();
+            writeln!(out, "    Follow-up {}: {text}", f.number)?;
             f.result.print(&mut out, "      ")?;
         }
     }

@@ -61,14 +61,8 @@ pub(super) fn show_follow_up(
     speak_it: &mut bool,
     interrupt: &Interrupt,
 ) {
-    c.line(c.bold(&format!("Follow-up {}", f.number)));
-    c.line(&f.text);
-    if *speak_it {
-        if let Err(e) = speak(&f.text, || interrupt.requested()) {
-            c.warn(format!("cannot speak the question: {e}"));
-            *speak_it = false;
-        }
-    }
+    let heading = format!("Follow-up {}", f.number);
+    show_prompt(c, &heading, &f.text, speak_it, interrupt);
 }
 
 /// A recording the log names for `answer`, checked to be a file in the
@@ -97,14 +91,22 @@ pub(super) fn show_question(
     interrupt: &Interrupt,
 ) {
     c.line("");
-    c.line(c.bold(&format!(
+    let heading = format!(
         "Answer {} of {of} · {}",
         answer.number,
         crate::questions::category_title(&answer.question.category)
-    )));
-    c.line(&answer.question.text);
+    );
+    show_prompt(c, &heading, &answer.question.text, speak_it, interrupt);
+}
+
+/// What is asked before a recording plays, an answer's question or a
+/// follow-up, the same way: a bold heading, the text, and the voice (which
+/// goes quiet for the rest of the run once it fails).
+fn show_prompt(c: &Console, heading: &str, text: &str, speak_it: &mut bool, interrupt: &Interrupt) {
+    c.line(c.bold(heading));
+    c.line(text);
     if *speak_it {
-        if let Err(e) = speak(&answer.question.text, || interrupt.requested()) {
+        if let Err(e) = speak(text, || interrupt.requested()) {
             c.warn(format!("cannot speak the question: {e}"));
             *speak_it = false;
         }

@@ -128,6 +128,46 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
     lines
 }
 
+/// One recording, an answer's final take or a follow-up's reply, the same
+/// way: status, length and file (then the `earlier` takes, for an answer),
+/// its metrics, what the device lost, and what was said.
+fn print_recording(
+    r: &Recording,
+    indent: &str,
+    earlier: Option<String>,
+    colour: bool,
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match &r.file {
+        Some(f) => writeln!(
+            out,
+            "{indent}{} · {} · {f}",
+            r.status.as_str(),
+            crate::clock::clock_seconds(r.duration_seconds)
+        )?,
+        None => writeln!(out, "{indent}{}", r.status.as_str())?,
+    }
+    if let Some(earlier) = earlier {
+        writeln!(out, "{indent}earlier takes: {earlier}")?;
+    }
+    if let (Some(m), Some(_)) = (&r.metrics, &r.file) {
+        for line in m.detail_lines() {
+            writeln!(out, "{indent}{line}")?;
+        }
+    }
+    if r.dropped_frames > 0 {
+        writeln!(
+            out,
+            "{indent}{} frames lost during recording",
+            r.dropped_frames
+        )?;
+    }
+    for line in said_lines(r, indent, colour) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
     let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
@@ -178,69 +218,22 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             a.question.category,
             a.question.text
         )?;
-        match &a.recording.file {
-            Some(f) => writeln!(
-                std::io::stdout().lock(),
-                "    {} · {} · {}",
-                a.recording.status.as_str(),
-                crate::clock::clock_seconds(a.recording.duration_seconds),
-                f
-            )?,
-            None => writeln!(
-                std::io::stdout().lock(),
-                "    {}",
-                a.recording.status.as_str()
-            )?,
-        }
-        let earlier: Vec<&String> = a
+        let earlier: Vec<&str> = a
             .takes
             .iter()
             .filter(|t| Some(*t) != a.recording.file.as_ref())
+            .map(|t| t.as_str())
             .collect();
-        if !earlier.is_empty() {
-            writeln!(
-                std::io::stdout().lock(),
-                "    earlier takes: {}",
-                earlier
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?;
-        }
-        if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
-            for line in m.detail_lines() {
-                writeln!(std::io::stdout().lock(), "    {line}")?;
-            }
-        }
-        if a.recording.dropped_frames > 0 {
-            writeln!(
-                std::io::stdout().lock(),
-                "    {} frames lost during recording",
-                a.recording.dropped_frames
-            )?;
-        }
-        for line in said_lines(&a.recording, "    ", colour) {
-            writeln!(std::io::stdout().lock(), "{line}")?;
-        }
+        let earlier = (!earlier.is_empty()).then(|| earlier.join(", "));
+        print_recording(&a.recording, "    ", earlier, colour)?;
         for f in &a.follow_ups {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
-            match &f.recording.file {
-                Some(file) => writeln!(
-                    out,
-                    "      {} · {} · {file}",
-                    f.recording.status.as_str(),
-                    crate::clock::clock_seconds(f.recording.duration_seconds)
-                )?,
-                None => writeln!(out, "      {}", f.recording.status.as_str())?,
-            }
-            if let (Some(m), true) = (&f.recording.metrics, f.is_recorded()) {
-                writeln!(out, "      {}", m.brief())?;
-            }
-            for line in said_lines(&f.recording, "      ", colour) {
-                writeln!(out, "{line}")?;
-            }
+            writeln!(
+                std::io::stdout().lock(),
+                "    follow-up {}: {}",
+                f.number,
+                f.text
+            )?;
+            print_recording(&f.recording, "      ", None, colour)?;
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
