@@ -11,8 +11,7 @@ use crate::audio::START_TIMEOUT;
 use crate::content::ContentRules;
 use crate::questions::{self, Question};
 use crate::session::{
-    Answer, AnswerStatus, FollowUp, QuestionRef, Recording, RecordingKey, Session, SessionDir,
-    SessionStatus,
+    Answer, AnswerStatus, FollowUp, QuestionRef, RecordingKey, Session, SessionDir, SessionStatus,
 };
 use anyhow::Result;
 use std::path::PathBuf;
@@ -235,11 +234,7 @@ impl Room<'_> {
         // behind it (up to 2 s through ALSA's pulse plugin) and would put
         // the end of the spoken follow-up into the reply.
         let start = capture.frame_at(self.world.clock.now()) + self.frames(take.prep_seconds);
-        answer.put_follow_up(FollowUp {
-            number: take.key.follow_up.unwrap_or(1),
-            text,
-            recording: Recording::new(AnswerStatus::Interrupted),
-        });
+        answer.put_follow_up(FollowUp::begin(&take.name, text, self.sample_rate));
         self.arm(capture.as_ref(), &mut answer, take, start)?;
         Ok(match self.take(capture, &mut answer, take, start)? {
             Taken::Recorded => Next::Continue,
