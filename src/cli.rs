@@ -136,8 +136,7 @@ pub enum OrderArg {
 
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
-    /// How many questions to ask (setting `count`) [default: 5]
-    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
+    #[arg(short = 'n', long, help = config::flag_help(config::Name::Count, "How many questions to ask"), value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
     pub count: Option<u32>,
     /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
@@ -154,11 +153,9 @@ pub struct PracticeArgs {
     /// Seed for the random order (printed and logged, so a session can be repeated)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Seconds to prepare before recording starts, Enter starts early (setting `prep`) [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
+    #[arg(long, value_name = "SECS", help = config::flag_help(config::Name::Prep, "Seconds to prepare before recording starts, Enter starts early"), value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
     pub prep: Option<u32>,
-    /// Answer time limit in seconds, 0 for none (setting `limit`) [default: 120]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
+    #[arg(long, value_name = "SECS", help = config::flag_help(config::Name::Limit, "Answer time limit in seconds, 0 for none"), value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
     pub limit: Option<u32>,
     /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
@@ -363,7 +360,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 0.25,
+        default_value_t = analysis_default().min_pause_seconds,
         allow_negative_numbers = true
     )]
     pub min_pause: f64,
@@ -371,7 +368,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 1.2,
+        default_value_t = analysis_default().long_pause_seconds,
         allow_negative_numbers = true
     )]
     pub long_pause: f64,
@@ -379,7 +376,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "WPM",
-        default_value_t = 180.0,
+        default_value_t = analysis_default().thresholds.fast_wpm,
         allow_negative_numbers = true
     )]
     pub max_wpm: f64,
@@ -387,7 +384,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "WPM",
-        default_value_t = 110.0,
+        default_value_t = analysis_default().thresholds.slow_wpm,
         allow_negative_numbers = true
     )]
     pub min_wpm: f64,
@@ -395,7 +392,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 150.0,
+        default_value_t = analysis_default().thresholds.long_answer_seconds,
         allow_negative_numbers = true
     )]
     pub max_answer: f64,
@@ -403,7 +400,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 30.0,
+        default_value_t = analysis_default().thresholds.short_answer_seconds,
         allow_negative_numbers = true
     )]
     pub min_answer: f64,
@@ -411,7 +408,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 3.0,
+        default_value_t = analysis_default().thresholds.first_word_seconds,
         allow_negative_numbers = true
     )]
     pub max_first_word: f64,
@@ -419,7 +416,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "HZ",
-        default_value_t = 75.0,
+        default_value_t = analysis_default().pitch_floor_hz,
         allow_negative_numbers = true
     )]
     pub pitch_floor: f64,
@@ -427,7 +424,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "HZ",
-        default_value_t = 600.0,
+        default_value_t = analysis_default().pitch_ceiling_hz,
         allow_negative_numbers = true
     )]
     pub pitch_ceiling: f64,
@@ -435,7 +432,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "ST",
-        default_value_t = 1.5,
+        default_value_t = analysis_default().thresholds.monotone_sd_semitones,
         allow_negative_numbers = true
     )]
     pub min_pitch_sd: f64,
@@ -535,42 +532,43 @@ pub struct MicCheckArgs {
 }
 
 impl Cli {
-    /// The settings given as flags, by setting name (see `config::KEYS`):
+    /// The settings given as flags, by setting (see `config::KEYS`):
     /// what overrides the environment and the config file.
     pub fn flags(&self) -> config::Flags {
+        use config::Name;
         let mut f = config::Flags::default();
-        f.path("sessions_dir", self.dir.clone());
+        f.path(Name::SessionsDir, self.dir.clone());
         match &self.command {
             Command::Practice(a) => {
-                f.number("count", a.count);
-                f.number("prep", a.prep);
-                f.number("limit", a.limit);
-                f.list("categories", a.categories.clone());
-                f.text("input_device", a.device.clone());
-                f.bool("speak", a.speak.given());
+                f.number(Name::Count, a.count);
+                f.number(Name::Prep, a.prep);
+                f.number(Name::Limit, a.limit);
+                f.list(Name::Categories, a.categories.clone());
+                f.text(Name::InputDevice, a.device.clone());
+                f.bool(Name::Speak, a.speak.given());
                 f.bool(
-                    "follow_ups",
+                    Name::FollowUps,
                     match (a.follow_ups, a.no_follow_ups) {
                         (_, true) => Some(false),
                         (true, false) => Some(true),
                         (false, false) => None,
                     },
                 );
-                f.text("model", a.model.model.clone());
+                f.text(Name::Model, a.model.model.clone());
             }
-            Command::Transcribe(a) => f.text("model", a.model.model.clone()),
-            Command::Analyze(a) => f.path("phrases", a.phrases.clone()),
+            Command::Transcribe(a) => f.text(Name::Model, a.model.model.clone()),
+            Command::Analyze(a) => f.path(Name::Phrases, a.phrases.clone()),
             Command::MicCheck(a) => {
-                f.text("input_device", a.device.clone());
-                f.text("output_device", a.output.clone());
+                f.text(Name::InputDevice, a.device.clone());
+                f.text(Name::OutputDevice, a.output.clone());
             }
             Command::Replay(a) => {
-                f.text("output_device", a.device.clone());
-                f.bool("speak", a.speak.given());
+                f.text(Name::OutputDevice, a.device.clone());
+                f.bool(Name::Speak, a.speak.given());
             }
             Command::Review(a) => {
-                f.text("output_device", a.device.clone());
-                f.text("reviewer", a.reviewer.clone());
+                f.text(Name::OutputDevice, a.device.clone());
+                f.text(Name::Reviewer, a.reviewer.clone());
             }
             _ => {}
         }
@@ -646,4 +644,10 @@ impl Cli {
         clap_complete::generate(shell, &mut cmd, "mockview", &mut script);
         std::io::stdout().lock().write_all(&script)
     }
+}
+
+/// The analysis defaults, which `analyze`'s flags show and start from: they
+/// live once, in `AnalysisConfig`.
+fn analysis_default() -> crate::analysis::AnalysisConfig {
+    crate::analysis::AnalysisConfig::default()
 }

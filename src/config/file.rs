@@ -213,10 +213,9 @@ pub fn template() -> String {
         for line in crate::ui::wrap(k.doc, 76) {
             out.push_str(&format!("# {line}\n"));
         }
-        let default = if k.default.is_empty() {
-            "unset"
-        } else {
-            k.default
+        let default = match k.default {
+            super::Fallback::Unset => "unset".to_string(),
+            d => d.to_string(),
         };
         out.push_str(&format!("# (environment: {}; default: {default})\n", k.env));
         out.push_str(&format!("# {} = {}\n", k.name, k.example));
