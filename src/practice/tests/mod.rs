@@ -82,6 +82,23 @@ impl Ran {
             Ok(end) => panic!("expected an error, the session ended {end:?}"),
         }
     }
+    /// The run ended so, and the log says the same.
+    fn ended(&self, end: Ended) {
+        assert_eq!(*self.result.as_ref().unwrap(), end);
+        let status = match end {
+            Ended::Completed => SessionStatus::Completed,
+            Ended::Interrupted => SessionStatus::Interrupted,
+        };
+        assert_eq!(self.session.status, status);
+    }
+    /// The first answer's follow-up.
+    fn reply(&self) -> &crate::session::FollowUp {
+        &self.session.answers[0].follow_ups[0]
+    }
+    /// The status of the `i`-th answer in the log.
+    fn status(&self, i: usize) -> AnswerStatus {
+        self.session.answers[i].recording.status
+    }
     fn said(&self, text: &str) -> bool {
         self.shown.lines.iter().any(|l| l.contains(text))
     }
@@ -195,6 +212,11 @@ impl Rig {
     }
 }
 
+/// Two questions: to see that a quit or a signal ends the session.
+fn two() -> Vec<Question> {
+    vec![question("one"), question("two")]
+}
+
 const FINAL: &str = "01-one.wav";
 const TAKE1: &str = "01-one.take1.wav";
 const REPLY: &str = "01-one.follow1.wav";
@@ -238,25 +260,7 @@ fn s_in_prep_skips_and_the_empty_file_goes() {
     assert!(a.takes.is_empty());
     assert!(ran.files.is_empty(), "{:?}", ran.files);
     assert!(ran.said_exactly("skipped"));
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
-}
-
-#[test]
-fn q_in_prep_ends_the_session_completed() {
-    let ran = Rig {
-        prep: 5,
-        questions: vec![question("one"), question("two")],
-        ..rig(vec![wait(1.0), key('q')])
-    }
-    .run();
-    assert_eq!(ran.session.answers.len(), 1);
-    assert_eq!(
-        ran.session.answers[0].recording.status,
-        AnswerStatus::Skipped
-    );
-    assert_eq!(ran.session.status, SessionStatus::Completed);
-    assert!(!ran.said_exactly("skipped"), "a quit is not a skip");
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
+    ran.ended(Ended::Completed);
 }
 
 #[test]
@@ -269,8 +273,7 @@ fn ctrl_c_in_prep_interrupts_with_nothing_recorded() {
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Interrupted);
     assert!(ran.files.is_empty());
-    assert_eq!(ran.session.status, SessionStatus::Interrupted);
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
 }
 
 #[test]
@@ -301,10 +304,7 @@ fn a_device_lost_in_prep_ends_the_session_naming_it() {
     let e = ran.error();
     assert!(e.contains("the input device fake was lost"), "{e}");
     assert!(e.contains("the answers so far are kept in"), "{e}");
-    assert_eq!(
-        ran.session.answers[0].recording.status,
-        AnswerStatus::Interrupted
-    );
+    assert_eq!(ran.status(0), AnswerStatus::Interrupted);
     assert_eq!(ran.session.status, SessionStatus::Interrupted);
     assert!(ran.files.is_empty());
 }
@@ -348,22 +348,6 @@ fn s_while_recording_skips_and_keeps_the_recording() {
 }
 
 #[test]
-fn q_while_recording_keeps_the_take_and_ends_the_session() {
-    let ran = Rig {
-        questions: vec![question("one"), question("two")],
-        ..rig(vec![wait(1.0), key('q')])
-    }
-    .run();
-    assert_eq!(ran.session.answers.len(), 1);
-    assert_eq!(
-        ran.session.answers[0].recording.status,
-        AnswerStatus::Recorded
-    );
-    assert_eq!(ran.session.status, SessionStatus::Completed);
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
-}
-
-#[test]
 fn ctrl_c_while_recording_keeps_the_take_and_interrupts() {
     let ran = rig(vec![wait(1.5), CTRL_C]).run();
     let a = &ran.session.answers[0];
@@ -371,20 +355,19 @@ fn ctrl_c_while_recording_keeps_the_take_and_interrupts() {
     assert_eq!(a.recording.frames, 12_000);
     assert_eq!(ran.frames_of(FINAL), 12_000);
     assert!(ran.said("saved 01-one.wav (0:02) · interrupted"));
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
 }
 
 #[test]
 fn a_signal_while_recording_is_ctrl_c() {
     let ran = Rig {
-        questions: vec![question("one"), question("two")],
+        questions: two(),
         ..rig(vec![wait(1.0), Step::Signal])
     }
     .run();
     assert_eq!(ran.session.answers.len(), 1, "no question after a signal");
     assert_eq!(ran.session.answers[0].recording.frames, u64::from(RATE));
-    assert_eq!(ran.session.status, SessionStatus::Interrupted);
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
 }
 
 #[test]
@@ -474,7 +457,7 @@ fn on_a_terminal_a_lost_device_is_replaced_and_the_answer_recorded_again() {
         ..rig(vec![wait(2.0), wait(1.0), ENTER])
     }
     .run();
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
+    ran.ended(Ended::Completed);
     assert!(
         ran.warned("no input device matches `nope`"),
         "{:?}",
@@ -506,7 +489,7 @@ fn on_a_terminal_q_after_a_lost_device_ends_the_session() {
 #[test]
 fn a_full_disk_stops_with_earlier_answers_intact() {
     let ran = Rig {
-        questions: vec![question("one"), question("two")],
+        questions: two(),
         failure: Some((1.0, Failure::Disk)),
         ..rig(vec![wait(0.5), ENTER, wait(3.0), ENTER])
     }
@@ -561,7 +544,7 @@ fn a_follow_up_is_a_take_with_its_own_file_and_half_the_prep() {
 #[test]
 fn a_follow_up_has_half_the_limit() {
     let ran = with_follow_up(vec![wait(5.0), ENTER]).run();
-    let reply = &ran.session.answers[0].follow_ups[0];
+    let reply = ran.reply();
     assert_eq!(reply.recording.frames, 5 * u64::from(RATE));
     assert!(ran.said("saved 01-one.follow1.wav (0:05) · time limit reached"));
 }
@@ -569,42 +552,26 @@ fn a_follow_up_has_half_the_limit() {
 #[test]
 fn s_in_a_follow_ups_prep_skips_it() {
     let ran = with_follow_up(vec![wait(5.0), ENTER, wait(1.0), key('s')]).run();
-    let reply = &ran.session.answers[0].follow_ups[0];
+    let reply = ran.reply();
     assert_eq!(reply.recording.status, AnswerStatus::Skipped);
     assert_eq!(reply.recording.file, None);
     assert_eq!(ran.files, vec![FINAL.to_string()]);
     assert!(ran.said_exactly("follow-up skipped"));
-    assert_eq!(
-        ran.session.answers[0].recording.status,
-        AnswerStatus::Recorded
-    );
-}
-
-#[test]
-fn q_in_a_follow_ups_prep_ends_the_session() {
-    let ran = Rig {
-        questions: vec![question("one"), question("two")],
-        ..with_follow_up(vec![wait(5.0), ENTER, wait(1.0), key('q')])
-    }
-    .run();
-    assert_eq!(ran.session.answers.len(), 1);
-    let reply = &ran.session.answers[0].follow_ups[0];
-    assert_eq!(reply.recording.status, AnswerStatus::Skipped);
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
+    assert_eq!(ran.status(0), AnswerStatus::Recorded);
 }
 
 #[test]
 fn ctrl_c_in_a_follow_ups_prep_interrupts() {
     let ran = with_follow_up(vec![wait(5.0), ENTER, wait(1.0), CTRL_C]).run();
-    let reply = &ran.session.answers[0].follow_ups[0];
+    let reply = ran.reply();
     assert_eq!(reply.recording.status, AnswerStatus::Interrupted);
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
 }
 
 #[test]
 fn s_while_replying_skips_the_follow_up_and_keeps_the_reply() {
     let ran = with_follow_up(vec![wait(5.0), ENTER, wait(3.0), key('s')]).run();
-    let reply = &ran.session.answers[0].follow_ups[0];
+    let reply = ran.reply();
     assert_eq!(reply.recording.status, AnswerStatus::Skipped);
     assert_eq!(ran.frames_of(REPLY), RATE);
     assert!(ran.said("follow-up skipped (the recording is kept as 01-one.follow1.wav)"));
@@ -621,28 +588,13 @@ fn r_while_replying_ends_the_reply_without_a_retake() {
 }
 
 #[test]
-fn q_while_replying_keeps_the_reply_and_ends_the_session() {
-    let ran = Rig {
-        questions: vec![question("one"), question("two")],
-        ..with_follow_up(vec![wait(5.0), ENTER, wait(3.0), key('q')])
-    }
-    .run();
-    assert_eq!(ran.session.answers.len(), 1);
-    assert_eq!(
-        ran.session.answers[0].follow_ups[0].recording.status,
-        AnswerStatus::Recorded
-    );
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Completed);
-}
-
-#[test]
 fn ctrl_c_while_replying_keeps_the_answer_and_the_reply() {
     let ran = with_follow_up(vec![wait(5.0), ENTER, wait(3.0), CTRL_C]).run();
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Recorded);
     assert_eq!(a.follow_ups[0].recording.status, AnswerStatus::Interrupted);
     assert_eq!(a.follow_ups[0].recording.frames, u64::from(RATE));
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
 }
 
 #[test]
@@ -656,7 +608,7 @@ fn a_device_lost_while_replying_names_the_reply_and_asks_nothing() {
     .run();
     let e = ran.error();
     assert!(e.contains("of the follow-up to answer 1 is kept in"), "{e}");
-    let reply = &ran.session.answers[0].follow_ups[0];
+    let reply = ran.reply();
     assert_eq!(reply.recording.status, AnswerStatus::Interrupted);
     assert_eq!(ran.frames_of(REPLY), RATE);
 }
@@ -672,6 +624,62 @@ fn no_follow_up_after_a_skipped_answer_or_without_the_setting() {
     .run();
     assert!(ran.session.answers[0].follow_ups.is_empty());
     assert!(!ran.said("Follow-up"));
+}
+
+#[test]
+fn q_ends_the_session_completed_in_every_state() {
+    // (state, keys, prep, the first answer's status, the reply's if any)
+    let cases = [
+        (
+            "prep",
+            vec![wait(1.0), key('q')],
+            5,
+            AnswerStatus::Skipped,
+            None,
+        ),
+        (
+            "recording",
+            vec![wait(1.0), key('q')],
+            0,
+            AnswerStatus::Recorded,
+            None,
+        ),
+        (
+            "follow-up prep",
+            vec![wait(5.0), ENTER, wait(1.0), key('q')],
+            4,
+            AnswerStatus::Recorded,
+            Some(AnswerStatus::Skipped),
+        ),
+        (
+            "reply",
+            vec![wait(5.0), ENTER, wait(3.0), key('q')],
+            4,
+            AnswerStatus::Recorded,
+            Some(AnswerStatus::Recorded),
+        ),
+    ];
+    for (state, keys, prep, answer, reply) in cases {
+        let ran = Rig {
+            questions: two(),
+            prep,
+            follow_ups: true,
+            limit: 10,
+            ..rig(keys)
+        }
+        .run();
+        assert_eq!(
+            ran.session.answers.len(),
+            1,
+            "q in {state}: no more questions"
+        );
+        assert_eq!(ran.status(0), answer, "q in {state}");
+        let replied = ran.session.answers[0].follow_ups.first();
+        assert_eq!(replied.map(|f| f.recording.status), reply, "q in {state}");
+        assert!(!ran.said_exactly("skipped"), "q in {state} is not a skip");
+        assert!(!ran.said_exactly("follow-up skipped"), "q in {state}");
+        ran.ended(Ended::Completed);
+    }
 }
 
 // ---- the spoken question ----
@@ -708,7 +716,7 @@ fn a_signal_during_the_spoken_question_records_nothing() {
         ..rig(vec![wait(2.0), ENTER])
     }
     .run();
-    assert_eq!(*ran.result.as_ref().unwrap(), Ended::Interrupted);
+    ran.ended(Ended::Interrupted);
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Interrupted);
     assert!(ran.files.is_empty());
@@ -719,7 +727,7 @@ fn without_a_voice_the_session_warns_once_and_goes_on() {
     let ran = Rig {
         speak: true,
         speaker_broken: true,
-        questions: vec![question("one"), question("two")],
+        questions: two(),
         ..rig(vec![wait(1.0), ENTER, wait(1.0), ENTER])
     }
     .run();
