@@ -145,8 +145,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         );
     }
     dir.save(&s).unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["transcribe", "latest", "--model"])
         .arg(&model)
         .output()
@@ -156,8 +155,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let log: Session =
-        serde_json::from_slice(&std::fs::read(dir.path.join("session.json")).unwrap()).unwrap();
+    let log: Session = serde_json::from_slice(&std::fs::read(dir.log_path()).unwrap()).unwrap();
 
     let (mut said_total, mut found_total, mut matched) = (0, 0, 0);
     for (a, said) in log.answers.iter().zip(&ANSWERS) {

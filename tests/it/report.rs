@@ -130,8 +130,7 @@ fn audio_sources(dom: &str) -> Vec<String> {
 /// Check that the page holds every question, one player per take, and that
 /// each player's source is an existing file that is that take.
 fn check_page(page: &Path, session_dir: &Path) {
-    let log: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(session_dir.join("session.json")).unwrap()).unwrap();
+    let log: serde_json::Value = log_of(session_dir);
     let dom = dump_dom(page);
     assert!(
         dom.contains(
@@ -363,8 +362,7 @@ fn report_charts_progress_up_to_this_session() {
         Some(4),
     );
     let report = |id: &str| {
-        mockview()
-            .env("MOCKVIEW_DIR", tmp.path())
+        mockview_in(tmp.path())
             .args(["report", id])
             .assert()
             .success();
@@ -419,8 +417,7 @@ fn single_session_report_has_no_progress() {
         3,
         Some(4),
     );
-    mockview()
-        .env("MOCKVIEW_DIR", tmp.path())
+    mockview_in(tmp.path())
         .args(["report", "latest"])
         .assert()
         .success();

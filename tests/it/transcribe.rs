@@ -514,11 +514,7 @@ fn session_of_clips(root: &Path) -> PathBuf {
         "settings": {"count": 3, "prep_seconds": 0, "limit_seconds": 0, "order": "listed", "seed": 1},
         "answers": answers,
     });
-    std::fs::write(
-        dir.join("session.json"),
-        serde_json::to_vec_pretty(&log).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(log_path(&dir), serde_json::to_vec_pretty(&log).unwrap()).unwrap();
     dir
 }
 
@@ -582,8 +578,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     let root = tempfile::tempdir().unwrap();
     let dir = session_of_clips(root.path());
     let run = |extra: &[&str]| {
-        let out = mockview()
-            .env("MOCKVIEW_DIR", root.path())
+        let out = mockview_in(root.path())
             .env("MOCKVIEW_MODEL", &model)
             .arg("transcribe")
             .args(extra)
@@ -601,8 +596,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
         text.contains("transcribing 2 answers and 1 follow-up reply with tiny.en"),
         "{text}"
     );
-    let log: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    let log: serde_json::Value = log_of(&dir);
     let t = &log["answers"][0]["transcript"];
     let words = normalise(t["text"].as_str().unwrap());
     assert!(
@@ -634,7 +628,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
         "{reply}"
     );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir.join("session.json"))
+    let mode = std::fs::metadata(log_path(&dir))
         .unwrap()
         .permissions()
         .mode();
@@ -651,13 +645,11 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     );
     // Other commands still read the log; `show` quotes the reply under
     // its follow-up.
-    mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    mockview_in(root.path())
         .args(["show", "latest", "--json"])
         .assert()
         .success();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    let out = mockview_in(root.path())
         .args(["show", "latest"])
         .output()
         .unwrap();
