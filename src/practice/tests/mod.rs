@@ -99,6 +99,12 @@ impl Ran {
     fn status(&self, i: usize) -> AnswerStatus {
         self.session.answers[i].recording.status
     }
+    /// The run ended on a lost device: its one line.
+    fn device_lost(&self) -> String {
+        let e = self.error();
+        assert!(e.contains("the input device fake was lost"), "{e}");
+        e
+    }
     fn said(&self, text: &str) -> bool {
         self.shown.lines.iter().any(|l| l.contains(text))
     }
@@ -212,6 +218,15 @@ impl Rig {
     }
 }
 
+/// One question after `prep` seconds of prep, with these keys.
+fn after_prep(prep: u32, script: Vec<Step>) -> Ran {
+    Rig {
+        prep,
+        ..rig(script)
+    }
+    .run()
+}
+
 /// Two questions: to see that a quit or a signal ends the session.
 fn two() -> Vec<Question> {
     vec![question("one"), question("two")]
@@ -225,11 +240,7 @@ const REPLY: &str = "01-one.follow1.wav";
 
 #[test]
 fn enter_in_prep_starts_the_take_at_once() {
-    let ran = Rig {
-        prep: 5,
-        ..rig(vec![wait(1.0), ENTER, wait(2.0), ENTER])
-    }
-    .run();
+    let ran = after_prep(5, vec![wait(1.0), ENTER, wait(2.0), ENTER]);
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Recorded);
     assert_eq!(a.recording.frames, 2 * u64::from(RATE));
@@ -239,21 +250,13 @@ fn enter_in_prep_starts_the_take_at_once() {
 
 #[test]
 fn the_prep_counts_on_the_audio_clock_then_the_take_begins() {
-    let ran = Rig {
-        prep: 2,
-        ..rig(vec![wait(3.0), ENTER])
-    }
-    .run();
+    let ran = after_prep(2, vec![wait(3.0), ENTER]);
     assert_eq!(ran.session.answers[0].recording.frames, u64::from(RATE));
 }
 
 #[test]
 fn s_in_prep_skips_and_the_empty_file_goes() {
-    let ran = Rig {
-        prep: 5,
-        ..rig(vec![wait(1.0), key('s')])
-    }
-    .run();
+    let ran = after_prep(5, vec![wait(1.0), key('s')]);
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Skipped);
     assert_eq!(a.recording.file, None);
@@ -265,11 +268,7 @@ fn s_in_prep_skips_and_the_empty_file_goes() {
 
 #[test]
 fn ctrl_c_in_prep_interrupts_with_nothing_recorded() {
-    let ran = Rig {
-        prep: 5,
-        ..rig(vec![wait(1.0), CTRL_C])
-    }
-    .run();
+    let ran = after_prep(5, vec![wait(1.0), CTRL_C]);
     let a = &ran.session.answers[0];
     assert_eq!(a.recording.status, AnswerStatus::Interrupted);
     assert!(ran.files.is_empty());
@@ -301,8 +300,7 @@ fn a_device_lost_in_prep_ends_the_session_naming_it() {
         ..rig(vec![wait(5.0), ENTER])
     }
     .run();
-    let e = ran.error();
-    assert!(e.contains("the input device fake was lost"), "{e}");
+    let e = ran.device_lost();
     assert!(e.contains("the answers so far are kept in"), "{e}");
     assert_eq!(ran.status(0), AnswerStatus::Interrupted);
     assert_eq!(ran.session.status, SessionStatus::Interrupted);
@@ -437,8 +435,7 @@ fn a_device_lost_mid_take_keeps_the_part_and_names_it() {
         ..rig(vec![wait(5.0), ENTER])
     }
     .run();
-    let e = ran.error();
-    assert!(e.contains("the input device fake was lost"), "{e}");
+    let e = ran.device_lost();
     assert!(e.contains("unplugged"), "the device's own cause: {e}");
     assert!(e.contains("0:02 of answer 1 is kept in"), "{e}");
     let a = &ran.session.answers[0];
