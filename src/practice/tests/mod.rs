@@ -547,6 +547,28 @@ fn a_follow_up_has_half_the_limit() {
 }
 
 #[test]
+fn enter_in_a_follow_ups_prep_starts_the_reply_and_other_keys_do_nothing() {
+    let keys = vec![
+        wait(5.0),
+        ENTER,
+        wait(0.5),
+        key('x'),
+        ENTER,
+        wait(1.0),
+        key('x'),
+        ENTER,
+    ];
+    let ran = with_follow_up(keys).run();
+    let reply = ran.reply();
+    assert_eq!(reply.recording.status, AnswerStatus::Recorded);
+    assert_eq!(
+        reply.recording.frames,
+        u64::from(RATE),
+        "1 s, not 2 s of prep"
+    );
+}
+
+#[test]
 fn s_in_a_follow_ups_prep_skips_it() {
     let ran = with_follow_up(vec![wait(5.0), ENTER, wait(1.0), key('s')]).run();
     let reply = ran.reply();
