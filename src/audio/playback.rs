@@ -608,10 +608,10 @@ where
             shared.underruns.fetch_add(1, Ordering::Relaxed);
         } else if matches!(e.kind(), cpal::ErrorKind::BackendError) {
             if let Ok(mut slot) = shared.glitch.lock() {
-                *slot = Some(e.to_string());
+                *slot = Some(super::cpal_message(&e));
             }
         } else if super::is_fatal(&e) {
-            fail(&shared, e.to_string())
+            fail(&shared, super::cpal_message(&e))
         }
     };
     device

@@ -20,7 +20,9 @@ struct Row {
     error: Option<String>,
 }
 
-pub fn list(store: &SessionStore, json: bool) -> Result<()> {
+/// The list, newest first, and where it was read (`source`: why that
+/// folder), the one command besides `config` that says so.
+pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) -> Result<()> {
     if let Some(notice) = super::left_open_notice(store) {
         eprintln!("{notice}");
     }
@@ -63,6 +65,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         super::print_no_sessions(store)?;
         return Ok(());
     }
+    let count = rows.len();
     writeln!(
         std::io::stdout().lock(),
         "{:<20} {:<17} {:>8} {:>7}  {:<11} reviewed",
@@ -89,6 +92,12 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
             if r.reviewed { "yes" } else { "no" }
         )?;
     }
+    writeln!(
+        std::io::stdout().lock(),
+        "{count} session{} in {} ({source})",
+        if count == 1 { "" } else { "s" },
+        store.root().display()
+    )?;
     Ok(())
 }
 
@@ -130,67 +139,46 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
 
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
+    // Wrapped at the terminal's width on word boundaries; piped, as is.
+    let mut out = crate::ui::text_out();
     let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
-    writeln!(
-        std::io::stdout().lock(),
-        "Session {} · {}",
-        s.id,
-        s.status.as_str()
-    )?;
+    writeln!(out, "Session {} · {}", s.id, s.status.as_str())?;
     match s.ended_at {
         Some(end) => writeln!(
-            std::io::stdout().lock(),
+            out,
             "started {} · ended {}",
             local_minute(s.started_at),
             local_minute(end)
         )?,
-        None => writeln!(
-            std::io::stdout().lock(),
-            "started {}",
-            local_minute(s.started_at)
-        )?,
+        None => writeln!(out, "started {}", local_minute(s.started_at))?,
     }
     if let Some(i) = &s.input {
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "input {} ({}), {} Hz, {} ch, {}",
-            i.device_id,
-            i.device_name,
-            i.sample_rate,
-            i.channels,
-            i.sample_format
+            i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
         )?;
     }
-    writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
+    writeln!(out, "folder {}", path.display())?;
     if transcribed && !colour {
-        writeln!(
-            std::io::stdout().lock(),
-            "marks {}",
-            crate::ui::PLAIN_LEGEND
-        )?;
+        writeln!(out, "marks {}", crate::ui::PLAIN_LEGEND)?;
     }
     for a in &s.answers {
-        writeln!(std::io::stdout().lock())?;
+        writeln!(out)?;
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "{:>2}. [{}] {}",
-            a.number,
-            a.question.category,
-            a.question.text
+            a.number, a.question.category, a.question.text
         )?;
         match &a.recording.file {
             Some(f) => writeln!(
-                std::io::stdout().lock(),
+                out,
                 "    {} · {} · {}",
                 a.recording.status.as_str(),
                 crate::clock::clock_seconds(a.recording.duration_seconds),
                 f
             )?,
-            None => writeln!(
-                std::io::stdout().lock(),
-                "    {}",
-                a.recording.status.as_str()
-            )?,
+            None => writeln!(out, "    {}", a.recording.status.as_str())?,
         }
         let earlier: Vec<&String> = a
             .takes
@@ -199,7 +187,7 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             .collect();
         if !earlier.is_empty() {
             writeln!(
-                std::io::stdout().lock(),
+                out,
                 "    earlier takes: {}",
                 earlier
                     .iter()
@@ -210,21 +198,20 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
         }
         if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
             for line in m.detail_lines() {
-                writeln!(std::io::stdout().lock(), "    {line}")?;
+                writeln!(out, "    {line}")?;
             }
         }
         if a.recording.dropped_frames > 0 {
             writeln!(
-                std::io::stdout().lock(),
+                out,
                 "    {} frames lost during recording",
                 a.recording.dropped_frames
             )?;
         }
         for line in said_lines(&a.recording, "    ", colour) {
-            writeln!(std::io::stdout().lock(), "{line}")?;
+            writeln!(out, "{line}")?;
         }
         for f in &a.follow_ups {
-            let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
             match &f.recording.file {
                 Some(file) => writeln!(
@@ -245,14 +232,14 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             writeln!(
-                std::io::stdout().lock(),
+                out,
                 "    review by {} ({}): {}",
                 r.reviewer,
                 local_minute(r.at),
                 scores.join(", ")
             )?;
             if !r.notes.is_empty() {
-                writeln!(std::io::stdout().lock(), "      {}", r.notes)?;
+                writeln!(out, "      {}", r.notes)?;
             }
         }
     }

@@ -250,30 +250,44 @@ fn without_a_configured_folder_sessions_go_to_the_data_folder_unless_recordings_
         c.assert().success()
     };
     let in_data = data.join("mockview").join("recordings");
-    practice().stderr(predicate::str::contains(format!(
-        "sessions: {} (default: data folder)",
-        in_data.display()
-    )));
+    // Said once, where a session is made (issue 21)...
+    practice()
+        .stdout(predicate::str::contains(format!(
+            "Saved in {}",
+            in_data.display()
+        )))
+        .stderr(predicate::str::contains("sessions:").not());
     assert_eq!(sessions_in(&in_data), 1);
     assert!(!work.join("recordings").exists());
 
     // An existing ./recordings keeps working as before.
     std::fs::create_dir(work.join("recordings")).unwrap();
-    practice().stderr(predicate::str::contains(
-        "sessions: recordings (default: ./recordings exists)",
-    ));
+    practice().stdout(predicate::str::contains("Saved in recordings"));
     assert_eq!(sessions_in(&work.join("recordings")), 1);
     assert_eq!(sessions_in(&in_data), 1);
-    // Every command that reads sessions says where it looks.
-    let mut c = dev.cmd();
-    c.env_remove("MOCKVIEW_DIR")
-        .env("XDG_DATA_HOME", &data)
-        .current_dir(dev.home.path())
-        .args(["show", "latest"])
+    let cmd = |args: &[&str]| {
+        let mut c = dev.cmd();
+        c.env_remove("MOCKVIEW_DIR")
+            .env("XDG_DATA_HOME", &data)
+            .current_dir(dev.home.path())
+            .args(args);
+        c
+    };
+    // ...and by `sessions`, with why that folder...
+    cmd(&["sessions"])
         .assert()
         .success()
-        .stderr(predicate::str::contains(format!(
-            "sessions: {} (default: data folder)",
+        .stdout(predicate::str::contains(format!(
+            "1 session in {} (default: data folder)",
             in_data.display()
         )));
+    // ...but not by every command that reads one: its output is its own,
+    // and an error is one line.
+    cmd(&["show", "latest"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let out = cmd(&["show", "nosuchsession"]).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
