@@ -197,6 +197,27 @@ fn init_writes_a_commented_file_and_refuses_to_overwrite() {
         assert!(text.contains(&format!("# {} = ", key.name)), "{}", key.name);
         assert!(text.contains(key.env), "{}", key.env);
     }
+    // The device examples are ids `devices` prints here (issue 21: the
+    // template said `pulse:default`, which no command printed).
+    let out = mockview().args(["devices", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    for key in ["input_device", "output_device"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("# {key} = ")))
+            .unwrap();
+        let id = line.split('"').nth(1).unwrap();
+        assert!(
+            ids.contains(&id) && (id.starts_with("alsa:") || id.starts_with("pulseaudio:")),
+            "{line}: not among the ids `devices` lists: {ids:?}"
+        );
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
