@@ -103,15 +103,17 @@ impl Console {
         self.line(wrap(text.as_ref(), width).join("\n"));
     }
 
+    /// A warning on stderr, one line. Like [`Console::line`], a closed
+    /// stderr (`2>&1 | head`) is not a reason to stop (eprint! would panic).
     pub fn warn(&self, text: impl AsRef<str>) {
-        if self.warn_color {
-            let end = if self.interactive { "\r\n" } else { "\n" };
-            eprint!("\x1b[33mwarning:\x1b[0m {}{end}", text.as_ref());
-        } else if self.interactive {
-            eprint!("warning: {}\r\n", text.as_ref());
+        use std::io::Write;
+        let end = if self.interactive { "\r\n" } else { "\n" };
+        let label = if self.warn_color {
+            "\x1b[33mwarning:\x1b[0m"
         } else {
-            eprintln!("warning: {}", text.as_ref());
-        }
+            "warning:"
+        };
+        let _ = write!(std::io::stderr().lock(), "{label} {}{end}", text.as_ref());
     }
 
     pub fn bold(&self, text: &str) -> String {
