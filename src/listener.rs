@@ -149,10 +149,14 @@ impl Listener {
                 }
             }
             bar.set_position(player.position().as_millis() as u64);
+            // Near the end, wake when it comes, not up to a poll later.
+            let wait = player.done_at().map_or(POLL, |t| {
+                t.saturating_duration_since(Instant::now()).min(POLL)
+            });
             let key = if self.use_keys {
-                self.keys.poll(POLL).map(|(k, _)| k)
+                self.keys.poll(wait).map(|(k, _)| k)
             } else {
-                std::thread::sleep(POLL);
+                std::thread::sleep(wait);
                 self.interrupt.requested().then_some(Key::Interrupt)
             };
             // Nobody is left to un-pause a script that ended while paused.
