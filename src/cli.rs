@@ -228,6 +228,9 @@ pub enum ModelAction {
     Add {
         /// The model file (e.g. ggml-base.en.bin)
         file: PathBuf,
+        /// Install it under this name (NAME.bin) instead of its file name
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 

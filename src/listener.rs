@@ -7,6 +7,7 @@ use crate::audio::{OutputDevice, PlayRequest, Player};
 use crate::transcript::Word;
 use crate::ui::{caption, sentences, Console, Interrupt, Key, KeySource};
 use anyhow::Result;
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -92,7 +93,21 @@ impl Listener {
         };
         player.play()?;
         let mut moved = (player.position_frames(), Instant::now());
+        // For MOCKVIEW_TIMING (the desktop tests): when the player expects
+        // the last sound, so a test can hold it against the sink's monitor.
+        let mut trace_end = std::env::var_os("MOCKVIEW_TIMING").is_some();
         let result = loop {
+            if let (true, Some(end)) = (trace_end, player.ends_at()) {
+                trace_end = false;
+                let left = end.saturating_duration_since(Instant::now());
+                // Not eprintln!: a closed stderr must not end playback.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "timing: sound_ends_in_ms={} latency_ms={}",
+                    left.as_millis(),
+                    player.latency().as_millis()
+                );
+            }
             let at = player.position().as_secs_f64();
             if !words.is_empty() {
                 if c.is_interactive() {
@@ -134,10 +149,14 @@ impl Listener {
                 }
             }
             bar.set_position(player.position().as_millis() as u64);
+            // Near the end, wake when it comes, not up to a poll later.
+            let wait = player.done_at().map_or(POLL, |t| {
+                t.saturating_duration_since(Instant::now()).min(POLL)
+            });
             let key = if self.use_keys {
-                self.keys.poll(POLL).map(|(k, _)| k)
+                self.keys.poll(wait).map(|(k, _)| k)
             } else {
-                std::thread::sleep(POLL);
+                std::thread::sleep(wait);
                 self.interrupt.requested().then_some(Key::Interrupt)
             };
             // Nobody is left to un-pause a script that ended while paused.

@@ -521,7 +521,7 @@ where
         if !super::is_fatal(&e) {
             return;
         }
-        shared.fault.set(|| e.to_string());
+        shared.fault.set(|| super::cpal_message(&e));
     };
     device
         .device

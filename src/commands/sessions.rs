@@ -20,7 +20,9 @@ struct Row {
     error: Option<String>,
 }
 
-pub fn list(store: &SessionStore, json: bool) -> Result<()> {
+/// The list, newest first, and where it was read (`source`: why that
+/// folder), the one command besides `config` that says so.
+pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) -> Result<()> {
     if let Some(notice) = super::left_open_notice(store) {
         eprintln!("{notice}");
     }
@@ -63,6 +65,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         super::print_no_sessions(store)?;
         return Ok(());
     }
+    let count = rows.len();
     writeln!(
         std::io::stdout().lock(),
         "{:<20} {:<17} {:>8} {:>7}  {:<11} reviewed",
@@ -89,6 +92,12 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
             if r.reviewed { "yes" } else { "no" }
         )?;
     }
+    writeln!(
+        std::io::stdout().lock(),
+        "{count} session{} in {} ({source})",
+        if count == 1 { "" } else { "s" },
+        store.root().display()
+    )?;
     Ok(())
 }
 
@@ -132,12 +141,12 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
 /// way: status, length and file (then the `earlier` takes, for an answer),
 /// its metrics, what the device lost, and what was said.
 fn print_recording(
+    out: &mut impl Write,
     r: &Recording,
     indent: &str,
     earlier: Option<String>,
     colour: bool,
 ) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
     match &r.file {
         Some(f) => writeln!(
             out,
@@ -170,53 +179,36 @@ fn print_recording(
 
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
+    // Wrapped at the terminal's width on word boundaries; piped, as is.
+    let mut out = crate::ui::text_out();
     let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
-    writeln!(
-        std::io::stdout().lock(),
-        "Session {} · {}",
-        s.id,
-        s.status.as_str()
-    )?;
+    writeln!(out, "Session {} · {}", s.id, s.status.as_str())?;
     match s.ended_at {
         Some(end) => writeln!(
-            std::io::stdout().lock(),
+            out,
             "started {} · ended {}",
             local_minute(s.started_at),
             local_minute(end)
         )?,
-        None => writeln!(
-            std::io::stdout().lock(),
-            "started {}",
-            local_minute(s.started_at)
-        )?,
+        None => writeln!(out, "started {}", local_minute(s.started_at))?,
     }
     if let Some(i) = &s.input {
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "input {} ({}), {} Hz, {} ch, {}",
-            i.device_id,
-            i.device_name,
-            i.sample_rate,
-            i.channels,
-            i.sample_format
+            i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
         )?;
     }
-    writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
+    writeln!(out, "folder {}", path.display())?;
     if transcribed && !colour {
-        writeln!(
-            std::io::stdout().lock(),
-            "marks {}",
-            crate::ui::PLAIN_LEGEND
-        )?;
+        writeln!(out, "marks {}", crate::ui::PLAIN_LEGEND)?;
     }
     for a in &s.answers {
-        writeln!(std::io::stdout().lock())?;
+        writeln!(out)?;
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "{:>2}. [{}] {}",
-            a.number,
-            a.question.category,
-            a.question.text
+            a.number, a.question.category, a.question.text
         )?;
         let earlier: Vec<&str> = a
             .takes
@@ -225,27 +217,22 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             .map(|t| t.as_str())
             .collect();
         let earlier = (!earlier.is_empty()).then(|| earlier.join(", "));
-        print_recording(&a.recording, "    ", earlier, colour)?;
+        print_recording(&mut out, &a.recording, "    ", earlier, colour)?;
         for f in &a.follow_ups {
-            writeln!(
-                std::io::stdout().lock(),
-                "    follow-up {}: {}",
-                f.number,
-                f.text
-            )?;
-            print_recording(&f.recording, "      ", None, colour)?;
+            writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
+            print_recording(&mut out, &f.recording, "      ", None, colour)?;
         }
         for r in &a.reviews {
             let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
             writeln!(
-                std::io::stdout().lock(),
+                out,
                 "    review by {} ({}): {}",
                 r.reviewer,
                 local_minute(r.at),
                 scores.join(", ")
             )?;
             if !r.notes.is_empty() {
-                writeln!(std::io::stdout().lock(), "      {}", r.notes)?;
+                writeln!(out, "      {}", r.notes)?;
             }
         }
     }

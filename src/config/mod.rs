@@ -11,7 +11,7 @@
 mod file;
 mod folders;
 
-pub use file::{parse_file, template, ConfigError, FileLayer};
+pub use file::{parse_file, template, ConfigError, DeviceIds, FileLayer};
 pub use folders::{config_path, data_dir, default_sessions_dir, SessionsDirRule};
 
 use std::collections::BTreeMap;
@@ -128,7 +128,7 @@ pub const KEYS: &[Key] = &[
         env: "MOCKVIEW_INPUT_DEVICE",
         kind: Kind::Text,
         default: Fallback::Unset,
-        example: "\"pulse:default\"",
+        example: "\"alsa:default\"",
         doc: "Microphone: an id from `mockview devices` or a unique part of a name. \
               Unset: the system default.",
     },
@@ -138,7 +138,7 @@ pub const KEYS: &[Key] = &[
         env: "MOCKVIEW_OUTPUT_DEVICE",
         kind: Kind::Text,
         default: Fallback::Unset,
-        example: "\"pulse:default\"",
+        example: "\"alsa:default\"",
         doc: "Speakers or headphones for replay, review and mic-check. Unset: the system default.",
     },
     Key {

@@ -8,7 +8,10 @@ mod keys;
 mod speech;
 mod transcript;
 
-pub use console::{level_meter, set_color_choice, wrap, ColorChoice, Console};
+pub use console::{
+    fit, level_meter, set_color_choice, terminal_width, text_out, wrap, ColorChoice, Console,
+    Wrapped,
+};
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::{set_voice, speak, Voice};

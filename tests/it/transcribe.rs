@@ -269,6 +269,69 @@ fn model_add_checks_the_file_and_list_shows_it() {
     assert_eq!(models[3]["default"], true);
 }
 
+/// Issue 21: a valid ggml file named like a published model that is not it
+/// (a converted or fine-tuned tiny.en) goes in under its own name with one
+/// line saying so, or under `--name`; `model list` keeps its columns.
+#[test]
+fn a_model_that_is_not_the_published_one_is_added_under_its_own_name() {
+    let data = tempfile::tempdir().unwrap();
+    let src = data.path().join("ggml-tiny.en.bin");
+    let bytes = fake_model(100);
+    std::fs::write(&src, &bytes).unwrap();
+    let own = format!("ggml-tiny.en-{}.bin", &sha1_hex(&bytes)[..8]);
+    let run = |args: &[&str]| {
+        mockview()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["model", "add"])
+            .arg(&src)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "warning: {} is not the published tiny.en (its size or SHA-1 differs): installed under its own name",
+            src.display()
+        )
+    );
+    assert!(stdout.contains(&format!("as {own} (")), "{stdout}");
+    let out = run(&["--name", "tiny-finetuned"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    let out = run(&["--name", "tiny.en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not the published tiny.en"), "{err}");
+
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = list.lines().filter(|l| l.contains(" MB  ")).collect();
+    assert_eq!(rows.len(), 5, "{list}");
+    assert!(
+        rows.iter().any(|r| r.starts_with(&format!("{own} "))),
+        "{list}"
+    );
+    // Every row's size column ends at the same place.
+    let ends: Vec<usize> = rows.iter().map(|r| r.find(" MB  ").unwrap()).collect();
+    assert!(ends.iter().all(|&e| e == ends[0]), "columns:\n{list}");
+    assert_eq!(
+        files_in(&data.path().join("mockview/models")),
+        [own.as_str(), "tiny-finetuned.bin"]
+    );
+}
+
 #[test]
 fn without_a_model_transcribe_says_how_to_get_one() {
     let data = tempfile::tempdir().unwrap();
