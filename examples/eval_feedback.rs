@@ -24,7 +24,11 @@ fn main() {
         ("tuned on (3 of 4)", |i| !held_out(i)),
         ("held out (every 4th)", held_out),
     ];
-    for how in [Transcription::Written, Transcription::PausesOnly] {
+    for how in [
+        Transcription::Written,
+        Transcription::PausesOnly,
+        Transcription::RunOn,
+    ] {
         println!("STAR by sentence, transcript punctuation: {how:?}");
         for (name, keep) in subsets {
             let f = star_figures(&answers, &rules, how, keep);

@@ -450,6 +450,17 @@ impl Content {
         marks
     }
 
+    /// The STAR part of each sentence, one line each (see
+    /// [`Star::sentence_lines`]), when the question asked for a story;
+    /// none otherwise.
+    pub fn star_lines(&self) -> Vec<String> {
+        if self.story {
+            self.star.sentence_lines()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// One compact line for summaries, e.g.
     /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result (by sentence S T A A R)`
     /// (without the STAR part when the question did not ask for a story).

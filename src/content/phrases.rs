@@ -90,6 +90,9 @@ pub struct StarCues {
     /// The score of a first person action ("I rang").
     #[serde(default)]
     pub action_weight: Option<f64>,
+    /// What the first sentence adds to its situation score.
+    #[serde(default)]
+    pub opening_weight: Option<f64>,
     #[serde(default)]
     pub grammar: StarGrammar,
     #[serde(default)]
@@ -305,6 +308,7 @@ impl Phrases {
         self.star.result.extend(other.star.result);
         self.star.min_score = other.star.min_score.or(self.star.min_score);
         self.star.action_weight = other.star.action_weight.or(self.star.action_weight);
+        self.star.opening_weight = other.star.opening_weight.or(self.star.opening_weight);
         self.star.cue.extend(other.star.cue);
         let (g, o) = (&mut self.star.grammar, other.star.grammar);
         g.subjects.extend(o.subjects);

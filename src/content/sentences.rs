@@ -2,7 +2,8 @@
 //! judged by. Whisper punctuates, but not reliably: a full stop may be
 //! missing after a pause, or a minute of speech may come as one sentence
 //! strung with commas. So a sentence ends at a full stop (question,
-//! exclamation mark), at a silence of [`PAUSE_SECONDS`] between words, and a
+//! exclamation mark), at a silence of [`PAUSE_SECONDS`] between words or of
+//! [`COMMA_PAUSE_SECONDS`] after a comma, and a
 //! run-on longer than [`LONG_SENTENCE`] tokens is cut where a clause opener
 //! ("so", "then", listed in `phrases/content.toml`) follows a comma.
 
@@ -17,6 +18,13 @@ use super::words::Token;
 /// corpus, scripts/eval-feedback.sh, is split with this value).
 pub(crate) const PAUSE_SECONDS: f64 = 1.0;
 
+/// A comma followed by a silence this long ends a sentence too, when both
+/// sides are at least [`MIN_PIECE`] tokens: the engine often writes a comma
+/// where the speaker ended a sentence and breathed, while a comma inside a
+/// sentence comes with a shorter pause (the synthetic timing of
+/// src/content/eval.rs puts 0.6 s between sentences, 0.1 s between words).
+pub(crate) const COMMA_PAUSE_SECONDS: f64 = 0.5;
+
 /// A "sentence" of more tokens than this is a run-on the engine did not
 /// split, cut at clause openers after a comma.
 pub(crate) const LONG_SENTENCE: usize = 40;
@@ -29,10 +37,20 @@ pub(crate) fn sentences(tokens: &[Token], openers: &BTreeSet<String>) -> Vec<Ran
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=tokens.len() {
+        let gap = |i: usize| {
+            if tokens[i].word == tokens[i - 1].word {
+                0.0
+            } else {
+                tokens[i].start_seconds - tokens[i - 1].end_seconds
+            }
+        };
         let ends = i == tokens.len()
             || tokens[i].sentence_start
-            || (tokens[i].word != tokens[i - 1].word
-                && tokens[i].start_seconds - tokens[i - 1].end_seconds >= PAUSE_SECONDS);
+            || gap(i) >= PAUSE_SECONDS
+            || (tokens[i].after_comma
+                && gap(i) >= COMMA_PAUSE_SECONDS
+                && i - start >= MIN_PIECE
+                && tokens.len() - i >= MIN_PIECE);
         if ends {
             cut_run_on(tokens, start..i, openers, &mut out);
             start = i;
@@ -108,6 +126,31 @@ mod tests {
         let t = tokens(&w);
         let s = sentences(&t, &openers());
         assert_eq!(s, [0..5, 5..8]);
+    }
+
+    #[test]
+    fn a_comma_and_a_breath_end_a_sentence_but_a_short_comma_pause_does_not() {
+        let mut w = words("So I rolled it back quickly, and then we told the whole team about it");
+        for later in &mut w[6..] {
+            later.start_seconds += 0.3;
+            later.end_seconds += 0.3;
+        }
+        let t = tokens(&w);
+        assert_eq!(
+            sentences(&t, &openers()),
+            vec![0..15],
+            "0.4 s after the comma"
+        );
+        for later in &mut w[6..] {
+            later.start_seconds += 0.2;
+            later.end_seconds += 0.2;
+        }
+        let t = tokens(&w);
+        assert_eq!(
+            sentences(&t, &openers()),
+            [0..6, 6..15],
+            "0.6 s after the comma"
+        );
     }
 
     #[test]

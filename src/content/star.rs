@@ -67,10 +67,13 @@ pub(crate) fn judge(
     let min_score = rules.min_score.unwrap_or(DEFAULT_MIN_SCORE);
     let min_words = rules.grammar.min_words.unwrap_or(DEFAULT_MIN_WORDS);
     let groups = cue_groups(rules);
-    let scored: Vec<Scored> = sentences
+    let mut scored: Vec<Scored> = sentences
         .iter()
         .map(|r| score(tokens, r.clone(), rules, &groups, phrases))
         .collect();
+    if let Some(first) = scored.first_mut() {
+        first.score[SITUATION] += rules.opening_weight.unwrap_or(0.0);
+    }
     let mut judged: Vec<Option<Judged>> = scored
         .iter()
         .map(|s| {
