@@ -319,14 +319,14 @@ pub fn held_out_pair(index: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The bounds of issue 18 where they hold (task and action parts,
-    /// negative talk), and the measured floor where they do not yet
-    /// (situation recall 86 %, result precision 77 %, `no_star` precision
-    /// 75 %, `no_result` 57 %): a drop below what is measured fails, and the
+    /// The bounds of issue 18 where they hold (situation, task and action
+    /// parts, negative talk), and the measured floor where they do not yet
+    /// (result precision 77.5 %, `no_star` precision 75 %, `no_result`
+    /// 62.5 %): a drop below what is measured fails, and the
     /// gap to issue 18 is written in docs/metrics.md, not hidden.
     const ISSUE_PART_BOUND: f64 = 0.85;
     const PART_FLOOR: [(f64, f64); 4] = [(0.88, 0.85), (0.85, 0.90), (0.90, 0.90), (0.75, 0.90)];
-    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.70), ("no_result", 0.55)];
+    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.70), ("no_result", 0.60)];
     const NEGATIVE_RECALL_BOUND: f64 = 0.85;
     const NEGATIVE_PRECISION_BOUND: f64 = 0.95;
 
@@ -370,8 +370,8 @@ mod tests {
                     counts.line()
                 );
             }
-            // Task and action meet issue 18's bound already.
-            for p in [1, 2] {
+            // Situation, task and action meet issue 18's bound already.
+            for p in [0, 1, 2] {
                 assert!(f.parts[p].precision() >= ISSUE_PART_BOUND);
                 assert!(f.parts[p].recall() >= ISSUE_PART_BOUND);
             }

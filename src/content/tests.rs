@@ -350,3 +350,22 @@ fn negatives_and_hedges_quote_what_was_said() {
     assert_eq!(phrases(&c.negatives), ["never listened"]);
     assert_eq!(phrases(&c.hedges), ["kinda"]);
 }
+
+#[test]
+fn felt_like_a_joke_is_neither_a_filler_nor_negative_talk() {
+    // Issue 18: "felt like a joke" counted a filler.
+    for text in [
+        "Honestly, winning it felt like a joke at first.",
+        "So, the first week felt like a joke, I didn't even have a login.",
+    ] {
+        let c = of(text);
+        assert!(
+            !c.fillers.words.contains_key("like"),
+            "{text}: {:?}",
+            c.fillers
+        );
+        assert!(c.negatives.is_empty(), "{text}: {:?}", c.negatives);
+    }
+    let c = of("The whole sales team there was a joke.");
+    assert_eq!(phrases(&c.negatives), ["joke"]);
+}
