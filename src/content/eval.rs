@@ -84,7 +84,7 @@ pub enum Transcription {
     /// Punctuation as written.
     Written,
     /// No full stop, question or exclamation mark between sentences: only
-    /// a pause of [`SENTENCE_GAP_SPOKEN`] marks the end.
+    /// a pause of 1.2 s (`SENTENCE_GAP_SPOKEN`) marks the end.
     PausesOnly,
     /// The worst case: a comma where each full stop was and no pause
     /// longer than a breath, so the answer is one run-on the splitter must

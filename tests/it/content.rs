@@ -167,7 +167,7 @@ fn analyze_computes_saves_and_prints_the_content() {
         .success()
         .stdout(predicates::str::contains("fillers 7 ("))
         .stdout(predicates::str::contains(
-            "negative about others (\"my boss never\", \"terrible\")",
+            "negative about others: “My boss never listened, it was terrible.”",
         ));
     let log = log_of(&dir);
     let saved = codes(&log["answers"][0]["content"]["flags"]);
