@@ -119,7 +119,11 @@ pub(crate) fn raise(c: &Content, t: &ContentThresholds, story: bool) -> Vec<Flag
         ));
     }
     let parts = c.star.parts().len() as u32;
-    if story && enough && parts < t.min_star_parts {
+    // What I did and what came of it make a story even when it opens on
+    // the action ("I pushed a config change on a Friday...", issue 18):
+    // the scene and the task are then often in the action's sentence.
+    let acted_to_an_end = c.star.action && c.star.result;
+    if story && enough && parts < t.min_star_parts && !acted_to_an_end {
         flags.push(flag(
             "no_star",
             format!(

@@ -369,3 +369,19 @@ fn felt_like_a_joke_is_neither_a_filler_nor_negative_talk() {
     let c = of("The whole sales team there was a joke.");
     assert_eq!(phrases(&c.negatives), ["joke"]);
 }
+
+#[test]
+fn the_issue_18_outage_story_is_a_star_answer() {
+    let c = of(
+        "I pushed a config change on a Friday without a review, and it took the checkout \
+        page down for twenty minutes. I noticed it from the alerts, I rolled it back, and I told \
+        my manager straight away. Afterwards I added a check to our pipeline so that a config \
+        change needs a second pair of eyes. We have not had an outage like that since.",
+    );
+    assert!(
+        !codes(&c).contains(&"no_star") && !codes(&c).contains(&"no_result"),
+        "{:?}\n{:#?}",
+        c.flags,
+        c.star.sentence_lines()
+    );
+}
