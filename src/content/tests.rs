@@ -385,3 +385,20 @@ fn the_issue_18_outage_story_is_a_star_answer() {
         c.star.sentence_lines()
     );
 }
+
+#[test]
+fn the_issue_18_examples_of_negative_talk_are_judged_as_a_coach_would() {
+    let c = of(
+        "My previous company was a nightmare. The leadership had no idea what they were \
+        doing, the projects were a mess, and my manager treated everyone like dirt. I did my \
+        part, but nobody else cared about quality, so I left after a year.",
+    );
+    assert_eq!(c.negatives.len(), 3, "{:?}", c.negatives);
+    let c = of(
+        "Our customers never complained about the new process. They didn't need any \
+        training on it. The worst part was my own planning. I hated leaving that team. \
+        It was not easy, I was disappointed, and we did not always agree.",
+    );
+    assert!(c.negatives.is_empty(), "{:?}", c.negatives);
+    assert!(!codes(&c).contains(&"negative"));
+}
