@@ -119,6 +119,7 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
     let mut lines = Vec::new();
     if let Some(c) = &r.content {
         lines.push(format!("{indent}{}", c.brief()));
+        lines.extend(c.star_lines().iter().map(|l| format!("{indent}  {l}")));
         lines.extend(c.flags.iter().map(|f| format!("{indent}- {}", f.message)));
     }
     if let Some(t) = &r.transcript {

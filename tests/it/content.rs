@@ -122,7 +122,13 @@ fn analyze_computes_saves_and_prints_the_content() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rambling = &doc["answers"][0]["content"];
     assert_eq!(rambling["fillers"]["words"]["um"], 2);
-    assert_eq!(rambling["negatives"][0]["phrase"], "my boss never");
+    assert_eq!(rambling["negatives"][0]["phrase"], "never listened");
+    assert_eq!(
+        rambling["negatives"][0]["sentence"],
+        "My boss never listened, it was terrible."
+    );
+    // Every sentence has its STAR part.
+    assert_eq!(rambling["star"]["sentences"].as_array().unwrap().len(), 5);
     let flags = codes(&rambling["flags"]);
     for code in ["fillers", "hedging", "negative", "we_not_i", "no_result"] {
         assert!(flags.contains(&code.to_string()), "{code} not in {flags:?}");
@@ -150,7 +156,7 @@ fn analyze_computes_saves_and_prints_the_content() {
         .success()
         .stdout(predicates::str::contains("fillers 7 ("))
         .stdout(predicates::str::contains(
-            "negative about others (\"my boss never\", \"terrible\")",
+            "negative about others: “My boss never listened, it was terrible.”",
         ));
     let log = log_of(&dir);
     let saved = codes(&log["answers"][0]["content"]["flags"]);
@@ -197,7 +203,9 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
         .iter()
         .map(|n| n["phrase"].as_str().unwrap())
         .collect();
-    assert_eq!(negatives, ["my boss never", "terrible", "kept going"]);
+    // The user's phrase is blame by itself, in a sentence the shipped
+    // rules leave alone.
+    assert_eq!(negatives, ["never listened", "kept going"]);
     // The same file as the config file's `phrases`, relative to it.
     let config = home.path().join("config.toml");
     std::fs::write(&config, "phrases = \"mine.toml\"\n").unwrap();
@@ -208,7 +216,7 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        doc["answers"][0]["content"]["negatives"][2]["phrase"],
+        doc["answers"][0]["content"]["negatives"][1]["phrase"],
         "kept going"
     );
 
@@ -247,7 +255,12 @@ fn show_marks_fillers_hedges_and_negative_talk() {
         "{text}"
     );
     assert!(
-        text.contains("<<My boss never>> listened, it was <<terrible.>>"),
+        text.contains("<<My boss never listened, it was terrible.>>"),
+        "{text}"
+    );
+    // The STAR part of each sentence, quoted.
+    assert!(
+        text.contains("  action     “We talked, um, a lot, and we sort of tried things,"),
         "{text}"
     );
     assert!(text.contains("- negative about others"), "{text}");

@@ -54,7 +54,9 @@ const ANSWERS: [Said; 4] = [
                and it wasn't my fault when the release failed. Hopefully I probably learned to speak up sooner.",
         fillers: &[],
         hedges: &["i think", "maybe", "i guess", "hopefully", "probably"],
-        negatives: &["my manager never", "terrible", "hated", "they didn't", "it wasn't my fault"],
+        // Judged by sentence: the cue that made each negative sentence.
+        // "The process was terrible" runs down a process, no one.
+        negatives: &["never listened", "wasn't my fault"],
     },
     Said {
         text: "At my last job our release process took two days. My role was to make it faster without breaking anything. \
