@@ -5,8 +5,9 @@
 # `apt-get update` runs once, and only when something is missing.
 set -euo pipefail
 
-# cmake and a C++ compiler build whisper.cpp (the `transcribe` feature).
-run_pkgs=(libasound2-dev pkg-config espeak-ng cmake g++)
+# cmake and a C++ compiler build whisper.cpp (the `transcribe` feature);
+# libopus-dev: `share` compresses the recordings with libopus (the opus crate).
+run_pkgs=(libasound2-dev libopus-dev pkg-config espeak-ng cmake g++)
 # docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
 # (pocketsphinx-testdata), a real browser for the HTML report (chromium),

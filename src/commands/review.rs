@@ -143,6 +143,7 @@ fn from_flags(
         scores,
         notes,
         self_check: None,
+        comments: Vec::new(),
     });
     dir.save(session)?;
     println!(
@@ -345,6 +346,7 @@ fn interactive(
             scores: BTreeMap::new(),
             notes: String::new(),
             self_check: None,
+            comments: Vec::new(),
         };
         let mut stop = ask_each(
             RUBRIC,

@@ -10,9 +10,13 @@ mod chart;
 mod contour;
 pub mod escape;
 mod file;
+mod form;
+pub mod opus;
 mod page;
+mod share;
 mod transcript;
 pub mod waveform;
 
 pub use file::{write, ReportError, Written};
-pub use page::{render, render_with_progress};
+pub use page::{render, render_page, render_with_progress, Audio, EmbeddedAudio, Page};
+pub use share::{share, ShareError, ShareOptions, Shared};

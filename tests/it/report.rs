@@ -297,6 +297,7 @@ fn progress_session(
                 scores: [("structure".to_string(), v)].into_iter().collect(),
                 notes: String::new(),
                 self_check: None,
+                comments: Vec::new(),
             })
             .into_iter()
             .collect(),
