@@ -628,7 +628,10 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("a&amp;b"));
         assert!(!page.contains("<b>here"));
-        assert!(page.contains("&lt;b&gt;here&lt;/b&gt; \u{FFFD}[31m"), "comments escaped");
+        assert!(
+            page.contains("&lt;b&gt;here&lt;/b&gt; \u{FFFD}[31m"),
+            "comments escaped"
+        );
         // The file name is percent-encoded in the URL and escaped in text.
         assert!(page.contains("src=\"01%20%22x%22.wav\""));
         assert!(page.contains("01 &quot;x&quot;.wav"));
@@ -658,7 +661,10 @@ mod tests {
     #[test]
     fn one_player_per_take_and_what_metrics_there_are() {
         let page = render(&session(), Path::new("/r/s"), Path::new("/out"));
-        assert_eq!(page.matches("<audio controls preload=\"metadata\"").count(), 2);
+        assert_eq!(
+            page.matches("<audio controls preload=\"metadata\"").count(),
+            2
+        );
         assert!(page.contains("src=\"../r/s/01-q.take1.wav\""));
         assert!(page.contains("take 1"));
         assert!(page.contains("<dt>Pauses</dt><dd>2</dd>"));

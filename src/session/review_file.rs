@@ -12,9 +12,12 @@
 
 use super::log::{Comment, Review, Session};
 use super::rubric::{criterion, criterion_keys, SCORE_RANGE};
+use super::store::{SessionError, SessionStore};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 /// The value of the file's `format` field.
 pub const REVIEW_FORMAT: &str = "mockview-review";
@@ -246,6 +249,88 @@ impl ReviewFile {
         }
         Ok(out)
     }
+}
+
+/// Whether `path` is given as a review file (`.json`) rather than an
+/// archive or a recording: the one rule `import` dispatches on.
+pub fn is_review_file_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+}
+
+/// Why a review file was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: ReviewFileError,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: a review of session {id}, which is not in {} (`mockview sessions` lists them)", path.display(), root.display())]
+    UnknownSession {
+        path: PathBuf,
+        id: String,
+        root: PathBuf,
+    },
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+/// What importing a review file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedReview {
+    pub session: String,
+    pub reviewer: String,
+    /// Reviews added (0: the file was imported before).
+    pub added: usize,
+}
+
+/// Import the review file at `path` into its session in `store`: read (no
+/// more than the bound), check in full, then merge under the session's lock
+/// and save once. On any error nothing is written.
+pub fn import(store: &SessionStore, path: &Path) -> Result<ImportedReview, ImportError> {
+    let read = |source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file_err = |source| ImportError::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(read)?
+        .take(MAX_REVIEW_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read)?;
+    let file = parse(&bytes).map_err(file_err)?;
+    let Some(dir) = store
+        .dir_for(&file.session)
+        .filter(|d| d.path.join(super::LOG_FILE).is_file())
+    else {
+        return Err(ImportError::UnknownSession {
+            path: path.to_path_buf(),
+            id: file.session,
+            root: store.root().to_path_buf(),
+        });
+    };
+    let _lock = dir.lock()?;
+    let mut session = dir.load()?;
+    let reviews = file.reviews(&session).map_err(file_err)?;
+    let added = merge(&mut session, reviews);
+    if added > 0 {
+        dir.save(&session)?;
+    }
+    Ok(ImportedReview {
+        session: session.id,
+        reviewer: file.reviewer,
+        added,
+    })
 }
 
 /// Add each review to its answer unless the answer already holds the same

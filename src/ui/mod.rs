@@ -3,12 +3,14 @@
 //! sessions: commands hand it numbers to show.
 
 mod console;
+mod inert;
 mod interrupt;
 mod keys;
 mod speech;
 mod transcript;
 
 pub use console::{level_meter, set_color_choice, wrap, ColorChoice, Console};
+pub use inert::inert;
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::{set_voice, speak, Voice};
