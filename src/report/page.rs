@@ -281,10 +281,10 @@ fn answer(h: &mut String, p: &Page, a: &Answer) {
 /// why there is none), its pitch contour, metrics and transcript.
 fn recording(h: &mut String, p: &Page, key: RecordingKey, rec: &Recording, reviews: &[Review]) {
     let what = key.to_string();
-    let own = if key.follow_up.is_none() {
-        " data-own".to_string()
-    } else {
-        format!(" data-follow-up=\"{}\"", key.follow_up.unwrap_or_default())
+    // page.js finds a comment's recording by these.
+    let own = match key.follow_up {
+        None => " data-own".to_string(),
+        Some(k) => format!(" data-follow-up=\"{k}\""),
     };
     let _ = write!(
         h,

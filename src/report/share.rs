@@ -8,7 +8,7 @@
 use super::file::ReportError;
 use super::page::{render_page, Audio, EmbeddedAudio, Page};
 use crate::durable::write_private_file;
-use crate::session::{SessionDir, SessionError};
+use crate::session::{is_plain_file_name, SessionDir, SessionError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,6 +28,8 @@ pub enum ShareError {
         number: u32,
         count: usize,
     },
+    #[error("session {session}: `{file}` is not a file name in the session folder")]
+    NotAFileName { session: String, file: String },
     #[error(transparent)]
     Write(#[from] ReportError),
 }
@@ -78,6 +80,13 @@ pub fn share(dir: &SessionDir, out: &Path, opts: &ShareOptions) -> Result<Shared
         .flat_map(|a| a.recordings())
         .filter_map(|(_, r)| Some((r.file.as_deref()?, r.duration_seconds)))
         .collect();
+    // The log names files inside its folder; never embed anything else.
+    if let Some((file, _)) = recordings.iter().find(|(f, _)| !is_plain_file_name(f)) {
+        return Err(ShareError::NotAFileName {
+            session: session.id.clone(),
+            file: file.to_string(),
+        });
+    }
     let audio = encode_all(&session_dir, &recordings)?;
     let answers = opts.answers.clone();
     let html = render_page(&Page {
