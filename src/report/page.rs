@@ -676,4 +676,49 @@ mod tests {
         assert!(page.contains("4/5"));
         assert!(!page.contains("http://") && !page.contains("https://"));
     }
+
+    /// A voiced 1 s WAV: a 150 Hz tone with harmonics.
+    fn voiced_wav(path: &Path) {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for i in 0..16_000 {
+            let t = f64::from(i) / 16_000.0;
+            let x = (2.0 * std::f64::consts::PI * 150.0 * t).sin() * 0.4
+                + (2.0 * std::f64::consts::PI * 300.0 * t).sin() * 0.2;
+            w.write_sample((x * 32767.0) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn a_reply_is_drawn_like_the_answer() {
+        // Issue 19: one renderer of a recording; the reply gets its pitch
+        // contour, and says why it has no waveform, like the answer.
+        let dir = tempfile::tempdir().unwrap();
+        voiced_wav(&dir.path().join("01-q.wav"));
+        voiced_wav(&dir.path().join("01-q.follow1.wav"));
+        let mut s = Session::new(
+            "20261126-101503".into(),
+            jiff::Timestamp::UNIX_EPOCH,
+            crate::session::Settings::default(),
+        );
+        let mut a = Answer::new(1, QuestionRef::default(), AnswerStatus::Recorded)
+            .with_take("01-q.wav", 16_000, 16_000);
+        let name = crate::session::TakeName::final_take(1, "q").follow_up(1);
+        let mut reply = crate::session::FollowUp::begin(&name, "And then?".into(), 16_000);
+        reply.recording.finish(16_000, 16_000, 0, 0);
+        a.put_follow_up(reply);
+        s.answers.push(a);
+        let page = render(&s, dir.path(), dir.path());
+        assert_eq!(page.matches("<svg class=\"pitch\"").count(), 2, "{page}");
+        assert_eq!(page.matches("<svg class=\"wave\"").count(), 2);
+        std::fs::remove_file(dir.path().join("01-q.follow1.wav")).unwrap();
+        let page = render(&s, dir.path(), dir.path());
+        assert!(page.contains("no waveform: 01-q.follow1.wav"), "{page}");
+    }
 }
