@@ -227,10 +227,9 @@ fn fact(h: &mut String, name: &str, value: &str) {
 fn answer(h: &mut String, p: &Page, a: &Answer) {
     let _ = write!(
         h,
-        "<section class=\"answer\" id=\"answer-{n}\" data-answer=\"{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{} · {}",
+        "<section class=\"answer\" id=\"answer-{n}\" data-answer=\"{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{}",
         e(&a.question.text),
         e(&a.question.category),
-        e(a.recording.status.as_str()),
         n = a.number,
     );
     if a.recording.dropped_frames > 0 {
