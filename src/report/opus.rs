@@ -21,6 +21,8 @@ use std::path::Path;
 const INPUT_RATE: u32 = WHISPER_RATE;
 /// Target bitrate of the speech, in bits per second.
 pub const BITRATE: i32 = 24_000;
+/// The encoder's effort, 0-10: measured by scripts/bench-share.sh.
+const COMPLEXITY: i32 = 5;
 /// 20 ms frames, Opus's default for speech.
 const FRAME: usize = INPUT_RATE as usize / 50;
 /// Ogg Opus counts granule positions at 48 kHz whatever the input rate.
@@ -62,7 +64,7 @@ pub fn encode(samples: &[f32]) -> Result<Vec<u8>, String> {
     enc.set_bitrate(opus::Bitrate::Bits(BITRATE))
         .map_err(opus)?;
     enc.set_vbr(true).map_err(opus)?;
-    enc.set_complexity(10).map_err(opus)?;
+    enc.set_complexity(COMPLEXITY).map_err(opus)?;
     let pre_skip =
         u64::try_from(enc.get_lookahead().map_err(opus)?).unwrap_or(0) * GRANULE_PER_SAMPLE;
     let total = pre_skip + samples.len() as u64 * GRANULE_PER_SAMPLE;
