@@ -369,6 +369,18 @@ fn a_review_made_in_chromium_imports_and_replays_at_its_moment() {
             .unwrap(),
     );
     assert!(shown.contains("@ 0:12.5 here you lost me"), "{shown}");
+    let json: serde_json::Value = serde_json::from_str(&succeeded(
+        &mockview()
+            .env("MOCKVIEW_DIR", &root)
+            .args(["show", "latest", "--json"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(
+        json["answers"][0]["reviews"][0]["comments"][0]["seconds"],
+        12.5
+    );
     mockview()
         .env("MOCKVIEW_DIR", &root)
         .args(["report", "latest"])
