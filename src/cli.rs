@@ -48,9 +48,11 @@ pub enum Command {
     Review(ReviewArgs),
     /// Write a session's HTML page: players, waveforms, metrics, reviews
     Report(ReportArgs),
+    /// One self-contained page to send to a reviewer: audio, transcripts, feedback, a review form
+    Share(ShareArgs),
     /// Pack a session into one zip file to send to a coach
     Export(ExportArgs),
-    /// Unpack a session from a zip file, or merge its reviews into the local copy
+    /// Unpack a session from a zip file, or merge its reviews (or a review file from a shared page)
     Import(ImportArgs),
     /// Delivery metrics of a WAV file or of a session's answers: talk time, pauses, pace, loudness
     Analyze(AnalyzeArgs),
@@ -330,6 +332,21 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// The page to write (one file, audio embedded)
+    #[arg(short, long, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// Share only these answers (numbers, comma-separated)
+    #[arg(long, value_name = "N,N...", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
+    pub answers: Vec<u32>,
+    /// Leave out the machine's feedback (metrics, flags, pitch, content) and earlier reviews
+    #[arg(long)]
+    pub no_feedback: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExportArgs {
     /// A session id, a unique prefix of one, or `latest`
     pub session: String,
@@ -343,8 +360,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A zip file made by `mockview export`
-    #[arg(value_name = "FILE.zip")]
+    /// A zip file made by `mockview export`, or a review file saved from a shared page
+    #[arg(value_name = "FILE.zip|review.json")]
     pub file: PathBuf,
 }
 

@@ -1,11 +1,12 @@
 //! What the commands that play takes (replay, review, mic-check) share
 //! around the listening loop (`crate::listener`): the output request from
-//! the command line, finding a take's file, showing an answer's question.
-//! Not a subcommand.
+//! the command line, finding a take's file, showing an answer's question,
+//! the reviewers' pinned comments as cues. Not a subcommand.
 
 use super::UsageError;
 use crate::audio::PlayRequest;
 use crate::cli::OutputArgs;
+use crate::listener::Cue;
 use crate::session::{Answer, FollowUp};
 use crate::ui::{speak, Console, Interrupt};
 use anyhow::{Context, Result};
@@ -52,6 +53,29 @@ pub(super) fn follow_up_files<'a>(
             Ok((f, session_file(session_dir, answer, name)?))
         })
         .collect()
+}
+
+/// The comments the answer's reviewers pinned on one of its recordings
+/// (`None`: the final take; `Some(k)`: follow-up `k`'s reply), in time
+/// order, as cues for the listener: "Kim: here you lost me", inert.
+pub(super) fn cues_of(answer: &Answer, follow_up: Option<u32>) -> Vec<Cue> {
+    let inert = crate::ui::inert;
+    let mut cues: Vec<Cue> = answer
+        .reviews
+        .iter()
+        .flat_map(|r| {
+            r.comments_on(follow_up).map(move |c| Cue {
+                seconds: c.seconds,
+                text: format!(
+                    "{}: {}",
+                    inert(&r.reviewer),
+                    inert(&c.text).replace('\n', " ")
+                ),
+            })
+        })
+        .collect();
+    cues.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    cues
 }
 
 /// Show a follow-up question before its reply (and speak it).

@@ -18,6 +18,7 @@ mod replay;
 mod report;
 mod review;
 mod sessions;
+mod share;
 mod stats;
 mod transcribe;
 mod transcription;
@@ -181,6 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sessions(args) => sessions::list(&store, &settings.sessions_dir.source, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
+        Command::Share(args) => share::run(&store, args),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
         Command::Import(args) => import::run(&store, &args.file),
         Command::Analyze(args) => analyze::run(&store, args, &settings),

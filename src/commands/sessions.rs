@@ -1,7 +1,7 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
 use crate::clock::local_minute;
-use crate::session::{Recording, Session, SessionStore};
+use crate::session::{Recording, Review, Session, SessionStore};
 use std::io::Write;
 
 use anyhow::Result;
@@ -178,6 +178,38 @@ fn print_recording(
     Ok(())
 }
 
+/// A review as lines indented by `indent`: who and when with the scores,
+/// the notes, then each pinned comment at its moment. Everything the
+/// reviewer typed is made inert for the terminal (`ui::inert`).
+pub(super) fn review_lines(r: &Review, indent: &str) -> Vec<String> {
+    let inert = crate::ui::inert;
+    let scores: Vec<String> = r
+        .scores
+        .iter()
+        .map(|(k, v)| format!("{} {v}", inert(k)))
+        .collect();
+    let mut lines = vec![format!(
+        "{indent}review by {} ({}): {}",
+        inert(&r.reviewer),
+        local_minute(r.at),
+        scores.join(", ")
+    )];
+    for line in inert(&r.notes).lines() {
+        lines.push(format!("{indent}  {line}"));
+    }
+    for c in &r.comments {
+        let on = c
+            .follow_up
+            .map_or(String::new(), |k| format!(" (follow-up {k})"));
+        lines.push(format!(
+            "{indent}  @ {}{on} {}",
+            crate::clock::clock_tenths(c.seconds),
+            inert(&c.text).replace('\n', " ")
+        ));
+    }
+    lines
+}
+
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
     // Wrapped at the terminal's width on word boundaries; piped, as is.
@@ -224,16 +256,8 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             print_recording(&mut out, &f.recording, "      ", None, colour)?;
         }
         for r in &a.reviews {
-            let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            writeln!(
-                out,
-                "    review by {} ({}): {}",
-                r.reviewer,
-                local_minute(r.at),
-                scores.join(", ")
-            )?;
-            if !r.notes.is_empty() {
-                writeln!(out, "      {}", r.notes)?;
+            for line in review_lines(r, "    ") {
+                writeln!(out, "{line}")?;
             }
         }
     }

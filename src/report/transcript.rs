@@ -1,21 +1,12 @@
 //! An answer's transcript on the report page: every word a span that seeks
 //! the answer's player to it when clicked, fillers, hedges and negative
-//! phrases highlighted, and the content feedback (facts and flags). The one
-//! script of the page lives here, allowed by the page's policy through its
-//! hash; everything said is escaped.
+//! phrases highlighted, and the content feedback (facts and flags); the
+//! page's script (page.js) does the seeking. Everything said is escaped.
 
 use super::escape::html as e;
 use crate::content::Content;
 use crate::transcript::Transcript;
 use std::fmt::Write as _;
-
-/// The script that makes a click on a word seek the answer's player.
-pub(super) const SEEK_SCRIPT: &str = include_str!("seek.js");
-
-/// The `script-src` of the page's Content-Security-Policy: the SHA-256 of
-/// [`SEEK_SCRIPT`], base64. Chromium refuses the script if they differ,
-/// which the report test in tests/it/content.rs checks.
-pub(super) const SEEK_SCRIPT_SRC: &str = "'sha256-5Wj0CtHa3nwnJs1t7SqzoibgZvMOj3cI+O9MFx34/6w='";
 
 pub(super) const STYLE: &str = r#"
 .transcript{margin:.4rem 0;line-height:1.8}.transcript span[data-t]{cursor:pointer;border-radius:.2rem}

@@ -420,6 +420,32 @@ pub struct Review {
     /// The candidate's own yes/no answers (`review --self`); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_check: Option<SelfCheck>,
+    /// Comments pinned to moments of the answer's recordings (a review
+    /// saved from the shared page, issue 20), in time order; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Comment>,
+}
+
+/// A comment pinned to a moment of a recording: "here you lost me" at 12.5 s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    /// Seconds from the start of the recording, within its duration.
+    pub seconds: f64,
+    /// The follow-up whose reply it is on; absent: the answer's final take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<u32>,
+    pub text: String,
+}
+
+impl Review {
+    /// The comments on one recording of the answer (`None`: its final take,
+    /// `Some(k)`: the reply to follow-up `k`).
+    pub fn comments_on(&self, follow_up: Option<u32>) -> impl Iterator<Item = &Comment> {
+        self.comments
+            .iter()
+            .filter(move |c| c.follow_up == follow_up)
+    }
 }
 
 /// The self-check of a candidate reviewing themselves (see

@@ -3,6 +3,7 @@
 //! sessions: commands hand it numbers to show.
 
 mod console;
+mod inert;
 mod interrupt;
 mod keys;
 mod speech;
@@ -12,6 +13,7 @@ pub use console::{
     fit, level_meter, set_color_choice, terminal_width, text_out, wrap, ColorChoice, Console,
     Wrapped,
 };
+pub use inert::inert;
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::{set_voice, speak, Voice};

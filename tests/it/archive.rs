@@ -148,6 +148,7 @@ fn coach_loop_export_import_review_and_back() {
         .collect(),
         notes: "Good STAR shape.\nSlow down in the result part.".into(),
         self_check: None,
+        comments: Vec::new(),
     };
     s.answers[0].reviews.push(review.clone());
     sd.save(&s).unwrap();

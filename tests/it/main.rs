@@ -24,6 +24,7 @@ mod replay;
 mod report;
 mod review;
 mod robustness;
+mod share;
 mod show;
 mod stats;
 mod transcribe;

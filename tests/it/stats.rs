@@ -63,6 +63,7 @@ fn review(scores: &[(&str, u8)]) -> Review {
             .collect::<BTreeMap<_, _>>(),
         notes: String::new(),
         self_check: None,
+        comments: Vec::new(),
     }
 }
 
