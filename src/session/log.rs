@@ -250,12 +250,21 @@ impl Recording {
     /// metrics' speaking time when there are metrics; `None` without a
     /// transcript. `story`: the STAR feedback applies
     /// ([`Answer::asks_story`]).
+    /// The words also give the delivery metrics the answer's one pace and
+    /// its statement ends for uptalk (issue 18), under the default limits.
     pub fn update_content(&mut self, rules: &ContentRules, story: bool) {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
         self.content = self
             .transcript
             .as_ref()
             .map(|t| rules.apply(&t.words, speaking, story));
+        if let (Some(m), Some(t), Some(c)) = (&mut self.metrics, &self.transcript, &self.content) {
+            m.apply_transcript(
+                c.word_count as usize,
+                &t.statement_ends(),
+                &crate::analysis::FlagThresholds::default(),
+            );
+        }
     }
 }
 
