@@ -27,6 +27,21 @@ use symphonia::core::meta::MetadataOptions;
 /// What mockview reads, for the messages that refuse a file.
 pub const SUPPORTED: &str = "WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus, M4A (AAC, ALAC)";
 
+/// File name endings of the formats read, so that a command taking
+/// `SESSION|FILE` can tell a file it was meant to read from a session id
+/// even before the file is known to exist.
+const EXTENSIONS: [&str; 9] = [
+    "wav", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac",
+];
+
+/// Whether `name` ends like an audio file (`answer.m4a`, `memo.MP3`).
+pub fn has_audio_extension(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
 /// Why an audio file could not be read. Messages are one line and name the
 /// file.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +71,11 @@ pub enum DecodeError {
         path: PathBuf,
         container: String,
         detail: String,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
     },
     #[error(transparent)]
     Wav(#[from] WavError),
@@ -381,6 +401,32 @@ impl AudioFile {
         }
     }
 
+    /// Write the rest of the file to `dst`, a new WAV file (mode 0600, valid
+    /// on disk at all times, like a take), mono 16-bit at the file's own
+    /// rate, as capture records; every block written is also handed to
+    /// `each` (the analysis, in the same pass). Returns the frames written.
+    pub fn write_wav(
+        &mut self,
+        dst: &Path,
+        mut each: impl FnMut(&[i16]),
+    ) -> Result<u64, DecodeError> {
+        let write = |source| DecodeError::Write {
+            path: dst.to_path_buf(),
+            source,
+        };
+        let mut sink = super::WavSink::create(dst, self.rate()).map_err(write)?;
+        let mut block = vec![0i16; 64 * 1024];
+        loop {
+            let n = self.read_mono_i16(&mut block)?;
+            if n == 0 {
+                break;
+            }
+            sink.write(&block[..n]).map_err(write)?;
+            each(&block[..n]);
+        }
+        sink.finalize().map_err(write)
+    }
+
     /// Every sample of the file in memory, as 16-bit mono, with its rate
     /// (short clips, tests).
     pub fn read_all_i16(path: &Path) -> Result<(Vec<i16>, u32), DecodeError> {
@@ -457,6 +503,22 @@ mod tests {
         assert!(is_wav(b"RF64\xff\xff\xff\xffWAVE"));
         assert!(!is_wav(b"RIFF\x24\0\0\0AVI "));
         assert!(!is_wav(b"ID3\x04"));
+    }
+
+    #[test]
+    fn audio_file_names_are_told_from_session_ids() {
+        for name in ["a.wav", "memo.M4A", "x/y.opus", "n.flac", "n.mp3", "n.ogg"] {
+            assert!(has_audio_extension(name), "{name}");
+        }
+        for name in [
+            "latest",
+            "20261126",
+            "20261126-101503",
+            "notes.txt",
+            "s.zip",
+        ] {
+            assert!(!has_audio_extension(name), "{name}");
+        }
     }
 
     #[test]
