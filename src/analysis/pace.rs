@@ -4,7 +4,7 @@
 //!
 //! With a transcript it is the words said over the answer time; without,
 //! the syllable nuclei the analysis found, divided by 1.5 syllables per
-//! word, over the same time, and labelled as an estimate. The time is the
+//! word, over the same time, and labelled as an estimate (`est.`). The time is the
 //! answer time, from the first word to the end of the last, pauses
 //! included: that is how words per minute is usually meant (and what the
 //! `fast_pace`/`slow_pace` limits of 110-180 wpm are for), and the silence
@@ -52,12 +52,12 @@ impl Pace {
         }
     }
 
-    /// How every surface prints it: `142 wpm`, or `~142 wpm (estimated)`
-    /// when it comes from the syllables.
+    /// How every surface prints it: `142 wpm`, or `est. 142 wpm` when it
+    /// comes from the syllables.
     pub fn label(&self) -> String {
         match self.basis {
             PaceBasis::Words => format!("{:.0} wpm", self.words_per_minute),
-            PaceBasis::Syllables => format!("~{:.0} wpm (estimated)", self.words_per_minute),
+            PaceBasis::Syllables => format!("est. {:.0} wpm", self.words_per_minute),
         }
     }
 }
@@ -81,7 +81,7 @@ mod tests {
         assert_eq!(words.label(), "150 wpm");
         let estimate = Pace::of_syllables(225, 60.0);
         assert_eq!(estimate.words_per_minute, 150.0);
-        assert_eq!(estimate.label(), "~150 wpm (estimated)");
+        assert_eq!(estimate.label(), "est. 150 wpm");
         assert_eq!(Pace::of_words(10, 0.0).words_per_minute, 0.0);
     }
 }

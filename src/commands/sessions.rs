@@ -161,6 +161,17 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             i.sample_format
         )?;
     }
+    if let Some(f) = &s.imported_from {
+        writeln!(
+            std::io::stdout().lock(),
+            "imported from {} ({} in {}, {} Hz, {} ch)",
+            f.file,
+            f.codec,
+            f.container,
+            f.sample_rate,
+            f.channels
+        )?;
+    }
     writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
     if transcribed && !colour {
         writeln!(
