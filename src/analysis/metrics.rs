@@ -254,19 +254,87 @@ impl Metrics {
     /// only the phrase ends at `statement_ends` (seconds where a sentence
     /// that is not a question ends) count for uptalk. The flags about
     /// either are raised again under `thresholds`. Doing it twice with the
-    /// same figures gives the same metrics.
+    /// same figures gives the same metrics. A transcript without words
+    /// where speech was heard is an engine's failure, not silence: it
+    /// changes nothing (a pace of 0 wpm would be a false verdict).
     pub fn apply_transcript(
         &mut self,
         words: usize,
         statement_ends: &[f64],
         thresholds: &FlagThresholds,
     ) {
-        if self.duration_seconds <= 0.0 || self.answer_seconds() <= 0.0 {
+        if words == 0 || self.answer_seconds() <= 0.0 {
             return;
         }
         self.words_per_minute = Pace::of_words(words, self.answer_seconds()).words_per_minute;
         self.pace_basis = PaceBasis::Words;
         super::intonation::mark_statement_ends(self, statement_ends);
         super::flags::raise_again(self, thresholds);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer() -> Metrics {
+        Metrics {
+            duration_seconds: 62.0,
+            first_word_seconds: 1.0,
+            trailing_silence_seconds: 1.0,
+            words_per_minute: 150.0,
+            phrase_ends: vec![
+                PhraseEnd {
+                    end_seconds: 10.0,
+                    rise_semitones: Some(3.0),
+                    rising: true,
+                    statement: true,
+                    ..PhraseEnd::default()
+                },
+                PhraseEnd {
+                    end_seconds: 20.0,
+                    rise_semitones: Some(-1.0),
+                    statement: true,
+                    ..PhraseEnd::default()
+                },
+            ],
+            uptalk_fraction: Some(0.5),
+            ..Metrics::default()
+        }
+    }
+
+    #[test]
+    fn the_words_give_the_pace_and_the_statement_ends() {
+        let mut m = answer();
+        assert_eq!(m.pace().label(), "est. 150 wpm");
+        m.apply_transcript(120, &[20.2], &FlagThresholds::default());
+        assert_eq!(m.pace().label(), "120 wpm");
+        assert_eq!(m.pace_basis, PaceBasis::Words);
+        assert_eq!(
+            m.rising_ends(),
+            (0, 1),
+            "the rise at 10 s is no statement's end"
+        );
+        assert_eq!(m.uptalk_fraction, Some(0.0));
+    }
+
+    #[test]
+    fn an_empty_transcript_of_speech_changes_nothing() {
+        let mut m = answer();
+        m.apply_transcript(0, &[], &FlagThresholds::default());
+        assert_eq!(m, answer());
+    }
+
+    #[test]
+    fn a_pace_flag_quotes_the_pace_shown() {
+        let mut m = answer();
+        m.flags = vec![Flag {
+            code: "slow_start".into(),
+            ..Flag::default()
+        }];
+        m.apply_transcript(200, &[20.0], &FlagThresholds::default());
+        let codes: Vec<&str> = m.flags.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["slow_start", "fast_pace"]);
+        assert_eq!(m.flags[1].message, "pace 200 wpm: slow down");
     }
 }

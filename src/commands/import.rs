@@ -55,8 +55,10 @@ fn kind(file: &Path) -> Result<ImportKind> {
 
 pub fn run(store: &SessionStore, args: &ImportArgs, settings: &Settings) -> Result<()> {
     let file = args.file.as_path();
+    // The settings first: a bad one is a usage error whatever the file.
+    let limits = Limits::from_env().map_err(UsageError)?;
     match (kind(file)?, &args.question) {
-        (ImportKind::Archive, None) => archive_file(store, file),
+        (ImportKind::Archive, None) => archive_file(store, file, limits),
         (ImportKind::Recording, Some(id)) => recording(store, args, id, settings),
         (ImportKind::Archive, Some(_)) => Err(UsageError(format!(
             "{} is a session archive; --question is for a recording",
@@ -76,8 +78,7 @@ pub fn run(store: &SessionStore, args: &ImportArgs, settings: &Settings) -> Resu
 }
 
 /// A zip made by `export`: a new session, or its reviews merged.
-fn archive_file(store: &SessionStore, file: &Path) -> Result<()> {
-    let limits = Limits::from_env().map_err(UsageError)?;
+fn archive_file(store: &SessionStore, file: &Path, limits: Limits) -> Result<()> {
     match archive::import(store, file, limits)? {
         Imported::Added { id, path, files } => {
             writeln!(
