@@ -239,7 +239,7 @@ fn pitch(h: &mut String, a: &Answer, wav: &Path) {
     ) {
         h.push_str(&svg);
         h.push_str(
-            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> phrase ends rising \
+            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> statement ends rising \
 · <span class=\"fade\">▼</span> phrase ends fading</p>",
         );
     }
