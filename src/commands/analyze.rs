@@ -77,13 +77,20 @@ fn file(
         chosen_model(&settings.model)?
     };
     let mut r = Recording::new(AnswerStatus::Recorded);
+    let spoke = metrics.speaking_seconds > 0.0;
     r.metrics = Some(metrics);
+    let mut unheard = false;
     if let Some(model) = model {
         let transcript = load_engine(&model)?
             .transcribe_file(path)
             .with_context(|| format!("cannot transcribe {}", path.display()))?;
+        // No words where speech was heard is the engine failing, not an
+        // answer without a situation or a result: no verdicts on it.
+        unheard = transcript.words.is_empty() && spoke;
         r.transcript = Some(transcript);
-        r.update_content_under(words, true, &config.thresholds);
+        if !unheard {
+            r.update_content_under(words, true, &config.thresholds);
+        }
     }
     let doc = FileAnalysis {
         metrics: r.metrics.take().unwrap_or_default(),
@@ -101,6 +108,11 @@ fn file(
     if let (Some(t), Some(c)) = (&doc.transcript, &doc.content) {
         writeln!(out, "    “{}”", t.text)?;
         print_content(&mut out, c, "    ")?;
+    } else if unheard {
+        writeln!(
+            out,
+            "    the model heard no words in this speech: no content feedback (a larger model may, see `mockview model list`)"
+        )?;
     } else if !args.no_transcript {
         // Why there is no content feedback, unless it was turned off.
         writeln!(out, "    {}", super::transcription::NO_MODEL_HINT)?;
