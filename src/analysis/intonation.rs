@@ -33,10 +33,11 @@ const TAIL_FRAMES: usize = 30;
 /// the phrase, not most of it.
 const MIN_PHRASE_FRAMES: usize = 60;
 /// Without a transcript, a phrase end is a statement's end when at least
-/// this much silence follows it (s). Pauses at sentence boundaries in
-/// read and spontaneous speech are mostly 0.5-1 s and longer, at commas
-/// mostly 0.2-0.5 s; espeak-ng's, measured in `tests/it/voice.rs`: commas
-/// 0.3-0.4 s, sentences joined by 0.7 s of silence.
+/// this much silence follows it (s): speakers pause longer between
+/// sentences than at a comma, and 0.7 s is the line issue 18 draws. The
+/// pause is measured between stretches of speech, to the 10 ms frame (a
+/// 0.7 s silence between two sentences of espeak-ng measures 0.69-0.70 s,
+/// so the tests join sentences with 0.9 s).
 pub const STATEMENT_PAUSE_SECONDS: f64 = 0.7;
 /// With a transcript, a phrase end is a statement's end when a sentence
 /// ends within this much of it (s): the words' end times are within 0.3 s
