@@ -6,7 +6,8 @@
 set -euo pipefail
 
 # cmake and a C++ compiler build whisper.cpp (the `transcribe` feature);
-# libopus-dev: `share` compresses the recordings with libopus (the opus crate).
+# libopus-dev: `share` compresses the recordings with libopus (the opus crate),
+# and Ogg Opus recordings are decoded through it (audio::decode).
 run_pkgs=(libasound2-dev libopus-dev pkg-config espeak-ng cmake g++)
 # docs/testing.md: virtual devices (ALSA file plugin, PulseAudio null sink),
 # speech and measurement (espeak-ng, sox), real read speech with transcripts
@@ -18,11 +19,13 @@ run_pkgs=(libasound2-dev libopus-dev pkg-config espeak-ng cmake g++)
 # reference of the pitch tracker; a headless PipeWire for the desktop tests
 # of the native host (its PulseAudio server, session manager and the D-Bus it
 # needs; never pipewire-alsa, which would take over ALSA's default); pip and numpy
-# to fetch and convert the test's Whisper model (scripts/test-model.sh).
+# to fetch and convert the test's Whisper model (scripts/test-model.sh);
+# encoders for the recordings imported from elsewhere (tests/it/recordings.rs):
+# sox's MP3 writer (libsox-fmt-mp3), opusenc (opus-tools), ffmpeg (AAC, AC-3).
 test_pkgs=(alsa-utils sox pulseaudio pulseaudio-utils libasound2-plugins
            pocketsphinx-testdata chromium chromium-driver firefox-esr time bsdutils man-db groff-base praat
            pipewire pipewire-pulse wireplumber pipewire-bin dbus
-           python3-pip python3-numpy)
+           python3-pip python3-numpy libsox-fmt-mp3 opus-tools ffmpeg)
 
 want=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && want+=("${test_pkgs[@]}")

@@ -52,15 +52,15 @@ pub enum Command {
     Share(ShareArgs),
     /// Pack a session into one zip file to send to a coach
     Export(ExportArgs),
-    /// Unpack a session from a zip file, or merge its reviews (or a review file from a shared page)
+    /// Unpack a session from a zip file (or merge its reviews), merge a review file from a shared page, or make a recording from elsewhere an answer
     Import(ImportArgs),
-    /// Delivery metrics of a WAV file or of a session's answers: talk time, pauses, pace, loudness
+    /// Delivery metrics and content feedback of an audio file or of a session's answers: talk time, pauses, pace, loudness, words
     Analyze(AnalyzeArgs),
     /// Progress across sessions: pace, pauses, answer length, review scores, per question
     Stats(JsonFlag),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
-    /// Transcribe a session's answers (stored in its log) or a WAV file, locally, with word times
+    /// Transcribe a session's answers (stored in its log) or an audio file, locally, with word times
     Transcribe(TranscribeArgs),
     /// The Whisper models for `transcribe`: list, download (the only network use), add a file
     Model(ModelArgs),
@@ -191,8 +191,8 @@ pub struct ModelChoice {
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
-    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
-    #[arg(value_name = "SESSION|FILE.wav")]
+    /// An audio file (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A), or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE")]
     pub target: String,
     /// Only these answers (default: every recorded answer)
     #[arg(long = "answer", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -360,20 +360,38 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A zip file made by `mockview export`, or a review file saved from a shared page
-    #[arg(value_name = "FILE.zip|review.json")]
+    /// A zip file made by `mockview export`, a review file saved from a
+    /// shared page, or a recording made elsewhere (WAV, FLAC, MP3, Ogg
+    /// Vorbis/Opus, M4A) to become an answer in a new session (needs --question)
+    #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// The question the recording answers, by id (see `mockview questions`)
+    #[arg(short = 'q', long = "question", value_name = "ID")]
+    pub question: Option<String>,
+    /// A shipped bank name or a .toml/.txt file to find the question in (repeatable; replaces the default bank)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelChoice,
+    /// Do not transcribe the imported answer, even with a model installed
+    #[arg(long)]
+    pub no_transcript: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
-    #[arg(value_name = "SESSION|FILE.wav")]
+    /// An audio file (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A), or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE")]
     pub target: String,
+    /// For a file: no transcript and no content feedback, even with a model installed
+    #[arg(long)]
+    pub no_transcript: bool,
+    #[command(flatten)]
+    pub model: ModelChoice,
     /// One JSON document instead of text
     #[arg(long)]
     pub json: bool,
-    /// Store the recomputed metrics in the session log (not for a WAV file)
+    /// Store the recomputed metrics in the session log (not for a file)
     #[arg(long)]
     pub save: bool,
     /// Shortest silence between words that counts as a pause, in seconds
@@ -577,7 +595,11 @@ impl Cli {
                 f.text(Name::Model, a.model.model.clone());
             }
             Command::Transcribe(a) => f.text(Name::Model, a.model.model.clone()),
-            Command::Analyze(a) => f.path(Name::Phrases, a.phrases.clone()),
+            Command::Analyze(a) => {
+                f.path(Name::Phrases, a.phrases.clone());
+                f.text(Name::Model, a.model.model.clone());
+            }
+            Command::Import(a) => f.text(Name::Model, a.model.model.clone()),
             Command::MicCheck(a) => {
                 f.text(Name::InputDevice, a.device.clone());
                 f.text(Name::OutputDevice, a.output.clone());

@@ -130,6 +130,11 @@ impl WavFile {
         self.rate
     }
 
+    /// Channels in the file (reads are always mono).
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
     /// Length in frames, as the header says.
     pub fn frames(&self) -> u64 {
         self.frames

@@ -12,6 +12,7 @@ use super::flags;
 use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
+use super::pace::Pace;
 use super::pitch::{PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
@@ -286,18 +287,14 @@ fn build(
     m.syllables = syllables;
     if answer > 0.0 {
         m.speech_rate = syllables as f64 / answer;
-        m.words_per_minute = syllables as f64 / SYLLABLES_PER_WORD / (answer / 60.0);
     }
+    // Until a transcript says otherwise (`Metrics::apply_transcript`).
+    m.words_per_minute = Pace::of_syllables(syllables, m.answer_seconds()).words_per_minute;
     if m.speaking_seconds > 0.0 {
         m.articulation_rate = syllables as f64 / m.speaking_seconds;
     }
     m
 }
-
-/// Average syllables per word in conversational English (1.4-1.5 in
-/// counts of spoken corpora); the upper end, since interview answers use
-/// more long words than chat.
-pub(crate) const SYLLABLES_PER_WORD: f64 = 1.5;
 
 /// Analyse a whole recording held in memory (tests, short clips).
 pub fn analyze_samples(mono: &[i16], sample_rate: u32, config: &AnalysisConfig) -> Metrics {

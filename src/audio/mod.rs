@@ -72,6 +72,7 @@ macro_rules! with_sample_type {
 
 mod capture;
 pub mod convert;
+pub mod decode;
 mod devices;
 mod fault;
 mod playback;

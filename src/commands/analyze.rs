@@ -1,15 +1,20 @@
-//! `mockview analyze SESSION|FILE.wav`: delivery metrics of one WAV file, or
-//! of the final take of every recorded answer of a session, with the pause
-//! and flag thresholds from the command line; `--save` stores them in the log.
+//! `mockview analyze SESSION|FILE`: delivery metrics of one audio file (any
+//! format `audio::decode` reads, e.g. a phone's m4a), or of the final take
+//! of every recorded answer of a session, with the pause and flag
+//! thresholds from the command line; `--save` stores them in the log.
 //! An answer with a transcript also gets its content feedback (fillers,
-//! hedges, STAR...), recomputed from the stored words.
+//! hedges, STAR...), recomputed from the stored words; a file is
+//! transcribed for it when a model is installed (`--no-transcript` skips).
 
+use super::transcription::{chosen_model, load_engine};
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
+use crate::audio::decode::has_audio_extension;
 use crate::cli::AnalyzeArgs;
 use crate::config::Settings;
 use crate::content::{Content, ContentRules, ContentThresholds};
-use crate::session::{Answer, QuestionRef, Recording, RecordingKey, SessionStore};
+use crate::session::{Answer, AnswerStatus, QuestionRef, Recording, RecordingKey, SessionStore};
+use crate::transcript::Transcript;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -22,23 +27,106 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
         ..ContentRules::load(settings.phrases.value.as_deref())?
     };
     let path = Path::new(&args.target);
-    if path.is_file() || has_wav_extension(&args.target) {
+    if path.is_file() || has_audio_extension(&args.target) {
         if args.save {
             return Err(UsageError(
-                "--save stores metrics in a session log; give a SESSION, not a WAV file".into(),
+                "--save stores metrics in a session log; give a SESSION, not a file".into(),
             )
             .into());
         }
-        let metrics = analyze_wav(path, &config)?;
-        if args.json {
-            super::print_json(&metrics)?;
-        } else {
-            writeln!(std::io::stdout().lock(), "{}", path.display())?;
-            print_metrics(&metrics)?;
-        }
-        return Ok(());
+        return file(path, &args, settings, &config, &words);
+    }
+    if args.no_transcript {
+        return Err(UsageError(
+            "--no-transcript is for a file; a session's answers use their stored transcripts"
+                .into(),
+        )
+        .into());
     }
     session(store, &args, &config, &words)
+}
+
+/// What `analyze FILE --json` prints: the metrics' fields at the top (as
+/// before transcripts), and the transcript and its content feedback when
+/// the file was transcribed.
+#[derive(Serialize)]
+struct FileAnalysis {
+    #[serde(flatten)]
+    metrics: Metrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transcript: Option<Transcript>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content>,
+}
+
+/// One audio file: the delivery metrics, and with a model installed (and
+/// no `--no-transcript`) its words and their feedback. The file is read
+/// (and refused) before any model is loaded. A file has no question: it is
+/// judged as a story answer, the kind behavioural interviews ask for.
+fn file(
+    path: &Path,
+    args: &AnalyzeArgs,
+    settings: &Settings,
+    config: &AnalysisConfig,
+    words: &ContentRules,
+) -> Result<()> {
+    let metrics = analyze_wav(path, config)?;
+    let model = if args.no_transcript {
+        None
+    } else {
+        chosen_model(&settings.model)?
+    };
+    let mut r = Recording::new(AnswerStatus::Recorded);
+    let spoke = metrics.speaking_seconds > 0.0;
+    r.metrics = Some(metrics);
+    let mut unheard = false;
+    if let Some(model) = model {
+        let transcript = load_engine(&model)?
+            .transcribe_file(path)
+            .with_context(|| format!("cannot transcribe {}", path.display()))?;
+        // No words where speech was heard is the engine failing, not an
+        // answer without a situation or a result: no verdicts on it.
+        unheard = transcript.words.is_empty() && spoke;
+        r.transcript = Some(transcript);
+        if !unheard {
+            r.update_content_under(words, true, &config.thresholds);
+        }
+    }
+    let doc = FileAnalysis {
+        metrics: r.metrics.take().unwrap_or_default(),
+        transcript: r.transcript,
+        content: r.content,
+    };
+    if args.json {
+        return super::print_json(&doc);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", path.display())?;
+    for line in doc.metrics.detail_lines() {
+        writeln!(out, "    {line}")?;
+    }
+    if let (Some(t), Some(c)) = (&doc.transcript, &doc.content) {
+        writeln!(out, "    “{}”", t.text)?;
+        print_content(&mut out, c, "    ")?;
+    } else if unheard {
+        writeln!(
+            out,
+            "    the model heard no words in this speech: no content feedback (a larger model may, see `mockview model list`)"
+        )?;
+    } else if !args.no_transcript {
+        // Why there is no content feedback, unless it was turned off.
+        writeln!(out, "    {}", super::transcription::NO_MODEL_HINT)?;
+    }
+    Ok(())
+}
+
+/// The content line and its flags, as `analyze` prints them everywhere.
+fn print_content(out: &mut impl Write, c: &Content, indent: &str) -> std::io::Result<()> {
+    writeln!(out, "{indent}{}", c.brief())?;
+    for f in &c.flags {
+        writeln!(out, "{indent}- {}", f.message)?;
+    }
+    Ok(())
 }
 
 fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
@@ -55,14 +143,6 @@ fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
         }
     }
     Ok(t)
-}
-
-/// A SESSION|FILE.wav argument names a file when it ends in `.wav`
-/// (`analyze`, `transcribe`), even before the file is known to exist.
-pub(super) fn has_wav_extension(s: &str) -> bool {
-    Path::new(s)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
 }
 
 /// The analysis settings from the options; every value must be a finite
@@ -143,15 +223,17 @@ impl Analyzed {
             Ok(m) => (Some(m), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
-        let content = r
-            .transcript
-            .as_ref()
-            .map(|t| words.apply(&t.words, speaking, story));
+        // The stored words give the content and, in the fresh metrics, the
+        // one pace and the statement ends.
+        let mut fresh = Recording {
+            metrics,
+            ..r.clone()
+        };
+        fresh.update_content_under(words, story, &config.thresholds);
         Some(Analyzed {
             file,
-            metrics,
-            content,
+            metrics: fresh.metrics,
+            content: fresh.content,
             error,
         })
     }
@@ -177,10 +259,7 @@ impl Analyzed {
             (None, None) => {}
         }
         if let Some(c) = &self.content {
-            writeln!(out, "{indent}{}", c.brief())?;
-            for f in &c.flags {
-                writeln!(out, "{indent}- {}", f.message)?;
-            }
+            print_content(out, c, indent)?;
         }
         Ok(())
     }
@@ -334,11 +413,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-fn print_metrics(m: &Metrics) -> std::io::Result<()> {
-    for line in m.detail_lines() {
-        writeln!(std::io::stdout().lock(), "    {line}")?;
-    }
-    Ok(())
 }

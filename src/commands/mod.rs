@@ -184,7 +184,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
         Command::Share(args) => share::run(&store, args),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
-        Command::Import(args) => import::run(&store, &args.file),
+        Command::Import(args) => import::run(&store, &args, &settings),
         Command::Analyze(args) => analyze::run(&store, args, &settings),
         Command::Stats(args) => stats::run(&store, args.json),
         Command::Replay(args) => replay::run(&store, args, &settings),

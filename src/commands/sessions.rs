@@ -232,6 +232,17 @@ fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
             i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
         )?;
     }
+    if let Some(f) = &s.imported_from {
+        writeln!(
+            out,
+            "imported from {} ({} in {}, {} Hz, {} ch)",
+            crate::ui::inert(&f.file),
+            f.codec,
+            f.container,
+            f.sample_rate,
+            f.channels
+        )?;
+    }
     writeln!(out, "folder {}", path.display())?;
     if transcribed && !colour {
         writeln!(out, "marks {}", crate::ui::PLAIN_LEGEND)?;

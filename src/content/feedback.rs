@@ -167,8 +167,6 @@ impl Star {
 #[serde(default)]
 pub struct Content {
     pub word_count: u32,
-    /// Words over speaking time.
-    pub words_per_minute: f64,
     /// The speaking time the rates are over (the delivery metrics' speaking
     /// time, or else from the first word's start to the last one's end).
     pub speaking_seconds: f64,
@@ -262,7 +260,6 @@ pub fn content(
     };
     let mut c = Content {
         word_count: tokens.len() as u32,
-        words_per_minute: per_minute(tokens.len()),
         speaking_seconds: speaking,
         fillers: Fillers {
             count: filler_matches.len() as u32,
@@ -462,8 +459,9 @@ impl Content {
     }
 
     /// One compact line for summaries, e.g.
-    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result (by sentence S T A A R)`
+    /// `182 words · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result (by sentence S T A A R)`
     /// (without the STAR part when the question did not ask for a story).
+    /// No pace: the answer has one, the delivery metrics' (issue 18).
     pub fn brief(&self) -> String {
         let star = self.star.parts();
         let by_sentence = self.star.by_sentence();
@@ -473,9 +471,8 @@ impl Content {
             (true, false) => format!(" · STAR: {} ({by_sentence})", star.join(", ")),
         };
         format!(
-            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{}{star}",
+            "{} words · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{}{star}",
             self.word_count,
-            self.words_per_minute,
             self.fillers.count,
             self.fillers.per_minute,
             self.hedges.len(),

@@ -65,10 +65,12 @@ pub fn to_svg(
     let mut marks = String::new();
     for end in ends {
         let px = x(end.end_seconds);
-        if end.rising {
+        // Only a statement's end rising is uptalk (issue 18); a rise at a
+        // comma is a continuation rise and not marked.
+        if end.rising && end.statement {
             let _ = write!(
                 marks,
-                "<path class=\"rise\" d=\"M{:.1} 9L{:.1} 1L{:.1} 9Z\"><title>ends rising {:+.1} st</title></path>",
+                "<path class=\"rise\" d=\"M{:.1} 9L{:.1} 1L{:.1} 9Z\"><title>statement ends rising {:+.1} st</title></path>",
                 px - 4.0,
                 px,
                 px + 4.0,
@@ -108,6 +110,7 @@ mod tests {
                 end_seconds: 0.4,
                 rise_semitones: Some(3.1),
                 rising: true,
+                statement: true,
                 ..PhraseEnd::default()
             },
             PhraseEnd {

@@ -401,7 +401,7 @@ fn pitch(h: &mut String, what: &str, rec: &Recording, wav: &Path) {
     ) {
         h.push_str(&svg);
         h.push_str(
-            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> phrase ends rising \
+            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> statement ends rising \
 · <span class=\"fade\">▼</span> phrase ends fading</p>",
         );
     }
@@ -481,7 +481,14 @@ fn metrics(h: &mut String, m: &serde_json::Value) {
     let Some(obj) = m.as_object() else { return };
     h.push_str("<h3 class=\"muted\">Delivery</h3>\n<dl class=\"facts\">\n");
     for (key, label, unit) in METRICS {
-        if let Some(text) = obj.get(key).and_then(|v| metric_value(v, unit)) {
+        let text = match unit {
+            // The one pace, labelled as every surface labels it.
+            Unit::Wpm => serde_json::from_value::<crate::analysis::Metrics>(m.clone())
+                .ok()
+                .map(|m| m.pace().label()),
+            _ => obj.get(key).and_then(|v| metric_value(v, unit)),
+        };
+        if let Some(text) = text {
             fact(h, label, &text);
         }
     }

@@ -26,9 +26,29 @@ pub struct Session {
     pub status: SessionStatus,
     #[serde(default)]
     pub input: Option<InputInfo>,
+    /// A session made by `mockview import FILE --question ID`: the
+    /// recording made elsewhere that became its answer (issue 18). Absent
+    /// for sessions recorded here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<ImportedFrom>,
     pub settings: Settings,
     #[serde(default)]
     pub answers: Vec<Answer>,
+}
+
+/// Where an imported recording came from, and what it was before it was
+/// converted to the session's WAV (mono 16-bit at the file's own rate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedFrom {
+    /// The file's name, without its folders (they say nothing about the
+    /// answer and may say more than needed about the person).
+    pub file: String,
+    /// The container: `MP4/M4A`, `Ogg`, `MP3`, `FLAC`, `WAV`...
+    pub container: String,
+    /// The codec: `AAC`, `Opus`, `Vorbis`, `MP3`, `FLAC`, `PCM`...
+    pub codec: String,
+    pub channels: u16,
+    pub sample_rate: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,12 +270,28 @@ impl Recording {
     /// metrics' speaking time when there are metrics; `None` without a
     /// transcript. `story`: the STAR feedback applies
     /// ([`Answer::asks_story`]).
+    /// The words also give the delivery metrics the answer's one pace and
+    /// its statement ends for uptalk (issue 18), under the default limits.
     pub fn update_content(&mut self, rules: &ContentRules, story: bool) {
+        self.update_content_under(rules, story, &crate::analysis::FlagThresholds::default());
+    }
+
+    /// [`Recording::update_content`], with the delivery flags the
+    /// transcript changes (pace, uptalk) raised under `thresholds`.
+    pub fn update_content_under(
+        &mut self,
+        rules: &ContentRules,
+        story: bool,
+        thresholds: &crate::analysis::FlagThresholds,
+    ) {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
         self.content = self
             .transcript
             .as_ref()
             .map(|t| rules.apply(&t.words, speaking, story));
+        if let (Some(m), Some(t), Some(c)) = (&mut self.metrics, &self.transcript, &self.content) {
+            m.apply_transcript(c.word_count as usize, &t.statement_ends(), thresholds);
+        }
     }
 }
 
@@ -495,6 +531,7 @@ impl Session {
             ended_at: None,
             status: SessionStatus::InProgress,
             input: None,
+            imported_from: None,
             settings,
             answers: Vec::new(),
         }

@@ -251,13 +251,6 @@ impl ReviewFile {
     }
 }
 
-/// Whether `path` is given as a review file (`.json`) rather than an
-/// archive or a recording: the one rule `import` dispatches on.
-pub fn is_review_file_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-}
-
 /// Why a review file was not imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

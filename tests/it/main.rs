@@ -20,6 +20,7 @@ mod mic_check;
 mod pipes;
 mod practice_file;
 mod practice_realtime;
+mod recordings;
 mod replay;
 mod report;
 mod review;
