@@ -320,13 +320,13 @@ mod tests {
     use super::*;
 
     /// The bounds of issue 18 where they hold (situation, task and action
-    /// parts, negative talk), and the measured floor where they do not yet
-    /// (result precision 77.5 %, `no_star` precision 85.7 %, `no_result`
-    /// 62.5 %): a drop below what is measured fails, and the
+    /// parts, `no_star` precision, negative talk), and the measured floor
+    /// where they do not yet (result precision 84.0 %, `no_result`
+    /// precision 71.4 %): a drop below what is measured fails, and the
     /// gap to issue 18 is written in docs/metrics.md, not hidden.
     const ISSUE_PART_BOUND: f64 = 0.85;
-    const PART_FLOOR: [(f64, f64); 4] = [(0.88, 0.85), (0.85, 0.90), (0.90, 0.90), (0.75, 0.90)];
-    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.85), ("no_result", 0.60)];
+    const PART_FLOOR: [(f64, f64); 4] = [(0.88, 0.85), (0.85, 0.90), (0.90, 0.90), (0.83, 0.90)];
+    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.70)];
     const NEGATIVE_RECALL_BOUND: f64 = 0.85;
     const NEGATIVE_PRECISION_BOUND: f64 = 0.95;
 

@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use super::feedback::is_number;
 use super::phrases::{occurrences, phrase_words, Phrases, StarCues};
 use super::words::Token;
 
@@ -55,6 +56,8 @@ struct Scored {
     cues: [Vec<(String, Range<usize>)>; 5],
     words: usize,
     first_person: bool,
+    /// Says a figure ("ten minutes", "20%"): outcome content by itself.
+    figure: bool,
 }
 
 /// Judges each of `sentences` (token ranges of `tokens`).
@@ -108,7 +111,12 @@ pub(crate) fn judge(
         }
         let part = match (first_action, last_action) {
             (Some(first), _) if i < first => SITUATION,
-            (_, Some(last)) if i > last => RESULT,
+            // After the last action only a sentence with outcome content
+            // says what came of it; with neither a cue nor a figure it is a
+            // closing remark or an aside ("I was absolutely shattered, but
+            // yeah"), and calling it the result would hide a missing one.
+            (_, Some(last)) if i > last && scored[i].figure => RESULT,
+            (_, Some(last)) if i > last => NONE,
             (Some(_), Some(_)) if scored[i].first_person => ACTION,
             _ => SITUATION,
         };
@@ -168,6 +176,7 @@ fn score(
             .filter(|t| !phrases.is_filler_word(&t.norm))
             .count(),
         first_person: s.iter().any(|t| rules.grammar.subjects.contains(&t.norm)),
+        figure: s.iter().any(|t| is_number(t, phrases)),
     };
     for (part, weight, list) in groups {
         for (said, words) in list {
@@ -300,6 +309,30 @@ mod tests {
         assert_eq!(
             parts("I moved the stock nearer the doors. We lost two hours but picks per hour went from sixty to ninety."),
             ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn a_closing_remark_after_the_last_action_is_no_result() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 Honestly that whole week felt very long to me."
+            ),
+            ["situation", "action", "none"]
+        );
+    }
+
+    #[test]
+    fn what_was_received_is_a_result_even_with_got() {
+        assert_eq!(
+            parts("I rewrote the whole proposal over the weekend. In the spring I got the contract for us."),
+            ["action", "result"]
+        );
+        assert_eq!(
+            parts("I got everyone together in the canteen that afternoon."),
+            ["action"]
         );
     }
 
