@@ -106,7 +106,18 @@ pub(crate) fn judge(
     let first_action = judged.iter().position(is_action);
     let last_action = judged.iter().rposition(is_action);
     for (i, j) in judged.iter_mut().enumerate() {
-        if j.is_some() {
+        if let Some(j) = j.as_mut() {
+            // Before anything was done nothing has come of it yet: an
+            // outcome said while setting the scene ("last season we lost
+            // our first seven games") is the problem the story starts
+            // from, not its result.
+            if j.part == RESULT
+                && first_action.is_some_and(|f| i < f)
+                && scored[i].score[SITUATION] > 0.0
+            {
+                j.part = SITUATION;
+                j.cues = scored[i].cues[SITUATION].clone();
+            }
             continue;
         }
         let part = match (first_action, last_action) {
@@ -321,6 +332,18 @@ mod tests {
                  Honestly that whole week felt very long to me."
             ),
             ["situation", "action", "none"]
+        );
+    }
+
+    #[test]
+    fn an_outcome_in_the_scene_before_any_action_is_the_situation() {
+        assert_eq!(
+            parts(
+                "Last season our under twelves team lost the first seven games. \
+                 I changed the training to small sided games. \
+                 We won five of the last eight games."
+            ),
+            ["situation", "action", "result"]
         );
     }
 
