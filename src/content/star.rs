@@ -8,7 +8,9 @@
 //! "I always" are no story. The best score of at least `min_score` wins.
 //! A sentence without one takes its part from where it stands: before the
 //! first action it sets the scene, after the last one it says what came of
-//! it. The weights and lists are data; this module only counts.
+//! it when it carries a figure and is `none` (a closing remark) when not.
+//! An outcome said while setting the scene before any action is the scene.
+//! The weights and lists are data; this module only counts.
 
 use std::ops::Range;
 
