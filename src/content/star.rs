@@ -350,6 +350,14 @@ mod tests {
     }
 
     #[test]
+    fn used_and_worked_act_as_steps_and_describe_otherwise() {
+        assert_eq!(
+            parts("I used to work nights at a hotel by the station. We worked out a new rota for the weekend shifts together."),
+            ["situation", "action"]
+        );
+    }
+
+    #[test]
     fn what_was_received_is_a_result_even_with_got() {
         assert_eq!(
             parts("I rewrote the whole proposal over the weekend. In the spring I got the contract for us."),
