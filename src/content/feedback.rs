@@ -296,7 +296,7 @@ fn span_seconds(words: &[Word]) -> f64 {
     }
 }
 
-fn is_number(t: &Token, phrases: &Phrases) -> bool {
+pub(crate) fn is_number(t: &Token, phrases: &Phrases) -> bool {
     t.norm.chars().any(|c| c.is_ascii_digit()) || phrases.number_words.contains(&t.norm)
 }
 

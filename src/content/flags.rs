@@ -110,7 +110,18 @@ pub(crate) fn raise(c: &Content, t: &ContentThresholds, story: bool) -> Vec<Flag
     }
     // Figures, outcomes and "since then" are result cues of the sentence
     // that says them (src/content/star.rs): no separate figure rule.
-    if story && enough && !c.star.result {
+    // A sentence after the last action that carries no outcome content is
+    // `none` by its place (src/content/star.rs): it may be an ending the
+    // rules cannot read. Telling someone their story had no ending when it
+    // had one is worse than saying nothing, so such an ending keeps both
+    // STAR flags silent, as a result would; a closing the cues recognise
+    // ("so yeah, that's my example") is no such doubt.
+    let ending_unsure = !c.star.result
+        && c.star
+            .sentences
+            .iter()
+            .any(|s| s.by_place && s.part == "none");
+    if story && enough && !c.star.result && !ending_unsure {
         flags.push(flag(
             "no_result",
             "no result at the end: close with what came of it, with a number if you can"
@@ -118,11 +129,11 @@ pub(crate) fn raise(c: &Content, t: &ContentThresholds, story: bool) -> Vec<Flag
             0.0,
         ));
     }
-    let parts = c.star.parts().len() as u32;
+    let parts = c.star.parts().len() as u32 + u32::from(ending_unsure);
     // What I did and what came of it make a story even when it opens on
     // the action ("I pushed a config change on a Friday...", issue 18):
     // the scene and the task are then often in the action's sentence.
-    let acted_to_an_end = c.star.action && c.star.result;
+    let acted_to_an_end = c.star.action && (c.star.result || ending_unsure);
     if story && enough && parts < t.min_star_parts && !acted_to_an_end {
         flags.push(flag(
             "no_star",

@@ -8,10 +8,13 @@
 //! "I always" are no story. The best score of at least `min_score` wins.
 //! A sentence without one takes its part from where it stands: before the
 //! first action it sets the scene, after the last one it says what came of
-//! it. The weights and lists are data; this module only counts.
+//! it when it carries a figure and is `none` (a closing remark) when not.
+//! An outcome said while setting the scene before any action is the scene.
+//! The weights and lists are data; this module only counts.
 
 use std::ops::Range;
 
+use super::feedback::is_number;
 use super::phrases::{occurrences, phrase_words, Phrases, StarCues};
 use super::words::Token;
 
@@ -55,6 +58,8 @@ struct Scored {
     cues: [Vec<(String, Range<usize>)>; 5],
     words: usize,
     first_person: bool,
+    /// Says a figure ("ten minutes", "20%"): outcome content by itself.
+    figure: bool,
 }
 
 /// Judges each of `sentences` (token ranges of `tokens`).
@@ -103,12 +108,28 @@ pub(crate) fn judge(
     let first_action = judged.iter().position(is_action);
     let last_action = judged.iter().rposition(is_action);
     for (i, j) in judged.iter_mut().enumerate() {
-        if j.is_some() {
+        if let Some(j) = j.as_mut() {
+            // Before anything was done nothing has come of it yet: an
+            // outcome said while setting the scene ("last season we lost
+            // our first seven games") is the problem the story starts
+            // from, not its result.
+            if j.part == RESULT
+                && first_action.is_some_and(|f| i < f)
+                && scored[i].score[SITUATION] > 0.0
+            {
+                j.part = SITUATION;
+                j.cues = scored[i].cues[SITUATION].clone();
+            }
             continue;
         }
         let part = match (first_action, last_action) {
             (Some(first), _) if i < first => SITUATION,
-            (_, Some(last)) if i > last => RESULT,
+            // After the last action only a sentence with outcome content
+            // says what came of it; with neither a cue nor a figure it is a
+            // closing remark or an aside ("I was absolutely shattered, but
+            // yeah"), and calling it the result would hide a missing one.
+            (_, Some(last)) if i > last && scored[i].figure => RESULT,
+            (_, Some(last)) if i > last => NONE,
             (Some(_), Some(_)) if scored[i].first_person => ACTION,
             _ => SITUATION,
         };
@@ -168,6 +189,7 @@ fn score(
             .filter(|t| !phrases.is_filler_word(&t.norm))
             .count(),
         first_person: s.iter().any(|t| rules.grammar.subjects.contains(&t.norm)),
+        figure: s.iter().any(|t| is_number(t, phrases)),
     };
     for (part, weight, list) in groups {
         for (said, words) in list {
@@ -300,6 +322,50 @@ mod tests {
         assert_eq!(
             parts("I moved the stock nearer the doors. We lost two hours but picks per hour went from sixty to ninety."),
             ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn a_closing_remark_after_the_last_action_is_no_result() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 Honestly that whole week felt very long to me."
+            ),
+            ["situation", "action", "none"]
+        );
+    }
+
+    #[test]
+    fn an_outcome_in_the_scene_before_any_action_is_the_situation() {
+        assert_eq!(
+            parts(
+                "Last season our under twelves team lost the first seven games. \
+                 I changed the training to small sided games. \
+                 We won five of the last eight games."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn used_and_worked_act_as_steps_and_describe_otherwise() {
+        assert_eq!(
+            parts("I used to work nights at a hotel by the station. We worked out a new rota for the weekend shifts together."),
+            ["situation", "action"]
+        );
+    }
+
+    #[test]
+    fn what_was_received_is_a_result_even_with_got() {
+        assert_eq!(
+            parts("I rewrote the whole proposal over the weekend. In the spring I got the contract for us."),
+            ["action", "result"]
+        );
+        assert_eq!(
+            parts("I got everyone together in the canteen that afternoon."),
+            ["action"]
         );
     }
 

@@ -401,3 +401,27 @@ fn the_issue_18_examples_of_negative_talk_are_judged_as_a_coach_would() {
     assert!(c.negatives.is_empty(), "{:?}", c.negatives);
     assert!(!codes(&c).contains(&"negative"));
 }
+
+#[test]
+fn an_ending_the_rules_cannot_read_keeps_no_result_silent() {
+    // A closing sentence after the last action with no outcome cue and no
+    // figure is `none` by its place: it may be an ending said in words the
+    // rules do not know, and a wrong "no result" is worse than silence.
+    let unsure = of(
+        "Last winter the warehouse on the north side of town kept losing parcels. \
+         It was on me to find out where they went missing. \
+         I walked the whole route with the drivers and I checked every scanner by hand. \
+         The drivers were a lot more careful with the scanners on the back roads.",
+    );
+    let last = unsure.star.sentences.last().unwrap();
+    assert_eq!((last.part.as_str(), last.by_place), ("none", true));
+    assert!(!codes(&unsure).contains(&"no_result"), "{:?}", unsure.flags);
+    // A closing the cues recognise is no ending: the flag is raised.
+    let closed = of(
+        "Last winter the warehouse on the north side of town kept losing parcels. \
+         It was on me to find out where they went missing. \
+         I walked the whole route with the drivers and I checked every scanner by hand. \
+         So yeah, that's my example.",
+    );
+    assert!(codes(&closed).contains(&"no_result"), "{:?}", closed.flags);
+}
