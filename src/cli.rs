@@ -48,17 +48,19 @@ pub enum Command {
     Review(ReviewArgs),
     /// Write a session's HTML page: players, waveforms, metrics, reviews
     Report(ReportArgs),
+    /// One self-contained page to send to a reviewer: audio, transcripts, feedback, a review form
+    Share(ShareArgs),
     /// Pack a session into one zip file to send to a coach
     Export(ExportArgs),
-    /// Unpack a session from a zip file, or merge its reviews into the local copy
+    /// Unpack a session from a zip file (or merge its reviews), merge a review file from a shared page, or make a recording from elsewhere an answer
     Import(ImportArgs),
-    /// Delivery metrics of a WAV file or of a session's answers: talk time, pauses, pace, loudness
+    /// Delivery metrics and content feedback of an audio file or of a session's answers: talk time, pauses, pace, loudness, words
     Analyze(AnalyzeArgs),
     /// Progress across sessions: pace, pauses, answer length, review scores, per question
     Stats(JsonFlag),
     /// Finish sessions that a crash or power loss left open: fix WAV headers, update the log
     Repair(RepairArgs),
-    /// Transcribe a session's answers (stored in its log) or a WAV file, locally, with word times
+    /// Transcribe a session's answers (stored in its log) or an audio file, locally, with word times
     Transcribe(TranscribeArgs),
     /// The Whisper models for `transcribe`: list, download (the only network use), add a file
     Model(ModelArgs),
@@ -136,8 +138,7 @@ pub enum OrderArg {
 
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
-    /// How many questions to ask (setting `count`) [default: 5]
-    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
+    #[arg(short = 'n', long, help = config::flag_help(config::Name::Count, "How many questions to ask"), value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]
     pub count: Option<u32>,
     /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
@@ -154,11 +155,9 @@ pub struct PracticeArgs {
     /// Seed for the random order (printed and logged, so a session can be repeated)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Seconds to prepare before recording starts, Enter starts early (setting `prep`) [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
+    #[arg(long, value_name = "SECS", help = config::flag_help(config::Name::Prep, "Seconds to prepare before recording starts, Enter starts early"), value_parser = clap::value_parser!(u32).range(0..=i64::from(config::PREP_MAX)))]
     pub prep: Option<u32>,
-    /// Answer time limit in seconds, 0 for none (setting `limit`) [default: 120]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
+    #[arg(long, value_name = "SECS", help = config::flag_help(config::Name::Limit, "Answer time limit in seconds, 0 for none"), value_parser = clap::value_parser!(u32).range(0..=i64::from(config::LIMIT_MAX)))]
     pub limit: Option<u32>,
     /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
@@ -192,8 +191,8 @@ pub struct ModelChoice {
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
-    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
-    #[arg(value_name = "SESSION|FILE.wav")]
+    /// An audio file (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A), or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE")]
     pub target: String,
     /// Only these answers (default: every recorded answer)
     #[arg(long = "answer", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -231,6 +230,9 @@ pub enum ModelAction {
     Add {
         /// The model file (e.g. ggml-base.en.bin)
         file: PathBuf,
+        /// Install it under this name (NAME.bin) instead of its file name
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -330,6 +332,21 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// A session id, a unique prefix of one, or `latest`
+    pub session: String,
+    /// The page to write (one file, audio embedded)
+    #[arg(short, long, value_name = "FILE.html")]
+    pub output: PathBuf,
+    /// Share only these answers (numbers, comma-separated)
+    #[arg(long, value_name = "N,N...", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
+    pub answers: Vec<u32>,
+    /// Leave out the machine's feedback (metrics, flags, pitch, content) and earlier reviews
+    #[arg(long)]
+    pub no_feedback: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExportArgs {
     /// A session id, a unique prefix of one, or `latest`
     pub session: String,
@@ -343,27 +360,45 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A zip file made by `mockview export`
-    #[arg(value_name = "FILE.zip")]
+    /// A zip file made by `mockview export`, a review file saved from a
+    /// shared page, or a recording made elsewhere (WAV, FLAC, MP3, Ogg
+    /// Vorbis/Opus, M4A) to become an answer in a new session (needs --question)
+    #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// The question the recording answers, by id (see `mockview questions`)
+    #[arg(short = 'q', long = "question", value_name = "ID")]
+    pub question: Option<String>,
+    /// A shipped bank name or a .toml/.txt file to find the question in (repeatable; replaces the default bank)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelChoice,
+    /// Do not transcribe the imported answer, even with a model installed
+    #[arg(long)]
+    pub no_transcript: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// A WAV file, or a session: an id, a unique prefix of one, or `latest`
-    #[arg(value_name = "SESSION|FILE.wav")]
+    /// An audio file (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A), or a session: an id, a unique prefix of one, or `latest`
+    #[arg(value_name = "SESSION|FILE")]
     pub target: String,
+    /// For a file: no transcript and no content feedback, even with a model installed
+    #[arg(long)]
+    pub no_transcript: bool,
+    #[command(flatten)]
+    pub model: ModelChoice,
     /// One JSON document instead of text
     #[arg(long)]
     pub json: bool,
-    /// Store the recomputed metrics in the session log (not for a WAV file)
+    /// Store the recomputed metrics in the session log (not for a file)
     #[arg(long)]
     pub save: bool,
     /// Shortest silence between words that counts as a pause, in seconds
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 0.25,
+        default_value_t = analysis_default().min_pause_seconds,
         allow_negative_numbers = true
     )]
     pub min_pause: f64,
@@ -371,7 +406,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 1.2,
+        default_value_t = analysis_default().long_pause_seconds,
         allow_negative_numbers = true
     )]
     pub long_pause: f64,
@@ -379,7 +414,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "WPM",
-        default_value_t = 180.0,
+        default_value_t = analysis_default().thresholds.fast_wpm,
         allow_negative_numbers = true
     )]
     pub max_wpm: f64,
@@ -387,7 +422,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "WPM",
-        default_value_t = 110.0,
+        default_value_t = analysis_default().thresholds.slow_wpm,
         allow_negative_numbers = true
     )]
     pub min_wpm: f64,
@@ -395,7 +430,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 150.0,
+        default_value_t = analysis_default().thresholds.long_answer_seconds,
         allow_negative_numbers = true
     )]
     pub max_answer: f64,
@@ -403,7 +438,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 30.0,
+        default_value_t = analysis_default().thresholds.short_answer_seconds,
         allow_negative_numbers = true
     )]
     pub min_answer: f64,
@@ -411,7 +446,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "S",
-        default_value_t = 3.0,
+        default_value_t = analysis_default().thresholds.first_word_seconds,
         allow_negative_numbers = true
     )]
     pub max_first_word: f64,
@@ -419,7 +454,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "HZ",
-        default_value_t = 75.0,
+        default_value_t = analysis_default().pitch_floor_hz,
         allow_negative_numbers = true
     )]
     pub pitch_floor: f64,
@@ -427,7 +462,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "HZ",
-        default_value_t = 600.0,
+        default_value_t = analysis_default().pitch_ceiling_hz,
         allow_negative_numbers = true
     )]
     pub pitch_ceiling: f64,
@@ -435,7 +470,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "ST",
-        default_value_t = 1.5,
+        default_value_t = analysis_default().thresholds.monotone_sd_semitones,
         allow_negative_numbers = true
     )]
     pub min_pitch_sd: f64,
@@ -535,42 +570,47 @@ pub struct MicCheckArgs {
 }
 
 impl Cli {
-    /// The settings given as flags, by setting name (see `config::KEYS`):
+    /// The settings given as flags, by setting (see `config::KEYS`):
     /// what overrides the environment and the config file.
     pub fn flags(&self) -> config::Flags {
+        use config::Name;
         let mut f = config::Flags::default();
-        f.path("sessions_dir", self.dir.clone());
+        f.path(Name::SessionsDir, self.dir.clone());
         match &self.command {
             Command::Practice(a) => {
-                f.number("count", a.count);
-                f.number("prep", a.prep);
-                f.number("limit", a.limit);
-                f.list("categories", a.categories.clone());
-                f.text("input_device", a.device.clone());
-                f.bool("speak", a.speak.given());
+                f.number(Name::Count, a.count);
+                f.number(Name::Prep, a.prep);
+                f.number(Name::Limit, a.limit);
+                f.list(Name::Categories, a.categories.clone());
+                f.text(Name::InputDevice, a.device.clone());
+                f.bool(Name::Speak, a.speak.given());
                 f.bool(
-                    "follow_ups",
+                    Name::FollowUps,
                     match (a.follow_ups, a.no_follow_ups) {
                         (_, true) => Some(false),
                         (true, false) => Some(true),
                         (false, false) => None,
                     },
                 );
-                f.text("model", a.model.model.clone());
+                f.text(Name::Model, a.model.model.clone());
             }
-            Command::Transcribe(a) => f.text("model", a.model.model.clone()),
-            Command::Analyze(a) => f.path("phrases", a.phrases.clone()),
+            Command::Transcribe(a) => f.text(Name::Model, a.model.model.clone()),
+            Command::Analyze(a) => {
+                f.path(Name::Phrases, a.phrases.clone());
+                f.text(Name::Model, a.model.model.clone());
+            }
+            Command::Import(a) => f.text(Name::Model, a.model.model.clone()),
             Command::MicCheck(a) => {
-                f.text("input_device", a.device.clone());
-                f.text("output_device", a.output.clone());
+                f.text(Name::InputDevice, a.device.clone());
+                f.text(Name::OutputDevice, a.output.clone());
             }
             Command::Replay(a) => {
-                f.text("output_device", a.device.clone());
-                f.bool("speak", a.speak.given());
+                f.text(Name::OutputDevice, a.device.clone());
+                f.bool(Name::Speak, a.speak.given());
             }
             Command::Review(a) => {
-                f.text("output_device", a.device.clone());
-                f.text("reviewer", a.reviewer.clone());
+                f.text(Name::OutputDevice, a.device.clone());
+                f.text(Name::Reviewer, a.reviewer.clone());
             }
             _ => {}
         }
@@ -646,4 +686,10 @@ impl Cli {
         clap_complete::generate(shell, &mut cmd, "mockview", &mut script);
         std::io::stdout().lock().write_all(&script)
     }
+}
+
+/// The analysis defaults, which `analyze`'s flags show and start from: they
+/// live once, in `AnalysisConfig`.
+fn analysis_default() -> crate::analysis::AnalysisConfig {
+    crate::analysis::AnalysisConfig::default()
 }

@@ -22,6 +22,13 @@ pub fn clock_seconds(seconds: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// `m:ss.s`, to the tenth: where a pinned comment sits in a recording
+/// (`0:12.5`), the way the shared page writes it.
+pub fn clock_tenths(seconds: f64) -> String {
+    let tenths = (seconds.max(0.0) * 10.0).round() as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
+}
+
 /// A moment in the local time zone (`TZ`, else the system's), to the
 /// minute: `2026-11-29 13:35`. Every listing, prompt and page writes times
 /// this way; JSON keeps the log's RFC 3339.

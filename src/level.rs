@@ -15,6 +15,73 @@ pub const SILENCE_DB: f64 = -120.0;
 /// muted or disconnected input, or ALSA's `null` device, delivers.
 pub const MUTED_PEAK: f64 = 1e-4;
 
+// The level policy (issue 19): what "clipping" and "too quiet" mean,
+// once. The live meter, mic-check, the delivery flags and transcription
+// all judge a level by these, so a take the meter calls fine is not
+// flagged afterwards for a rule the meter did not know.
+
+/// A live peak at or above this (0..=1 of full scale, -0.09 dBFS) is
+/// clipping as the meter sees it: the last ~100 ms touched full scale.
+pub const CLIP_PEAK: f32 = 0.99;
+
+/// A recording clips when more than this fraction of its samples are
+/// clipped ([`ClipCounter`]'s rule): a few full-scale samples in seconds of
+/// speech are not heard; one in a thousand is. mic-check's verdict and the
+/// `clipping` flag (was 1e-4 in mic-check, 1e-3 in the flags).
+pub const CLIPPED_FRACTION: f64 = 1e-3;
+
+/// Below this level (0..=1 of full scale, -50 dBFS) there is no speech: a
+/// voice at arm's length from a working microphone reads -35 to -20 dBFS,
+/// so this is a microphone turned down, covered or switched off. The live
+/// meter says "too quiet" when its RMS stays below it for a few seconds;
+/// transcription skips a recording whose every sample stays below it.
+pub const SPEECH_FLOOR: f32 = 0.003;
+
+/// A recording whose loudest sample stays below this (dBFS) is too quiet:
+/// spoken answers peak at -12 to -3 dBFS. mic-check and the `too_quiet` flag.
+pub const QUIET_PEAK_DB: f64 = -20.0;
+
+/// Too quiet on average, by the gated loudness of the speech (LUFS, EBU
+/// R 128): the `too_quiet` flag of an answer.
+pub const QUIET_LOUDNESS_LUFS: f64 = -35.0;
+
+/// Too quiet on average, by the plain RMS of a whole mic-check (dBFS). Not
+/// the same measure as the loudness above: it is ungated, and the check
+/// asks for half a second of silence, so it reads lower for the same voice.
+pub const QUIET_RMS_DB: f64 = -45.0;
+
+/// What a level says about the input, by the rules above.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LevelVerdict {
+    pub clipping: bool,
+    pub too_quiet: bool,
+}
+
+impl LevelVerdict {
+    /// Of the live level (the last ~100 ms: `peak` and `rms` of full scale)
+    /// and the clipped samples counted since the take began.
+    pub fn of_live(peak: f32, rms: f32, clipped: u64) -> LevelVerdict {
+        LevelVerdict {
+            clipping: peak >= CLIP_PEAK || clipped > 0,
+            too_quiet: rms < SPEECH_FLOOR,
+        }
+    }
+
+    /// Of a whole recording: its peak (dBFS), whether its average level is
+    /// below its measure's threshold (`quiet_on_average`), and its clipped
+    /// fraction.
+    pub fn of_recording(
+        peak_db: f64,
+        quiet_on_average: bool,
+        clipped_fraction: f64,
+    ) -> LevelVerdict {
+        LevelVerdict {
+            clipping: clipped_fraction > CLIPPED_FRACTION,
+            too_quiet: peak_db < QUIET_PEAK_DB || quiet_on_average,
+        }
+    }
+}
+
 /// dBFS of an amplitude (0..=1 of full scale).
 pub fn amplitude_db(amplitude: f64) -> f64 {
     if amplitude > 0.0 {

@@ -15,6 +15,7 @@ pub mod content;
 pub mod durable;
 pub mod level;
 pub mod listener;
+pub mod practice;
 pub mod progress;
 pub mod questions;
 pub mod report;

@@ -1,12 +1,14 @@
 //! The listening loop that replay, review and mic-check share: play one
 //! take through `audio` with a progress bar and keys from `ui`, until it
 //! ends or a key ends it, with a caption of the take's words when it has a
-//! transcript. Commands decide what to play and what comes next.
+//! transcript, and cues (a reviewer's pinned comments) printed as playback
+//! reaches them. Commands decide what to play and what comes next.
 
 use crate::audio::{OutputDevice, PlayRequest, Player};
 use crate::transcript::Word;
 use crate::ui::{caption, sentences, Console, Interrupt, Key, KeySource};
 use anyhow::Result;
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -34,6 +36,14 @@ pub enum Played {
     Interrupted,
 }
 
+/// A line printed when playback reaches `seconds`: a comment a reviewer
+/// pinned to that moment. The text must already be inert for the terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    pub seconds: f64,
+    pub text: String,
+}
+
 /// The output side of a command that plays takes.
 pub struct Listener {
     pub console: Console,
@@ -56,6 +66,13 @@ impl Listener {
     /// the playback position: the last words said in the bar on a terminal;
     /// piped, one `» ` line per sentence once its last word starts playing.
     pub fn play_take_with_words(&mut self, path: &Path, words: &[Word]) -> Result<Played> {
+        self.play_take_with(path, words, &[])
+    }
+
+    /// [`Self::play_take_with_words`], also printing each of `cues` (in
+    /// time order) once, as playback reaches its moment; those a skip
+    /// jumped over are printed then, so none is missed.
+    pub fn play_take_with(&mut self, path: &Path, words: &[Word], cues: &[Cue]) -> Result<Played> {
         let c = self.console;
         let name = path
             .file_name()
@@ -90,10 +107,41 @@ impl Listener {
                 said += 1;
             }
         };
+        let mut cued = 0;
+        let print_cues = |at: f64, cued: &mut usize| {
+            while let Some(cue) = cues.get(*cued).filter(|q| q.seconds <= at) {
+                let line = format!(
+                    "@ {}  {}",
+                    crate::clock::clock_tenths(cue.seconds),
+                    cue.text
+                );
+                if c.is_interactive() {
+                    bar.println(line);
+                } else {
+                    c.line(line);
+                }
+                *cued += 1;
+            }
+        };
         player.play()?;
         let mut moved = (player.position_frames(), Instant::now());
+        // For MOCKVIEW_TIMING (the desktop tests): when the player expects
+        // the last sound, so a test can hold it against the sink's monitor.
+        let mut trace_end = std::env::var_os("MOCKVIEW_TIMING").is_some();
         let result = loop {
+            if let (true, Some(end)) = (trace_end, player.ends_at()) {
+                trace_end = false;
+                let left = end.saturating_duration_since(Instant::now());
+                // Not eprintln!: a closed stderr must not end playback.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "timing: sound_ends_in_ms={} latency_ms={}",
+                    left.as_millis(),
+                    player.latency().as_millis()
+                );
+            }
             let at = player.position().as_secs_f64();
+            print_cues(at, &mut cued);
             if !words.is_empty() {
                 if c.is_interactive() {
                     if !player.is_paused() {
@@ -107,6 +155,7 @@ impl Listener {
                 if !c.is_interactive() {
                     print_said(f64::INFINITY);
                 }
+                print_cues(f64::INFINITY, &mut cued);
                 break Played::Done;
             }
             if let Some(e) = player.error() {
@@ -134,10 +183,14 @@ impl Listener {
                 }
             }
             bar.set_position(player.position().as_millis() as u64);
+            // Near the end, wake when it comes, not up to a poll later.
+            let wait = player.done_at().map_or(POLL, |t| {
+                t.saturating_duration_since(Instant::now()).min(POLL)
+            });
             let key = if self.use_keys {
-                self.keys.poll(POLL).map(|(k, _)| k)
+                self.keys.poll(wait).map(|(k, _)| k)
             } else {
-                std::thread::sleep(POLL);
+                std::thread::sleep(wait);
                 self.interrupt.requested().then_some(Key::Interrupt)
             };
             // Nobody is left to un-pause a script that ended while paused.

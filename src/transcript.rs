@@ -29,3 +29,73 @@ pub struct Word {
     /// The engine's confidence in the word, 0 to 1.
     pub probability: f32,
 }
+
+impl Transcript {
+    /// Where each statement ends, in seconds: the end of every word that
+    /// closes a sentence with `.` or `!` (closing quotes and brackets
+    /// aside), and of the last word unless it asks a question. A question's
+    /// end is left out: rising there is right. For the delivery metrics'
+    /// uptalk (`analysis::Metrics::apply_transcript`), which takes plain
+    /// times.
+    pub fn statement_ends(&self) -> Vec<f64> {
+        let closing = |w: &Word| -> Option<char> {
+            w.word
+                .trim_end_matches(['"', '\'', ')', ']', '”', '’'])
+                .chars()
+                .last()
+        };
+        let mut ends: Vec<f64> = self
+            .words
+            .iter()
+            .filter(|w| matches!(closing(w), Some('.' | '!')))
+            .map(|w| w.end_seconds)
+            .collect();
+        if let Some(last) = self.words.last() {
+            if closing(last) != Some('?') && ends.last() != Some(&last.end_seconds) {
+                ends.push(last.end_seconds);
+            }
+        }
+        ends
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transcript(words: &[(&str, f64)]) -> Transcript {
+        Transcript {
+            model: "test".into(),
+            text: String::new(),
+            words: words
+                .iter()
+                .map(|&(word, end)| Word {
+                    word: word.into(),
+                    start_seconds: end - 0.3,
+                    end_seconds: end,
+                    probability: 1.0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn statements_end_at_full_stops_not_at_commas_or_questions() {
+        let t = transcript(&[
+            ("When", 0.5),
+            ("I", 0.7),
+            ("joined,", 1.0),
+            ("it", 1.5),
+            ("was", 1.7),
+            ("slow.", 2.0),
+            ("Why?", 3.0),
+            ("Nobody", 3.5),
+            ("knew!\"", 4.0),
+            ("and", 5.0),
+            ("then", 5.5),
+        ]);
+        assert_eq!(t.statement_ends(), [2.0, 4.0, 5.5]);
+        let question = transcript(&[("Right,", 1.0), ("right?", 2.0)]);
+        assert!(question.statement_ends().is_empty());
+    }
+}

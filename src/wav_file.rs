@@ -130,6 +130,11 @@ impl WavFile {
         self.rate
     }
 
+    /// Channels in the file (reads are always mono).
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
     /// Length in frames, as the header says.
     pub fn frames(&self) -> u64 {
         self.frames
@@ -144,7 +149,7 @@ impl WavFile {
                 let mut mono = vec![0i16; out.len()];
                 let n = self.read_mono_i16(&mut mono)?;
                 for (o, &m) in out.iter_mut().zip(&mono[..n]) {
-                    *o = f32::from(m) / 32768.0;
+                    *o = f32::from(m) / crate::level::FULL_SCALE as f32;
                 }
                 Ok(n)
             }
@@ -206,7 +211,7 @@ impl WavFile {
             let mut mono = vec![0f32; out.len()];
             let n = self.read_mono(&mut mono)?;
             for (o, &m) in out.iter_mut().zip(&mono[..n]) {
-                *o = (m * 32768.0)
+                *o = (m * crate::level::FULL_SCALE as f32)
                     .round()
                     .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
             }

@@ -12,10 +12,11 @@ use super::flags;
 use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
+use super::pace::Pace;
 use super::pitch::{PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
-use super::worker::Worker;
+use super::worker::{BlockPool, Worker};
 use crate::level::{power_db, SILENCE_DB};
 
 /// Frames (10 ms) per second.
@@ -52,6 +53,10 @@ pub struct Analyzer {
     voicing: VoicingProbe,
     /// The pitch tracker, on its own thread like the loudness meter.
     pitch: Worker<PitchTracker>,
+    /// The buffers shared with those threads.
+    blocks: BlockPool,
+    /// The CPU's vector instructions (AVX2 where it has them), detected once.
+    simd: pulp::Arch,
 }
 
 impl Analyzer {
@@ -81,19 +86,22 @@ impl Analyzer {
                     PitchTracker::new(sample_rate, frame_len, range)
                 })
             },
+            blocks: BlockPool::default(),
+            simd: pulp::Arch::new(),
             config,
         }
     }
 
     pub fn push(&mut self, mono: &[i16]) {
         self.total_samples += mono.len() as u64;
-        self.levels.push(mono);
-        self.pitch.push(mono);
+        let shared = self.blocks.share(mono);
+        self.levels.push(&shared);
+        self.pitch.push(&shared);
         let mut rest = mono;
         while !rest.is_empty() {
             let take = (self.frame_len - self.frame_fill).min(rest.len());
             let (chunk, tail) = rest.split_at(take);
-            let (sum, sumsq) = sums(chunk);
+            let (sum, sumsq) = self.simd.dispatch(Sums(chunk));
             self.frame_sum += sum;
             self.frame_sumsq += sumsq;
             self.frame_fill += take;
@@ -227,7 +235,21 @@ impl Analyzer {
     }
 }
 
+/// [`sums`] as an operation for `pulp` to compile for each instruction set;
+/// the lanes add up in the same order on every one, so the sums are equal.
+struct Sums<'a>(&'a [i16]);
+
+impl pulp::WithSimd for Sums<'_> {
+    type Output = (i64, f64);
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> (i64, f64) {
+        sums(self.0)
+    }
+}
+
 /// Sum and sum of squares of a block, written so that it vectorises.
+#[inline(always)]
 fn sums(chunk: &[i16]) -> (i64, f64) {
     let mut s = [0i32; 8];
     let mut q = [0f32; 8];
@@ -286,18 +308,14 @@ fn build(
     m.syllables = syllables;
     if answer > 0.0 {
         m.speech_rate = syllables as f64 / answer;
-        m.words_per_minute = syllables as f64 / SYLLABLES_PER_WORD / (answer / 60.0);
     }
+    // Until a transcript says otherwise (`Metrics::apply_transcript`).
+    m.words_per_minute = Pace::of_syllables(syllables, m.answer_seconds()).words_per_minute;
     if m.speaking_seconds > 0.0 {
         m.articulation_rate = syllables as f64 / m.speaking_seconds;
     }
     m
 }
-
-/// Average syllables per word in conversational English (1.4-1.5 in
-/// counts of spoken corpora); the upper end, since interview answers use
-/// more long words than chat.
-pub(crate) const SYLLABLES_PER_WORD: f64 = 1.5;
 
 /// Analyse a whole recording held in memory (tests, short clips).
 pub fn analyze_samples(mono: &[i16], sample_rate: u32, config: &AnalysisConfig) -> Metrics {

@@ -68,22 +68,7 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
         ));
     }
     let answer = m.duration_seconds - m.first_word_seconds - m.trailing_silence_seconds;
-    if answer >= t.min_pace_seconds {
-        let wpm = m.words_per_minute;
-        if wpm > t.fast_wpm {
-            flags.push(flag(
-                "fast_pace",
-                format!("pace {wpm:.0} wpm: slow down"),
-                wpm,
-            ));
-        } else if wpm < t.slow_wpm {
-            flags.push(flag(
-                "slow_pace",
-                format!("pace {wpm:.0} wpm: speed up"),
-                wpm,
-            ));
-        }
-    }
+    flags.extend(pace(m, t));
     if m.duration_seconds > t.long_answer_seconds {
         flags.push(flag(
             "long_answer",
@@ -118,6 +103,61 @@ pub(crate) fn raise(m: &Metrics, activity: &Activity, t: &FlagThresholds) -> Vec
     flags
 }
 
+/// The pace flag, from the one pace ([`Metrics::pace`]), so its message
+/// shows the figure every surface shows.
+fn pace(m: &Metrics, t: &FlagThresholds) -> Option<Flag> {
+    if m.answer_seconds() < t.min_pace_seconds {
+        return None;
+    }
+    let pace = m.pace();
+    let wpm = pace.words_per_minute;
+    if wpm > t.fast_wpm {
+        Some(flag(
+            "fast_pace",
+            format!("pace {}: slow down", pace.label()),
+            wpm,
+        ))
+    } else if wpm < t.slow_wpm {
+        Some(flag(
+            "slow_pace",
+            format!("pace {}: speed up", pace.label()),
+            wpm,
+        ))
+    } else {
+        None
+    }
+}
+
+/// The codes a transcript can change: the pace's and uptalk's.
+const TRANSCRIPT_FLAGS: [&str; 3] = ["fast_pace", "slow_pace", "uptalk"];
+
+/// After a transcript changed the pace and which phrase ends are
+/// statements: the pace and uptalk flags again, in the places `raise`
+/// gives them (the others stay as they were).
+pub(crate) fn raise_again(m: &mut Metrics, t: &FlagThresholds) {
+    let mut kept: Vec<Flag> = std::mem::take(&mut m.flags)
+        .into_iter()
+        .filter(|f| !TRANSCRIPT_FLAGS.contains(&f.code.as_str()))
+        .collect();
+    // `raise` puts the pace after these, and uptalk after monotone.
+    let before_pace = ["clipping", "too_quiet", "noisy", "slow_start"];
+    if let Some(p) = pace(m, t) {
+        let at = kept
+            .iter()
+            .rposition(|f| before_pace.contains(&f.code.as_str()))
+            .map_or(0, |i| i + 1);
+        kept.insert(at, p);
+    }
+    if let Some(u) = voice(m, t).into_iter().find(|f| f.code == "uptalk") {
+        let at = kept
+            .iter()
+            .position(|f| f.code == "trailing_off")
+            .unwrap_or(kept.len());
+        kept.insert(at, u);
+    }
+    m.flags = kept;
+}
+
 /// How the voice sounds: flat pitch, statements that rise like questions,
 /// phrases that fade out.
 fn voice(m: &Metrics, t: &FlagThresholds) -> Vec<Flag> {
@@ -136,7 +176,7 @@ fn voice(m: &Metrics, t: &FlagThresholds) -> Vec<Flag> {
             "uptalk",
             m.uptalk_fraction,
             m.rising_ends(),
-            "phrases end rising, like a question: let statements fall",
+            "statements end rising, like a question: let statements fall",
         ),
         (
             "trailing_off",

@@ -6,6 +6,16 @@
 //! Pitch statistics are in semitones (re 100 Hz), the scale on which equal
 //! steps sound equal, so the same figure means the same liveliness for a
 //! low and a high voice.
+//!
+//! Uptalk is a statement that ends rising like a question. A rise at a
+//! comma or inside a sentence is a continuation rise ("When I joined,↗ the
+//! team was…"), which is how English keeps the listener waiting for more:
+//! not uptalk. So only statement ends count (issue 18). Without the words,
+//! a phrase end counts when a pause of at least [`STATEMENT_PAUSE_SECONDS`]
+//! follows it (or the answer ends): speakers pause longer between sentences
+//! than at commas. With a transcript, [`mark_statement_ends`] replaces that
+//! guess with the sentence ends the words give, passed in as plain times
+//! (this module knows no transcript types).
 
 use super::activity::Activity;
 use super::config::FlagThresholds;
@@ -22,6 +32,18 @@ const TAIL_FRAMES: usize = 30;
 /// …in phrases at least this long (600 ms), so that the end is a part of
 /// the phrase, not most of it.
 const MIN_PHRASE_FRAMES: usize = 60;
+/// Without a transcript, a phrase end is a statement's end when at least
+/// this much silence follows it (s): speakers pause longer between
+/// sentences than at a comma, and 0.7 s is the line issue 18 draws. The
+/// pause is measured between stretches of speech, to the 10 ms frame (a
+/// 0.7 s silence between two sentences of espeak-ng measures 0.69-0.70 s,
+/// so the tests join sentences with 0.9 s).
+pub const STATEMENT_PAUSE_SECONDS: f64 = 0.7;
+/// With a transcript, a phrase end is a statement's end when a sentence
+/// ends within this much of it (s): the words' end times are within 0.3 s
+/// of their sound, the phrase's end within a frame or two of its last
+/// sound, and a pause keeps two sentences' ends further apart than this.
+pub const STATEMENT_MATCH_SECONDS: f64 = 0.5;
 
 pub(crate) fn semitones(hz: f64) -> f64 {
     12.0 * (hz / 100.0).log2()
@@ -80,8 +102,12 @@ pub(crate) fn measure(
         m.pitch_range_semitones = Some(quantile(&voiced, 0.9) - quantile(&voiced, 0.1));
     }
 
-    let (mut rises, mut rising, mut tails, mut fading) = (0usize, 0usize, 0usize, 0usize);
-    for &(s, e) in &activity.segments {
+    let (mut tails, mut fading) = (0usize, 0usize);
+    for (i, &(s, e)) in activity.segments.iter().enumerate() {
+        let pause_after = activity
+            .segments
+            .get(i + 1)
+            .map(|next| next.0.saturating_sub(e) as f64 * frame_seconds);
         let e = e.min(f0.len()).min(energy_db.len());
         if e <= s {
             continue;
@@ -94,15 +120,39 @@ pub(crate) fn measure(
             fall_db: fall,
             rising: rise.is_some_and(|r| r > t.uptalk_rise_semitones),
             fading: fall.is_some_and(|f| f > t.trailing_off_db),
+            // The answer's last phrase ends it: a statement's end.
+            statement: pause_after.is_none_or(|p| p >= STATEMENT_PAUSE_SECONDS - 1e-9),
         };
-        rises += usize::from(rise.is_some());
-        rising += usize::from(end.rising);
         tails += usize::from(fall.is_some());
         fading += usize::from(end.fading);
         m.phrase_ends.push(end);
     }
-    m.uptalk_fraction = (rises > 0).then(|| rising as f64 / rises as f64);
+    m.uptalk_fraction = uptalk_fraction(&m.phrase_ends);
     m.trailing_off_fraction = (tails > 0).then(|| fading as f64 / tails as f64);
+}
+
+/// Share of the statement ends measured that rise; `None` when none was
+/// measured.
+fn uptalk_fraction(ends: &[PhraseEnd]) -> Option<f64> {
+    let measured = ends
+        .iter()
+        .filter(|e| e.statement && e.rise_semitones.is_some());
+    let n = measured.clone().count();
+    (n > 0).then(|| measured.filter(|e| e.rising).count() as f64 / n as f64)
+}
+
+/// With a transcript: a phrase end is a statement's end when one of
+/// `statement_ends` (seconds: where a sentence that is not a question
+/// ends) lies within [`STATEMENT_MATCH_SECONDS`] of it; every other
+/// phrase end (a comma, a breath inside a sentence, a question) is not.
+/// Updates `uptalk_fraction` to match.
+pub(crate) fn mark_statement_ends(m: &mut Metrics, statement_ends: &[f64]) {
+    for end in &mut m.phrase_ends {
+        end.statement = statement_ends
+            .iter()
+            .any(|&t| (t - end.end_seconds).abs() <= STATEMENT_MATCH_SECONDS);
+    }
+    m.uptalk_fraction = uptalk_fraction(&m.phrase_ends);
 }
 
 /// Rise of the pitch at the end of one phrase, in semitones: the median of

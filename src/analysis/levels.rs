@@ -3,6 +3,7 @@
 //! sample rate on a second thread).
 
 use super::loudness::{LoudnessMeter, LoudnessWorker};
+use super::worker::Block;
 use crate::level::{amplitude_db, ClipCounter, FULL_SCALE};
 
 pub(crate) struct LevelMeter {
@@ -20,7 +21,8 @@ impl LevelMeter {
         }
     }
 
-    pub(crate) fn push(&mut self, block: &[i16]) {
+    pub(crate) fn push(&mut self, shared: &Block) {
+        let block: &[i16] = shared;
         let (min, max) = block
             .iter()
             .fold((i16::MAX, i16::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
@@ -29,7 +31,7 @@ impl LevelMeter {
         }
         self.peak = self.peak.max(min.unsigned_abs()).max(max.unsigned_abs());
         self.clipping.push(block);
-        self.loudness.push(block);
+        self.loudness.push(shared);
     }
 
     /// (loudness LUFS, peak dBFS, clipped samples)

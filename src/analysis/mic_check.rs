@@ -18,7 +18,7 @@ pub struct Levels {
     pub samples: u64,
 }
 
-use crate::level::amplitude_db as dbfs;
+use crate::level::{amplitude_db as dbfs, LevelVerdict, FULL_SCALE, QUIET_RMS_DB};
 
 /// Levels of 16-bit samples (full scale = 32768, as sox counts it).
 pub fn levels(samples: &[i16], rate: u32) -> Levels {
@@ -38,9 +38,9 @@ pub fn levels(samples: &[i16], rate: u32) -> Levels {
     windows.sort_by(f64::total_cmp);
     let floor = windows.get(windows.len() / 10).copied().unwrap_or(0.0);
     Levels {
-        peak_dbfs: dbfs(f64::from(peak) / 32768.0),
-        rms_dbfs: dbfs((sum_sq / n).sqrt() / 32768.0),
-        noise_floor_dbfs: dbfs(floor / 32768.0),
+        peak_dbfs: dbfs(f64::from(peak) / FULL_SCALE),
+        rms_dbfs: dbfs((sum_sq / n).sqrt() / FULL_SCALE),
+        noise_floor_dbfs: dbfs(floor / FULL_SCALE),
         clipped,
         clipped_fraction: clipped as f64 / n,
         samples: samples.len() as u64,
@@ -49,11 +49,11 @@ pub fn levels(samples: &[i16], rate: u32) -> Levels {
 
 /// The one-line verdict, worst problem first.
 pub fn verdict(l: &Levels) -> &'static str {
-    // A few full-scale samples in seconds of speech are not heard; one in
-    // ten thousand is.
-    if l.clipped_fraction > 1e-4 {
+    // Clipping and "too quiet" are `crate::level`'s policy.
+    let v = LevelVerdict::of_recording(l.peak_dbfs, l.rms_dbfs < QUIET_RMS_DB, l.clipped_fraction);
+    if v.clipping {
         "clipping: move back or lower the gain"
-    } else if l.peak_dbfs < -20.0 || l.rms_dbfs < -45.0 {
+    } else if v.too_quiet {
         "too quiet: move closer or raise the input gain"
     } else if l.noise_floor_dbfs > -45.0 {
         "noisy room: find a quieter place or move closer to the microphone"

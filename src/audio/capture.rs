@@ -18,7 +18,7 @@ use super::convert::mono_frames;
 use super::devices::InputDevice;
 use super::wav::WavSink;
 use super::AudioError;
-use crate::level::ClipCounter;
+use crate::level::{ClipCounter, FULL_SCALE};
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 use std::path::{Path, PathBuf};
@@ -370,7 +370,7 @@ impl CaptureStream {
             peak: f32::from_bits(self.shared.peak_bits.load(Ordering::Relaxed)),
             rms: f32::from_bits(self.shared.rms_bits.load(Ordering::Relaxed)),
             clipped: self.shared.clipped.load(Ordering::Relaxed),
-            take_peak: self.shared.take_peak.load(Ordering::Relaxed) as f32 / 32768.0,
+            take_peak: self.shared.take_peak.load(Ordering::Relaxed) as f32 / FULL_SCALE as f32,
         }
     }
 
@@ -521,7 +521,7 @@ where
         if !super::is_fatal(&e) {
             return;
         }
-        shared.fault.set(|| e.to_string());
+        shared.fault.set(|| super::cpal_message(&e));
     };
     device
         .device
@@ -625,8 +625,8 @@ impl Meter {
             self.sum_sq += f64::from(s) * f64::from(s);
             self.count += 1;
             if self.count >= self.window {
-                let peak = self.peak as f32 / 32768.0;
-                let rms = ((self.sum_sq / self.count as f64).sqrt() / 32768.0) as f32;
+                let peak = self.peak as f32 / FULL_SCALE as f32;
+                let rms = ((self.sum_sq / self.count as f64).sqrt() / FULL_SCALE) as f32;
                 shared.peak_bits.store(peak.to_bits(), Ordering::Relaxed);
                 shared.rms_bits.store(rms.to_bits(), Ordering::Relaxed);
                 self.count = 0;
@@ -636,7 +636,7 @@ impl Meter {
         }
         // A rising peak is shown at once, not at the end of its window: the
         // meter then reacts to the first loud chunk (issue 8: within 250 ms).
-        let partial = self.peak as f32 / 32768.0;
+        let partial = self.peak as f32 / FULL_SCALE as f32;
         if partial > f32::from_bits(shared.peak_bits.load(Ordering::Relaxed)) {
             shared.peak_bits.store(partial.to_bits(), Ordering::Relaxed);
         }
@@ -987,7 +987,9 @@ mod tests {
     #[test]
     fn a_full_ring_counts_dropped_frames_and_never_blocks() {
         let (mut producer, mut consumer) = rtrb::RingBuffer::<i16>::new(10);
-        let stereo: Vec<f32> = (0..16).map(|i| (i / 2) as f32 / 32768.0).collect();
+        let stereo: Vec<f32> = (0..16)
+            .map(|i| (i / 2) as f32 / FULL_SCALE as f32)
+            .collect();
         assert_eq!(push_frames(&mut producer, &stereo, 2), 0); // 8 frames fit
         assert_eq!(push_frames(&mut producer, &stereo, 2), 6); // 2 fit, 6 dropped
         let got: Vec<i16> = std::iter::from_fn(|| consumer.pop().ok()).collect();

@@ -5,18 +5,21 @@
 //! that 16-bit input comes out bit-exact, and 32-bit float input that holds
 //! 16-bit values (`x = n / 32768`, as sox writes it) too.
 
+use crate::level::FULL_SCALE;
 use cpal::{FromSample, SizedSample};
 
 /// Map a normalised sample to 16-bit PCM: `round(x * 32768)`, clamped.
 #[inline]
 pub fn f32_to_i16(x: f32) -> i16 {
-    (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16
+    (x * FULL_SCALE as f32)
+        .round()
+        .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16
 }
 
 /// Map a 16-bit PCM sample to a normalised float: `n / 32768`.
 #[inline]
 pub fn i16_to_f32(n: i16) -> f32 {
-    f32::from(n) / 32768.0
+    f32::from(n) / FULL_SCALE as f32
 }
 
 /// Mix interleaved frames of any sample type to mono `i16`. An iterator over

@@ -105,7 +105,7 @@ fn all_devices() -> Result<Vec<cpal::Device>, AudioError> {
             // Only the default host must answer; PulseAudio may not be running.
             Err(e) if i == 0 => {
                 return Err(AudioError::List {
-                    message: e.to_string(),
+                    message: super::cpal_message(&e),
                 })
             }
             Err(_) => {}

@@ -72,6 +72,7 @@ macro_rules! with_sample_type {
 
 mod capture;
 pub mod convert;
+pub mod decode;
 mod devices;
 mod fault;
 mod playback;
@@ -102,6 +103,22 @@ pub(crate) fn is_fatal(e: &cpal::Error) -> bool {
 /// counted and reported, never hidden.
 pub(crate) fn is_xrun(e: &cpal::Error) -> bool {
     matches!(e.kind(), cpal::ErrorKind::Xrun)
+}
+
+/// A cpal error's text as one tidy line. Backends hand on their messages
+/// as they come, line breaks included: one ended in a line break before its
+/// full stop, so the error took two lines, the second a lone `.` (issue 21).
+/// Every cpal message enters mockview through here.
+pub(crate) fn cpal_message(e: &cpal::Error) -> String {
+    let mut text = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for mark in [".", ",", ":", ";"] {
+        text = text.replace(&format!(" {mark}"), mark);
+    }
+    text
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +170,7 @@ impl AudioError {
     pub(crate) fn open(device: &str, e: cpal::Error) -> AudioError {
         AudioError::Open {
             device: device.to_string(),
-            message: e.to_string(),
+            message: cpal_message(&e),
         }
     }
 }
@@ -162,6 +179,18 @@ impl AudioError {
 mod tests {
     use super::*;
     use cpal::ErrorKind as K;
+
+    #[test]
+    fn a_cpal_message_is_one_tidy_line() {
+        let e = cpal::Error::with_message(K::BackendError, "snd_pcm_open failed\n.");
+        assert_eq!(cpal_message(&e), "snd_pcm_open failed.");
+        let e = cpal::Error::with_message(K::DeviceBusy, "busy :\n  in use\r\n");
+        assert_eq!(cpal_message(&e), "busy: in use");
+        assert_eq!(
+            AudioError::open("alsa:x", cpal::Error::with_message(K::Other, "gone\n.")).to_string(),
+            "cannot open alsa:x: gone. (see `mockview devices`)"
+        );
+    }
 
     #[test]
     fn glitches_are_counted_not_fatal() {

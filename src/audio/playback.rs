@@ -399,11 +399,16 @@ impl Player {
         Duration::from_nanos(self.shared.latency_nanos.load(Ordering::Relaxed))
     }
 
-    /// True once the whole file has been played out of the device (with
-    /// `END_MARGIN` for a latency reported a little short).
+    /// When playback counts as over: [`Player::ends_at`] plus `END_MARGIN`
+    /// for a latency reported a little short. A caller that waits for the
+    /// end wakes at this instant rather than at its next poll.
+    pub fn done_at(&self) -> Option<Instant> {
+        self.ends_at().map(|t| t + END_MARGIN)
+    }
+
+    /// True once the whole file has been played out of the device.
     pub fn finished(&self) -> bool {
-        self.ends_at()
-            .is_some_and(|t| Instant::now() >= t + END_MARGIN)
+        self.done_at().is_some_and(|t| Instant::now() >= t)
     }
 
     /// A stream error reported by the device, or a read error of the file.
@@ -608,10 +613,10 @@ where
             shared.underruns.fetch_add(1, Ordering::Relaxed);
         } else if matches!(e.kind(), cpal::ErrorKind::BackendError) {
             if let Ok(mut slot) = shared.glitch.lock() {
-                *slot = Some(e.to_string());
+                *slot = Some(super::cpal_message(&e));
             }
         } else if super::is_fatal(&e) {
-            fail(&shared, e.to_string())
+            fail(&shared, super::cpal_message(&e))
         }
     };
     device

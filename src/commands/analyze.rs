@@ -1,15 +1,20 @@
-//! `mockview analyze SESSION|FILE.wav`: delivery metrics of one WAV file, or
-//! of the final take of every recorded answer of a session, with the pause
-//! and flag thresholds from the command line; `--save` stores them in the log.
+//! `mockview analyze SESSION|FILE`: delivery metrics of one audio file (any
+//! format `audio::decode` reads, e.g. a phone's m4a), or of the final take
+//! of every recorded answer of a session, with the pause and flag
+//! thresholds from the command line; `--save` stores them in the log.
 //! An answer with a transcript also gets its content feedback (fillers,
-//! hedges, STAR...), recomputed from the stored words.
+//! hedges, STAR...), recomputed from the stored words; a file is
+//! transcribed for it when a model is installed (`--no-transcript` skips).
 
+use super::transcription::{chosen_model, load_engine};
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
+use crate::audio::decode::has_audio_extension;
 use crate::cli::AnalyzeArgs;
 use crate::config::Settings;
 use crate::content::{Content, ContentRules, ContentThresholds};
-use crate::session::{QuestionRef, Recording, SessionStore};
+use crate::session::{Answer, AnswerStatus, QuestionRef, Recording, RecordingKey, SessionStore};
+use crate::transcript::Transcript;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -22,23 +27,106 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
         ..ContentRules::load(settings.phrases.value.as_deref())?
     };
     let path = Path::new(&args.target);
-    if path.is_file() || has_wav_extension(&args.target) {
+    if path.is_file() || has_audio_extension(&args.target) {
         if args.save {
             return Err(UsageError(
-                "--save stores metrics in a session log; give a SESSION, not a WAV file".into(),
+                "--save stores metrics in a session log; give a SESSION, not a file".into(),
             )
             .into());
         }
-        let metrics = analyze_wav(path, &config)?;
-        if args.json {
-            super::print_json(&metrics)?;
-        } else {
-            writeln!(std::io::stdout().lock(), "{}", path.display())?;
-            print_metrics(&metrics)?;
-        }
-        return Ok(());
+        return file(path, &args, settings, &config, &words);
+    }
+    if args.no_transcript {
+        return Err(UsageError(
+            "--no-transcript is for a file; a session's answers use their stored transcripts"
+                .into(),
+        )
+        .into());
     }
     session(store, &args, &config, &words)
+}
+
+/// What `analyze FILE --json` prints: the metrics' fields at the top (as
+/// before transcripts), and the transcript and its content feedback when
+/// the file was transcribed.
+#[derive(Serialize)]
+struct FileAnalysis {
+    #[serde(flatten)]
+    metrics: Metrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transcript: Option<Transcript>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content>,
+}
+
+/// One audio file: the delivery metrics, and with a model installed (and
+/// no `--no-transcript`) its words and their feedback. The file is read
+/// (and refused) before any model is loaded. A file has no question: it is
+/// judged as a story answer, the kind behavioural interviews ask for.
+fn file(
+    path: &Path,
+    args: &AnalyzeArgs,
+    settings: &Settings,
+    config: &AnalysisConfig,
+    words: &ContentRules,
+) -> Result<()> {
+    let metrics = analyze_wav(path, config)?;
+    let model = if args.no_transcript {
+        None
+    } else {
+        chosen_model(&settings.model)?
+    };
+    let mut r = Recording::new(AnswerStatus::Recorded);
+    let spoke = metrics.speaking_seconds > 0.0;
+    r.metrics = Some(metrics);
+    let mut unheard = false;
+    if let Some(model) = model {
+        let transcript = load_engine(&model)?
+            .transcribe_file(path)
+            .with_context(|| format!("cannot transcribe {}", path.display()))?;
+        // No words where speech was heard is the engine failing, not an
+        // answer without a situation or a result: no verdicts on it.
+        unheard = transcript.words.is_empty() && spoke;
+        r.transcript = Some(transcript);
+        if !unheard {
+            r.update_content_under(words, true, &config.thresholds);
+        }
+    }
+    let doc = FileAnalysis {
+        metrics: r.metrics.take().unwrap_or_default(),
+        transcript: r.transcript,
+        content: r.content,
+    };
+    if args.json {
+        return super::print_json(&doc);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", path.display())?;
+    for line in doc.metrics.detail_lines() {
+        writeln!(out, "    {line}")?;
+    }
+    if let (Some(t), Some(c)) = (&doc.transcript, &doc.content) {
+        writeln!(out, "    “{}”", t.text)?;
+        print_content(&mut out, c, "    ")?;
+    } else if unheard {
+        writeln!(
+            out,
+            "    the model heard no words in this speech: no content feedback (a larger model may, see `mockview model list`)"
+        )?;
+    } else if !args.no_transcript {
+        // Why there is no content feedback, unless it was turned off.
+        writeln!(out, "    {}", super::transcription::NO_MODEL_HINT)?;
+    }
+    Ok(())
+}
+
+/// The content line and its flags, as `analyze` prints them everywhere.
+fn print_content(out: &mut impl Write, c: &Content, indent: &str) -> std::io::Result<()> {
+    writeln!(out, "{indent}{}", c.brief())?;
+    for f in &c.flags {
+        writeln!(out, "{indent}- {}", f.message)?;
+    }
+    Ok(())
 }
 
 fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
@@ -55,14 +143,6 @@ fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
         }
     }
     Ok(t)
-}
-
-/// A SESSION|FILE.wav argument names a file when it ends in `.wav`
-/// (`analyze`, `transcribe`), even before the file is known to exist.
-pub(super) fn has_wav_extension(s: &str) -> bool {
-    Path::new(s)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
 }
 
 /// The analysis settings from the options; every value must be a finite
@@ -143,15 +223,17 @@ impl Analyzed {
             Ok(m) => (Some(m), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let speaking = metrics.as_ref().map(|m| m.speaking_seconds);
-        let content = r
-            .transcript
-            .as_ref()
-            .map(|t| words.apply(&t.words, speaking, story));
+        // The stored words give the content and, in the fresh metrics, the
+        // one pace and the statement ends.
+        let mut fresh = Recording {
+            metrics,
+            ..r.clone()
+        };
+        fresh.update_content_under(words, story, &config.thresholds);
         Some(Analyzed {
             file,
-            metrics,
-            content,
+            metrics: fresh.metrics,
+            content: fresh.content,
             error,
         })
     }
@@ -177,50 +259,70 @@ impl Analyzed {
             (None, None) => {}
         }
         if let Some(c) = &self.content {
-            writeln!(out, "{indent}{}", c.brief())?;
-            for f in &c.flags {
-                writeln!(out, "{indent}- {}", f.message)?;
-            }
+            print_content(out, c, indent)?;
         }
         Ok(())
     }
 }
 
+/// One analysed recording: an answer's final take (with its `question` and
+/// the replies to its follow-ups) or a reply (with its follow-up's `text`).
+/// One type, so a reply is analysed, printed and stored like an answer.
 #[derive(Serialize)]
-struct AnalyzedAnswer {
+struct AnalyzedRecording {
     number: u32,
-    question: QuestionRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question: Option<QuestionRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
     #[serde(flatten)]
     result: Analyzed,
     /// The replies to follow-up questions, analysed like the answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    follow_ups: Vec<AnalyzedFollowUp>,
-    /// Where the answer is in the log's `answers`.
+    follow_ups: Vec<AnalyzedRecording>,
+    /// Which recording of the log it is.
     #[serde(skip)]
-    index: usize,
+    key: RecordingKey,
 }
 
-#[derive(Serialize)]
-struct AnalyzedFollowUp {
-    number: u32,
-    text: String,
-    #[serde(flatten)]
-    result: Analyzed,
-    /// Where the follow-up is in its answer's `follow_ups`.
-    #[serde(skip)]
-    index: usize,
-}
+impl AnalyzedRecording {
+    /// The analysed recordings of `a` (its final take with its replies), or
+    /// `None` when its final take has no file.
+    fn of(
+        dir: &Path,
+        a: &Answer,
+        config: &AnalysisConfig,
+        words: &ContentRules,
+    ) -> Option<AnalyzedRecording> {
+        let mut recordings = a.recordings().filter_map(|(key, r)| {
+            let result = Analyzed::of(dir, r, a.asks_story(key.follow_up), config, words)?;
+            let text = key.follow_up.and_then(|k| {
+                let f = a.follow_ups.iter().find(|f| f.number == k)?;
+                Some(f.text.clone())
+            });
+            Some(AnalyzedRecording {
+                number: key.follow_up.unwrap_or(a.number),
+                question: key.follow_up.is_none().then(|| a.question.clone()),
+                text,
+                result,
+                follow_ups: Vec::new(),
+                key,
+            })
+        });
+        let mut answer = recordings.next().filter(|r| r.key.follow_up.is_none())?;
+        answer.follow_ups = recordings.collect();
+        Some(answer)
+    }
 
-impl AnalyzedAnswer {
-    fn recordings(&self) -> impl Iterator<Item = &Analyzed> {
-        std::iter::once(&self.result).chain(self.follow_ups.iter().map(|f| &f.result))
+    fn recordings(&self) -> impl Iterator<Item = &AnalyzedRecording> {
+        std::iter::once(self).chain(&self.follow_ups)
     }
 }
 
 #[derive(Serialize)]
 struct AnalyzedSession<'a> {
     session: &'a str,
-    answers: Vec<AnalyzedAnswer>,
+    answers: Vec<AnalyzedRecording>,
 }
 
 fn session(
@@ -233,42 +335,15 @@ fn session(
     // Hold the lock from reading to saving, so no other writer's change is lost.
     let _lock = if args.save { Some(dir.lock()?) } else { None };
     let mut log = dir.load()?;
-    let answers: Vec<AnalyzedAnswer> = log
+    let answers: Vec<AnalyzedRecording> = log
         .answers
         .iter()
-        .enumerate()
-        .filter_map(|(index, a)| {
-            Some(AnalyzedAnswer {
-                number: a.number,
-                question: a.question.clone(),
-                result: Analyzed::of(&dir.path, &a.recording, a.asks_story(None), config, words)?,
-                follow_ups: a
-                    .follow_ups
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, f)| {
-                        Some(AnalyzedFollowUp {
-                            number: f.number,
-                            text: f.text.clone(),
-                            result: Analyzed::of(
-                                &dir.path,
-                                &f.recording,
-                                a.asks_story(Some(f.number)),
-                                config,
-                                words,
-                            )?,
-                            index,
-                        })
-                    })
-                    .collect(),
-                index,
-            })
-        })
+        .filter_map(|a| AnalyzedRecording::of(&dir.path, a, config, words))
         .collect();
     let failed = answers
         .iter()
-        .flat_map(AnalyzedAnswer::recordings)
-        .filter(|r| r.metrics.is_none())
+        .flat_map(AnalyzedRecording::recordings)
+        .filter(|r| r.result.metrics.is_none())
         .count();
     let doc = AnalyzedSession {
         session: &dir.id,
@@ -280,11 +355,10 @@ fn session(
         print_session(&doc)?;
     }
     if args.save {
-        for a in &doc.answers {
-            let answer = &mut log.answers[a.index];
-            a.result.store(&mut answer.recording);
-            for f in &a.follow_ups {
-                f.result.store(&mut answer.follow_ups[f.index].recording);
+        for r in doc.answers.iter().flat_map(AnalyzedRecording::recordings) {
+            let answer = log.answers.iter_mut().find(|a| a.number == r.key.answer);
+            if let Some(stored) = answer.and_then(|a| a.recording_mut(r.key.follow_up)) {
+                r.result.store(stored);
             }
         }
         dir.save(&log)
@@ -321,10 +395,12 @@ fn print_session(doc: &AnalyzedSession) -> std::io::Result<()> {
     }
     for a in &doc.answers {
         writeln!(out)?;
-        writeln!(out, "{:>2}. {}", a.number, a.question.text)?;
+        let question = a.question.as_ref().map_or("", |q| q.text.as_str());
+        writeln!(out, "{:>2}. {question}", a.number)?;
         a.result.print(&mut out, "    ")?;
         for f in &a.follow_ups {
-            writeln!(out, "    Follow-up {}: {}", f.number, f.text)?;
+            let text = f.text.as_deref().unwrap_or_default();
+            writeln!(out, "    Follow-up {}: {text}", f.number)?;
             f.result.print(&mut out, "      ")?;
         }
     }
@@ -337,11 +413,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-fn print_metrics(m: &Metrics) -> std::io::Result<()> {
-    for line in m.detail_lines() {
-        writeln!(std::io::stdout().lock(), "    {line}")?;
-    }
-    Ok(())
 }

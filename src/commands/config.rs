@@ -44,7 +44,20 @@ fn init(settings: &Settings, force: bool) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_config_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let text = config::template();
+    // The device examples are ids `devices` lists here (its own code); a
+    // machine whose devices cannot be listed gets ALSA's `default`.
+    let listed = crate::audio::list_devices(false).unwrap_or_default();
+    let ids = |side: fn(&crate::audio::DeviceInfo) -> bool| -> Vec<String> {
+        listed
+            .iter()
+            .filter(|d| side(d))
+            .map(|d| d.id.clone())
+            .collect()
+    };
+    let text = config::template(&config::DeviceIds {
+        inputs: ids(|d| d.input),
+        outputs: ids(|d| d.output),
+    });
     if force {
         write_private_file(path, text.as_bytes())
     } else {

@@ -1,11 +1,12 @@
 //! What the commands that play takes (replay, review, mic-check) share
 //! around the listening loop (`crate::listener`): the output request from
-//! the command line, finding a take's file, showing an answer's question.
-//! Not a subcommand.
+//! the command line, finding a take's file, showing an answer's question,
+//! the reviewers' pinned comments as cues. Not a subcommand.
 
 use super::UsageError;
 use crate::audio::PlayRequest;
 use crate::cli::OutputArgs;
+use crate::listener::Cue;
 use crate::session::{Answer, FollowUp};
 use crate::ui::{speak, Console, Interrupt};
 use anyhow::{Context, Result};
@@ -54,6 +55,29 @@ pub(super) fn follow_up_files<'a>(
         .collect()
 }
 
+/// The comments the answer's reviewers pinned on one of its recordings
+/// (`None`: the final take; `Some(k)`: follow-up `k`'s reply), in time
+/// order, as cues for the listener: "Kim: here you lost me", inert.
+pub(super) fn cues_of(answer: &Answer, follow_up: Option<u32>) -> Vec<Cue> {
+    let inert = crate::ui::inert;
+    let mut cues: Vec<Cue> = answer
+        .reviews
+        .iter()
+        .flat_map(|r| {
+            r.comments_on(follow_up).map(move |c| Cue {
+                seconds: c.seconds,
+                text: format!(
+                    "{}: {}",
+                    inert(&r.reviewer),
+                    inert(&c.text).replace('\n', " ")
+                ),
+            })
+        })
+        .collect();
+    cues.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    cues
+}
+
 /// Show a follow-up question before its reply (and speak it).
 pub(super) fn show_follow_up(
     c: &Console,
@@ -61,14 +85,8 @@ pub(super) fn show_follow_up(
     speak_it: &mut bool,
     interrupt: &Interrupt,
 ) {
-    c.line(c.bold(&format!("Follow-up {}", f.number)));
-    c.line(&f.text);
-    if *speak_it {
-        if let Err(e) = speak(&f.text, || interrupt.requested()) {
-            c.warn(format!("cannot speak the question: {e}"));
-            *speak_it = false;
-        }
-    }
+    let heading = format!("Follow-up {}", f.number);
+    show_prompt(c, &heading, &f.text, speak_it, interrupt);
 }
 
 /// A recording the log names for `answer`, checked to be a file in the
@@ -97,14 +115,22 @@ pub(super) fn show_question(
     interrupt: &Interrupt,
 ) {
     c.line("");
-    c.line(c.bold(&format!(
+    let heading = format!(
         "Answer {} of {of} · {}",
         answer.number,
         crate::questions::category_title(&answer.question.category)
-    )));
-    c.line(&answer.question.text);
+    );
+    show_prompt(c, &heading, &answer.question.text, speak_it, interrupt);
+}
+
+/// What is asked before a recording plays, an answer's question or a
+/// follow-up, the same way: a bold heading, the text, and the voice (which
+/// goes quiet for the rest of the run once it fails).
+fn show_prompt(c: &Console, heading: &str, text: &str, speak_it: &mut bool, interrupt: &Interrupt) {
+    c.line(c.bold(heading));
+    c.line(text);
     if *speak_it {
-        if let Err(e) = speak(&answer.question.text, || interrupt.requested()) {
+        if let Err(e) = speak(text, || interrupt.requested()) {
             c.warn(format!("cannot speak the question: {e}"));
             *speak_it = false;
         }

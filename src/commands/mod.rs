@@ -18,11 +18,12 @@ mod replay;
 mod report;
 mod review;
 mod sessions;
+mod share;
 mod stats;
 mod transcribe;
 mod transcription;
 
-use crate::cli::{Cli, ColorArg, Command, QuestionsArgs};
+use crate::cli::{Cli, ColorArg, Command};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
@@ -52,11 +53,17 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// The error and its causes on one line, `a: b: c`, each cause once: an
 /// error whose message already quotes its cause (`{path}: {source}`) does
-/// not get the cause appended a second time.
+/// not get the cause appended a second time. A cause's own line breaks
+/// (a library's message) become spaces: an error is one line.
 pub fn error_chain(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
         let text = cause.to_string();
+        let text = if text.contains(['\n', '\r']) {
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            text
+        };
         if line.contains(&text) {
             continue;
         }
@@ -110,24 +117,12 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The sessions root the settings name. When no one chose it (flag,
-/// environment, file) the default rules did, and commands that read or
-/// write sessions say on stderr which folder that is.
-fn store(settings: &Settings, command: &Command) -> SessionStore {
-    let dir = &settings.sessions_dir;
-    let uses_sessions = !matches!(
-        command,
-        Command::Devices(_)
-            | Command::Questions(QuestionsArgs { history: false, .. })
-            | Command::MicCheck(_)
-            | Command::Config(_)
-            | Command::Completions(_)
-            | Command::Man
-    );
-    if uses_sessions && !dir.source.is_chosen() {
-        eprintln!("sessions: {} ({})", dir.value.display(), dir.source);
-    }
-    SessionStore::new(dir.value.clone())
+/// The sessions root the settings name. Where it is gets said once, where
+/// it matters (issue 21): when a session is created (`practice`, `import`),
+/// by `sessions` and by `config`; not on every command's stderr, where it
+/// made each error two lines.
+fn store(settings: &Settings) -> SessionStore {
+    SessionStore::new(settings.sessions_dir.value.clone())
 }
 
 /// With a file-size limit (`ulimit -f`), the kernel kills a process that
@@ -179,16 +174,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     for w in warnings {
         console.warn(w);
     }
-    let store = store(&settings, &cli.command);
+    let store = store(&settings);
     match cli.command {
         Command::Practice(args) => practice::run(&store, args, &settings),
         Command::Devices(args) => devices::run(args.json, args.all),
         Command::Questions(args) => questions::run(args, &store),
-        Command::Sessions(args) => sessions::list(&store, args.json),
+        Command::Sessions(args) => sessions::list(&store, &settings.sessions_dir.source, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
         Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
+        Command::Share(args) => share::run(&store, args),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
-        Command::Import(args) => import::run(&store, &args.file),
+        Command::Import(args) => import::run(&store, &args, &settings),
         Command::Analyze(args) => analyze::run(&store, args, &settings),
         Command::Stats(args) => stats::run(&store, args.json),
         Command::Replay(args) => replay::run(&store, args, &settings),
@@ -200,5 +196,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(args) => config::run(args, &settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
         Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_line_each_cause_once() {
+        let e = anyhow::anyhow!("the device said:\n  busy\n").context("cannot open alsa:x");
+        assert_eq!(error_chain(&e), "cannot open alsa:x: the device said: busy");
+        let io = std::io::Error::other("disk full");
+        let e = anyhow::Error::new(io).context("cannot write a.wav: disk full");
+        assert_eq!(error_chain(&e), "cannot write a.wav: disk full");
     }
 }

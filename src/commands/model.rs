@@ -16,14 +16,22 @@ pub fn run(action: ModelAction) -> Result<()> {
     match action {
         ModelAction::List { json } => list(&store, json),
         ModelAction::Get { name } => get(&store, &name),
-        ModelAction::Add { file } => {
-            let m = store.add(&file)?;
-            println!(
+        ModelAction::Add { file, name } => {
+            let added = store.add(&file, name.as_deref())?;
+            if let Some(known) = added.differs_from {
+                Console::detect().warn(format!(
+                    "{} is not the published {} (its size or SHA-1 differs): installed under its own name",
+                    file.display(),
+                    known.name
+                ));
+            }
+            writeln!(
+                std::io::stdout().lock(),
                 "installed {} as {} ({})",
                 file.display(),
-                m.name,
-                m.path.display()
-            );
+                added.model.name,
+                added.model.path.display()
+            )?;
             Ok(())
         }
     }
@@ -76,6 +84,13 @@ fn list(store: &ModelStore, json: bool) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "Models in {}", store.dir().display())?;
+    // Names of added files are as long as their files' (issue 21: the
+    // columns of a table made for `small.en` broke on them).
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for r in &rows {
         let state = match (&r.installed, r.default) {
             (Some(_), true) => "installed, used by default",
@@ -84,14 +99,14 @@ fn list(store: &ModelStore, json: bool) -> Result<()> {
         };
         writeln!(
             out,
-            "{:<10} {:>4} MB  {:<26} {}",
+            "{:<width$} {:>4} MB  {:<26}  {}",
             r.name,
             r.bytes.div_ceil(1_000_000),
             state,
             r.suits.unwrap_or("added from a file")
         )?;
         if let Some(sha1) = r.sha1 {
-            writeln!(out, "{:<10} sha1 {sha1}", "")?;
+            writeln!(out, "{:<width$} sha1 {sha1}", "")?;
         }
     }
     if installed.is_empty() {

@@ -3,7 +3,9 @@
 //! `crate::listener`'s), and a caption of the words as they are spoken when
 //! the answer has a transcript.
 
-use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
+use super::listening::{
+    cues_of, follow_up_files, play_request, show_follow_up, show_question, take_file,
+};
 use super::{Interrupted, UsageError};
 use crate::audio;
 use crate::cli::ReplayArgs;
@@ -92,19 +94,20 @@ pub fn run(store: &SessionStore, args: ReplayArgs, settings: &Settings) -> Resul
             ));
             continue;
         };
-        // The transcript is of the final take only.
-        let words = match (&a.recording.transcript, args.take) {
-            (Some(t), None) => t.words.as_slice(),
-            _ => &[],
+        // The transcript and the comments are of the final take only.
+        let (words, cues) = match args.take {
+            None => (a.recording.words(), cues_of(a, None)),
+            Some(_) => (&[][..], Vec::new()),
         };
-        match listener.play_take_with_words(&file, words)? {
+        match listener.play_take_with(&file, words, &cues)? {
             Played::Done | Played::Next => {}
             Played::Quit => break,
             Played::Interrupted => return Err(Interrupted.into()),
         }
         for (f, reply) in replies {
             show_follow_up(&console, f, &mut speak_it, &listener.interrupt);
-            match listener.play_take_with_words(&reply, f.recording.words())? {
+            let cues = cues_of(a, Some(f.number));
+            match listener.play_take_with(&reply, f.recording.words(), &cues)? {
                 Played::Done | Played::Next => {}
                 Played::Quit => return Ok(()),
                 Played::Interrupted => return Err(Interrupted.into()),

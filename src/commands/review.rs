@@ -4,7 +4,9 @@
 //! --score structure=4 ... --notes TEXT`). Reviews are appended to the
 //! answer's `reviews` and the log saved atomically under the session lock.
 
-use super::listening::{follow_up_files, play_request, show_follow_up, show_question, take_file};
+use super::listening::{
+    cues_of, follow_up_files, play_request, show_follow_up, show_question, take_file,
+};
 use super::sessions::said_lines;
 use super::{Interrupted, UsageError};
 use crate::audio;
@@ -143,6 +145,7 @@ fn from_flags(
         scores,
         notes,
         self_check: None,
+        comments: Vec::new(),
     });
     dir.save(session)?;
     println!(
@@ -306,7 +309,8 @@ fn interactive(
         }
         if let Some(l) = &mut listener {
             let file = take_file(&dir.path, &answer, None)?;
-            match l.play_take_with_words(&file, answer.recording.words())? {
+            let cues = cues_of(&answer, None);
+            match l.play_take_with(&file, answer.recording.words(), &cues)? {
                 Played::Interrupted => return Err(Interrupted.into()),
                 Played::Quit => break,
                 Played::Done | Played::Next => {}
@@ -320,7 +324,8 @@ fn interactive(
                 console.line(line);
             }
             if let Some(l) = &mut listener {
-                match l.play_take_with_words(&reply, f.recording.words())? {
+                let cues = cues_of(&answer, Some(f.number));
+                match l.play_take_with(&reply, f.recording.words(), &cues)? {
                     Played::Interrupted => return Err(Interrupted.into()),
                     Played::Quit => {
                         quit_playing = true;
@@ -345,6 +350,7 @@ fn interactive(
             scores: BTreeMap::new(),
             notes: String::new(),
             self_check: None,
+            comments: Vec::new(),
         };
         let mut stop = ask_each(
             RUBRIC,

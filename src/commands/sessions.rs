@@ -1,7 +1,7 @@
 //! `mockview sessions` (the list) and `mockview show SESSION` (one in full).
 
 use crate::clock::local_minute;
-use crate::session::{Recording, Session, SessionStore};
+use crate::session::{Recording, Review, Session, SessionStore};
 use std::io::Write;
 
 use anyhow::Result;
@@ -20,7 +20,9 @@ struct Row {
     error: Option<String>,
 }
 
-pub fn list(store: &SessionStore, json: bool) -> Result<()> {
+/// The list, newest first, and where it was read (`source`: why that
+/// folder), the one command besides `config` that says so.
+pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) -> Result<()> {
     if let Some(notice) = super::left_open_notice(store) {
         eprintln!("{notice}");
     }
@@ -63,6 +65,7 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
         super::print_no_sessions(store)?;
         return Ok(());
     }
+    let count = rows.len();
     writeln!(
         std::io::stdout().lock(),
         "{:<20} {:<17} {:>8} {:>7}  {:<11} reviewed",
@@ -89,6 +92,12 @@ pub fn list(store: &SessionStore, json: bool) -> Result<()> {
             if r.reviewed { "yes" } else { "no" }
         )?;
     }
+    writeln!(
+        std::io::stdout().lock(),
+        "{count} session{} in {} ({source})",
+        if count == 1 { "" } else { "s" },
+        store.root().display()
+    )?;
     Ok(())
 }
 
@@ -110,6 +119,7 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
     let mut lines = Vec::new();
     if let Some(c) = &r.content {
         lines.push(format!("{indent}{}", c.brief()));
+        lines.extend(c.star_lines().iter().map(|l| format!("{indent}  {l}")));
         lines.extend(c.flags.iter().map(|f| format!("{indent}- {}", f.message)));
     }
     if let Some(t) = &r.transcript {
@@ -128,131 +138,137 @@ pub(super) fn said_lines(r: &Recording, indent: &str, colour: bool) -> Vec<Strin
     lines
 }
 
+/// One recording, an answer's final take or a follow-up's reply, the same
+/// way: status, length and file (then the `earlier` takes, for an answer),
+/// its metrics, what the device lost, and what was said.
+fn print_recording(
+    out: &mut impl Write,
+    r: &Recording,
+    indent: &str,
+    earlier: Option<String>,
+    colour: bool,
+) -> std::io::Result<()> {
+    match &r.file {
+        Some(f) => writeln!(
+            out,
+            "{indent}{} · {} · {f}",
+            r.status.as_str(),
+            crate::clock::clock_seconds(r.duration_seconds)
+        )?,
+        None => writeln!(out, "{indent}{}", r.status.as_str())?,
+    }
+    if let Some(earlier) = earlier {
+        writeln!(out, "{indent}earlier takes: {earlier}")?;
+    }
+    if let (Some(m), Some(_)) = (&r.metrics, &r.file) {
+        for line in m.detail_lines() {
+            writeln!(out, "{indent}{line}")?;
+        }
+    }
+    if r.dropped_frames > 0 {
+        writeln!(
+            out,
+            "{indent}{} frames lost during recording",
+            r.dropped_frames
+        )?;
+    }
+    for line in said_lines(r, indent, colour) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// A review as lines indented by `indent`: who and when with the scores,
+/// the notes, then each pinned comment at its moment. Everything the
+/// reviewer typed is made inert for the terminal (`ui::inert`).
+pub(super) fn review_lines(r: &Review, indent: &str) -> Vec<String> {
+    let inert = crate::ui::inert;
+    let scores: Vec<String> = r
+        .scores
+        .iter()
+        .map(|(k, v)| format!("{} {v}", inert(k)))
+        .collect();
+    let mut lines = vec![format!(
+        "{indent}review by {} ({}): {}",
+        inert(&r.reviewer),
+        local_minute(r.at),
+        scores.join(", ")
+    )];
+    for line in inert(&r.notes).lines() {
+        lines.push(format!("{indent}  {line}"));
+    }
+    for c in &r.comments {
+        let on = c
+            .follow_up
+            .map_or(String::new(), |k| format!(" (follow-up {k})"));
+        lines.push(format!(
+            "{indent}  @ {}{on} {}",
+            crate::clock::clock_tenths(c.seconds),
+            inert(&c.text).replace('\n', " ")
+        ));
+    }
+    lines
+}
+
 fn print_session(s: &Session, path: &std::path::Path) -> std::io::Result<()> {
     let colour = crate::ui::Console::detect().is_colour();
+    // Wrapped at the terminal's width on word boundaries; piped, as is.
+    let mut out = crate::ui::text_out();
     let transcribed = s.answers.iter().any(|a| a.recording.transcript.is_some());
-    writeln!(
-        std::io::stdout().lock(),
-        "Session {} · {}",
-        s.id,
-        s.status.as_str()
-    )?;
+    writeln!(out, "Session {} · {}", s.id, s.status.as_str())?;
     match s.ended_at {
         Some(end) => writeln!(
-            std::io::stdout().lock(),
+            out,
             "started {} · ended {}",
             local_minute(s.started_at),
             local_minute(end)
         )?,
-        None => writeln!(
-            std::io::stdout().lock(),
-            "started {}",
-            local_minute(s.started_at)
-        )?,
+        None => writeln!(out, "started {}", local_minute(s.started_at))?,
     }
     if let Some(i) = &s.input {
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "input {} ({}), {} Hz, {} ch, {}",
-            i.device_id,
-            i.device_name,
-            i.sample_rate,
-            i.channels,
-            i.sample_format
+            i.device_id, i.device_name, i.sample_rate, i.channels, i.sample_format
         )?;
     }
-    writeln!(std::io::stdout().lock(), "folder {}", path.display())?;
-    if transcribed && !colour {
+    if let Some(f) = &s.imported_from {
         writeln!(
-            std::io::stdout().lock(),
-            "marks {}",
-            crate::ui::PLAIN_LEGEND
+            out,
+            "imported from {} ({} in {}, {} Hz, {} ch)",
+            crate::ui::inert(&f.file),
+            f.codec,
+            f.container,
+            f.sample_rate,
+            f.channels
         )?;
+    }
+    writeln!(out, "folder {}", path.display())?;
+    if transcribed && !colour {
+        writeln!(out, "marks {}", crate::ui::PLAIN_LEGEND)?;
     }
     for a in &s.answers {
-        writeln!(std::io::stdout().lock())?;
+        writeln!(out)?;
         writeln!(
-            std::io::stdout().lock(),
+            out,
             "{:>2}. [{}] {}",
-            a.number,
-            a.question.category,
-            a.question.text
+            a.number, a.question.category, a.question.text
         )?;
-        match &a.recording.file {
-            Some(f) => writeln!(
-                std::io::stdout().lock(),
-                "    {} · {} · {}",
-                a.recording.status.as_str(),
-                crate::clock::clock_seconds(a.recording.duration_seconds),
-                f
-            )?,
-            None => writeln!(
-                std::io::stdout().lock(),
-                "    {}",
-                a.recording.status.as_str()
-            )?,
-        }
-        let earlier: Vec<&String> = a
+        let earlier: Vec<&str> = a
             .takes
             .iter()
             .filter(|t| Some(*t) != a.recording.file.as_ref())
+            .map(|t| t.as_str())
             .collect();
-        if !earlier.is_empty() {
-            writeln!(
-                std::io::stdout().lock(),
-                "    earlier takes: {}",
-                earlier
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?;
-        }
-        if let (Some(m), Some(_)) = (&a.recording.metrics, &a.recording.file) {
-            for line in m.detail_lines() {
-                writeln!(std::io::stdout().lock(), "    {line}")?;
-            }
-        }
-        if a.recording.dropped_frames > 0 {
-            writeln!(
-                std::io::stdout().lock(),
-                "    {} frames lost during recording",
-                a.recording.dropped_frames
-            )?;
-        }
-        for line in said_lines(&a.recording, "    ", colour) {
-            writeln!(std::io::stdout().lock(), "{line}")?;
-        }
+        let earlier = (!earlier.is_empty()).then(|| earlier.join(", "));
+        print_recording(&mut out, &a.recording, "    ", earlier, colour)?;
         for f in &a.follow_ups {
-            let mut out = std::io::stdout().lock();
             writeln!(out, "    follow-up {}: {}", f.number, f.text)?;
-            match &f.recording.file {
-                Some(file) => writeln!(
-                    out,
-                    "      {} · {} · {file}",
-                    f.recording.status.as_str(),
-                    crate::clock::clock_seconds(f.recording.duration_seconds)
-                )?,
-                None => writeln!(out, "      {}", f.recording.status.as_str())?,
-            }
-            if let (Some(m), true) = (&f.recording.metrics, f.is_recorded()) {
-                writeln!(out, "      {}", m.brief())?;
-            }
-            for line in said_lines(&f.recording, "      ", colour) {
-                writeln!(out, "{line}")?;
-            }
+            print_recording(&mut out, &f.recording, "      ", None, colour)?;
         }
         for r in &a.reviews {
-            let scores: Vec<String> = r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            writeln!(
-                std::io::stdout().lock(),
-                "    review by {} ({}): {}",
-                r.reviewer,
-                local_minute(r.at),
-                scores.join(", ")
-            )?;
-            if !r.notes.is_empty() {
-                writeln!(std::io::stdout().lock(), "      {}", r.notes)?;
+            for line in review_lines(r, "    ") {
+                writeln!(out, "{line}")?;
             }
         }
     }

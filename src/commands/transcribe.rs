@@ -1,4 +1,5 @@
-//! `mockview transcribe SESSION|FILE.wav`: the words of a WAV file, or of
+//! `mockview transcribe SESSION|FILE`: the words of an audio file (any
+//! format `audio::decode` reads), or of
 //! a session's answers and follow-up replies, stored with each in the log.
 //!
 //! A session's log is saved after every answer (lock held throughout), so an
@@ -20,15 +21,20 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn run(store: &SessionStore, args: TranscribeArgs, settings: &Settings) -> Result<()> {
-    let model = chosen_model(&settings.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
     let path = Path::new(&args.target);
-    if path.is_file() || super::analyze::has_wav_extension(&args.target) {
+    let is_file = path.is_file() || crate::audio::decode::has_audio_extension(&args.target);
+    if is_file {
         if !args.answers.is_empty() {
             return Err(super::UsageError(
-                "--answer picks answers of a session; give a SESSION, not a WAV file".into(),
+                "--answer picks answers of a session; give a SESSION, not a file".into(),
             )
             .into());
         }
+        // A file that is no audio is refused before any model is looked for.
+        crate::audio::decode::AudioFile::open(path)?;
+    }
+    let model = chosen_model(&settings.model)?.ok_or_else(|| anyhow::anyhow!("{NO_MODEL_HINT}"))?;
+    if is_file {
         let engine = load_engine(&model)?;
         let transcript = engine.transcribe_file(path)?;
         let mut out = std::io::stdout().lock();

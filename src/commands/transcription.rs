@@ -177,6 +177,26 @@ impl BackgroundTranscriber {
     }
 }
 
+/// The worker as the practice room sees it.
+impl crate::practice::Transcriber for BackgroundTranscriber {
+    fn grow(&mut self, key: RecordingKey, take: usize, wav: PathBuf) {
+        BackgroundTranscriber::grow(self, key, take, wav)
+    }
+    fn finish(&mut self, key: RecordingKey, take: usize, wav: PathBuf) {
+        BackgroundTranscriber::finish(self, key, take, wav)
+    }
+    fn pending(&self) -> usize {
+        BackgroundTranscriber::pending(self)
+    }
+    fn ready(&mut self) -> Vec<crate::practice::Transcribed> {
+        let done = BackgroundTranscriber::ready(self);
+        done.into_iter().map(|f| (f.key, f.result)).collect()
+    }
+    fn next(&mut self, timeout: Duration) -> Option<crate::practice::Transcribed> {
+        BackgroundTranscriber::next(self, timeout).map(|f| (f.key, f.result))
+    }
+}
+
 /// What the worker has of each recording: its take's number and progress.
 type Growing = HashMap<RecordingKey, (usize, GrowingTranscript)>;
 

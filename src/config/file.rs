@@ -200,9 +200,23 @@ fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The device ids of this machine, as `mockview devices` lists them (the
+/// command that writes the template asks `audio` for them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceIds {
+    pub inputs: Vec<String>,
+    pub outputs: Vec<String>,
+}
+
+/// How many of this machine's device ids the template names per side.
+const TEMPLATE_DEVICE_IDS: usize = 4;
+
 /// The commented file `mockview config init` writes: every setting, its
-/// environment variable and default, commented out.
-pub fn template() -> String {
+/// environment variable and default, commented out. The device settings'
+/// examples are ids `devices` gives on this machine (issue 21: the template
+/// suggested `pulse:default`, which no command ever printed); with none,
+/// ALSA's `default`.
+pub fn template(devices: &DeviceIds) -> String {
     let mut out = String::from(
         "# mockview settings (`mockview config` shows the effective values).\n\
          # Precedence: command-line flag > environment variable > this file > default.\n\
@@ -213,13 +227,30 @@ pub fn template() -> String {
         for line in crate::ui::wrap(k.doc, 76) {
             out.push_str(&format!("# {line}\n"));
         }
-        let default = if k.default.is_empty() {
-            "unset"
-        } else {
-            k.default
+        let default = match k.default {
+            super::Fallback::Unset => "unset".to_string(),
+            d => d.to_string(),
         };
         out.push_str(&format!("# (environment: {}; default: {default})\n", k.env));
-        out.push_str(&format!("# {} = {}\n", k.name, k.example));
+        let ids = match k.name {
+            "input_device" => devices.inputs.as_slice(),
+            "output_device" => devices.outputs.as_slice(),
+            _ => &[],
+        };
+        match ids {
+            [] => out.push_str(&format!("# {} = {}\n", k.name, k.example)),
+            [first, rest @ ..] => {
+                if !rest.is_empty() {
+                    let more: Vec<String> = rest
+                        .iter()
+                        .take(TEMPLATE_DEVICE_IDS - 1)
+                        .map(|id| format!("\"{id}\""))
+                        .collect();
+                    out.push_str(&format!("# (also here: {})\n", more.join(", ")));
+                }
+                out.push_str(&format!("# {} = \"{first}\"\n", k.name));
+            }
+        }
     }
     out
 }
@@ -234,8 +265,23 @@ mod tests {
 
     #[test]
     fn the_template_is_valid_commented_and_uncommented() {
-        let t = template();
-        let l = parse(&t).unwrap();
+        let here = DeviceIds {
+            inputs: vec!["alsa:default".into(), "pulseaudio:mic".into()],
+            outputs: vec!["pulseaudio:speakers".into()],
+        };
+        for t in [template(&DeviceIds::default()), template(&here)] {
+            the_template_parses(&t);
+        }
+        let t = template(&here);
+        assert!(
+            t.contains("# (also here: \"pulseaudio:mic\")\n# input_device = \"alsa:default\"\n")
+        );
+        assert!(t.contains("\n# output_device = \"pulseaudio:speakers\"\n"));
+        assert!(template(&DeviceIds::default()).contains("\n# input_device = \"alsa:default\"\n"));
+    }
+
+    fn the_template_parses(t: &str) {
+        let l = parse(t).unwrap();
         assert!(l.values.is_empty() && l.warnings.is_empty());
         let uncommented: String = t
             .lines()

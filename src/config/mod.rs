@@ -11,7 +11,7 @@
 mod file;
 mod folders;
 
-pub use file::{parse_file, template, ConfigError, FileLayer};
+pub use file::{parse_file, template, ConfigError, DeviceIds, FileLayer};
 pub use folders::{config_path, data_dir, default_sessions_dir, SessionsDirRule};
 
 use std::collections::BTreeMap;
@@ -46,15 +46,64 @@ pub enum Kind {
     List,
 }
 
-/// One setting: its key in the file, its environment variable, its default
-/// as shown to people, and what it is for.
+/// Every setting, by a name the compiler checks: the command line and the
+/// commands name settings by these, never by a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Name {
+    SessionsDir,
+    InputDevice,
+    OutputDevice,
+    Prep,
+    Limit,
+    Count,
+    Categories,
+    Speak,
+    Voice,
+    Rate,
+    FollowUps,
+    Reviewer,
+    Model,
+    Phrases,
+}
+
+/// The defaults of the number settings: here once, for the settings
+/// table, the resolution and the command line's help.
+pub const PREP_DEFAULT: u32 = 30;
+pub const LIMIT_DEFAULT: u32 = 120;
+pub const COUNT_DEFAULT: u32 = 5;
+
+/// A setting's default when nothing chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// No value (the program's or the system's own choice).
+    Unset,
+    Number(u32),
+    Bool(bool),
+    EmptyList,
+}
+
+impl fmt::Display for Fallback {
+    /// As the config file would spell it; empty when unset.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fallback::Unset => Ok(()),
+            Fallback::Number(n) => write!(f, "{n}"),
+            Fallback::Bool(b) => write!(f, "{b}"),
+            Fallback::EmptyList => f.write_str("[]"),
+        }
+    }
+}
+
+/// One setting: its key in the file, its environment variable, its default,
+/// and what it is for.
 #[derive(Debug, Clone, Copy)]
 pub struct Key {
+    pub id: Name,
+    /// As the config file spells it.
     pub name: &'static str,
     pub env: &'static str,
     pub kind: Kind,
-    /// The default, as the file would spell it (for the template and `config`).
-    pub default: &'static str,
+    pub default: Fallback,
     /// An example value for the commented template.
     pub example: &'static str,
     pub doc: &'static str,
@@ -63,142 +112,175 @@ pub struct Key {
 /// Every setting, in the order `config` prints them and the template lists them.
 pub const KEYS: &[Key] = &[
     Key {
+        id: Name::SessionsDir,
         name: "sessions_dir",
         env: "MOCKVIEW_DIR",
         kind: Kind::Path,
-        default: "",
+        default: Fallback::Unset,
         example: "\"~/interviews\"",
         doc: "Root folder of the sessions. Unset: ./recordings if it exists, \
               else the data folder ($XDG_DATA_HOME/mockview/recordings). \
               `~/` is your home; a relative path is relative to this file.",
     },
     Key {
+        id: Name::InputDevice,
         name: "input_device",
         env: "MOCKVIEW_INPUT_DEVICE",
         kind: Kind::Text,
-        default: "",
-        example: "\"pulse:default\"",
+        default: Fallback::Unset,
+        example: "\"alsa:default\"",
         doc: "Microphone: an id from `mockview devices` or a unique part of a name. \
               Unset: the system default.",
     },
     Key {
+        id: Name::OutputDevice,
         name: "output_device",
         env: "MOCKVIEW_OUTPUT_DEVICE",
         kind: Kind::Text,
-        default: "",
-        example: "\"pulse:default\"",
+        default: Fallback::Unset,
+        example: "\"alsa:default\"",
         doc: "Speakers or headphones for replay, review and mic-check. Unset: the system default.",
     },
     Key {
+        id: Name::Prep,
         name: "prep",
         env: "MOCKVIEW_PREP",
         kind: Kind::Number {
             min: 0,
             max: PREP_MAX,
         },
-        default: "30",
+        default: Fallback::Number(PREP_DEFAULT),
         example: "45",
         doc: "Seconds to prepare before the recording starts.",
     },
     Key {
+        id: Name::Limit,
         name: "limit",
         env: "MOCKVIEW_LIMIT",
         kind: Kind::Number {
             min: 0,
             max: LIMIT_MAX,
         },
-        default: "120",
+        default: Fallback::Number(LIMIT_DEFAULT),
         example: "90",
         doc: "Answer time limit in seconds, 0 for none.",
     },
     Key {
+        id: Name::Count,
         name: "count",
         env: "MOCKVIEW_COUNT",
         kind: Kind::Number {
             min: 1,
             max: COUNT_MAX,
         },
-        default: "5",
+        default: Fallback::Number(COUNT_DEFAULT),
         example: "3",
         doc: "How many questions a practice session asks.",
     },
     Key {
+        id: Name::Categories,
         name: "categories",
         env: "MOCKVIEW_CATEGORIES",
         kind: Kind::List,
-        default: "[]",
+        default: Fallback::EmptyList,
         example: "[\"conflict\", \"failure\"]",
         doc: "Only questions of these categories (see `mockview questions`); empty for all. \
               In the environment: comma-separated.",
     },
     Key {
+        id: Name::Speak,
         name: "speak",
         env: "MOCKVIEW_SPEAK",
         kind: Kind::Bool,
-        default: "false",
+        default: Fallback::Bool(false),
         example: "true",
         doc: "Speak each question aloud (espeak-ng, spd-say or say).",
     },
     Key {
+        id: Name::Voice,
         name: "voice",
         env: "MOCKVIEW_VOICE",
         kind: Kind::Text,
-        default: "",
+        default: Fallback::Unset,
         example: "\"en-gb\"",
         doc: "The voice of the speech (espeak-ng -v, say -v). Unset: the program's default.",
     },
     Key {
+        id: Name::Rate,
         name: "rate",
         env: "MOCKVIEW_RATE",
         kind: Kind::Number {
             min: RATE_RANGE.0,
             max: RATE_RANGE.1,
         },
-        default: "",
+        default: Fallback::Unset,
         example: "150",
         doc:
             "Speech rate in words per minute (espeak-ng -s, say -r). Unset: the program's default.",
     },
     Key {
+        id: Name::FollowUps,
         name: "follow_ups",
         env: "MOCKVIEW_FOLLOW_UPS",
         kind: Kind::Bool,
-        default: "false",
+        default: Fallback::Bool(false),
         example: "true",
         doc: "After an answer, ask one of the question's follow-ups.",
     },
     Key {
+        id: Name::Reviewer,
         name: "reviewer",
         env: "MOCKVIEW_REVIEWER",
         kind: Kind::Text,
-        default: "",
+        default: Fallback::Unset,
         example: "\"Sam\"",
         doc: "Your name as a reviewer (`mockview review --reviewer`).",
     },
     Key {
+        id: Name::Model,
         name: "model",
         env: "MOCKVIEW_MODEL",
         kind: Kind::Text,
-        default: "",
+        default: Fallback::Unset,
         example: "\"base.en\"",
         doc: "The transcription model: an installed model's name (see \
               `mockview model list`) or a ggml model file. Unset: the most \
               accurate installed model.",
     },
     Key {
+        id: Name::Phrases,
         name: "phrases",
         env: "MOCKVIEW_PHRASES",
         kind: Kind::Path,
-        default: "",
+        default: Fallback::Unset,
         example: "\"~/my-phrases.toml\"",
         doc: "Your own fillers, hedges, negative phrases and STAR cues, added \
               to the shipped lists (a TOML file like phrases/content.toml).",
     },
 ];
 
-/// The key of this name.
-pub fn key(name: &str) -> Option<&'static Key> {
-    KEYS.iter().find(|k| k.name == name)
+/// The setting `id`.
+pub fn key(id: Name) -> &'static Key {
+    KEYS.iter()
+        .find(|k| k.id == id)
+        .expect("every setting is in KEYS (tested)")
+}
+
+/// A flag's help: `text`, the setting it sets and its default, from the
+/// table (so the help never disagrees with what is used).
+pub fn flag_help(id: Name, text: &str) -> String {
+    let k = key(id);
+    match k.default {
+        Fallback::Unset => format!("{text} (setting `{}`)", k.name),
+        d => format!("{text} (setting `{}`) [default: {d}]", k.name),
+    }
+}
+
+impl Name {
+    /// As the config file spells it.
+    pub fn as_str(self) -> &'static str {
+        key(self).name
+    }
 }
 
 /// A setting's value, parsed.
@@ -268,42 +350,41 @@ pub struct Setting<T> {
 /// (only `cli` knows the flags' spelling).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Flags {
-    values: BTreeMap<&'static str, Value>,
+    values: BTreeMap<Name, Value>,
 }
 
 impl Flags {
-    /// Record a flag's value for the setting `name` (a name from [`KEYS`]).
-    pub fn set(&mut self, name: &str, value: Value) {
-        let key = key(name).unwrap_or_else(|| panic!("`{name}` is not a setting"));
-        self.values.insert(key.name, value);
+    /// Record a flag's value for the setting `name`.
+    pub fn set(&mut self, name: Name, value: Value) {
+        self.values.insert(name, value);
     }
 
-    pub fn path(&mut self, name: &str, value: Option<PathBuf>) {
+    pub fn path(&mut self, name: Name, value: Option<PathBuf>) {
         if let Some(v) = value {
             self.set(name, Value::Path(v));
         }
     }
 
-    pub fn text(&mut self, name: &str, value: Option<String>) {
+    pub fn text(&mut self, name: Name, value: Option<String>) {
         if let Some(v) = value {
             self.set(name, Value::Text(v));
         }
     }
 
-    pub fn number(&mut self, name: &str, value: Option<u32>) {
+    pub fn number(&mut self, name: Name, value: Option<u32>) {
         if let Some(v) = value {
             self.set(name, Value::Number(v));
         }
     }
 
-    pub fn bool(&mut self, name: &str, value: Option<bool>) {
+    pub fn bool(&mut self, name: Name, value: Option<bool>) {
         if let Some(v) = value {
             self.set(name, Value::Bool(v));
         }
     }
 
     /// A repeatable flag: given when the list is not empty.
-    pub fn list(&mut self, name: &str, value: Vec<String>) {
+    pub fn list(&mut self, name: Name, value: Vec<String>) {
         if !value.is_empty() {
             self.set(name, Value::List(value));
         }
@@ -377,15 +458,15 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
             env_values.insert(k.name, value);
         }
     }
-    let pick = |name: &'static str| -> Option<(Value, Source)> {
-        let k = key(name).expect("a listed key");
-        if let Some(v) = flags.values.get(name) {
+    let pick = |name: Name| -> Option<(Value, Source)> {
+        let k = key(name);
+        if let Some(v) = flags.values.get(&name) {
             return Some((v.clone(), Source::Flag));
         }
-        if let Some(v) = env_values.get(name) {
+        if let Some(v) = env_values.get(k.name) {
             return Some((v.clone(), Source::Env(k.env)));
         }
-        file.values.get(name).map(|(v, line)| {
+        file.values.get(k.name).map(|(v, line)| {
             (
                 v.clone(),
                 Source::File {
@@ -395,7 +476,7 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
             )
         })
     };
-    let sessions_dir = match pick("sessions_dir") {
+    let sessions_dir = match pick(Name::SessionsDir) {
         Some((Value::Path(p), source)) => Setting { value: p, source },
         _ => {
             let (value, rule) = default_sessions_dir(Path::new("recordings"));
@@ -405,7 +486,7 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
             }
         }
     };
-    let text = |name: &'static str| match pick(name) {
+    let text = |name: Name| match pick(name) {
         Some((Value::Text(t), source)) => Setting {
             value: Some(t),
             source,
@@ -415,52 +496,55 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
             source: Source::Default,
         },
     };
-    let number = |name: &'static str| match pick(name) {
+    let number = |name: Name| match pick(name) {
         Some((Value::Number(n), source)) => Setting {
             value: Some(n),
             source,
         },
         _ => Setting {
-            value: key(name).and_then(|k| k.default.parse().ok()),
+            value: match key(name).default {
+                Fallback::Number(n) => Some(n),
+                _ => None,
+            },
             source: Source::Default,
         },
     };
-    let required = |name: &'static str| {
+    let required = |name: Name| {
         let s = number(name);
         Setting {
             value: s.value.expect("a number setting with a default"),
             source: s.source,
         }
     };
-    let boolean = |name: &'static str| match pick(name) {
+    let boolean = |name: Name| match pick(name) {
         Some((Value::Bool(b), source)) => Setting { value: b, source },
         _ => Setting {
-            value: false,
+            value: key(name).default == Fallback::Bool(true),
             source: Source::Default,
         },
     };
     let settings = Settings {
         file: file_path,
         sessions_dir,
-        input_device: text("input_device"),
-        output_device: text("output_device"),
-        prep: required("prep"),
-        limit: required("limit"),
-        count: required("count"),
-        categories: match pick("categories") {
+        input_device: text(Name::InputDevice),
+        output_device: text(Name::OutputDevice),
+        prep: required(Name::Prep),
+        limit: required(Name::Limit),
+        count: required(Name::Count),
+        categories: match pick(Name::Categories) {
             Some((Value::List(l), source)) => Setting { value: l, source },
             _ => Setting {
                 value: Vec::new(),
                 source: Source::Default,
             },
         },
-        speak: boolean("speak"),
-        voice: text("voice"),
-        rate: number("rate"),
-        follow_ups: boolean("follow_ups"),
-        reviewer: text("reviewer"),
-        model: text("model"),
-        phrases: match pick("phrases") {
+        speak: boolean(Name::Speak),
+        voice: text(Name::Voice),
+        rate: number(Name::Rate),
+        follow_ups: boolean(Name::FollowUps),
+        reviewer: text(Name::Reviewer),
+        model: text(Name::Model),
+        phrases: match pick(Name::Phrases) {
             Some((Value::Path(p), source)) => Setting {
                 value: Some(p),
                 source,
@@ -478,61 +562,61 @@ impl Settings {
     /// Every setting as (key, value as text, source), in [`KEYS`] order,
     /// for `mockview config`.
     pub fn rows(&self) -> Vec<(&'static str, String, &Source)> {
-        fn opt<T: fmt::Display>(v: &Option<T>) -> String {
-            v.as_ref()
-                .map_or_else(|| "(unset)".to_string(), |v| v.to_string())
-        }
-        fn quoted(v: &Option<String>) -> String {
-            v.as_ref()
-                .map_or_else(|| "(unset)".to_string(), |v| format!("{v:?}"))
-        }
-        vec![
+        KEYS.iter()
+            .map(|k| {
+                let (value, source) = self.shown(k.id);
+                (k.name, value, source)
+            })
+            .collect()
+    }
+
+    /// Setting `id`'s value as `config` shows it, and where it came from.
+    fn shown(&self, id: Name) -> (String, &Source) {
+        fn opt<T: fmt::Display>(s: &Setting<Option<T>>) -> (String, &Source) {
+            let v = s.value.as_ref();
             (
-                "sessions_dir",
+                v.map_or_else(|| "(unset)".into(), |v| v.to_string()),
+                &s.source,
+            )
+        }
+        fn quoted(s: &Setting<Option<String>>) -> (String, &Source) {
+            let v = s.value.as_ref();
+            (
+                v.map_or_else(|| "(unset)".into(), |v| format!("{v:?}")),
+                &s.source,
+            )
+        }
+        fn plain<T: fmt::Display>(s: &Setting<T>) -> (String, &Source) {
+            (s.value.to_string(), &s.source)
+        }
+        match id {
+            Name::SessionsDir => (
                 self.sessions_dir.value.display().to_string(),
                 &self.sessions_dir.source,
             ),
-            (
-                "input_device",
-                quoted(&self.input_device.value),
-                &self.input_device.source,
-            ),
-            (
-                "output_device",
-                quoted(&self.output_device.value),
-                &self.output_device.source,
-            ),
-            ("prep", self.prep.value.to_string(), &self.prep.source),
-            ("limit", self.limit.value.to_string(), &self.limit.source),
-            ("count", self.count.value.to_string(), &self.count.source),
-            (
-                "categories",
+            Name::InputDevice => quoted(&self.input_device),
+            Name::OutputDevice => quoted(&self.output_device),
+            Name::Prep => plain(&self.prep),
+            Name::Limit => plain(&self.limit),
+            Name::Count => plain(&self.count),
+            Name::Categories => (
                 format!("{:?}", self.categories.value),
                 &self.categories.source,
             ),
-            ("speak", self.speak.value.to_string(), &self.speak.source),
-            ("voice", quoted(&self.voice.value), &self.voice.source),
-            ("rate", opt(&self.rate.value), &self.rate.source),
-            (
-                "follow_ups",
-                self.follow_ups.value.to_string(),
-                &self.follow_ups.source,
-            ),
-            (
-                "reviewer",
-                quoted(&self.reviewer.value),
-                &self.reviewer.source,
-            ),
-            ("model", quoted(&self.model.value), &self.model.source),
-            (
-                "phrases",
+            Name::Speak => plain(&self.speak),
+            Name::Voice => quoted(&self.voice),
+            Name::Rate => opt(&self.rate),
+            Name::FollowUps => plain(&self.follow_ups),
+            Name::Reviewer => quoted(&self.reviewer),
+            Name::Model => quoted(&self.model),
+            Name::Phrases => (
                 self.phrases
                     .value
                     .as_ref()
                     .map_or_else(|| "(unset)".to_string(), |p| p.display().to_string()),
                 &self.phrases.source,
             ),
-        ]
+        }
     }
 }
 
@@ -566,6 +650,17 @@ fn parse_text(key: &Key, raw: &str) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_setting_is_in_the_table_once() {
+        let mut ids: Vec<Name> = KEYS.iter().map(|k| k.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), KEYS.len(), "a setting listed twice");
+        for k in KEYS {
+            assert_eq!(key(k.id).name, k.name);
+        }
+    }
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -588,7 +683,7 @@ mod tests {
             ("MOCKVIEW_PREP", "11"),
         ]);
         let mut flags = Flags::default();
-        flags.number("prep", Some(12));
+        flags.number(Name::Prep, Some(12));
         let (s, warnings) = resolve(&flags, &env).unwrap();
         assert!(warnings.is_empty());
         assert_eq!(s.prep.value, 12);
@@ -619,7 +714,7 @@ mod tests {
 
     #[test]
     fn every_default_parses_as_its_kind() {
-        for k in KEYS.iter().filter(|k| !k.default.is_empty()) {
+        for k in KEYS.iter().filter(|k| k.default != Fallback::Unset) {
             let v: toml::Table = toml::from_str(&format!("{} = {}", k.name, k.default)).unwrap();
             assert!(file::value_of(k, &v[k.name]).is_ok(), "{}", k.name);
         }

@@ -12,7 +12,7 @@ pub struct ContentThresholds {
     pub fillers_per_minute: f64,
     /// `hedging`: more hedges per minute of speaking than this. 3.
     pub hedges_per_minute: f64,
-    /// `negative`: more negative phrases than this. 0: one is enough.
+    /// `negative`: more negative sentences than this. 0: one is enough.
     pub negatives: u32,
     /// `we_not_i`: "we" words more than this many times the "I" words. 1.
     pub we_per_i: f64,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::config::ContentThresholds;
-use super::phrases::{find, find_plain, Match, Phrases};
+use super::phrases::{find, Match, Phrases};
 use super::words::{tokens, Token};
 use crate::analysis::Flag;
 use crate::transcript::Word;
@@ -23,6 +23,10 @@ pub struct Finding {
     pub phrase: String,
     pub word_start: usize,
     pub word_end: usize,
+    /// Negative talk: the whole sentence as said, which the range covers
+    /// (the flag quotes it). Empty for the other findings.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sentence: String,
 }
 
 /// Filler words and sounds.
@@ -37,7 +41,8 @@ pub struct Fillers {
     pub found: Vec<Finding>,
 }
 
-/// Which parts of a STAR answer (situation, task, action, result) were heard.
+/// Which parts of a STAR answer (situation, task, action, result) were
+/// heard: a part is heard when a sentence tells it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Star {
@@ -45,8 +50,26 @@ pub struct Star {
     pub task: bool,
     pub action: bool,
     pub result: bool,
-    /// The cue phrases that made each part count.
+    /// The cue phrases that gave each sentence its part.
     pub cues: Vec<StarCue>,
+    /// Every sentence of the answer and the part it tells, in order.
+    pub sentences: Vec<StarSentence>,
+}
+
+/// One sentence of an answer and the STAR part it tells.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StarSentence {
+    /// `situation`, `task`, `action`, `result` or `none`.
+    pub part: String,
+    /// The sentence as said.
+    pub text: String,
+    pub word_start: usize,
+    pub word_end: usize,
+    /// The part comes from where the sentence stands (before the first
+    /// action: the scene; after the last: what came of it), not its words.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_place: bool,
 }
 
 /// One STAR cue found in its part of the answer.
@@ -60,7 +83,61 @@ pub struct StarCue {
     pub word_end: usize,
 }
 
+/// How wide a quoted sentence may be on a terminal line before it is cut.
+const QUOTE_CHARS: usize = 90;
+
+/// `text` cut to `max` characters at a word, with an ellipsis.
+pub fn quote(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+impl StarSentence {
+    /// The part's initial, `-` for none: `S`, `T`, `A`, `R`.
+    pub fn letter(&self) -> char {
+        match self.part.as_str() {
+            "situation" => 'S',
+            "task" => 'T',
+            "action" => 'A',
+            "result" => 'R',
+            _ => '-',
+        }
+    }
+}
+
 impl Star {
+    /// The part of each sentence as its initial, e.g. `by sentence S S A A R -`.
+    pub fn by_sentence(&self) -> String {
+        let letters: Vec<String> = self
+            .sentences
+            .iter()
+            .map(|s| s.letter().to_string())
+            .collect();
+        format!("by sentence {}", letters.join(" "))
+    }
+
+    /// One line per sentence, the part then the sentence quoted, so the
+    /// person sees why a part was heard or missed:
+    /// `situation  “Last spring our two biggest clients…”`. A part taken
+    /// from the sentence's place is marked `(by place)`.
+    pub fn sentence_lines(&self) -> Vec<String> {
+        self.sentences
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:<9}  “{}”{}",
+                    s.part,
+                    quote(&s.text, QUOTE_CHARS),
+                    if s.by_place { " (by place)" } else { "" }
+                )
+            })
+            .collect()
+    }
+
     /// The parts heard, in STAR order.
     pub fn parts(&self) -> Vec<&'static str> {
         [
@@ -90,8 +167,6 @@ impl Star {
 #[serde(default)]
 pub struct Content {
     pub word_count: u32,
-    /// Words over speaking time.
-    pub words_per_minute: f64,
     /// The speaking time the rates are over (the delivery metrics' speaking
     /// time, or else from the first word's start to the last one's end).
     pub speaking_seconds: f64,
@@ -145,6 +220,7 @@ pub fn content(
             phrase: m.phrase,
             word_start,
             word_end,
+            sentence: String::new(),
         }
     };
     let as_said = |m: Match| {
@@ -153,8 +229,23 @@ pub fn content(
             phrase: m.said,
             word_start,
             word_end,
+            sentence: String::new(),
         }
     };
+    let sentences = super::sentences::sentences(&tokens, &phrases.sentence_openers);
+    let said = |r: &std::ops::Range<usize>| {
+        let raw: Vec<&str> = tokens[r.clone()].iter().map(|t| t.raw.as_str()).collect();
+        raw.join(" ")
+    };
+    let negatives = super::negative::judge(&tokens, &sentences, phrases)
+        .into_iter()
+        .map(|n| Finding {
+            phrase: n.said,
+            word_start: tokens[n.sentence.start].word,
+            word_end: tokens[n.sentence.end - 1].word + 1,
+            sentence: said(&n.sentence),
+        })
+        .collect();
 
     let filler_matches: Vec<Finding> = find(&phrases.fillers, &tokens)
         .into_iter()
@@ -169,7 +260,6 @@ pub fn content(
     };
     let mut c = Content {
         word_count: tokens.len() as u32,
-        words_per_minute: per_minute(tokens.len()),
         speaking_seconds: speaking,
         fillers: Fillers {
             count: filler_matches.len() as u32,
@@ -181,19 +271,16 @@ pub fn content(
             .into_iter()
             .map(as_said)
             .collect(),
-        negatives: find(&phrases.negatives, &tokens)
-            .into_iter()
-            .map(as_said)
-            .collect(),
+        negatives,
         i_count: count(&phrases.i_words),
         we_count: count(&phrases.we_words),
         numbers: numbers(&tokens, phrases),
         repeats: repeats(&tokens, phrases),
-        star: star(&tokens, phrases),
+        star: star(&tokens, &sentences, phrases),
         story,
         flags: Vec::new(),
     };
-    c.flags = super::flags::raise(&c, &tokens, thresholds, story);
+    c.flags = super::flags::raise(&c, thresholds, story);
     c
 }
 
@@ -209,7 +296,7 @@ fn span_seconds(words: &[Word]) -> f64 {
     }
 }
 
-fn is_number(t: &Token, phrases: &Phrases) -> bool {
+pub(crate) fn is_number(t: &Token, phrases: &Phrases) -> bool {
     t.norm.chars().any(|c| c.is_ascii_digit()) || phrases.number_words.contains(&t.norm)
 }
 
@@ -234,6 +321,7 @@ fn numbers(tokens: &[Token], phrases: &Phrases) -> Vec<Finding> {
             phrase: said.join(" "),
             word_start: tokens[start].word,
             word_end: tokens[i - 1].word + 1,
+            sentence: String::new(),
         });
     }
     out
@@ -253,6 +341,7 @@ fn repeats(tokens: &[Token], phrases: &Phrases) -> Vec<Finding> {
                     phrase: a.to_string(),
                     word_start: t.word,
                     word_end: t.word + 1,
+                    sentence: String::new(),
                 });
                 i += 1;
                 continue;
@@ -278,51 +367,42 @@ fn repeats(tokens: &[Token], phrases: &Phrases) -> Vec<Finding> {
             phrase: phrase.join(" "),
             word_start: tokens[i].word,
             word_end: tokens[i + 2 * n - 1].word + 1,
+            sentence: String::new(),
         });
         i += 2 * n;
     }
     out
 }
 
-/// Where in the answer each STAR part's cues count, as fractions of its
-/// tokens: the scene is set early, the result comes late, actions anywhere.
-const STAR_WINDOWS: [(&str, f64, f64); 4] = [
-    ("situation", 0.0, 0.5),
-    ("task", 0.0, 0.6),
-    ("action", 0.0, 1.0),
-    ("result", 0.4, 1.0),
-];
-
-fn star(tokens: &[Token], phrases: &Phrases) -> Star {
+/// The STAR parts of the answer, sentence by sentence (see `star.rs`).
+fn star(tokens: &[Token], sentences: &[std::ops::Range<usize>], phrases: &Phrases) -> Star {
     let mut star = Star::default();
-    let n = tokens.len().max(1) as f64;
-    for (part, from, to) in STAR_WINDOWS {
-        let cues = match part {
-            "situation" => &phrases.star.situation,
-            "task" => &phrases.star.task,
-            "action" => &phrases.star.action,
-            _ => &phrases.star.result,
-        };
-        let inside: Vec<Match> = find_plain(cues, tokens)
-            .into_iter()
-            .filter(|m| {
-                let at = m.start as f64 / n;
-                at >= from && at <= to
-            })
-            .collect();
-        let heard = !inside.is_empty();
+    let judged = super::star::judge(tokens, sentences, phrases);
+    for (r, j) in sentences.iter().zip(judged) {
+        let part = super::star::PARTS[j.part];
         match part {
-            "situation" => star.situation = heard,
-            "task" => star.task = heard,
-            "action" => star.action = heard,
-            _ => star.result = heard,
+            "situation" => star.situation = true,
+            "task" => star.task = true,
+            "action" => star.action = true,
+            "result" => star.result = true,
+            _ => {}
         }
-        star.cues.extend(inside.into_iter().map(|m| StarCue {
+        if part != "none" {
+            star.cues.extend(j.cues.iter().map(|(said, c)| StarCue {
+                part: part.to_string(),
+                phrase: said.clone(),
+                word_start: tokens[c.start].word,
+                word_end: tokens[c.end - 1].word + 1,
+            }));
+        }
+        let raw: Vec<&str> = tokens[r.clone()].iter().map(|t| t.raw.as_str()).collect();
+        star.sentences.push(StarSentence {
             part: part.to_string(),
-            phrase: m.said,
-            word_start: tokens[m.start].word,
-            word_end: tokens[m.end - 1].word + 1,
-        }));
+            text: raw.join(" "),
+            word_start: tokens[r.start].word,
+            word_end: tokens[r.end - 1].word + 1,
+            by_place: j.by_place,
+        });
     }
     star
 }
@@ -348,14 +428,15 @@ impl Mark {
 
 impl Content {
     /// The mark of each of `words` transcript words (by index), where a
-    /// finding covers it. A word in two findings keeps the weightier one:
-    /// negative over hedge over filler.
+    /// finding covers it. A negative finding covers its whole sentence; the
+    /// fillers and hedges inside it keep their own mark, a hedge over a
+    /// filler.
     pub fn marks(&self, words: usize) -> Vec<Option<Mark>> {
         let mut marks = vec![None; words];
         for (mark, found) in [
+            (Mark::Negative, &self.negatives),
             (Mark::Filler, &self.fillers.found),
             (Mark::Hedge, &self.hedges),
-            (Mark::Negative, &self.negatives),
         ] {
             for f in found {
                 for m in marks.iter_mut().take(f.word_end).skip(f.word_start) {
@@ -366,20 +447,32 @@ impl Content {
         marks
     }
 
+    /// The STAR part of each sentence, one line each (see
+    /// [`Star::sentence_lines`]), when the question asked for a story;
+    /// none otherwise.
+    pub fn star_lines(&self) -> Vec<String> {
+        if self.story {
+            self.star.sentence_lines()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// One compact line for summaries, e.g.
-    /// `182 words · 140 wpm · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result`
+    /// `182 words · fillers 6 (4.1/min) · hedges 2 · I 9 / we 3 · 2 figures · STAR: situation, task, action, result (by sentence S T A A R)`
     /// (without the STAR part when the question did not ask for a story).
+    /// No pace: the answer has one, the delivery metrics' (issue 18).
     pub fn brief(&self) -> String {
         let star = self.star.parts();
+        let by_sentence = self.star.by_sentence();
         let star = match (self.story, star.is_empty()) {
             (false, _) => String::new(),
-            (true, true) => " · STAR: -".to_string(),
-            (true, false) => format!(" · STAR: {}", star.join(", ")),
+            (true, true) => format!(" · STAR: - ({by_sentence})"),
+            (true, false) => format!(" · STAR: {} ({by_sentence})", star.join(", ")),
         };
         format!(
-            "{} words · {:.0} wpm · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{}{star}",
+            "{} words · fillers {} ({:.1}/min) · hedges {} · negative {} · I {} / we {} · {} figure{}{star}",
             self.word_count,
-            self.words_per_minute,
             self.fillers.count,
             self.fillers.per_minute,
             self.hedges.len(),

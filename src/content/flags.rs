@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use super::config::ContentThresholds;
 use super::feedback::{Content, Finding};
-use super::words::Token;
 use crate::analysis::Flag;
+
+/// How much of a negative sentence the flag quotes.
+const NEGATIVE_QUOTE_CHARS: usize = 120;
 
 fn flag(code: &str, message: String, value: f64) -> Flag {
     Flag {
@@ -45,12 +47,7 @@ fn phrases(found: &[Finding]) -> impl Iterator<Item = &str> {
 /// `story`: the question asks for a story (a time you did something), so
 /// the STAR flags (`no_result`, `no_star`) apply; "Tell me about yourself"
 /// or "Why this company?" is answered well without one.
-pub(crate) fn raise(
-    c: &Content,
-    tokens: &[Token],
-    t: &ContentThresholds,
-    story: bool,
-) -> Vec<Flag> {
+pub(crate) fn raise(c: &Content, t: &ContentThresholds, story: bool) -> Vec<Flag> {
     let mut flags = Vec::new();
     let enough = c.word_count >= t.min_words;
     if enough && c.fillers.per_minute > t.fillers_per_minute {
@@ -82,11 +79,21 @@ pub(crate) fn raise(
         ));
     }
     if c.negatives.len() as u32 > t.negatives {
+        let quoted: Vec<String> = c
+            .negatives
+            .iter()
+            .map(|f| {
+                format!(
+                    "“{}”",
+                    super::feedback::quote(&f.sentence, NEGATIVE_QUOTE_CHARS)
+                )
+            })
+            .collect();
         flags.push(flag(
             "negative",
             format!(
-                "negative about others ({}): say what you learned, not who was wrong",
-                tally(phrases(&c.negatives))
+                "negative about others: {}: say what you learned, not who was wrong",
+                quoted.join(" ")
             ),
             c.negatives.len() as f64,
         ));
@@ -101,13 +108,20 @@ pub(crate) fn raise(
             c.we_count as f64,
         ));
     }
-    // A figure in the last third counts as a result even without a cue
-    // ("... and cut the build time to 4 minutes").
-    let last_third = tokens
-        .get(tokens.len() * 2 / 3)
-        .map_or(usize::MAX, |tok| tok.word);
-    let closing_figure = c.numbers.iter().any(|n| n.word_start >= last_third);
-    if story && enough && !c.star.result && !closing_figure {
+    // Figures, outcomes and "since then" are result cues of the sentence
+    // that says them (src/content/star.rs): no separate figure rule.
+    // A sentence after the last action that carries no outcome content is
+    // `none` by its place (src/content/star.rs): it may be an ending the
+    // rules cannot read. Telling someone their story had no ending when it
+    // had one is worse than saying nothing, so such an ending keeps both
+    // STAR flags silent, as a result would; a closing the cues recognise
+    // ("so yeah, that's my example") is no such doubt.
+    let ending_unsure = !c.star.result
+        && c.star
+            .sentences
+            .iter()
+            .any(|s| s.by_place && s.part == "none");
+    if story && enough && !c.star.result && !ending_unsure {
         flags.push(flag(
             "no_result",
             "no result at the end: close with what came of it, with a number if you can"
@@ -115,8 +129,12 @@ pub(crate) fn raise(
             0.0,
         ));
     }
-    let parts = c.star.parts().len() as u32;
-    if story && enough && parts < t.min_star_parts {
+    let parts = c.star.parts().len() as u32 + u32::from(ending_unsure);
+    // What I did and what came of it make a story even when it opens on
+    // the action ("I pushed a config change on a Friday...", issue 18):
+    // the scene and the task are then often in the action's sentence.
+    let acted_to_an_end = c.star.action && (c.star.result || ending_unsure);
+    if story && enough && parts < t.min_star_parts && !acted_to_an_end {
         flags.push(flag(
             "no_star",
             format!(

@@ -10,14 +10,19 @@
 //! thresholds are described in `docs/metrics.md`.
 
 mod config;
+pub mod eval;
 mod feedback;
 mod flags;
+mod negative;
 mod phrases;
+mod sentences;
+mod star;
 mod words;
 
 pub use config::ContentThresholds;
-pub use feedback::{content, Content, Fillers, Finding, Mark, Star, StarCue};
+pub use feedback::{content, quote, Content, Fillers, Finding, Mark, Star, StarCue, StarSentence};
 pub use phrases::{Phrases, PhrasesError};
+pub use star::PARTS as STAR_PARTS;
 
 /// The word lists and the flags' limits a content computation uses.
 #[derive(Debug, Clone)]

@@ -71,7 +71,8 @@ struct Allowed {
     allowed: Vec<String>,
 }
 
-/// STAR cue phrases, one list per part.
+/// The STAR rules (`[star]`): cue groups by part, the plain cue lists of
+/// the older shape, and the grammar of an action. Documented in the file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StarCues {
@@ -83,6 +84,96 @@ pub struct StarCues {
     pub action: Vec<String>,
     #[serde(default)]
     pub result: Vec<String>,
+    /// The lowest score that makes a sentence a part by its cues.
+    #[serde(default)]
+    pub min_score: Option<f64>,
+    /// The score of a first person action ("I rang").
+    #[serde(default)]
+    pub action_weight: Option<f64>,
+    /// What the first sentence adds to its situation score.
+    #[serde(default)]
+    pub opening_weight: Option<f64>,
+    #[serde(default)]
+    pub grammar: StarGrammar,
+    #[serde(default)]
+    pub cue: Vec<StarCueGroup>,
+}
+
+/// Word classes that tell an action, a habit or a hypothetical.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StarGrammar {
+    #[serde(default)]
+    pub subjects: BTreeSet<String>,
+    #[serde(default)]
+    pub skip: BTreeSet<String>,
+    #[serde(default)]
+    pub state_verbs: BTreeSet<String>,
+    #[serde(default)]
+    pub past_verbs: BTreeSet<String>,
+    #[serde(default)]
+    pub hypothetical: BTreeSet<String>,
+    #[serde(default)]
+    pub habitual: BTreeSet<String>,
+    #[serde(default)]
+    pub outcomes: BTreeSet<String>,
+    #[serde(default)]
+    pub subordinators: BTreeSet<String>,
+    #[serde(default)]
+    pub min_words: Option<usize>,
+}
+
+/// Cue phrases of one part and what each is worth.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StarCueGroup {
+    /// `situation`, `task`, `action`, `result` or `none`.
+    pub part: String,
+    pub weight: f64,
+    pub phrases: Vec<String>,
+}
+
+/// The negative-talk rules (`[negative_talk]`), documented in the file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativeTalk {
+    #[serde(default)]
+    pub targets: BTreeSet<String>,
+    #[serde(default, rename = "self")]
+    pub self_words: BTreeSet<String>,
+    #[serde(default)]
+    pub negators: BTreeSet<String>,
+    #[serde(default)]
+    pub predicate_followers: BTreeSet<String>,
+    #[serde(default)]
+    pub cue: Vec<NegativeCue>,
+}
+
+/// A group of negative-talk cues and how they count.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativeCue {
+    pub phrases: Vec<String>,
+    #[serde(default)]
+    pub alone: bool,
+    #[serde(default)]
+    pub predicate: bool,
+    #[serde(default = "negatable_by_default")]
+    pub negatable: bool,
+    #[serde(default)]
+    pub needs_negation: bool,
+}
+
+fn negatable_by_default() -> bool {
+    true
+}
+
+/// Where a run-on sentence may be cut (`[sentences]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentenceWords {
+    #[serde(default)]
+    openers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -102,6 +193,10 @@ struct RawPhrases {
     repeats: Allowed,
     #[serde(default)]
     star: StarCues,
+    #[serde(default)]
+    negative_talk: NegativeTalk,
+    #[serde(default)]
+    sentences: SentenceWords,
 }
 
 /// Every list the content feedback uses.
@@ -115,7 +210,13 @@ pub struct Phrases {
     pub number_words: BTreeSet<String>,
     pub allowed_repeats: BTreeSet<String>,
     pub star: StarCues,
+    pub negative_talk: NegativeTalk,
+    /// Words that open a clause, where a run-on sentence may be cut.
+    pub sentence_openers: BTreeSet<String>,
 }
+
+/// The parts a `[[star.cue]]` may name.
+pub const STAR_CUE_PARTS: [&str; 5] = ["situation", "task", "action", "result", "none"];
 
 impl Phrases {
     /// The lists shipped with the program. Checked by the tests, so this
@@ -164,6 +265,19 @@ impl Phrases {
                 }
             }
         }
+        for group in &raw.star.cue {
+            if !STAR_CUE_PARTS.contains(&group.part.as_str()) {
+                let offset = text.find(&format!("\"{}\"", group.part)).unwrap_or(0);
+                return Err(invalid(
+                    offset,
+                    format!(
+                        "a [[star.cue]] names the part \"{}\", expected one of {}",
+                        group.part,
+                        STAR_CUE_PARTS.join(", ")
+                    ),
+                ));
+            }
+        }
         let set = |v: Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect();
         Ok(Self {
             fillers: raw.filler,
@@ -174,6 +288,8 @@ impl Phrases {
             number_words: set(raw.numbers.words),
             allowed_repeats: set(raw.repeats.allowed),
             star: raw.star,
+            negative_talk: raw.negative_talk,
+            sentence_openers: set(raw.sentences.openers),
         })
     }
 
@@ -190,6 +306,27 @@ impl Phrases {
         self.star.task.extend(other.star.task);
         self.star.action.extend(other.star.action);
         self.star.result.extend(other.star.result);
+        self.star.min_score = other.star.min_score.or(self.star.min_score);
+        self.star.action_weight = other.star.action_weight.or(self.star.action_weight);
+        self.star.opening_weight = other.star.opening_weight.or(self.star.opening_weight);
+        self.star.cue.extend(other.star.cue);
+        let (g, o) = (&mut self.star.grammar, other.star.grammar);
+        g.subjects.extend(o.subjects);
+        g.skip.extend(o.skip);
+        g.state_verbs.extend(o.state_verbs);
+        g.past_verbs.extend(o.past_verbs);
+        g.hypothetical.extend(o.hypothetical);
+        g.habitual.extend(o.habitual);
+        g.outcomes.extend(o.outcomes);
+        g.subordinators.extend(o.subordinators);
+        g.min_words = o.min_words.or(g.min_words);
+        let (n, o) = (&mut self.negative_talk, other.negative_talk);
+        n.targets.extend(o.targets);
+        n.self_words.extend(o.self_words);
+        n.negators.extend(o.negators);
+        n.predicate_followers.extend(o.predicate_followers);
+        n.cue.extend(o.cue);
+        self.sentence_openers.extend(other.sentence_openers);
     }
 
     /// Whether a single word is one of the fillers' forms ("umm" is).
@@ -275,16 +412,35 @@ pub(crate) fn find(entries: &[Entry], tokens: &[Token]) -> Vec<Match> {
     found
 }
 
-/// Matches of plain phrases (STAR cues): the phrase as written in the list.
-pub(crate) fn find_plain(phrases: &[String], tokens: &[Token]) -> Vec<Match> {
-    let entries: Vec<Entry> = phrases
-        .iter()
-        .map(|p| Entry {
-            phrase: p.clone(),
-            ..Entry::default()
+/// Where `phrase` (words, `*` for any one word) occurs in `tokens`: the
+/// start of every occurrence, overlapping ones included.
+pub(crate) fn occurrences(phrase: &[String], tokens: &[Token]) -> Vec<usize> {
+    if phrase.is_empty() || phrase.len() > tokens.len() {
+        return Vec::new();
+    }
+    (0..=tokens.len() - phrase.len())
+        .filter(|&i| {
+            phrase
+                .iter()
+                .zip(&tokens[i..])
+                .all(|(w, t)| w == "*" || *w == t.norm)
         })
-        .collect();
-    find(&entries, tokens)
+        .collect()
+}
+
+/// A phrase of a list split into its matching words.
+pub(crate) fn phrase_words(phrase: &str) -> Vec<String> {
+    phrase
+        .split_whitespace()
+        .map(|w| {
+            if w == "*" {
+                w.to_string()
+            } else {
+                super::words::normalise(w)
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -294,17 +450,21 @@ mod tests {
     #[test]
     fn the_shipped_file_parses_and_has_every_list() {
         let p = Phrases::builtin();
-        assert!(p.fillers.len() >= 10 && p.hedges.len() >= 10 && p.negatives.len() >= 10);
+        assert!(p.fillers.len() >= 10 && p.hedges.len() >= 10);
+        assert!(p.negative_talk.cue.len() >= 3 && p.negative_talk.targets.contains("manager"));
+        assert!(p.sentence_openers.contains("so"));
         assert!(p.i_words.contains("i") && p.we_words.contains("we"));
         assert!(p.number_words.contains("percent"));
-        for part in [
-            &p.star.situation,
-            &p.star.task,
-            &p.star.action,
-            &p.star.result,
-        ] {
-            assert!(part.len() >= 5);
+        for part in ["situation", "task", "action", "result", "none"] {
+            assert!(
+                p.star
+                    .cue
+                    .iter()
+                    .any(|g| g.part == part && g.phrases.len() >= 5),
+                "{part}"
+            );
         }
+        assert!(p.star.grammar.subjects.contains("i"));
     }
 
     #[test]
@@ -314,6 +474,20 @@ mod tests {
         p.extend(Phrases::parse("mine.toml", "[[filler]]\nphrase = \"you see\"\n").unwrap());
         assert_eq!(p.fillers.len(), before + 1);
         assert!(p.hedges.len() >= 10, "the shipped hedges stay");
+    }
+
+    #[test]
+    fn a_cue_of_an_unknown_part_names_file_and_line() {
+        let e = Phrases::parse(
+            "mine.toml",
+            "[[star.cue]]\npart = \"ending\"\nweight = 1\nphrases = [\"x\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("mine.toml:2: a [[star.cue]] names the part \"ending\""),
+            "{e}"
+        );
     }
 
     #[test]

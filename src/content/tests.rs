@@ -113,7 +113,8 @@ fn findings_carry_their_word_range() {
         [Finding {
             phrase: "i think".into(),
             word_start: 2,
-            word_end: 4
+            word_end: 4,
+            sentence: String::new(),
         }]
     );
     // "you know what" asks a question: no filler.
@@ -140,24 +141,22 @@ fn hedges_are_found_but_not_a_kind_of_noun() {
 }
 
 #[test]
-fn negative_talk_is_found() {
-    let c = of("My boss never listened and the process was terrible. \
-         They didn't test anything, it wasn't my fault, I hated that place.");
+fn negative_talk_is_found_by_sentence_and_quoted() {
+    let c = of("My boss never listened to anyone. The process was slow. \
+         The whole team was hopeless, and it wasn't my fault.");
+    assert_eq!(phrases(&c.negatives), ["never listened", "hopeless"]);
+    assert_eq!(c.negatives[0].sentence, "My boss never listened to anyone.");
     assert_eq!(
-        phrases(&c.negatives),
-        [
-            "my boss never",
-            "terrible",
-            "they didn't",
-            "it wasn't my fault",
-            "hated"
-        ]
+        (c.negatives[1].word_start, c.negatives[1].word_end),
+        (10, 20)
     );
     assert!(codes(&c).contains(&"negative"));
+    let flag = c.flags.iter().find(|f| f.code == "negative").unwrap();
     assert!(
-        c.flags[0].message.contains("\"terrible\""),
+        flag.message
+            .contains("“My boss never listened to anyone.” “The whole team was hopeless,"),
         "{}",
-        c.flags[0].message
+        flag.message
     );
 }
 
@@ -188,7 +187,6 @@ fn rates_are_over_the_speaking_time_given() {
         true,
     );
     assert_eq!(c.word_count, 8);
-    assert!((c.words_per_minute - 16.0).abs() < 1e-9);
     assert!((c.fillers.per_minute - 4.0).abs() < 1e-9);
     // Without one, the words' span: 0 s to 7 × 0.4 + 0.3 s.
     let c = content(
@@ -205,12 +203,16 @@ fn rates_are_over_the_speaking_time_given() {
 fn a_rambling_answer_raises_the_word_flags() {
     let text = "Um, so, we kind of had this project, you know, and we were, like, late. \
         Uh, I think we maybe probably needed more people, I guess. \
-        We talked, um, a lot, and we sort of tried things, and, uh, we kept going. \
-        Basically we were just busy, hopefully that makes sense, um, yeah.";
+        Basically we were just busy, hopefully that makes sense, um, yeah. \
+        We talked, um, a lot, and we sort of tried things, and, uh, we kept going.";
     let c = of(text);
     let codes = codes(&c);
     for code in ["fillers", "hedging", "we_not_i", "no_result", "no_star"] {
-        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+        assert!(
+            codes.contains(&code),
+            "{code} missing from {codes:?}: {:#?}",
+            c.star.sentence_lines()
+        );
     }
     assert!(!codes.contains(&"negative"));
     // Asked something that is not a story ("Tell me about yourself"): the
@@ -245,16 +247,35 @@ fn a_rambling_answer_raises_the_word_flags() {
 }
 
 #[test]
-fn a_closing_figure_is_a_result() {
-    let mut text = String::from(CLEAN);
-    text = text.replace(
-        "As a result the release took",
-        "After that the release took",
-    );
-    text = text.replace(" since then", "");
+fn a_closing_figure_is_a_result_without_a_cue_word() {
+    let text = CLEAN
+        .replace(
+            "As a result the release took",
+            "After that the release took",
+        )
+        .replace(" since then", "");
     let c = of(&text);
-    assert!(!c.star.result);
+    assert!(c.star.result, "{:#?}", c.star.sentences);
+    assert_eq!(c.star.sentences.last().unwrap().part, "result");
     assert!(!codes(&c).contains(&"no_result"), "{:?}", c.flags);
+}
+
+#[test]
+fn every_sentence_gets_a_part_and_the_brief_shows_them() {
+    let c = of(CLEAN);
+    let parts: Vec<&str> = c.star.sentences.iter().map(|s| s.part.as_str()).collect();
+    assert_eq!(parts, ["situation", "task", "action", "action", "result"]);
+    assert!(
+        c.brief().ends_with("(by sentence S T A A R)"),
+        "{}",
+        c.brief()
+    );
+    let lines = c.star.sentence_lines();
+    assert!(
+        lines[1].starts_with("task       “My role was to make it faster"),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]
@@ -303,14 +324,17 @@ fn an_empty_transcript_gives_zeroes() {
 
 #[test]
 fn marks_cover_the_findings_words() {
-    let c = of("Um, I think my boss never listened.");
-    let names: Vec<Option<&str>> = c.marks(7).into_iter().map(|m| m.map(Mark::name)).collect();
+    // The negative sentence is marked whole; its filler and hedge keep
+    // their own marks. The next sentence is not marked.
+    let c = of("Um, I think my boss never listened. Fine.");
+    let names: Vec<Option<&str>> = c.marks(8).into_iter().map(|m| m.map(Mark::name)).collect();
     assert_eq!(
         names,
         [
             Some("filler"),
             Some("hedge"),
             Some("hedge"),
+            Some("negative"),
             Some("negative"),
             Some("negative"),
             Some("negative"),
@@ -322,6 +346,82 @@ fn marks_cover_the_findings_words() {
 #[test]
 fn negatives_and_hedges_quote_what_was_said() {
     let c = of("My manager never listened. It was kinda late.");
-    assert_eq!(phrases(&c.negatives), ["my manager never"]);
+    assert_eq!(phrases(&c.negatives), ["never listened"]);
     assert_eq!(phrases(&c.hedges), ["kinda"]);
+}
+
+#[test]
+fn felt_like_a_joke_is_neither_a_filler_nor_negative_talk() {
+    // Issue 18: "felt like a joke" counted a filler.
+    for text in [
+        "Honestly, winning it felt like a joke at first.",
+        "So, the first week felt like a joke, I didn't even have a login.",
+    ] {
+        let c = of(text);
+        assert!(
+            !c.fillers.words.contains_key("like"),
+            "{text}: {:?}",
+            c.fillers
+        );
+        assert!(c.negatives.is_empty(), "{text}: {:?}", c.negatives);
+    }
+    let c = of("The whole sales team there was a joke.");
+    assert_eq!(phrases(&c.negatives), ["joke"]);
+}
+
+#[test]
+fn the_issue_18_outage_story_is_a_star_answer() {
+    let c = of(
+        "I pushed a config change on a Friday without a review, and it took the checkout \
+        page down for twenty minutes. I noticed it from the alerts, I rolled it back, and I told \
+        my manager straight away. Afterwards I added a check to our pipeline so that a config \
+        change needs a second pair of eyes. We have not had an outage like that since.",
+    );
+    assert!(
+        !codes(&c).contains(&"no_star") && !codes(&c).contains(&"no_result"),
+        "{:?}\n{:#?}",
+        c.flags,
+        c.star.sentence_lines()
+    );
+}
+
+#[test]
+fn the_issue_18_examples_of_negative_talk_are_judged_as_a_coach_would() {
+    let c = of(
+        "My previous company was a nightmare. The leadership had no idea what they were \
+        doing, the projects were a mess, and my manager treated everyone like dirt. I did my \
+        part, but nobody else cared about quality, so I left after a year.",
+    );
+    assert_eq!(c.negatives.len(), 3, "{:?}", c.negatives);
+    let c = of(
+        "Our customers never complained about the new process. They didn't need any \
+        training on it. The worst part was my own planning. I hated leaving that team. \
+        It was not easy, I was disappointed, and we did not always agree.",
+    );
+    assert!(c.negatives.is_empty(), "{:?}", c.negatives);
+    assert!(!codes(&c).contains(&"negative"));
+}
+
+#[test]
+fn an_ending_the_rules_cannot_read_keeps_no_result_silent() {
+    // A closing sentence after the last action with no outcome cue and no
+    // figure is `none` by its place: it may be an ending said in words the
+    // rules do not know, and a wrong "no result" is worse than silence.
+    let unsure = of(
+        "Last winter the warehouse on the north side of town kept losing parcels. \
+         It was on me to find out where they went missing. \
+         I walked the whole route with the drivers and I checked every scanner by hand. \
+         The drivers were a lot more careful with the scanners on the back roads.",
+    );
+    let last = unsure.star.sentences.last().unwrap();
+    assert_eq!((last.part.as_str(), last.by_place), ("none", true));
+    assert!(!codes(&unsure).contains(&"no_result"), "{:?}", unsure.flags);
+    // A closing the cues recognise is no ending: the flag is raised.
+    let closed = of(
+        "Last winter the warehouse on the north side of town kept losing parcels. \
+         It was on me to find out where they went missing. \
+         I walked the whole route with the drivers and I checked every scanner by hand. \
+         So yeah, that's my example.",
+    );
+    assert!(codes(&closed).contains(&"no_result"), "{:?}", closed.flags);
 }

@@ -19,6 +19,10 @@ pub(crate) struct Token {
     /// The word before it ended with a comma (or a dash, colon, semicolon):
     /// the engine writes the pause around a filler that way.
     pub after_comma: bool,
+    /// The transcript word's times, in seconds: sentences are also cut at
+    /// long silences, where the engine wrote no full stop.
+    pub start_seconds: f64,
+    pub end_seconds: f64,
 }
 
 /// Splits the transcript's words into tokens. A transcript word holding
@@ -42,11 +46,13 @@ pub(crate) fn tokens(words: &[Word]) -> Vec<Token> {
                     word: index,
                     sentence_start,
                     after_comma,
+                    start_seconds: w.start_seconds,
+                    end_seconds: w.end_seconds,
                 });
                 sentence_start = false;
                 after_comma = false;
             }
-            if part.ends_with(['.', '?', '!']) {
+            if ends_sentence(part) {
                 sentence_start = true;
             } else if part.ends_with([',', ';', ':', '-', '—', '–']) {
                 after_comma = true;
@@ -54,6 +60,19 @@ pub(crate) fn tokens(words: &[Word]) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Abbreviations whose full stop ends no sentence.
+const ABBREVIATIONS: [&str; 9] = [
+    "mr.", "mrs.", "ms.", "dr.", "st.", "e.g.", "i.e.", "vs.", "etc.",
+];
+
+/// Whether a word as transcribed closes its sentence: a full stop, question
+/// or exclamation mark, or an ellipsis, but not "Dr." or "e.g.".
+pub(crate) fn ends_sentence(raw: &str) -> bool {
+    let raw = raw.trim_end_matches(['"', '\'', '”', '’', ')']);
+    raw.ends_with(['.', '?', '!', '…'])
+        && !ABBREVIATIONS.iter().any(|a| raw.eq_ignore_ascii_case(a))
 }
 
 /// The matching form of one word: `"Um,"` -> `um`, `"20%"` -> `20%`.

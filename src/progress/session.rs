@@ -199,6 +199,7 @@ pub(super) mod tests {
                     scores: s.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
                     notes: String::new(),
                     self_check: None,
+                    comments: Vec::new(),
                 })
                 .collect(),
             ..Answer::new(

@@ -44,22 +44,33 @@ pub fn to_svg(
     let x = |seconds: f64| (seconds / duration * WIDTH).clamp(0.0, WIDTH);
     let mut d = String::new();
     let mut drawing = false;
+    let mut last_x = f64::NEG_INFINITY;
     for (k, &f) in track.iter().enumerate() {
         if f <= 0.0 {
             drawing = false;
             continue;
         }
         let (px, py) = (x((k as f64 + 0.5) * frame_seconds), y(semitones(f)));
+        // At most two points per column of the drawing (a 2-minute answer
+        // has 12,000 frames: 400 KB of path in the shared page otherwise);
+        // a run's first and last points are always kept.
+        let run_ends = track.get(k + 1).is_none_or(|&next| next <= 0.0);
+        if drawing && px - last_x < 0.5 && !run_ends {
+            continue;
+        }
         let _ = write!(d, "{}{px:.1} {py:.1}", if drawing { "L" } else { "M" });
         drawing = true;
+        last_x = px;
     }
     let mut marks = String::new();
     for end in ends {
         let px = x(end.end_seconds);
-        if end.rising {
+        // Only a statement's end rising is uptalk (issue 18); a rise at a
+        // comma is a continuation rise and not marked.
+        if end.rising && end.statement {
             let _ = write!(
                 marks,
-                "<path class=\"rise\" d=\"M{:.1} 9L{:.1} 1L{:.1} 9Z\"><title>ends rising {:+.1} st</title></path>",
+                "<path class=\"rise\" d=\"M{:.1} 9L{:.1} 1L{:.1} 9Z\"><title>statement ends rising {:+.1} st</title></path>",
                 px - 4.0,
                 px,
                 px + 4.0,
@@ -99,6 +110,7 @@ mod tests {
                 end_seconds: 0.4,
                 rise_semitones: Some(3.1),
                 rising: true,
+                statement: true,
                 ..PhraseEnd::default()
             },
             PhraseEnd {
@@ -112,5 +124,13 @@ mod tests {
         assert_eq!(svg.matches('M').count(), 2 + 2, "{svg}");
         assert!(svg.contains("ends rising +3.1 st") && svg.contains("fades 8 dB"));
         assert!(to_svg(&[0.0; 10], 0.01, 0.1, &[], "x").is_none());
+        // Two minutes of voice: no more than two points per column.
+        let long = vec![130.0f32; 12_000];
+        let svg = to_svg(&long, 0.01, 120.0, &[], "pitch").unwrap();
+        assert!(
+            svg.matches('L').count() <= 2 * WIDTH as usize,
+            "{}",
+            svg.len()
+        );
     }
 }

@@ -1,18 +1,25 @@
-//! The HTML page of one session: header, then each answer with its players,
-//! waveform, delivery metrics and reviews. One self-contained file: inline
-//! CSS and SVG, one inline script allowed by its hash (a click on a
-//! transcript word seeks its player, `transcript.rs`), nothing loaded from
-//! the network; the only outside references are the session's own WAV
-//! files, by relative URL.
+//! The HTML page of one session, the one renderer of `report` and `share`:
+//! header, the review tools, then each answer with its recordings (the
+//! final take and each follow-up's reply drawn by the same code: player,
+//! waveform with pinned comments, pitch contour, metrics, transcript), the
+//! reviews and the review form. One self-contained file: inline CSS and
+//! SVG, one inline script allowed by its hash (page.js), nothing loaded
+//! from the network. The report's players point at the session's WAV
+//! files by relative URL; the shared page embeds compressed audio instead.
 
 use super::escape::{href, html as e};
-use super::{chart, contour, transcript, waveform};
+use super::{chart, contour, form, transcript, waveform};
 use crate::analysis::{pitch_track_wav, AnalysisConfig};
 use crate::clock::local_minute;
 use crate::progress::SessionProgress;
-use crate::session::{criterion_keys, Answer, FollowUp, Review, Session};
+use crate::session::{criterion_keys, Answer, Recording, RecordingKey, Review, Session};
+use sha2::Digest as _;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// The page's one script: seeking, comments, the review form's draft and file.
+const PAGE_SCRIPT: &str = include_str!("page.js");
 
 const STYLE: &str = r#"
 :root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#5d5d66;--line:#d9d9e0;--card:#f6f6f9;--accent:#2454c5;--warn:#9a3b00}
@@ -40,6 +47,38 @@ svg.chart .point{fill:var(--bg);stroke:currentColor;stroke-width:2}svg.chart .po
 @media print{body{max-width:none;font-size:11pt}audio{display:none}section.answer{border-color:#999}figcaption .file{display:inline}}
 "#;
 
+/// Where the page's players take their audio from.
+pub enum Audio<'a> {
+    /// The session's WAV files, by relative URL from the folder the page is
+    /// written in (`report`: the page stays next to the recordings).
+    Files { page_dir: &'a Path },
+    /// Each recording compressed and embedded in the page, by its file name
+    /// in the session folder (`share`: one file to send).
+    Embedded(&'a HashMap<String, EmbeddedAudio>),
+}
+
+/// One recording compressed for the page.
+pub struct EmbeddedAudio {
+    /// The MIME type with its codec, as `canPlayType` takes it.
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// What goes into a page: the one renderer of `report` and `share`.
+pub struct Page<'a> {
+    pub session: &'a Session,
+    /// Absolute: the recordings are read from here for the waveforms.
+    pub session_dir: &'a Path,
+    pub audio: Audio<'a>,
+    /// The answers to show, by number; `None`: every answer.
+    pub answers: Option<&'a [u32]>,
+    /// The machine's feedback (metrics, flags, pitch, content) and earlier
+    /// reviews; off for a reviewer who should judge unprompted.
+    pub feedback: bool,
+    /// Sessions in date order (this one among them) for the progress charts.
+    pub progress: &'a [SessionProgress],
+}
+
 /// Render the page of `session`, whose files are in `session_dir`, for a
 /// page written in `page_dir`. Both folders must be absolute, so that the
 /// players' relative URLs are right.
@@ -55,34 +94,68 @@ pub fn render_with_progress(
     page_dir: &Path,
     progress: &[SessionProgress],
 ) -> String {
+    render_page(&Page {
+        session,
+        session_dir,
+        audio: Audio::Files { page_dir },
+        answers: None,
+        feedback: true,
+        progress,
+    })
+}
+
+/// The script's entry in the page's `script-src`: its SHA-256, base64.
+fn script_hash() -> String {
+    use base64::Engine as _;
+    let digest = sha2::Sha256::digest(PAGE_SCRIPT.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The page.
+pub fn render_page(p: &Page) -> String {
+    let session = p.session;
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("mockview session {}", session.id);
+    // Nothing from anywhere: no connection (default-src 'none' covers
+    // connect-src), no remote font, style or script; the one script by hash.
+    let media = match p.audio {
+        Audio::Files { .. } => "media-src 'self' file:",
+        Audio::Embedded(_) => "media-src data: blob:",
+    };
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; img-src data:; script-src {}\">\n\
-<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n",
-        transcript::SEEK_SCRIPT_SRC,
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; {media}; style-src 'unsafe-inline'; img-src data:; script-src {}; form-action 'none'; base-uri 'none'\">\n\
+<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}{}{}</style>\n</head>\n\
+<body data-session=\"{}\" data-started=\"{}\">\n",
+        script_hash(),
         env!("CARGO_PKG_VERSION"),
         e(&title),
-        transcript::STYLE
+        transcript::STYLE,
+        form::STYLE,
+        e(&session.id),
+        e(&session.started_at.to_string()),
     );
     header(&mut h, session);
-    h.push_str(&chart::section(progress, &session.id));
-    for a in &session.answers {
-        answer(&mut h, a, session_dir, page_dir);
-    }
-    if session.answers.is_empty() {
-        h.push_str("<p class=\"muted\">No questions were asked in this session.</p>\n");
-    }
-    if session
+    form::tools(&mut h, matches!(p.audio, Audio::Embedded(_)));
+    h.push_str(&chart::section(p.progress, &session.id));
+    let chosen = session
         .answers
         .iter()
-        .any(|a| a.recording.transcript.is_some())
-    {
-        let _ = writeln!(h, "<script>{}</script>", transcript::SEEK_SCRIPT);
+        .filter(|a| p.answers.is_none_or(|ns| ns.contains(&a.number)));
+    let mut any = false;
+    for a in chosen {
+        answer(&mut h, p, a);
+        any = true;
     }
+    if !any {
+        h.push_str("<p class=\"muted\">No questions were asked in this session.</p>\n");
+    }
+    let _ = writeln!(h, "<script>{PAGE_SCRIPT}</script>");
     let _ = writeln!(
         h,
         "<footer class=\"muted\"><p>Written by mockview {} from {}/session.json.</p></footer>\n</body>\n</html>",
@@ -151,22 +224,14 @@ fn fact(h: &mut String, name: &str, value: &str) {
     let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", e(name), e(value));
 }
 
-fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
+fn answer(h: &mut String, p: &Page, a: &Answer) {
     let _ = write!(
         h,
-        "<section class=\"answer\" id=\"answer-{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{} · {}",
+        "<section class=\"answer\" id=\"answer-{n}\" data-answer=\"{n}\">\n<h2>{n}. {}</h2>\n<p class=\"meta\">{}",
         e(&a.question.text),
         e(&a.question.category),
-        e(a.recording.status.as_str()),
         n = a.number,
     );
-    if a.recording.file.is_some() {
-        let _ = write!(
-            h,
-            " · {}",
-            e(&crate::clock::prose(a.recording.duration_seconds))
-        );
-    }
     if a.recording.dropped_frames > 0 {
         let _ = write!(
             h,
@@ -175,11 +240,90 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
         );
     }
     h.push_str("</p>\n");
+    let reviews: &[Review] = if p.feedback { &a.reviews } else { &[] };
+    recording(h, p, RecordingKey::answer(a.number), &a.recording, reviews);
+    // Earlier takes: the person's own page only; a shared page carries the
+    // answer as given.
+    if let Audio::Files { page_dir } = p.audio {
+        for (k, take) in a.takes.iter().enumerate() {
+            if Some(take) != a.recording.file.as_ref() {
+                let url = href(page_dir, &p.session_dir.join(take));
+                player(h, &format!("take {}", k + 1), take, &url, None);
+            }
+        }
+    }
+    for f in &a.follow_ups {
+        let _ = writeln!(
+            h,
+            "<div class=\"follow-up\">\n<h3>Follow-up {}: {}</h3>",
+            f.number,
+            e(&f.text)
+        );
+        let key = RecordingKey {
+            answer: a.number,
+            follow_up: Some(f.number),
+        };
+        recording(h, p, key, &f.recording, reviews);
+        h.push_str("</div>\n");
+    }
+    for r in reviews {
+        review(h, r);
+    }
+    if a.is_recorded() {
+        form::answer_form(h, a);
+    }
+    h.push_str("</section>\n");
+}
 
-    if let Some(file) = &a.recording.file {
-        player(h, "final take", file, session_dir, page_dir);
-        match waveform::read(&session_dir.join(file), waveform::COLUMNS) {
-            Ok(w) => h.push_str(&w.to_svg(&e(&format!("waveform of answer {}", a.number)))),
+/// One recording, an answer's final take or a follow-up's reply, drawn the
+/// same way: its player, its waveform with the comments pinned on it (or
+/// why there is none), its pitch contour, metrics and transcript.
+fn recording(h: &mut String, p: &Page, key: RecordingKey, rec: &Recording, reviews: &[Review]) {
+    let what = key.to_string();
+    // page.js finds a comment's recording by these.
+    let own = match key.follow_up {
+        None => " data-own".to_string(),
+        Some(k) => format!(" data-follow-up=\"{k}\""),
+    };
+    let _ = write!(
+        h,
+        "<div class=\"recording\"{own} data-duration=\"{:.3}\">\n<p class=\"meta\">{}",
+        rec.duration_seconds,
+        e(rec.status.as_str())
+    );
+    if rec.file.is_some() {
+        let _ = write!(h, " · {}", e(&crate::clock::prose(rec.duration_seconds)));
+    }
+    h.push_str("</p>\n");
+    if let Some(file) = &rec.file {
+        let label = match key.follow_up {
+            None => "final take".to_string(),
+            Some(k) => format!("follow-up {k}"),
+        };
+        match &p.audio {
+            Audio::Files { page_dir } => {
+                let url = href(page_dir, &p.session_dir.join(file));
+                player(h, &label, file, &url, None);
+            }
+            Audio::Embedded(audio) => match audio.get(file) {
+                Some(a) => {
+                    use base64::Engine as _;
+                    let url = format!(
+                        "data:{};base64,{}",
+                        a.mime.split(';').next().unwrap_or(a.mime),
+                        base64::engine::general_purpose::STANDARD.encode(&a.bytes)
+                    );
+                    player(h, &label, file, &url, Some(a.mime));
+                }
+                None => {
+                    let _ = writeln!(h, "<p class=\"muted\">{}: not shared</p>", e(&label));
+                }
+            },
+        }
+        let wav = p.session_dir.join(file);
+        let _ = write!(h, "<div class=\"wave-box\">");
+        match waveform::read(&wav, waveform::COLUMNS) {
+            Ok(w) => h.push_str(&w.to_svg(&e(&format!("waveform of {what}")))),
             Err(err) => {
                 let _ = write!(
                     h,
@@ -189,46 +333,64 @@ fn answer(h: &mut String, a: &Answer, session_dir: &Path, page_dir: &Path) {
                 );
             }
         }
-        pitch(h, a, &session_dir.join(file));
-        h.push('\n');
-    }
-    for (k, take) in a.takes.iter().enumerate() {
-        if Some(take) != a.recording.file.as_ref() {
-            player(h, &format!("take {}", k + 1), take, session_dir, page_dir);
+        pins(h, rec.duration_seconds, reviews, key.follow_up);
+        h.push_str("</div>\n");
+        if p.feedback {
+            pitch(h, &what, rec, &wav);
         }
     }
-    if let Some(m) = &a.recording.metrics {
-        metrics(h, &serde_json::to_value(m).unwrap_or_default());
+    if p.feedback {
+        if let Some(m) = &rec.metrics {
+            metrics(h, &serde_json::to_value(m).unwrap_or_default());
+        }
     }
-    if let Some(t) = &a.recording.transcript {
-        transcript::section(h, t, a.recording.content.as_ref());
+    if let Some(t) = &rec.transcript {
+        let content = rec.content.as_ref().filter(|_| p.feedback);
+        transcript::section(h, t, content);
     }
-    for f in &a.follow_ups {
-        follow_up(h, f, session_dir, page_dir);
+    h.push_str("</div>\n");
+}
+
+/// The reviews' comments on one recording, as marks on its waveform: a
+/// click plays from there, the comment shows on hover.
+fn pins(h: &mut String, duration: f64, reviews: &[Review], follow_up: Option<u32>) {
+    for r in reviews {
+        for c in r.comments_on(follow_up) {
+            let left = if duration > 0.0 {
+                (100.0 * c.seconds / duration).clamp(0.0, 100.0)
+            } else {
+                0.0
+            };
+            let _ = write!(
+                h,
+                "<button type=\"button\" class=\"pin\" data-t=\"{:.2}\" style=\"left:{left:.2}%\" title=\"{}\"></button>",
+                c.seconds,
+                e(&format!(
+                    "{} {}: {}",
+                    crate::clock::clock_tenths(c.seconds),
+                    r.reviewer,
+                    c.text
+                ))
+            );
+        }
     }
-    for r in &a.reviews {
-        review(h, r);
-    }
-    h.push_str("</section>\n");
 }
 
 /// The pitch contour under the waveform, with the phrase ends the stored
 /// metrics found rising or fading (those of this analysis when none are
 /// stored). Nothing when the file cannot be read (the waveform said why)
 /// or nothing in it was voiced.
-fn pitch(h: &mut String, a: &Answer, wav: &Path) {
+fn pitch(h: &mut String, what: &str, rec: &Recording, wav: &Path) {
     let Ok((fresh, track)) = pitch_track_wav(wav, &AnalysisConfig::default()) else {
         return;
     };
-    let ends = a
-        .recording
+    let ends = rec
         .metrics
         .as_ref()
         .map_or(&fresh.phrase_ends, |m| &m.phrase_ends);
     let label = format!(
-        "pitch contour of answer {}: {}",
-        a.number,
-        a.recording.metrics.as_ref().unwrap_or(&fresh).voice_line()
+        "pitch contour of {what}: {}",
+        rec.metrics.as_ref().unwrap_or(&fresh).voice_line()
     );
     if let Some(svg) = contour::to_svg(
         &track.hz,
@@ -239,63 +401,30 @@ fn pitch(h: &mut String, a: &Answer, wav: &Path) {
     ) {
         h.push_str(&svg);
         h.push_str(
-            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> phrase ends rising \
+            "<p class=\"muted legend\">pitch · <span class=\"rise\">▲</span> statement ends rising \
 · <span class=\"fade\">▼</span> phrase ends fading</p>",
         );
     }
 }
 
-/// A follow-up question asked after the answer: its text, its reply's
-/// player and waveform, and the reply's own metrics.
-fn follow_up(h: &mut String, f: &FollowUp, session_dir: &Path, page_dir: &Path) {
-    let _ = write!(
-        h,
-        "<div class=\"follow-up\">\n<h3>Follow-up {}: {}</h3>\n<p class=\"meta\">{}",
-        f.number,
-        e(&f.text),
-        e(f.recording.status.as_str())
-    );
-    if f.recording.file.is_some() {
-        let _ = write!(
-            h,
-            " · {}",
-            e(&crate::clock::prose(f.recording.duration_seconds))
-        );
-    }
-    h.push_str("</p>\n");
-    if let Some(file) = &f.recording.file {
-        player(
-            h,
-            &format!("follow-up {}", f.number),
-            file,
-            session_dir,
-            page_dir,
-        );
-        if let Ok(w) = waveform::read(&session_dir.join(file), waveform::COLUMNS) {
-            h.push_str(&w.to_svg(&e(&format!("waveform of follow-up {}", f.number))));
-            h.push('\n');
-        }
-    }
-    if let Some(m) = &f.recording.metrics {
-        metrics(h, &serde_json::to_value(m).unwrap_or_default());
-    }
-    if let Some(t) = &f.recording.transcript {
-        transcript::section(h, t, f.recording.content.as_ref());
-    }
-    h.push_str("</div>\n");
-}
-
-fn player(h: &mut String, label: &str, file: &str, session_dir: &Path, page_dir: &Path) {
-    let url = href(page_dir, &session_dir.join(file));
+/// A player; `codec` (embedded audio) lets the page tell a browser that
+/// cannot play it. A file's player links to the file for browsers without
+/// audio; embedded audio is not repeated in a link.
+fn player(h: &mut String, label: &str, file: &str, url: &str, codec: Option<&str>) {
+    let (codec, fallback) = match codec {
+        Some(c) => (format!(" data-codec=\"{}\"", e(c)), e(file)),
+        None => (
+            String::new(),
+            format!("<a href=\"{}\">{}</a>", e(url), e(file)),
+        ),
+    };
     let _ = writeln!(
         h,
         "<figure><figcaption>{} · <span class=\"file\">{}</span></figcaption>\
-<audio controls preload=\"none\" src=\"{}\"><a href=\"{}\">{}</a></audio></figure>",
+<audio controls preload=\"metadata\"{codec} src=\"{}\">{fallback}</audio></figure>",
         e(label),
         e(file),
-        e(&url),
-        e(&url),
-        e(file)
+        e(url),
     );
 }
 
@@ -352,7 +481,14 @@ fn metrics(h: &mut String, m: &serde_json::Value) {
     let Some(obj) = m.as_object() else { return };
     h.push_str("<h3 class=\"muted\">Delivery</h3>\n<dl class=\"facts\">\n");
     for (key, label, unit) in METRICS {
-        if let Some(text) = obj.get(key).and_then(|v| metric_value(v, unit)) {
+        let text = match unit {
+            // The one pace, labelled as every surface labels it.
+            Unit::Wpm => serde_json::from_value::<crate::analysis::Metrics>(m.clone())
+                .ok()
+                .map(|m| m.pace().label()),
+            _ => obj.get(key).and_then(|v| metric_value(v, unit)),
+        };
+        if let Some(text) = text {
             fact(h, label, &text);
         }
     }
@@ -406,6 +542,21 @@ fn review(h: &mut String, r: &Review) {
     if !r.notes.is_empty() {
         let _ = writeln!(h, "<p class=\"notes\">{}</p>", e(&r.notes));
     }
+    if !r.comments.is_empty() {
+        h.push_str("<ol class=\"comments\">\n");
+        for c in &r.comments {
+            let on = c
+                .follow_up
+                .map_or(String::new(), |k| format!(" (follow-up {k})"));
+            let _ = writeln!(
+                h,
+                "<li><span class=\"at\">{}{on}</span> {}</li>",
+                e(&crate::clock::clock_tenths(c.seconds)),
+                e(&c.text)
+            );
+        }
+        h.push_str("</ol>\n");
+    }
     h.push_str("</div>\n");
 }
 
@@ -435,6 +586,11 @@ mod tests {
                     .collect(),
                 notes: "good'\n</p><script>".into(),
                 self_check: None,
+                comments: vec![crate::session::Comment {
+                    seconds: 0.5,
+                    follow_up: None,
+                    text: "<b>here</b> \u{1b}[31m".into(),
+                }],
             }],
             ..Answer::new(
                 1,
@@ -470,13 +626,18 @@ mod tests {
     #[test]
     fn user_text_is_escaped_everywhere() {
         let page = render(&session(), Path::new("/r/s"), Path::new("/r/s"));
-        assert!(!page.contains("<script"), "{page}");
+        assert_eq!(page.matches("<script").count(), 1, "only the page script");
         assert!(!page.contains("<img"));
         assert!(!page.contains("<b>bank"));
         assert!(!page.contains("<eve@"));
         assert!(!page.contains("<x>"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("a&amp;b"));
+        assert!(!page.contains("<b>here"));
+        assert!(
+            page.contains("&lt;b&gt;here&lt;/b&gt; \u{FFFD}[31m"),
+            "comments escaped"
+        );
         // The file name is percent-encoded in the URL and escaped in text.
         assert!(page.contains("src=\"01%20%22x%22.wav\""));
         assert!(page.contains("01 &quot;x&quot;.wav"));
@@ -506,7 +667,10 @@ mod tests {
     #[test]
     fn one_player_per_take_and_what_metrics_there_are() {
         let page = render(&session(), Path::new("/r/s"), Path::new("/out"));
-        assert_eq!(page.matches("<audio controls preload=\"none\"").count(), 2);
+        assert_eq!(
+            page.matches("<audio controls preload=\"metadata\"").count(),
+            2
+        );
         assert!(page.contains("src=\"../r/s/01-q.take1.wav\""));
         assert!(page.contains("take 1"));
         assert!(page.contains("<dt>Pauses</dt><dd>2</dd>"));
@@ -517,5 +681,50 @@ mod tests {
         );
         assert!(page.contains("4/5"));
         assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+
+    /// A voiced 1 s WAV: a 150 Hz tone with harmonics.
+    fn voiced_wav(path: &Path) {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for i in 0..16_000 {
+            let t = f64::from(i) / 16_000.0;
+            let x = (2.0 * std::f64::consts::PI * 150.0 * t).sin() * 0.4
+                + (2.0 * std::f64::consts::PI * 300.0 * t).sin() * 0.2;
+            w.write_sample((x * 32767.0) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn a_reply_is_drawn_like_the_answer() {
+        // Issue 19: one renderer of a recording; the reply gets its pitch
+        // contour, and says why it has no waveform, like the answer.
+        let dir = tempfile::tempdir().unwrap();
+        voiced_wav(&dir.path().join("01-q.wav"));
+        voiced_wav(&dir.path().join("01-q.follow1.wav"));
+        let mut s = Session::new(
+            "20261126-101503".into(),
+            jiff::Timestamp::UNIX_EPOCH,
+            crate::session::Settings::default(),
+        );
+        let mut a = Answer::new(1, QuestionRef::default(), AnswerStatus::Recorded)
+            .with_take("01-q.wav", 16_000, 16_000);
+        let name = crate::session::TakeName::final_take(1, "q").follow_up(1);
+        let mut reply = crate::session::FollowUp::begin(&name, "And then?".into(), 16_000);
+        reply.recording.finish(16_000, 16_000, 0, 0);
+        a.put_follow_up(reply);
+        s.answers.push(a);
+        let page = render(&s, dir.path(), dir.path());
+        assert_eq!(page.matches("<svg class=\"pitch\"").count(), 2, "{page}");
+        assert_eq!(page.matches("<svg class=\"wave\"").count(), 2);
+        std::fs::remove_file(dir.path().join("01-q.follow1.wav")).unwrap();
+        let page = render(&s, dir.path(), dir.path());
+        assert!(page.contains("no waveform: 01-q.follow1.wav"), "{page}");
     }
 }

@@ -1,27 +1,19 @@
 //! An answer's transcript on the report page: every word a span that seeks
 //! the answer's player to it when clicked, fillers, hedges and negative
-//! phrases highlighted, and the content feedback (facts and flags). The one
-//! script of the page lives here, allowed by the page's policy through its
-//! hash; everything said is escaped.
+//! phrases highlighted, and the content feedback (facts and flags); the
+//! page's script (page.js) does the seeking. Everything said is escaped.
 
 use super::escape::html as e;
 use crate::content::Content;
 use crate::transcript::Transcript;
 use std::fmt::Write as _;
 
-/// The script that makes a click on a word seek the answer's player.
-pub(super) const SEEK_SCRIPT: &str = include_str!("seek.js");
-
-/// The `script-src` of the page's Content-Security-Policy: the SHA-256 of
-/// [`SEEK_SCRIPT`], base64. Chromium refuses the script if they differ,
-/// which the report test in tests/it/content.rs checks.
-pub(super) const SEEK_SCRIPT_SRC: &str = "'sha256-5Wj0CtHa3nwnJs1t7SqzoibgZvMOj3cI+O9MFx34/6w='";
-
 pub(super) const STYLE: &str = r#"
 .transcript{margin:.4rem 0;line-height:1.8}.transcript span[data-t]{cursor:pointer;border-radius:.2rem}
 .transcript span[data-t]:hover{outline:1px solid var(--accent)}
 .filler{background:#ffe9a8;color:#1b1b1f}.hedge{background:#cdeaff;color:#1b1b1f}.negative{background:#ffc9c9;color:#1b1b1f;font-weight:600}
 .legend span{padding:0 .3rem}
+.star{padding-left:1.2rem}.star .part{display:inline-block;min-width:5.5rem;font-size:.85em;color:var(--muted)}
 "#;
 
 /// The transcript and its content feedback, for one answer.
@@ -57,6 +49,20 @@ pub(super) fn section(h: &mut String, t: &Transcript, content: Option<&Content>)
     }
     h.push_str("</p>\n");
     if let Some(c) = content {
+        // The STAR part of each sentence, so the reader sees why a part
+        // was heard or is missing.
+        if c.story && !c.star.sentences.is_empty() {
+            h.push_str("<ol class=\"star\">\n");
+            for sentence in &c.star.sentences {
+                let _ = writeln!(
+                    h,
+                    "<li><span class=\"part {0}\">{0}</span> {1}</li>",
+                    e(&sentence.part),
+                    e(&sentence.text)
+                );
+            }
+            h.push_str("</ol>\n");
+        }
         if !c.flags.is_empty() {
             h.push_str("<ul class=\"flags\">\n");
             for f in &c.flags {
@@ -78,16 +84,22 @@ mod tests {
         let t = Transcript {
             model: "tiny.en".into(),
             text: String::new(),
-            words: ["Um,", "<script>alert(1)</script>", "terrible"]
-                .iter()
-                .enumerate()
-                .map(|(i, w)| Word {
-                    word: w.to_string(),
-                    start_seconds: i as f64,
-                    end_seconds: i as f64 + 0.5,
-                    probability: 1.0,
-                })
-                .collect(),
+            words: [
+                "Um,",
+                "<script>alert(1)</script>",
+                "they",
+                "were",
+                "hopeless.",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Word {
+                word: w.to_string(),
+                start_seconds: i as f64,
+                end_seconds: i as f64 + 0.5,
+                probability: 1.0,
+            })
+            .collect(),
         };
         let c = crate::content::content(
             &t.words,
@@ -104,7 +116,12 @@ mod tests {
         );
         assert!(h.contains("&lt;script&gt;"));
         assert!(!h.contains("<script"));
-        assert!(h.contains("<span data-t=\"2.00\" class=\"negative\">terrible</span>"));
+        assert!(h.contains("<span data-t=\"4.00\" class=\"negative\">hopeless.</span>"));
+        // The STAR part of the one sentence (too short to tell one), escaped.
+        assert!(
+            h.contains("<li><span class=\"part none\">none</span> Um, &lt;script&gt;"),
+            "{h}"
+        );
         for m in [Mark::Filler, Mark::Hedge, Mark::Negative] {
             assert!(STYLE.contains(&format!(".{}{{", m.name())));
         }

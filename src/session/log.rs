@@ -26,9 +26,29 @@ pub struct Session {
     pub status: SessionStatus,
     #[serde(default)]
     pub input: Option<InputInfo>,
+    /// A session made by `mockview import FILE --question ID`: the
+    /// recording made elsewhere that became its answer (issue 18). Absent
+    /// for sessions recorded here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<ImportedFrom>,
     pub settings: Settings,
     #[serde(default)]
     pub answers: Vec<Answer>,
+}
+
+/// Where an imported recording came from, and what it was before it was
+/// converted to the session's WAV (mono 16-bit at the file's own rate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedFrom {
+    /// The file's name, without its folders (they say nothing about the
+    /// answer and may say more than needed about the person).
+    pub file: String,
+    /// The container: `MP4/M4A`, `Ogg`, `MP3`, `FLAC`, `WAV`...
+    pub container: String,
+    /// The codec: `AAC`, `Opus`, `Vorbis`, `MP3`, `FLAC`, `PCM`...
+    pub codec: String,
+    pub channels: u16,
+    pub sample_rate: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,12 +270,28 @@ impl Recording {
     /// metrics' speaking time when there are metrics; `None` without a
     /// transcript. `story`: the STAR feedback applies
     /// ([`Answer::asks_story`]).
+    /// The words also give the delivery metrics the answer's one pace and
+    /// its statement ends for uptalk (issue 18), under the default limits.
     pub fn update_content(&mut self, rules: &ContentRules, story: bool) {
+        self.update_content_under(rules, story, &crate::analysis::FlagThresholds::default());
+    }
+
+    /// [`Recording::update_content`], with the delivery flags the
+    /// transcript changes (pace, uptalk) raised under `thresholds`.
+    pub fn update_content_under(
+        &mut self,
+        rules: &ContentRules,
+        story: bool,
+        thresholds: &crate::analysis::FlagThresholds,
+    ) {
         let speaking = self.metrics.as_ref().map(|m| m.speaking_seconds);
         self.content = self
             .transcript
             .as_ref()
             .map(|t| rules.apply(&t.words, speaking, story));
+        if let (Some(m), Some(t), Some(c)) = (&mut self.metrics, &self.transcript, &self.content) {
+            m.apply_transcript(c.word_count as usize, &t.statement_ends(), thresholds);
+        }
     }
 }
 
@@ -420,6 +456,32 @@ pub struct Review {
     /// The candidate's own yes/no answers (`review --self`); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_check: Option<SelfCheck>,
+    /// Comments pinned to moments of the answer's recordings (a review
+    /// saved from the shared page, issue 20), in time order; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Comment>,
+}
+
+/// A comment pinned to a moment of a recording: "here you lost me" at 12.5 s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    /// Seconds from the start of the recording, within its duration.
+    pub seconds: f64,
+    /// The follow-up whose reply it is on; absent: the answer's final take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<u32>,
+    pub text: String,
+}
+
+impl Review {
+    /// The comments on one recording of the answer (`None`: its final take,
+    /// `Some(k)`: the reply to follow-up `k`).
+    pub fn comments_on(&self, follow_up: Option<u32>) -> impl Iterator<Item = &Comment> {
+        self.comments
+            .iter()
+            .filter(move |c| c.follow_up == follow_up)
+    }
 }
 
 /// The self-check of a candidate reviewing themselves (see
@@ -469,6 +531,7 @@ impl Session {
             ended_at: None,
             status: SessionStatus::InProgress,
             input: None,
+            imported_from: None,
             settings,
             answers: Vec::new(),
         }

@@ -7,6 +7,7 @@
 mod folder;
 mod log;
 mod repair;
+pub mod review_file;
 mod rubric;
 mod store;
 mod take;
@@ -19,8 +20,8 @@ pub use folder::{
     is_plain_file_name, is_take_name, LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE,
 };
 pub use log::{
-    Answer, AnswerStatus, FollowUp, InputInfo, QuestionRef, Recording, RecordingKey, Review,
-    SelfCheck, Session, SessionStatus, Settings, FORMAT_NAME, FORMAT_VERSION,
+    Answer, AnswerStatus, Comment, FollowUp, ImportedFrom, InputInfo, QuestionRef, Recording,
+    RecordingKey, Review, SelfCheck, Session, SessionStatus, Settings, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use repair::{reconcile, TakeFacts};
 pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};

@@ -3,7 +3,7 @@
 //! earlier one (renamed, never deleted), cancel an armed take that recorded
 //! nothing, and finish a take. The rule behind every step: an answer's
 //! audio is never lost, and the log never names a file that is not there
-//! for longer than one atomic save (issue 9; `commands/practice.rs` wires it).
+//! for longer than one atomic save (issue 9; `practice/take.rs` drives it).
 
 use super::log::{Answer, AnswerStatus, FollowUp, Recording, Session};
 use super::take_name::TakeName;

@@ -88,6 +88,14 @@ pub enum ModelError {
     },
     #[error("no folder for models: set XDG_DATA_HOME or HOME, or give --model PATH")]
     NoDataDir,
+    #[error(
+        "{path} is not the published {name} (its size or SHA-1 differs): give it a name of its own"
+    )]
+    NotPublished { path: PathBuf, name: &'static str },
+    #[error(
+        "`{0}` cannot name a model: a plain file name is needed (no `/`, not starting with `.`)"
+    )]
+    BadName(String),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ModelError + '_ {
@@ -262,44 +270,71 @@ impl ModelStore {
         b.create(&self.dir).map_err(io_err(&self.dir))
     }
 
-    /// Install a local model file under its own file name (`.bin` added if
-    /// missing), after checking that it is a ggml Whisper model. Known models
-    /// are checked against their size and checksum too.
-    pub fn add(&self, source: &Path) -> Result<InstalledModel, ModelError> {
+    /// Install a local model file, after checking that it is a ggml
+    /// Whisper model, under `name` when given (`NAME.bin`; a known name is
+    /// `ggml-NAME.bin` and must be that model), else under its own file
+    /// name (`.bin` added if missing).
+    ///
+    /// A file named like a known model (`ggml-tiny.en.bin`) that is not the
+    /// published one (a converted or fine-tuned tiny.en: another size or
+    /// SHA-1) is still a model, but calling it `tiny.en` would be untrue,
+    /// in `model list` and in every transcript it makes: it is installed
+    /// under its own name, the file's with the start of its SHA-1
+    /// (`ggml-tiny.en-1a2b3c4d.bin`), and [`Added::differs_from`] says so.
+    pub fn add(&self, source: &Path, name: Option<&str>) -> Result<Added, ModelError> {
         read_header(source)?;
-        let file_name = source
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .ok_or_else(|| ModelError::NotAModel {
-                path: source.to_path_buf(),
-                reason: "it has no file name".into(),
-            })?;
-        let file_name = if file_name.ends_with(".bin") {
-            file_name
-        } else {
-            format!("{file_name}.bin")
+        let not_a_model = |reason: String| ModelError::NotAModel {
+            path: source.to_path_buf(),
+            reason,
         };
-        let name = model_name(Path::new(&file_name));
-        let expected = KnownModel::find(&name).map(|k| (k.bytes, k.sha1));
+        let file_name = match name {
+            Some(name) => {
+                if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+                    return Err(ModelError::BadName(name.to_string()));
+                }
+                match KnownModel::find(name) {
+                    Some(k) => k.file_name(),
+                    None if name.ends_with(".bin") => name.to_string(),
+                    None => format!("{name}.bin"),
+                }
+            }
+            None => {
+                let file_name = source
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .ok_or_else(|| not_a_model("it has no file name".into()))?;
+                if file_name.ends_with(".bin") {
+                    file_name
+                } else {
+                    format!("{file_name}.bin")
+                }
+            }
+        };
+        let claimed = KnownModel::find(&model_name(Path::new(&file_name)));
         let mut input = fs::File::open(source).map_err(io_err(source))?;
-        self.install(&file_name, &name, &mut input, expected, &mut |_, _| {})
-            .map_err(|e| match e {
-                // A local file that claims a known name but is not that
-                // model is still a model: say so instead of "download".
-                ModelError::WrongSize { got, expected, .. } => ModelError::NotAModel {
+        let mut differs_from = None;
+        let model = self.install(&mut input, &mut |_, _| {}, &mut |bytes, sha1| {
+            let Some(known) = claimed else {
+                return Ok(file_name.clone());
+            };
+            if bytes == known.bytes && sha1 == known.sha1 {
+                return Ok(file_name.clone());
+            }
+            if name.is_some() {
+                // Asked for by name: the name is the published model's.
+                return Err(ModelError::NotPublished {
                     path: source.to_path_buf(),
-                    reason: format!(
-                        "it is named like {name} but is {got} bytes, not {expected}; rename it to add it"
-                    ),
-                },
-                ModelError::WrongChecksum { .. } => ModelError::NotAModel {
-                    path: source.to_path_buf(),
-                    reason: format!(
-                        "it is named like {name} but its checksum is not {name}'s; rename it to add it"
-                    ),
-                },
-                other => other,
-            })
+                    name: known.name,
+                });
+            }
+            differs_from = Some(known);
+            let stem = file_name.strip_suffix(".bin").unwrap_or(&file_name);
+            Ok(format!("{stem}-{}.bin", &sha1[..8]))
+        })?;
+        Ok(Added {
+            model,
+            differs_from,
+        })
     }
 
     /// Download a known model from `base_url` (`{base_url}/ggml-NAME.bin`).
@@ -320,14 +355,30 @@ impl ModelStore {
             .call()
             .map_err(|e| download_err(e.to_string()))?;
         let mut body = response.into_body();
-        let mut reader = body.with_config().limit(model.bytes + 1).reader();
-        self.install(
-            &model.file_name(),
-            model.name,
-            &mut reader,
-            Some((model.bytes, model.sha1)),
-            progress,
-        )
+        // One byte more than the model is enough to tell a wrong size.
+        let mut reader = body
+            .with_config()
+            .limit(model.bytes + 1)
+            .reader()
+            .take(model.bytes + 1);
+        let file_name = model.file_name();
+        self.install(&mut reader, progress, &mut |bytes, sha1| {
+            if bytes != model.bytes {
+                Err(ModelError::WrongSize {
+                    name: model.name.to_string(),
+                    got: bytes,
+                    expected: model.bytes,
+                })
+            } else if sha1 != model.sha1 {
+                Err(ModelError::WrongChecksum {
+                    name: model.name.to_string(),
+                    got: sha1.to_string(),
+                    expected: model.sha1.to_string(),
+                })
+            } else {
+                Ok(file_name.clone())
+            }
+        })
         .map_err(|e| match e {
             ModelError::Io { path, source } if path.as_os_str().is_empty() => {
                 download_err(source.to_string())
@@ -336,26 +387,24 @@ impl ModelStore {
         })
     }
 
-    /// Copy `input` into a temporary file in the models folder, check it,
-    /// fsync it and rename it to `file_name` (mode 0600). Read errors come
-    /// back as `Io` with an empty path (the caller names the source).
+    /// Copy `input` into a temporary file in the models folder, check its
+    /// ggml header, let `name_for(bytes, sha1)` name it (or refuse it), fsync
+    /// it and rename it to that name (mode 0600). Read errors come back as
+    /// `Io` with an empty path (the caller names the source). `progress(done,
+    /// total)` is called as bytes arrive.
     fn install(
         &self,
-        file_name: &str,
-        name: &str,
         input: &mut dyn Read,
-        expected: Option<(u64, &str)>,
         progress: &mut dyn FnMut(u64, u64),
+        name_for: &mut dyn FnMut(u64, &str) -> Result<String, ModelError>,
     ) -> Result<InstalledModel, ModelError> {
         self.ensure_dir()?;
-        let target = self.dir.join(file_name);
         // tempfile creates its files 0600 and removes them when dropped, so
         // every early return below leaves nothing behind.
         let mut tmp = tempfile::Builder::new()
             .prefix(".part-")
             .tempfile_in(&self.dir)
             .map_err(io_err(&self.dir))?;
-        let total = expected.map_or(0, |(bytes, _)| bytes);
         let mut hasher = Sha1::new();
         let mut header = Vec::with_capacity(HEADER_BYTES);
         let mut done = 0u64;
@@ -380,30 +429,11 @@ impl ModelStore {
             hasher.update(chunk);
             tmp.write_all(chunk).map_err(io_err(tmp.path()))?;
             done += n as u64;
-            progress(done, total.max(done));
-            if let Some((bytes, _)) = expected {
-                if done > bytes {
-                    break;
-                }
-            }
+            progress(done, done);
         }
-        if let Some((bytes, sha1)) = expected {
-            if done != bytes {
-                return Err(ModelError::WrongSize {
-                    name: name.to_string(),
-                    got: done,
-                    expected: bytes,
-                });
-            }
-            let got = format!("{:x}", hasher.finalize());
-            if got != sha1 {
-                return Err(ModelError::WrongChecksum {
-                    name: name.to_string(),
-                    got,
-                    expected: sha1.to_string(),
-                });
-            }
-        }
+        let sha1 = format!("{:x}", hasher.finalize());
+        let file_name = name_for(done, &sha1)?;
+        let target = self.dir.join(&file_name);
         parse_header(&header).map_err(|reason| ModelError::NotAModel {
             path: target.clone(),
             reason,
@@ -420,6 +450,15 @@ impl ModelStore {
             path: target,
         })
     }
+}
+
+/// A model installed from a local file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub model: InstalledModel,
+    /// The known model the file was named like but is not (another size or
+    /// checksum): it was installed under its own name instead.
+    pub differs_from: Option<&'static KnownModel>,
 }
 
 #[cfg(test)]
@@ -480,7 +519,9 @@ mod tests {
         let mut bytes = header(51_864, 6);
         bytes.extend_from_slice(&[0u8; 100]);
         fs::write(&src, &bytes).unwrap();
-        let m = store.add(&src).unwrap();
+        let added = store.add(&src, None).unwrap();
+        assert_eq!(added.differs_from, None);
+        let m = added.model;
         assert_eq!(m.name, "custom.bin");
         assert_eq!(fs::read(&m.path).unwrap(), bytes);
         #[cfg(unix)]
@@ -497,24 +538,73 @@ mod tests {
         }
         assert_eq!(store.default_model().unwrap().path, m.path);
 
-        // Not a model, or named like a known model but not it: refused,
-        // nothing left behind.
+        // Not a model: refused, nothing left behind.
         let wav = tmp.path().join("a.wav");
         fs::write(
             &wav,
             b"RIFF\0\0\0\0WAVEfmt xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         )
         .unwrap();
-        assert!(matches!(store.add(&wav), Err(ModelError::NotAModel { .. })));
-        let fake = tmp.path().join("ggml-tiny.en.bin");
-        fs::write(&fake, &bytes).unwrap();
-        let e = store.add(&fake).unwrap_err().to_string();
-        assert!(e.contains("named like tiny.en"), "{e}");
-        let names: Vec<_> = fs::read_dir(store.dir())
+        assert!(matches!(
+            store.add(&wav, None),
+            Err(ModelError::NotAModel { .. })
+        ));
+        let files = || {
+            let mut names: Vec<String> = fs::read_dir(store.dir())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(files(), vec!["custom.bin"]);
+    }
+
+    /// A valid model named like a published one that is not it (issue 21:
+    /// it was refused as "not a ggml Whisper model").
+    #[test]
+    fn a_model_named_like_a_published_one_is_installed_under_its_own_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ModelStore::new(tmp.path().join("models"));
+        let mut bytes = header(51_864, 4);
+        bytes.extend_from_slice(&[7u8; 100]);
+        let fine_tuned = tmp.path().join("ggml-tiny.en.bin");
+        fs::write(&fine_tuned, &bytes).unwrap();
+        let sha1 = format!("{:x}", Sha1::digest(&bytes));
+
+        let added = store.add(&fine_tuned, None).unwrap();
+        assert_eq!(added.differs_from.map(|k| k.name), Some("tiny.en"));
+        let own = format!("ggml-tiny.en-{}.bin", &sha1[..8]);
+        assert_eq!(added.model.name, own, "not called tiny.en");
+        assert_eq!(fs::read(store.dir().join(&own)).unwrap(), bytes);
+        assert!(!store.dir().join("ggml-tiny.en.bin").exists());
+        assert!(store.installed().iter().all(|m| m.name != "tiny.en"));
+
+        // --name: under that name; but not under the published one's.
+        let named = store.add(&fine_tuned, Some("tiny-ft")).unwrap();
+        assert_eq!(named.model.name, "tiny-ft.bin");
+        assert_eq!(named.differs_from, None);
+        let e = store.add(&fine_tuned, Some("tiny.en")).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ModelError::NotPublished {
+                    name: "tiny.en",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(matches!(
+            store.add(&fine_tuned, Some("../x")),
+            Err(ModelError::BadName(_))
+        ));
+        let mut files: Vec<String> = fs::read_dir(store.dir())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("custom.bin")]);
+        files.sort();
+        assert_eq!(files, vec![own, "tiny-ft.bin".to_string()]);
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! mono and resampled here (rubato's FFT resampler, the one playback uses).
 //! A two-minute answer at 48 kHz is 23 MB of `f32` before resampling:
 //! reading it whole is simpler than streaming and well within budget. The
-//! file is read by the one WAV reader (`wav_file`), so every format is
-//! accepted and scaled as everywhere else.
+//! file is read by the one decoder (`audio::decode`: mockview's WAV through
+//! the one WAV reader, FLAC, MP3, Ogg, M4A), so every format is accepted and
+//! scaled as everywhere else.
 
-use crate::wav_file::{WavError, WavFile};
+use crate::audio::decode::{AudioFile, DecodeError};
+use crate::wav_file::WavError;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 use std::path::{Path, PathBuf};
@@ -20,6 +22,8 @@ pub const WHISPER_RATE: u32 = 16_000;
 pub enum SpeechError {
     #[error(transparent)]
     Wav(#[from] WavError),
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
     #[error("{}: cannot resample {rate} Hz to 16 kHz: {detail}", path.display())]
     Resample {
         path: PathBuf,
@@ -28,10 +32,10 @@ pub enum SpeechError {
     },
 }
 
-/// Read a WAV file (any format the one WAV reader takes) as 16 kHz mono.
+/// Read an audio file (any format the one decoder takes) as 16 kHz mono.
 pub fn read_speech(path: &Path) -> Result<Vec<f32>, SpeechError> {
-    let mut wav = WavFile::open(path)?;
-    let mut mono = Vec::with_capacity(usize::try_from(wav.frames()).unwrap_or(0));
+    let mut wav = AudioFile::open(path)?;
+    let mut mono = Vec::new();
     let mut block = vec![0.0f32; 64 * 1024];
     loop {
         let n = wav.read_mono(&mut block)?;

@@ -76,11 +76,18 @@ impl Console {
     /// A closed stdout (`| head`) is ignored here rather than ending the
     /// command: these lines accompany recording and playback, and an answer
     /// being recorded must not be lost because a reader went away.
+    ///
+    /// On a terminal the line is wrapped at its width, on word boundaries
+    /// ([`fit`]); piped, it is written as it is.
     pub fn line(&self, text: impl AsRef<str>) {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         let _ = if self.interactive {
-            write!(out, "{}\r\n", text.as_ref().replace('\n', "\r\n")).and_then(|()| out.flush())
+            let text = match terminal_width() {
+                Some(width) => fit(text.as_ref(), width),
+                None => text.as_ref().to_string(),
+            };
+            write!(out, "{}\r\n", text.replace('\n', "\r\n")).and_then(|()| out.flush())
         } else {
             writeln!(out, "{}", text.as_ref())
         };
@@ -92,22 +99,21 @@ impl Console {
         if !self.interactive {
             return self.line(text);
         }
-        let width = crossterm::terminal::size()
-            .map(|(w, _)| usize::from(w))
-            .unwrap_or(80)
-            .clamp(20, 100);
+        let width = terminal_width().unwrap_or(80).min(100);
         self.line(wrap(text.as_ref(), width).join("\n"));
     }
 
+    /// A warning on stderr, one line. Like [`Console::line`], a closed
+    /// stderr (`2>&1 | head`) is not a reason to stop (eprint! would panic).
     pub fn warn(&self, text: impl AsRef<str>) {
-        if self.warn_color {
-            let end = if self.interactive { "\r\n" } else { "\n" };
-            eprint!("\x1b[33mwarning:\x1b[0m {}{end}", text.as_ref());
-        } else if self.interactive {
-            eprint!("warning: {}\r\n", text.as_ref());
+        use std::io::Write;
+        let end = if self.interactive { "\r\n" } else { "\n" };
+        let label = if self.warn_color {
+            "\x1b[33mwarning:\x1b[0m"
         } else {
-            eprintln!("warning: {}", text.as_ref());
-        }
+            "warning:"
+        };
+        let _ = write!(std::io::stderr().lock(), "{label} {}{end}", text.as_ref());
     }
 
     pub fn bold(&self, text: &str) -> String {
@@ -187,23 +193,136 @@ impl Console {
     }
 }
 
-/// Greedy word wrap; a word longer than the width stands on its own line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.split('\n') {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
+/// The width text output wraps at: the terminal's, when stdout is one
+/// (never under 20 columns); `None` when it is piped, where lines are left
+/// whole for the reader (`grep`, `less -S`, a file).
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
     }
-    lines
+    let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+    Some(width.max(20))
+}
+
+/// Greedy word wrap at `width` columns (textwrap: display width, so `·`,
+/// `“` and colour codes count as what they show); a word longer than the
+/// width stands on its own line, never cut. Each line of `text` is wrapped
+/// on its own.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    text.split('\n')
+        .flat_map(|line| {
+            let lines = textwrap::wrap(line, wrap_options(width, ""));
+            if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines.into_iter().map(|l| l.into_owned()).collect()
+            }
+        })
+        .collect()
+}
+
+/// `text` fitted to `width` columns for the terminal: each line wrapped on
+/// word boundaries, its continuation lines indented under its text (past
+/// its leading spaces and a `- ` or `12. ` list mark), so an answer's flags
+/// and metrics stay in their column. Lines that fit are unchanged.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if textwrap::core::display_width(line) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = " ".repeat(hang(line));
+        let lines = textwrap::wrap(line, wrap_options(width, &indent));
+        out.push_str(&lines.join("\n"));
+    }
+    out
+}
+
+fn wrap_options<'a>(width: usize, indent: &'a str) -> textwrap::Options<'a> {
+    textwrap::Options::new(width)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+}
+
+/// Where a line's text starts: after its leading spaces and a list mark.
+fn hang(line: &str) -> usize {
+    let rest = line.trim_start_matches(' ');
+    let lead = line.len() - rest.len();
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let mark = if rest.starts_with("- ") {
+        2
+    } else if digits > 0 && rest[digits..].starts_with(". ") {
+        digits + 2
+    } else {
+        0
+    };
+    lead + mark
+}
+
+/// A writer for text output: on a terminal each line is [`fit`] to its
+/// width, piped it passes through untouched. For commands that write their
+/// report with `writeln!` (`show`), so their lines wrap like the console's.
+pub struct Wrapped<W: std::io::Write> {
+    inner: W,
+    width: Option<usize>,
+    /// The line being written, until its `\n`.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> Wrapped<W> {
+    pub fn new(inner: W, width: Option<usize>) -> Wrapped<W> {
+        Wrapped {
+            inner,
+            width,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self, line: &[u8], width: usize) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(line);
+        self.inner.write_all(fit(&text, width).as_bytes())
+    }
+}
+
+/// Standard output for text, wrapped at the terminal's width when it is one.
+pub fn text_out() -> Wrapped<std::io::StdoutLock<'static>> {
+    Wrapped::new(std::io::stdout().lock(), terminal_width())
+}
+
+impl<W: std::io::Write> std::io::Write for Wrapped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Some(width) = self.width else {
+            return self.inner.write(buf);
+        };
+        self.pending.extend_from_slice(buf);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            self.write_line(&line[..end], width)?;
+            self.inner.write_all(b"\n")?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let (Some(width), false) = (self.width, self.pending.is_empty()) {
+            let line = std::mem::take(&mut self.pending);
+            self.write_line(&line, width)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for Wrapped<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
 }
 
 /// A 12-cell meter of a level (0..=1 of full scale) from -60 to 0 dBFS.
@@ -225,6 +344,51 @@ mod tests {
         );
         assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
         assert_eq!(wrap("unbreakable", 4), vec!["unbreakable"]);
+    }
+
+    #[test]
+    fn fit_wraps_on_words_and_keeps_the_column() {
+        // The summary line that broke mid-word on an 80-column terminal.
+        let brief = "    talk 0:41 · 96 wpm · longest pause 3.1 s · first word 2.4 s · pitch 121 Hz ±2.1 st · flags: slow_start, short_answer";
+        let got = fit(brief, 80);
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines.len(), 2, "{got}");
+        assert!(lines.iter().all(|l| textwrap::core::display_width(l) <= 80));
+        assert!(lines[1].starts_with("    ±2.1 st · flags:"), "{got}");
+        assert!(
+            got.contains("slow_start, short_answer"),
+            "no word is cut: {got}"
+        );
+        // A list mark hangs: the text goes on under the text.
+        assert_eq!(
+            fit("    - you said um 9 times in 41 s", 20),
+            "    - you said um 9\n      times in 41 s"
+        );
+        assert_eq!(
+            fit(" 1. recorded  0:41  Tell me about a time", 24),
+            " 1. recorded  0:41  Tell\n    me about a time"
+        );
+        // What fits, and colour codes, are left alone.
+        assert_eq!(fit("short", 20), "short");
+        assert_eq!(fit("\x1b[1mSummary\x1b[0m", 10), "\x1b[1mSummary\x1b[0m");
+    }
+
+    #[test]
+    fn wrapped_output_fits_terminals_and_passes_pipes() {
+        use std::io::Write;
+        let text = "one two three four five six\nseven\n";
+        let mut piped = Wrapped::new(Vec::new(), None);
+        piped.write_all(text.as_bytes()).unwrap();
+        assert_eq!(piped.inner, text.as_bytes());
+        let mut narrow = Wrapped::new(Vec::new(), Some(10));
+        write!(narrow, "one two three ").unwrap();
+        writeln!(narrow, "four five six").unwrap();
+        write!(narrow, "seven").unwrap();
+        narrow.flush().unwrap();
+        assert_eq!(
+            String::from_utf8(narrow.inner.clone()).unwrap(),
+            "one two\nthree four\nfive six\nseven"
+        );
     }
 
     #[test]

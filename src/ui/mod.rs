@@ -3,12 +3,17 @@
 //! sessions: commands hand it numbers to show.
 
 mod console;
+mod inert;
 mod interrupt;
 mod keys;
 mod speech;
 mod transcript;
 
-pub use console::{level_meter, set_color_choice, wrap, ColorChoice, Console};
+pub use console::{
+    fit, level_meter, set_color_choice, terminal_width, text_out, wrap, ColorChoice, Console,
+    Wrapped,
+};
+pub use inert::inert;
 pub use interrupt::Interrupt;
 pub use keys::{Key, KeySource, RawModeGuard};
 pub use speech::{set_voice, speak, Voice};

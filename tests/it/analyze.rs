@@ -187,11 +187,8 @@ fn mistakes_give_one_line_and_the_right_exit_code() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let run = |args: &[&str]| {
-        let mut c = mockview();
-        c.env("MOCKVIEW_DIR", &root)
-            .current_dir(tmp.path())
-            .arg("analyze")
-            .args(args);
+        let mut c = mockview_in(&root);
+        c.current_dir(tmp.path()).arg("analyze").args(args);
         c.assert()
     };
     run(&["missing.wav"])
@@ -200,7 +197,7 @@ fn mistakes_give_one_line_and_the_right_exit_code() {
     std::fs::write(tmp.path().join("notes.txt"), "not audio").unwrap();
     run(&["notes.txt"])
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("not a readable WAV")));
+        .stderr(one_line().and(predicate::str::contains("notes.txt is not an audio file")));
     run(&["20990101"])
         .code(1)
         .stderr(one_line().and(predicate::str::contains("20990101")));

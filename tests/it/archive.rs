@@ -29,16 +29,6 @@ fn entries(zip_path: &Path) -> Vec<(String, CompressionMethod, Option<u32>, Vec<
         .collect()
 }
 
-fn log_of(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
-}
-
-fn mockview_in(root: &Path) -> assert_cmd::Command {
-    let mut c = mockview();
-    c.env("MOCKVIEW_DIR", root);
-    c
-}
-
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -113,8 +103,8 @@ fn coach_loop_export_import_review_and_back() {
     assert!(out.status.success(), "{out:?}");
     let dir_b = root_b.join(&id);
     assert_eq!(
-        std::fs::read(dir_b.join("session.json")).unwrap(),
-        std::fs::read(dir_a.join("session.json")).unwrap()
+        std::fs::read(log_path(&dir_b)).unwrap(),
+        std::fs::read(log_path(&dir_a)).unwrap()
     );
     for t in takes(&log_a) {
         assert_eq!(
@@ -158,6 +148,7 @@ fn coach_loop_export_import_review_and_back() {
         .collect(),
         notes: "Good STAR shape.\nSlow down in the result part.".into(),
         self_check: None,
+        comments: Vec::new(),
     };
     s.answers[0].reviews.push(review.clone());
     sd.save(&s).unwrap();

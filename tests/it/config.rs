@@ -197,6 +197,27 @@ fn init_writes_a_commented_file_and_refuses_to_overwrite() {
         assert!(text.contains(&format!("# {} = ", key.name)), "{}", key.name);
         assert!(text.contains(key.env), "{}", key.env);
     }
+    // The device examples are ids `devices` prints here (issue 21: the
+    // template said `pulse:default`, which no command printed).
+    let out = mockview().args(["devices", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    for key in ["input_device", "output_device"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("# {key} = ")))
+            .unwrap();
+        let id = line.split('"').nth(1).unwrap();
+        assert!(
+            ids.contains(&id) && (id.starts_with("alsa:") || id.starts_with("pulseaudio:")),
+            "{line}: not among the ids `devices` lists: {ids:?}"
+        );
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -250,30 +271,44 @@ fn without_a_configured_folder_sessions_go_to_the_data_folder_unless_recordings_
         c.assert().success()
     };
     let in_data = data.join("mockview").join("recordings");
-    practice().stderr(predicate::str::contains(format!(
-        "sessions: {} (default: data folder)",
-        in_data.display()
-    )));
+    // Said once, where a session is made (issue 21)...
+    practice()
+        .stdout(predicate::str::contains(format!(
+            "Saved in {}",
+            in_data.display()
+        )))
+        .stderr(predicate::str::contains("sessions:").not());
     assert_eq!(sessions_in(&in_data), 1);
     assert!(!work.join("recordings").exists());
 
     // An existing ./recordings keeps working as before.
     std::fs::create_dir(work.join("recordings")).unwrap();
-    practice().stderr(predicate::str::contains(
-        "sessions: recordings (default: ./recordings exists)",
-    ));
+    practice().stdout(predicate::str::contains("Saved in recordings"));
     assert_eq!(sessions_in(&work.join("recordings")), 1);
     assert_eq!(sessions_in(&in_data), 1);
-    // Every command that reads sessions says where it looks.
-    let mut c = dev.cmd();
-    c.env_remove("MOCKVIEW_DIR")
-        .env("XDG_DATA_HOME", &data)
-        .current_dir(dev.home.path())
-        .args(["show", "latest"])
+    let cmd = |args: &[&str]| {
+        let mut c = dev.cmd();
+        c.env_remove("MOCKVIEW_DIR")
+            .env("XDG_DATA_HOME", &data)
+            .current_dir(dev.home.path())
+            .args(args);
+        c
+    };
+    // ...and by `sessions`, with why that folder...
+    cmd(&["sessions"])
         .assert()
         .success()
-        .stderr(predicate::str::contains(format!(
-            "sessions: {} (default: data folder)",
+        .stdout(predicate::str::contains(format!(
+            "1 session in {} (default: data folder)",
             in_data.display()
         )));
+    // ...but not by every command that reads one: its output is its own,
+    // and an error is one line.
+    cmd(&["show", "latest"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let out = cmd(&["show", "nosuchsession"]).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -94,22 +94,11 @@ fn session_saying(home: &Path, id: &str, texts: [&str; 2]) -> (PathBuf, PathBuf)
 /// [`transcribed_session`] with its content computed and saved by `analyze`.
 fn analysed_session(home: &Path) -> (PathBuf, PathBuf) {
     let (root, dir) = transcribed_session(home);
-    in_root(&root)
+    mockview_in(&root)
         .args(["analyze", "latest", "--save"])
         .assert()
         .success();
     (root, dir)
-}
-
-/// mockview with `root` as its sessions root.
-fn in_root(root: &Path) -> assert_cmd::Command {
-    let mut c = mockview();
-    c.env("MOCKVIEW_DIR", root);
-    c
-}
-
-fn log_of(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
 }
 
 fn codes(flags: &serde_json::Value) -> Vec<String> {
@@ -125,7 +114,7 @@ fn codes(flags: &serde_json::Value) -> Vec<String> {
 fn analyze_computes_saves_and_prints_the_content() {
     let home = tempfile::tempdir().unwrap();
     let (root, dir) = transcribed_session(home.path());
-    let out = in_root(&root)
+    let out = mockview_in(&root)
         .args(["analyze", "latest", "--json"])
         .output()
         .unwrap();
@@ -133,7 +122,13 @@ fn analyze_computes_saves_and_prints_the_content() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rambling = &doc["answers"][0]["content"];
     assert_eq!(rambling["fillers"]["words"]["um"], 2);
-    assert_eq!(rambling["negatives"][0]["phrase"], "my boss never");
+    assert_eq!(rambling["negatives"][0]["phrase"], "never listened");
+    assert_eq!(
+        rambling["negatives"][0]["sentence"],
+        "My boss never listened, it was terrible."
+    );
+    // Every sentence has its STAR part.
+    assert_eq!(rambling["star"]["sentences"].as_array().unwrap().len(), 5);
     let flags = codes(&rambling["flags"]);
     for code in ["fillers", "hedging", "negative", "we_not_i", "no_result"] {
         assert!(flags.contains(&code.to_string()), "{code} not in {flags:?}");
@@ -147,7 +142,7 @@ fn analyze_computes_saves_and_prints_the_content() {
     );
 
     // --save stores it; a stricter threshold on the command line changes it.
-    in_root(&root)
+    mockview_in(&root)
         .args([
             "analyze",
             "latest",
@@ -161,7 +156,7 @@ fn analyze_computes_saves_and_prints_the_content() {
         .success()
         .stdout(predicates::str::contains("fillers 7 ("))
         .stdout(predicates::str::contains(
-            "negative about others (\"my boss never\", \"terrible\")",
+            "negative about others: “My boss never listened, it was terrible.”",
         ));
     let log = log_of(&dir);
     let saved = codes(&log["answers"][0]["content"]["flags"]);
@@ -172,8 +167,8 @@ fn analyze_computes_saves_and_prints_the_content() {
     // other flags but has no STAR ones.
     let mut edited = log.clone();
     edited["answers"][0]["question"]["story"] = false.into();
-    std::fs::write(dir.join("session.json"), edited.to_string()).unwrap();
-    let out = in_root(&root)
+    std::fs::write(log_path(&dir), edited.to_string()).unwrap();
+    let out = mockview_in(&root)
         .args(["analyze", "latest", "--json"])
         .output()
         .unwrap();
@@ -196,7 +191,7 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
     let (root, _) = transcribed_session(home.path());
     let mine = home.path().join("mine.toml");
     std::fs::write(&mine, "[[negative]]\nphrase = \"kept going\"\n").unwrap();
-    let out = in_root(&root)
+    let out = mockview_in(&root)
         .env("MOCKVIEW_PHRASES", &mine)
         .args(["analyze", "latest", "--json"])
         .output()
@@ -208,24 +203,26 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
         .iter()
         .map(|n| n["phrase"].as_str().unwrap())
         .collect();
-    assert_eq!(negatives, ["my boss never", "terrible", "kept going"]);
+    // The user's phrase is blame by itself, in a sentence the shipped
+    // rules leave alone.
+    assert_eq!(negatives, ["never listened", "kept going"]);
     // The same file as the config file's `phrases`, relative to it.
     let config = home.path().join("config.toml");
     std::fs::write(&config, "phrases = \"mine.toml\"\n").unwrap();
-    let out = in_root(&root)
+    let out = mockview_in(&root)
         .env("MOCKVIEW_CONFIG", &config)
         .args(["analyze", "latest", "--json"])
         .output()
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        doc["answers"][0]["content"]["negatives"][2]["phrase"],
+        doc["answers"][0]["content"]["negatives"][1]["phrase"],
         "kept going"
     );
 
     std::fs::write(&mine, "[[hedge]]\nphrase = \"x\"\nwhen = 3\n").unwrap();
     let before = std::fs::read(root.join("20261126-101503/session.json")).unwrap();
-    let out = in_root(&root)
+    let out = mockview_in(&root)
         .args(["analyze", "latest", "--save", "--phrases"])
         .arg(&mine)
         .output()
@@ -244,7 +241,10 @@ fn a_users_phrase_file_adds_to_the_lists_and_a_bad_one_is_one_line() {
 fn show_marks_fillers_hedges_and_negative_talk() {
     let home = tempfile::tempdir().unwrap();
     let (root, _) = analysed_session(home.path());
-    let out = in_root(&root).args(["show", "latest"]).output().unwrap();
+    let out = mockview_in(&root)
+        .args(["show", "latest"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("marks [filler] {hedge} <<negative>>"),
@@ -255,7 +255,12 @@ fn show_marks_fillers_hedges_and_negative_talk() {
         "{text}"
     );
     assert!(
-        text.contains("<<My boss never>> listened, it was <<terrible.>>"),
+        text.contains("<<My boss never listened, it was terrible.>>"),
+        "{text}"
+    );
+    // The STAR part of each sentence, quoted.
+    assert!(
+        text.contains("  action     “We talked, um, a lot, and we sort of tried things,"),
         "{text}"
     );
     assert!(text.contains("- negative about others"), "{text}");
@@ -268,7 +273,7 @@ fn report_highlights_words_and_a_click_seeks_the_player() {
     let (root, dir) = analysed_session(home.path());
     // Answer 2's recording again, as the transcribed reply to a follow-up
     // of answer 1: its words seek its own player, not the answer's.
-    let log_path = dir.join("session.json");
+    let log_path = log_path(&dir);
     let mut log: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
     let second = log["answers"][1].clone();
@@ -286,7 +291,10 @@ fn report_highlights_words_and_a_click_seeks_the_player() {
     reply["file"] = "01-failure.follow1.wav".into();
     log["answers"][0]["follow_ups"] = serde_json::json!([reply]);
     std::fs::write(&log_path, log.to_string()).unwrap();
-    in_root(&root).args(["report", "latest"]).assert().success();
+    mockview_in(&root)
+        .args(["report", "latest"])
+        .assert()
+        .success();
     let page = dir.join("report.html");
     let dom = dump_dom(&page);
     // The policy let the page's script run: its hash is right.
@@ -342,7 +350,7 @@ fn export_carries_transcripts_and_content() {
     let home = tempfile::tempdir().unwrap();
     let (root, _) = analysed_session(home.path());
     let zip_path = home.path().join("out.zip");
-    in_root(&root)
+    mockview_in(&root)
         .args(["export", "latest", "-o"])
         .arg(&zip_path)
         .assert()
@@ -359,7 +367,7 @@ fn export_carries_transcripts_and_content() {
 fn review_shows_the_marked_transcript_before_the_scores() {
     let home = tempfile::tempdir().unwrap();
     let (root, _) = analysed_session(home.path());
-    let out = in_root(&root)
+    let out = mockview_in(&root)
         .args(["review", "latest", "--reviewer", "Sam", "--no-play"])
         .write_stdin("q\n")
         .output()
@@ -379,12 +387,15 @@ fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
     let (root, _) = session_saying(home.path(), "20261120-090000", [RAMBLING, RAMBLING]);
     let (_, last) = session_saying(home.path(), "20261126-101503", [CLEAN, CLEAN]);
     for id in ["20261120", "20261126"] {
-        in_root(&root)
+        mockview_in(&root)
             .args(["analyze", id, "--save"])
             .assert()
             .success();
     }
-    let out = in_root(&root).args(["stats", "--json"]).output().unwrap();
+    let out = mockview_in(&root)
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let fillers: Vec<f64> = doc["trend"]["fillers_per_minute"]
         .as_array()
@@ -395,14 +406,17 @@ fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
     assert_eq!(fillers.len(), 2, "{doc:#}");
     assert!(fillers[0] > 10.0 && fillers[1] == 0.0, "{fillers:?}");
     assert!(doc["trend"]["hedges_per_minute"][0].as_f64().unwrap() > 10.0);
-    in_root(&root)
+    mockview_in(&root)
         .arg("stats")
         .assert()
         .success()
         .stdout(predicates::str::contains("fillers / min"))
         .stdout(predicates::str::contains("hedges / min"));
 
-    in_root(&root).args(["report", "latest"]).assert().success();
+    mockview_in(&root)
+        .args(["report", "latest"])
+        .assert()
+        .success();
     let page = std::fs::read_to_string(last.join("report.html")).unwrap();
     for key in ["fillers_per_minute", "hedges_per_minute"] {
         let at = page

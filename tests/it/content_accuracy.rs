@@ -54,7 +54,9 @@ const ANSWERS: [Said; 4] = [
                and it wasn't my fault when the release failed. Hopefully I probably learned to speak up sooner.",
         fillers: &[],
         hedges: &["i think", "maybe", "i guess", "hopefully", "probably"],
-        negatives: &["my manager never", "terrible", "hated", "they didn't", "it wasn't my fault"],
+        // Judged by sentence: the cue that made each negative sentence.
+        // "The process was terrible" runs down a process, no one.
+        negatives: &["never listened", "wasn't my fault"],
     },
     Said {
         text: "At my last job our release process took two days. My role was to make it faster without breaking anything. \
@@ -145,8 +147,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         );
     }
     dir.save(&s).unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["transcribe", "latest", "--model"])
         .arg(&model)
         .output()
@@ -156,8 +157,7 @@ fn content_through_the_engine_finds_fillers_hedges_and_negative_talk() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let log: Session =
-        serde_json::from_slice(&std::fs::read(dir.path.join("session.json")).unwrap()).unwrap();
+    let log: Session = serde_json::from_slice(&std::fs::read(dir.log_path()).unwrap()).unwrap();
 
     let (mut said_total, mut found_total, mut matched) = (0, 0, 0);
     for (a, said) in log.answers.iter().zip(&ANSWERS) {

@@ -20,8 +20,8 @@ fn three_sessions(root: &Path) -> Vec<PathBuf> {
 }
 
 fn delete(root: &Path, args: &[&str]) -> assert_cmd::Command {
-    let mut c = mockview();
-    c.env("MOCKVIEW_DIR", root).arg("delete").args(args);
+    let mut c = mockview_in(root);
+    c.arg("delete").args(args);
     c
 }
 
@@ -123,7 +123,7 @@ fn nothing_outside_the_sessions_root_can_be_named() {
     // A folder beside the root that looks like a session.
     let outside = tmp.path().join("20260101-120000");
     std::fs::create_dir(&outside).unwrap();
-    std::fs::write(outside.join("session.json"), "{}").unwrap();
+    std::fs::write(log_path(&outside), "{}").unwrap();
     let id = dirs[0].file_name().unwrap().to_str().unwrap();
     for name in [
         "..".to_string(),
@@ -138,7 +138,7 @@ fn nothing_outside_the_sessions_root_can_be_named() {
             .code(1)
             .stderr(one_line().and(predicate::str::contains("not a session id")));
     }
-    assert!(outside.join("session.json").is_file());
+    assert!(log_path(&outside).is_file());
     assert!(dirs.iter().all(|d| d.is_dir()), "nothing deleted");
     delete(&root, &["--yes", "2099"])
         .assert()

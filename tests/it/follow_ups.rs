@@ -103,7 +103,7 @@ fn a_follow_up_is_recorded_to_its_own_file_with_its_own_metrics() {
         .as_object_mut()
         .unwrap()
         .remove("metrics");
-    std::fs::write(dir.join("session.json"), edited.to_string()).unwrap();
+    std::fs::write(log_path(&dir), edited.to_string()).unwrap();
     let out = dev
         .cmd()
         .args(["analyze", "latest", "--save", "--json"])

@@ -139,9 +139,8 @@ fn replay_and_measure(tag: &str, file_rate: u32, extra: &[&str]) -> Figures {
 
     let rec = Recorder::start(&sink, tmp.path());
     let started = Instant::now();
-    let mut cmd = mockview();
-    cmd.env("MOCKVIEW_DIR", &root)
-        .env("PULSE_SINK", &sink.name)
+    let mut cmd = mockview_in(&root);
+    cmd.env("PULSE_SINK", &sink.name)
         .args(["replay", "latest", "--device", "alsa:pulse"])
         .args(extra)
         .timeout(Duration::from_secs(60));
@@ -261,8 +260,7 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
     let short = speech("Yes.", 170, RATE);
     let dir = make_session(&root, &[(&short, RATE)], true);
     // Answer 2 only: it was skipped, so nothing is played (no device needed).
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["replay", "latest", "2", "--device", "alsa:null"])
         .output()
         .unwrap();
@@ -270,23 +268,20 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
     assert!(stdout.contains("answer 2 was skipped"), "{stdout}");
 
     // A number the session does not have: usage error.
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["replay", "latest", "7"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("has no answer 7"));
     // --take out of range: usage error.
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["replay", "latest", "1", "--take", "3"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("there is no take 3"));
 
     std::fs::remove_file(dir.join("01-answer.wav")).unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["replay", "latest"])
         .output()
         .unwrap();
@@ -310,8 +305,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
     let long_secs = long.len() as f64 / f64::from(RATE);
     make_session(&root, &[(&long, RATE)], false);
     let started = Instant::now();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .env("PULSE_SINK", &sink.name)
         .args(["replay", "latest", "--device", "alsa:pulse"])
         .write_stdin("right\nspace\n")
@@ -345,8 +339,7 @@ fn replay_keys_from_stdin_skip_with_n() {
     let short = speech("Thank you.", 170, RATE);
     make_session(&root, &[(&long, RATE), (&short, RATE)], false);
     let started = Instant::now();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .env("PULSE_SINK", &sink.name)
         .args(["replay", "latest", "--device", "alsa:pulse"])
         .write_stdin("n\n")
@@ -374,7 +367,7 @@ fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("recordings");
         let dir = make_session(&root, &[(&long, RATE)], false);
-        let log_before = std::fs::read(dir.join("session.json")).unwrap();
+        let log_before = std::fs::read(log_path(&dir)).unwrap();
         let mut child = std::process::Command::new(bin_path())
             .env("NO_COLOR", "1")
             .env("MOCKVIEW_DIR", &root)
@@ -405,7 +398,7 @@ fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
             "SIG{signal}: stopped promptly"
         );
         assert_eq!(
-            std::fs::read(dir.join("session.json")).unwrap(),
+            std::fs::read(log_path(&dir)).unwrap(),
             log_before,
             "replay writes nothing"
         );
@@ -425,7 +418,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
     let answer = speech(&text, 170, RATE);
     let seconds = answer.len() as f64 / f64::from(RATE);
     let dir = make_session(&root, &[(&answer, RATE)], false);
-    let log_path = dir.join("session.json");
+    let log_path = log_path(&dir);
     let mut log: mockview::session::Session =
         serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
     let words = crate::content::transcript(&text, seconds);

@@ -10,13 +10,9 @@ fn session(root: &Path) -> std::path::PathBuf {
     make_session(root, &[(&a, RATE), (&b, RATE)], true)
 }
 
-fn log(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
-}
-
 fn review(root: &Path) -> assert_cmd::Command {
-    let mut c = mockview();
-    c.env("MOCKVIEW_DIR", root).args(["review", "latest"]);
+    let mut c = mockview_in(root);
+    c.args(["review", "latest"]);
     c
 }
 
@@ -39,7 +35,7 @@ fn review_scripted_scores_skip_invalid_and_notes() {
     assert!(stdout.contains("`x` is not a score"), "{stdout}");
     assert!(stdout.contains("answer 2 skipped"), "{stdout}");
     assert!(stdout.contains("Structure (STAR)"), "{stdout}");
-    let log = log(&dir);
+    let log = log_of(&dir);
     let r = &log["answers"][0]["reviews"];
     assert_eq!(r.as_array().unwrap().len(), 1);
     assert_eq!(r[0]["reviewer"], "Sam");
@@ -76,7 +72,7 @@ fn review_self_check_and_two_reviewers_kept() {
         .args(["--notes", "Clear STAR.\nKeep it up."])
         .assert()
         .success();
-    let log = log(&dir);
+    let log = log_of(&dir);
     let r = log["answers"][0]["reviews"].as_array().unwrap();
     assert_eq!(r.len(), 2, "{r:?}");
     assert_eq!(r[0]["reviewer"], "me");
@@ -91,8 +87,7 @@ fn review_self_check_and_two_reviewers_kept() {
     );
     assert_eq!(r[1]["notes"], "Clear STAR. Keep it up.", "one line");
     // `show` still reads the log.
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["show", "latest"])
         .assert()
         .success()
@@ -104,7 +99,7 @@ fn review_bad_flags_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let dir = session(&root);
-    let before = std::fs::read(dir.join("session.json")).unwrap();
+    let before = std::fs::read(log_path(&dir)).unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
             &["--answer", "1", "--score", "charisma=4"],
@@ -160,7 +155,7 @@ fn review_bad_flags_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
-        std::fs::read(dir.join("session.json")).unwrap(),
+        std::fs::read(log_path(&dir)).unwrap(),
         before,
         "nothing written"
     );
@@ -208,7 +203,7 @@ fn review_with_playback_through_pulse() {
         stdout.contains("played 01-answer.wav to the end"),
         "{stdout}"
     );
-    let log = log(&dir);
+    let log = log_of(&dir);
     assert_eq!(log["answers"][0]["reviews"][0]["notes"], "fine");
     assert_eq!(log["answers"][0]["reviews"][0]["scores"]["delivery"], 4);
 }

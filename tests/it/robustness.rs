@@ -77,12 +77,6 @@ fn wavs(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn log_of(dir: &Path) -> serde_json::Value {
-    let bytes = std::fs::read(dir.join("session.json")).unwrap();
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("{}: session.json does not parse: {e}", dir.display()))
-}
-
 /// Every file name the log lists (takes and final files).
 fn listed(log: &serde_json::Value) -> Vec<String> {
     let mut v = Vec::new();
@@ -146,11 +140,7 @@ fn assert_private(root: &Path) {
 }
 
 fn repair(root: &Path) -> String {
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root)
-        .arg("repair")
-        .output()
-        .unwrap();
+    let out = mockview_in(root).arg("repair").output().unwrap();
     assert!(
         out.status.success(),
         "repair failed: {}",
@@ -244,7 +234,7 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
             key(&mut child, "");
             let dir_has_recorded = || {
                 session_dirs(root.path()).pop().is_some_and(|d| {
-                    std::fs::read(d.join("session.json"))
+                    std::fs::read(log_path(&d))
                         .ok()
                         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
                         .is_some_and(|l| l["answers"][0]["status"] == "recorded")
@@ -530,7 +520,7 @@ fn crashed_session(root: &Path, id: &str) -> PathBuf {
                      "order": "listed", "seed": 1},
         "answers": []
     });
-    std::fs::write(dir.join("session.json"), serde_json::to_vec(&log).unwrap()).unwrap();
+    std::fs::write(log_path(&dir), serde_json::to_vec(&log).unwrap()).unwrap();
     let wav = dir.join("01-tell-me.wav");
     write_wav(&wav, &vec![1000i16; 48_000], RATE);
     // a header that says 0.5 s, and half a sample of trailing garbage
@@ -546,16 +536,11 @@ fn repair_fixes_headers_adds_takes_closes_sessions_and_dry_run_writes_nothing() 
     let root = tempfile::tempdir().unwrap();
     let dir = crashed_session(root.path(), "20261126-101503");
     // sessions and practice tell the user
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root.path())
-        .arg("sessions")
-        .output()
-        .unwrap();
+    let out = mockview_in(root.path()).arg("sessions").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("1 session was left open by a crash or power loss: run `mockview repair`"));
     let before = snapshot(root.path());
-    let dry = mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    let dry = mockview_in(root.path())
         .args(["repair", "--dry-run"])
         .output()
         .unwrap();
@@ -581,11 +566,7 @@ fn repair_fixes_headers_adds_takes_closes_sessions_and_dry_run_writes_nothing() 
         44 + 96_000 + 1
     );
     // the notice is gone
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root.path())
-        .arg("sessions")
-        .output()
-        .unwrap();
+    let out = mockview_in(root.path()).arg("sessions").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("left open"));
     let before = snapshot(root.path());
     let out = repair(root.path());
@@ -611,7 +592,7 @@ fn repair_skips_a_session_being_recorded() {
     })
     .expect("the live session's log");
     let live = session_dirs(root.path()).pop().unwrap();
-    let live_log = std::fs::read(live.join("session.json")).unwrap();
+    let live_log = std::fs::read(log_path(&live)).unwrap();
     let out = repair(root.path());
     let live_id = live.file_name().unwrap().to_str().unwrap();
     assert!(
@@ -622,7 +603,7 @@ fn repair_skips_a_session_being_recorded() {
     );
     assert!(out.contains("20200101-000000: repaired"), "{out}");
     assert_eq!(
-        std::fs::read(live.join("session.json")).unwrap(),
+        std::fs::read(log_path(&live)).unwrap(),
         live_log,
         "repair never writes a session being recorded"
     );
@@ -847,15 +828,13 @@ fn damaged_logs_are_one_line_errors_and_listed_as_damaged() {
     for (id, bytes, want) in &cases {
         std::fs::create_dir(root.path().join(id)).unwrap();
         std::fs::write(root.path().join(id).join("session.json"), bytes).unwrap();
-        let out = mockview()
-            .env("MOCKVIEW_DIR", root.path())
+        let out = mockview_in(root.path())
             .args(["show", id])
             .output()
             .unwrap();
         assert_one_line_error(&out, want);
     }
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    let out = mockview_in(root.path())
         .args(["sessions", "--json"])
         .output()
         .unwrap();
@@ -869,8 +848,7 @@ fn damaged_logs_are_one_line_errors_and_listed_as_damaged() {
         .iter()
         .any(|r| r["id"] == "20261126-090000" && r["status"] == "interrupted"));
     for bad in ["../x", "a/b", "..", "/etc"] {
-        let out = mockview()
-            .env("MOCKVIEW_DIR", root.path())
+        let out = mockview_in(root.path())
             .args(["show", bad])
             .output()
             .unwrap();
@@ -909,8 +887,7 @@ fn hostile_banks_are_one_line_errors() {
             .unwrap();
         assert_one_line_error(&out, want);
         let root = tempfile::tempdir().unwrap();
-        let out = mockview()
-            .env("MOCKVIEW_DIR", root.path())
+        let out = mockview_in(root.path())
             .args(["practice", "--bank"])
             .arg(file)
             .output()

@@ -100,3 +100,70 @@ fn show_sessions_and_review_give_local_minutes_and_show_the_metrics() {
     assert_eq!(json["started_at"], started, "JSON keeps RFC 3339");
     assert!(started.contains('T'));
 }
+
+/// `show` on a terminal wraps at its width on word boundaries, keeping an
+/// answer's column; piped, every line is left whole (issue 21: lines wider
+/// than the terminal broke mid-word, `s` / `hort_answer`).
+#[test]
+fn show_wraps_at_the_terminal_and_not_when_piped() {
+    require("script");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let session = make_session(&root, &[(&vec![0i16; 4800], RATE)], false);
+    let long = "Tell me about a time you disagreed with a decision your manager made, \
+                what you did about it, and what you would do differently today";
+    let log_path = session.join("session.json");
+    let mut log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&log_path).unwrap()).unwrap();
+    log["answers"][0]["question"]["text"] = long.into();
+    std::fs::write(&log_path, log.to_string()).unwrap();
+    let show = |through_terminal: bool| {
+        let mut c = if through_terminal {
+            let mut c = std::process::Command::new("script");
+            c.arg("-qec")
+                .arg(format!(
+                    "stty cols 40; {} show latest",
+                    bin_path().display()
+                ))
+                .arg("/dev/null");
+            c
+        } else {
+            let mut c = std::process::Command::new(bin_path());
+            c.args(["show", "latest"]);
+            c
+        };
+        let out = c
+            .env("MOCKVIEW_DIR", &root)
+            .env("MOCKVIEW_CONFIG", "/nonexistent/config.toml")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n")
+    };
+    let piped = show(false);
+    assert!(
+        piped.lines().any(|l| l == format!(" 1. [failure] {long}")),
+        "piped, the question stays on one line:\n{piped}"
+    );
+    let terminal = show(true);
+    let question: Vec<&str> = terminal
+        .lines()
+        .skip_while(|l| !l.starts_with(" 1. [failure]"))
+        .take_while(|l| !l.trim_start().starts_with("recorded"))
+        .collect();
+    assert!(question.len() > 3, "wrapped:\n{terminal}");
+    for l in terminal.lines() {
+        assert!(l.chars().count() <= 40, "{l:?} is wider than 40 columns");
+    }
+    // Word boundaries: the words come back whole, continuation lines in
+    // the question's column.
+    let rejoined: Vec<&str> = question
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .skip(2)
+        .collect();
+    assert_eq!(rejoined.join(" "), long);
+    assert!(question[1..].iter().all(|l| l.starts_with("    ")));
+}

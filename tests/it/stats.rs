@@ -63,6 +63,7 @@ fn review(scores: &[(&str, u8)]) -> Review {
             .collect::<BTreeMap<_, _>>(),
         notes: String::new(),
         self_check: None,
+        comments: Vec::new(),
     }
 }
 
@@ -115,15 +116,14 @@ fn root() -> tempfile::TempDir {
     // A damaged log is skipped with a warning.
     let bad = tmp.path().join("20261120-090000");
     std::fs::create_dir(&bad).unwrap();
-    std::fs::write(bad.join("session.json"), "{ not json").unwrap();
+    std::fs::write(log_path(&bad), "{ not json").unwrap();
     tmp
 }
 
 #[test]
 fn json_counts_averages_and_per_question_tallies() {
     let tmp = root();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", tmp.path())
+    let out = mockview_in(tmp.path())
         .args(["stats", "--json"])
         .assert()
         .success()
@@ -172,8 +172,7 @@ fn json_counts_averages_and_per_question_tallies() {
 #[test]
 fn piped_text_is_plain() {
     let tmp = root();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", tmp.path())
+    let out = mockview_in(tmp.path())
         .env_remove("NO_COLOR")
         .arg("stats")
         .assert()
@@ -198,8 +197,7 @@ fn piped_text_is_plain() {
 #[test]
 fn empty_root_says_so() {
     let tmp = tempfile::tempdir().unwrap();
-    mockview()
-        .env("MOCKVIEW_DIR", tmp.path())
+    mockview_in(tmp.path())
         .args(["stats"])
         .assert()
         .success()

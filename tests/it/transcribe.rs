@@ -269,6 +269,69 @@ fn model_add_checks_the_file_and_list_shows_it() {
     assert_eq!(models[3]["default"], true);
 }
 
+/// Issue 21: a valid ggml file named like a published model that is not it
+/// (a converted or fine-tuned tiny.en) goes in under its own name with one
+/// line saying so, or under `--name`; `model list` keeps its columns.
+#[test]
+fn a_model_that_is_not_the_published_one_is_added_under_its_own_name() {
+    let data = tempfile::tempdir().unwrap();
+    let src = data.path().join("ggml-tiny.en.bin");
+    let bytes = fake_model(100);
+    std::fs::write(&src, &bytes).unwrap();
+    let own = format!("ggml-tiny.en-{}.bin", &sha1_hex(&bytes)[..8]);
+    let run = |args: &[&str]| {
+        mockview()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["model", "add"])
+            .arg(&src)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "warning: {} is not the published tiny.en (its size or SHA-1 differs): installed under its own name",
+            src.display()
+        )
+    );
+    assert!(stdout.contains(&format!("as {own} (")), "{stdout}");
+    let out = run(&["--name", "tiny-finetuned"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    let out = run(&["--name", "tiny.en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not the published tiny.en"), "{err}");
+
+    let out = mockview()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["model", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = list.lines().filter(|l| l.contains(" MB  ")).collect();
+    assert_eq!(rows.len(), 5, "{list}");
+    assert!(
+        rows.iter().any(|r| r.starts_with(&format!("{own} "))),
+        "{list}"
+    );
+    // Every row's size column ends at the same place.
+    let ends: Vec<usize> = rows.iter().map(|r| r.find(" MB  ").unwrap()).collect();
+    assert!(ends.iter().all(|&e| e == ends[0]), "columns:\n{list}");
+    assert_eq!(
+        files_in(&data.path().join("mockview/models")),
+        [own.as_str(), "tiny-finetuned.bin"]
+    );
+}
+
 #[test]
 fn without_a_model_transcribe_says_how_to_get_one() {
     let data = tempfile::tempdir().unwrap();
@@ -514,11 +577,7 @@ fn session_of_clips(root: &Path) -> PathBuf {
         "settings": {"count": 3, "prep_seconds": 0, "limit_seconds": 0, "order": "listed", "seed": 1},
         "answers": answers,
     });
-    std::fs::write(
-        dir.join("session.json"),
-        serde_json::to_vec_pretty(&log).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(log_path(&dir), serde_json::to_vec_pretty(&log).unwrap()).unwrap();
     dir
 }
 
@@ -582,8 +641,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     let root = tempfile::tempdir().unwrap();
     let dir = session_of_clips(root.path());
     let run = |extra: &[&str]| {
-        let out = mockview()
-            .env("MOCKVIEW_DIR", root.path())
+        let out = mockview_in(root.path())
             .env("MOCKVIEW_MODEL", &model)
             .arg("transcribe")
             .args(extra)
@@ -601,8 +659,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
         text.contains("transcribing 2 answers and 1 follow-up reply with tiny.en"),
         "{text}"
     );
-    let log: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    let log: serde_json::Value = log_of(&dir);
     let t = &log["answers"][0]["transcript"];
     let words = normalise(t["text"].as_str().unwrap());
     assert!(
@@ -634,7 +691,7 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
         "{reply}"
     );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir.join("session.json"))
+    let mode = std::fs::metadata(log_path(&dir))
         .unwrap()
         .permissions()
         .mode();
@@ -651,13 +708,11 @@ fn transcribe_stores_transcripts_in_the_session_and_skips_done_ones() {
     );
     // Other commands still read the log; `show` quotes the reply under
     // its follow-up.
-    mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    mockview_in(root.path())
         .args(["show", "latest", "--json"])
         .assert()
         .success();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", root.path())
+    let out = mockview_in(root.path())
         .args(["show", "latest"])
         .output()
         .unwrap();

@@ -128,9 +128,8 @@ fn unwritable_directory_is_a_clear_error() {
 fn session_names_that_are_paths_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     for bad in ["../x", "a/b", ".."] {
-        mockview()
+        mockview_in(tmp.path())
             .args(["show", bad])
-            .env("MOCKVIEW_DIR", tmp.path())
             .assert()
             .code(1)
             .stderr(predicate::str::contains("not a session id"));
@@ -144,9 +143,8 @@ fn a_missing_file_names_its_cause_once() {
         (["analyze", "nope.wav"], "nope.wav"),
         (["import", "nope.zip"], "nope.zip"),
     ] {
-        let out = mockview()
+        let out = mockview_in(tmp.path().join("sessions"))
             .current_dir(tmp.path())
-            .env("MOCKVIEW_DIR", tmp.path().join("sessions"))
             .args(args)
             .output()
             .unwrap();

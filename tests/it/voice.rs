@@ -82,8 +82,11 @@ fn has(m: &Metrics, code: &str) -> bool {
     m.flags.iter().any(|f| f.code == code)
 }
 
-/// Sentences spoken one by one and joined by 0.7 s of silence (a pause),
-/// each passed through `shape` first; 1 s of silence around.
+/// Sentences spoken one by one and joined by 0.9 s of silence (a pause
+/// between sentences: longer than the 0.7 s from which a phrase end counts
+/// as a statement's end without a transcript, with a margin for the
+/// frames the activity detector gives to the speech), each passed through
+/// `shape` first; 1 s of silence around.
 fn sentences(dir: &Path, ending: &str, rate: u32, shape: impl Fn(&mut [i16])) -> Vec<i16> {
     let mut out = silence(1.0, rate);
     for (i, s) in STATEMENTS.iter().enumerate() {
@@ -92,7 +95,7 @@ fn sentences(dir: &Path, ending: &str, rate: u32, shape: impl Fn(&mut [i16])) ->
         let mut speech = trim(&speech).to_vec();
         shape(&mut speech);
         out.extend(speech);
-        out.extend(silence(0.7, rate));
+        out.extend(silence(0.9, rate));
     }
     out.extend(silence(0.3, rate));
     out
@@ -344,7 +347,7 @@ fn analyze_prints_the_voice_and_its_flags() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("phrase ends rising"), "{text}");
+    assert!(text.contains("statement ends rising"), "{text}");
     assert!(
         text.contains("like a question: let statements fall"),
         "{text}"
@@ -379,7 +382,7 @@ fn practice_show_and_report_carry_the_voice() {
     dev.cmd()
         .arg("practice")
         .args(FileDevice::open_args(RawFormat::S16Mono))
-        .args(["--count", "1", "--prep", "0", "--limit", "14"])
+        .args(["--count", "1", "--prep", "0", "--limit", "17"])
         .assert()
         .success();
     let (session, log) = only_session(&dev.root);
@@ -394,7 +397,7 @@ fn practice_show_and_report_carry_the_voice() {
     );
     let show = dev.cmd().args(["show", "latest"]).output().unwrap();
     let show = String::from_utf8(show.stdout).unwrap();
-    assert!(show.contains("phrase ends rising"), "{show}");
+    assert!(show.contains("statement ends rising"), "{show}");
     dev.cmd().args(["report", "latest"]).assert().success();
     let page = std::fs::read_to_string(session.join("report.html")).unwrap();
     assert_eq!(page.matches("<svg class=\"pitch\"").count(), 1, "a contour");
@@ -408,4 +411,112 @@ fn metrics_without_the_voice_fields_still_load() {
     let m: Metrics = serde_json::from_str(old).unwrap();
     assert_eq!(m.pitch_median_hz, None);
     assert!(m.phrase_ends.is_empty());
+}
+
+/// Sentences with a comma that espeak-ng says with a continuation rise
+/// (measured 1.8-3.8 st, five of six above 2 st), the first clause
+/// waiting for the rest. Each ends as a statement, falling (-2.0 to
+/// -0.5 st).
+const CLAUSES: [(&str, &str); 6] = [
+    ("When I joined the team", "the release took a whole week"),
+    ("If a release failed", "we rolled it back in minutes"),
+    ("In my first month", "I met every customer"),
+    ("Last spring", "our two biggest clients left"),
+    ("As the lead engineer", "I owned the migration"),
+    ("With a small budget", "we had to choose carefully"),
+];
+
+/// The clause sentences, each followed by 1 s of silence, with a pause of
+/// `comma_ms` after the comma; and the time each sentence's sound ends
+/// (what a transcript's full stops give).
+fn clause_sentences(dir: &Path, comma_ms: u32, rate: u32) -> (Vec<i16>, Vec<f64>) {
+    let mut out = silence(1.0, rate);
+    let mut ends = Vec::new();
+    for (i, (first, second)) in CLAUSES.iter().enumerate() {
+        let ssml = format!("{first},<break time=\"{comma_ms}ms\"/> {second}.");
+        let speech = speak_ssml(dir, &format!("c{i}-{comma_ms}"), &ssml, rate);
+        out.extend(trim(&speech));
+        ends.push(out.len() as f64 / f64::from(rate));
+        out.extend(silence(1.0, rate));
+    }
+    (out, ends)
+}
+
+/// Issue 18: a rise at a comma is a continuation rise, not uptalk. Without
+/// a transcript a phrase end counts only before a pause of at least 0.7 s:
+/// the commas' 0.4 s pauses do not, though most of them rise.
+#[test]
+fn continuation_rises_at_commas_are_not_uptalk() {
+    let dir = TempDir::new().unwrap();
+    let config = AnalysisConfig::default();
+    let rate = 48_000;
+    let (samples, _) = clause_sentences(dir.path(), 400, rate);
+    let m = analyze_samples(&samples, rate, &config);
+    let ends: Vec<(Option<f64>, bool)> = m
+        .phrase_ends
+        .iter()
+        .map(|e| (e.rise_semitones, e.statement))
+        .collect();
+    eprintln!("(rise st, statement): {ends:?}");
+    assert_eq!(m.phrase_ends.len(), 2 * CLAUSES.len(), "{ends:?}");
+    let commas: Vec<_> = m.phrase_ends.iter().step_by(2).collect();
+    let stops: Vec<_> = m.phrase_ends.iter().skip(1).step_by(2).collect();
+    assert!(commas.iter().all(|e| !e.statement), "{ends:?}");
+    assert!(stops.iter().all(|e| e.statement), "{ends:?}");
+    let rising_commas = commas.iter().filter(|e| e.rising).count();
+    assert!(rising_commas >= 4, "continuation rises: {ends:?}");
+    // Counted at every phrase end, as before issue 18, this was uptalk.
+    let measured = m.phrase_ends.iter().filter(|e| e.rise_semitones.is_some());
+    let all_share = measured.clone().filter(|e| e.rising).count() as f64 / measured.count() as f64;
+    assert!(
+        all_share > config.thresholds.phrase_end_fraction,
+        "{all_share}"
+    );
+    assert_eq!(m.uptalk_fraction, Some(0.0), "{ends:?}");
+    assert!(!has(&m, "uptalk"), "{:?}", codes(&m));
+    assert_eq!(m.rising_ends(), (0, CLAUSES.len()));
+}
+
+/// With a transcript the sentence ends decide, even where the speaker
+/// pauses long at a comma: without the words those commas count (the
+/// limit of guessing from pauses), with them they do not.
+#[test]
+fn with_a_transcript_only_sentence_ends_count_for_uptalk() {
+    let dir = TempDir::new().unwrap();
+    let config = AnalysisConfig::default();
+    let rate = 48_000;
+    let (samples, sentence_ends) = clause_sentences(dir.path(), 900, rate);
+    let mut m = analyze_samples(&samples, rate, &config);
+    eprintln!(
+        "rises: {:?}, sentence ends {sentence_ends:?}",
+        m.phrase_ends
+            .iter()
+            .map(|e| (e.end_seconds, e.rise_semitones, e.statement))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        m.phrase_ends.iter().all(|e| e.statement),
+        "long comma pauses look like sentence ends"
+    );
+    assert!(has(&m, "uptalk"), "{:?}", m.uptalk_fraction);
+    let words = CLAUSES
+        .iter()
+        .map(|(a, b)| a.split(' ').count() + b.split(' ').count())
+        .sum();
+    m.apply_transcript(words, &sentence_ends, &config.thresholds);
+    assert!(!has(&m, "uptalk"), "{:?}", codes(&m));
+    assert_eq!(m.uptalk_fraction, Some(0.0));
+    let statements = m.phrase_ends.iter().filter(|e| e.statement).count();
+    assert_eq!(statements, CLAUSES.len());
+    // The same figures again change nothing.
+    let again = {
+        let mut a = m.clone();
+        a.apply_transcript(words, &sentence_ends, &config.thresholds);
+        a
+    };
+    assert_eq!(again, m);
+    // The pace is now the words' (and said so), over the answer time.
+    assert_eq!(m.pace_basis, mockview::analysis::PaceBasis::Words);
+    let expected = words as f64 * 60.0 / m.answer_seconds();
+    assert!((m.words_per_minute - expected).abs() < 1e-9);
 }

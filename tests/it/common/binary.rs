@@ -22,6 +22,41 @@ pub fn mockview() -> Command {
     c
 }
 
+/// mockview with `root` as its sessions folder (`MOCKVIEW_DIR`): how a
+/// test runs a command on the sessions it made.
+pub fn mockview_in(root: impl AsRef<Path>) -> Command {
+    let mut c = mockview();
+    c.env("MOCKVIEW_DIR", root.as_ref());
+    c
+}
+
+/// mockview in `root` with a setting given as its environment variable
+/// (named by `config::Name`, so a typo does not compile).
+pub fn with_setting(mut c: Command, name: mockview::config::Name, value: &str) -> Command {
+    c.env(mockview::config::key(name).env, value);
+    c
+}
+
+/// The path of the log of the session folder `dir`.
+pub fn log_path(dir: &Path) -> PathBuf {
+    dir.join("session.json")
+}
+
+/// The parsed log of the session folder `dir`.
+pub fn log_of(dir: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(log_path(dir)).unwrap();
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{}: session.json does not parse: {e}", dir.display()))
+}
+
+/// The one line a successful run printed on stdout.
+pub fn one_line(out: &std::process::Output) -> String {
+    let stdout = succeeded(out);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {stdout}");
+    lines[0].to_string()
+}
+
 /// The standard output of a run that must have succeeded; a failure shows
 /// both of its outputs.
 pub fn succeeded(out: &std::process::Output) -> String {
@@ -59,8 +94,7 @@ pub fn only_session(root: &Path) -> (PathBuf, serde_json::Value) {
         .filter(|p| p.is_dir())
         .collect();
     assert_eq!(dirs.len(), 1, "one session folder in {}", root.display());
-    let log = std::fs::read(dirs[0].join("session.json")).unwrap();
-    (dirs[0].clone(), serde_json::from_slice(&log).unwrap())
+    (dirs[0].clone(), log_of(&dirs[0]))
 }
 
 /// A session folder under `root` with one recorded answer per WAV given

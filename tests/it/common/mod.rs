@@ -8,11 +8,13 @@ mod alsa_file;
 mod binary;
 mod pulse;
 mod signal;
+mod webdriver;
 
 pub use alsa_file::*;
 pub use binary::*;
 pub use pulse::*;
 pub use signal::*;
+pub use webdriver::*;
 
 use std::time::{Duration, Instant};
 

@@ -376,8 +376,11 @@ impl Route {
 }
 
 /// `replay` or `review` of a 6 s answer (a sine) into the sink: the
-/// monitor hears it start within 300 ms of `playing`, whole and unbroken,
-/// and it is over within 6.5 s.
+/// monitor hears it start within 300 ms of `playing`, whole and unbroken;
+/// the command is done (exit, or `played … to the end`) within 150 ms of
+/// the last sample reaching the monitor and 6.3 s of `playing` (issue 21),
+/// and the end the player expected from the latency the device reported
+/// is where the monitor heard it.
 fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
     // Keeps the sink running, so the monitor's time is wall time.
     let _keep_alive = Feeder::start(server, false);
@@ -408,6 +411,7 @@ fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
             ("review", Stdio::piped())
         }
     };
+    let started = Instant::now();
     let mut child = spawn(&mut cmd, stdin);
     if let Some(mut scores) = child.stdin.take() {
         use std::io::Write;
@@ -493,18 +497,95 @@ fn playback_is_on_time(server: &SoundServer, how: Playing, route: Route) {
             );
         }
     }
+    // The end (issue 21): the command says it is done within 150 ms of the
+    // last sample reaching the monitor, and never before it. No SLACK: this
+    // is the bound itself.
+    let last_sound = sounded_at(&heard, last);
+    let after = if ended >= last_sound {
+        secs(ended - last_sound)
+    } else {
+        -secs(last_sound - ended)
+    };
+    // Where the player expected that last sound, from the latency the
+    // device reported: held against the monitor before it is trusted.
+    let (said_at, ends_in, latency) = expected_end(&mut lines);
+    let expected = said_at + ends_in;
+    let predicted = if expected >= last_sound {
+        secs(expected - last_sound)
+    } else {
+        -secs(last_sound - expected)
+    };
+    let whole = secs(ended - started);
+    eprintln!(
+        "{}: {label} done {:+.0} ms after the last sound, {whole:.2} s after it started \
+         (`playing` at {:.0} ms); reported latency {:.0} ms put the end {predicted:+.3} s \
+         from the monitor's",
+        kind,
+        after * 1000.0,
+        secs(playing - started) * 1000.0,
+        secs(latency) * 1000.0,
+    );
     assert!(
-        secs(wall) <= 6.5 + SLACK,
-        "{}: a 6 s answer took {:.3} s",
+        predicted.abs() <= END_TOLERANCE,
+        "{}: the reported latency ({:.3} s) put the end {predicted:+.3} s from when the monitor heard it",
+        kind,
+        secs(latency)
+    );
+    assert!(
+        after >= 0.0,
+        "{}: the command was done {:.3} s before its last sound",
+        kind,
+        -after
+    );
+    assert!(
+        after <= 0.15,
+        "{}: the command was done {after:.3} s after its last sound",
+        kind
+    );
+    // From the start of playback (`playing`), as issue 21 measured it: the
+    // sound's start, its 6 s, and what comes after it. (The process's own
+    // start, printed above, is the loaded machine's as much as mockview's:
+    // 40-310 ms for a debug build at load 14.)
+    assert!(
+        secs(wall) <= 6.3,
+        "{}: a 6 s answer took {:.3} s from `playing`",
         kind,
         secs(wall)
     );
-    // The end is heard before the command says it is done.
-    assert!(
-        heard[last].0 <= ended,
-        "{}: the command ended before its last sound",
-        kind
-    );
+}
+
+/// How far the player's expected end may be from the monitor's: what
+/// the monitor recorder's own timing allows (its 20 ms latency, and
+/// PipeWire's 42.7 ms cycle).
+const END_TOLERANCE: f64 = 0.06;
+
+/// When sample `i` reached the monitor: its piece arrived at once, so the
+/// samples before the piece's last are that much earlier.
+fn sounded_at(heard: &[(Instant, i16)], i: usize) -> Instant {
+    let at = heard[i].0;
+    let after = heard[i + 1..].iter().take_while(|s| s.0 == at).count();
+    at - Duration::from_secs_f64(after as f64 / f64::from(RATE))
+}
+
+/// mockview's `timing: sound_ends_in_ms=… latency_ms=…` line: when it was
+/// printed, how long after that the player expected its last sound, and the
+/// latency the device reported.
+fn expected_end(lines: &mut TimedLines) -> (Instant, Duration, Duration) {
+    let at = lines.wait_for("timing: sound_ends_in_ms=", Duration::from_secs(1));
+    let line = &lines
+        .seen
+        .iter()
+        .find(|l| l.2.starts_with("timing: sound_ends_in_ms="))
+        .unwrap()
+        .2;
+    let field = |name: &str| -> Duration {
+        let v = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name} in {line:?}"));
+        Duration::from_millis(v.parse().unwrap())
+    };
+    (at, field("sound_ends_in_ms="), field("latency_ms="))
 }
 
 #[test]

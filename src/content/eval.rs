@@ -1,0 +1,403 @@
+//! The content feedback measured like a classifier: the evaluation corpus
+//! (`eval/stories.toml`, `eval/negative.toml`, written as people talk and
+//! labelled by a coach's judgment) run through [`content`], and the
+//! precision and recall of STAR parts by sentence, `no_star`, `no_result`
+//! and negative talk. Printed by `examples/eval_feedback.rs`
+//! (scripts/eval-feedback.sh) and held by the tests below.
+//!
+//! The corpus is text. Its answers become transcript words two ways: as
+//! written (the engine's punctuation intact), and as Whisper often gives
+//! them (no full stop between sentences, only the pause), so that the
+//! sentence splitting is measured too; a third way, one run-on strung with
+//! commas, is reported as the worst case. Every fourth answer and answer (and pair of
+//! negative-talk sentences) is held out: its mistakes were not looked at while the rules were tuned,
+//! and its figures are reported apart (eval/README.md).
+
+use serde::Deserialize;
+
+use super::{content, star::PARTS, ContentRules};
+use crate::transcript::Word;
+
+/// The shipped corpus, compiled in so the tests need no file.
+pub const STORIES: &str = include_str!("../../eval/stories.toml");
+pub const NEGATIVE: &str = include_str!("../../eval/negative.toml");
+
+/// Seconds of a word, the gap after it, and the silence between sentences
+/// as spoken: a breath (under the sentence pause) when the full stop is
+/// written, a clear pause when only the pause marks the end.
+const WORD_SECONDS: f64 = 0.3;
+const WORD_GAP: f64 = 0.1;
+const SENTENCE_GAP_WRITTEN: f64 = 0.6;
+const SENTENCE_GAP_SPOKEN: f64 = 1.2;
+
+/// Every `HELD_OUT`th item (the 4th, 8th, ...) is held out.
+const HELD_OUT: usize = 4;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stories {
+    answer: Vec<Answer>,
+}
+
+/// One answer of the corpus.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub id: String,
+    pub question: String,
+    pub story: bool,
+    #[serde(default)]
+    pub no_star: bool,
+    #[serde(default)]
+    pub no_result: bool,
+    /// (part, sentence) in the order said.
+    pub sentences: Vec<(String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sentences {
+    sentence: Vec<Labelled>,
+}
+
+/// One sentence of the negative-talk set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labelled {
+    pub text: String,
+    pub negative: bool,
+}
+
+/// The answers of a stories file.
+pub fn parse_stories(text: &str) -> Result<Vec<Answer>, toml::de::Error> {
+    Ok(toml::from_str::<Stories>(text)?.answer)
+}
+
+/// The sentences of a negative-talk file.
+pub fn parse_negative(text: &str) -> Result<Vec<Labelled>, toml::de::Error> {
+    Ok(toml::from_str::<Sentences>(text)?.sentence)
+}
+
+/// How the corpus's text becomes transcript words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transcription {
+    /// Punctuation as written.
+    Written,
+    /// No full stop, question or exclamation mark between sentences: only
+    /// a pause of 1.2 s (`SENTENCE_GAP_SPOKEN`) marks the end.
+    PausesOnly,
+    /// The worst case: a comma where each full stop was and no pause
+    /// longer than a breath, so the answer is one run-on the splitter must
+    /// cut at clause openers. Reported, not held to the bounds.
+    RunOn,
+}
+
+/// Hits and misses of one yes/no verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    pub true_positive: u32,
+    pub false_positive: u32,
+    pub false_negative: u32,
+}
+
+impl Counts {
+    fn add(&mut self, predicted: bool, labelled: bool) {
+        match (predicted, labelled) {
+            (true, true) => self.true_positive += 1,
+            (true, false) => self.false_positive += 1,
+            (false, true) => self.false_negative += 1,
+            (false, false) => {}
+        }
+    }
+
+    /// 1 when nothing was predicted (no false alarm was raised).
+    pub fn precision(&self) -> f64 {
+        let p = self.true_positive + self.false_positive;
+        if p == 0 {
+            1.0
+        } else {
+            self.true_positive as f64 / p as f64
+        }
+    }
+
+    /// 1 when nothing was to be found.
+    pub fn recall(&self) -> f64 {
+        let l = self.true_positive + self.false_negative;
+        if l == 0 {
+            1.0
+        } else {
+            self.true_positive as f64 / l as f64
+        }
+    }
+
+    /// `precision 93.1 % (27/29) · recall 87.1 % (27/31)`.
+    pub fn line(&self) -> String {
+        format!(
+            "precision {:5.1} % ({}/{}) · recall {:5.1} % ({}/{})",
+            100.0 * self.precision(),
+            self.true_positive,
+            self.true_positive + self.false_positive,
+            100.0 * self.recall(),
+            self.true_positive,
+            self.true_positive + self.false_negative,
+        )
+    }
+}
+
+/// The STAR figures of a set of answers.
+#[derive(Debug, Clone, Default)]
+pub struct StarFigures {
+    /// Per part of [`PARTS`], over the sentences of story answers.
+    pub parts: [Counts; 5],
+    pub no_star: Counts,
+    pub no_result: Counts,
+    /// Sentences scored, answers scored.
+    pub sentences: u32,
+    pub answers: u32,
+    /// Answers whose `no_star` or `no_result` verdict differs from the
+    /// label: (answer id, flag, raised).
+    pub flag_mistakes: Vec<(String, &'static str, bool)>,
+    /// Labelled sentences given another part: (answer id, labelled part,
+    /// predicted part, sentence).
+    pub mistakes: Vec<(String, String, String, String)>,
+}
+
+/// Words of `answer`'s sentences, one after another, and the word range of
+/// each sentence.
+pub fn words_of(answer: &Answer, how: Transcription) -> (Vec<Word>, Vec<std::ops::Range<usize>>) {
+    let mut words = Vec::new();
+    let mut ranges = Vec::new();
+    let mut at = 0.0;
+    for (_, text) in &answer.sentences {
+        let start = words.len();
+        let said: Vec<&str> = text.split_whitespace().collect();
+        for (i, w) in said.iter().enumerate() {
+            let last = i + 1 == said.len();
+            let word = match how {
+                Transcription::PausesOnly if last => {
+                    w.trim_end_matches(['.', '?', '!']).to_string()
+                }
+                Transcription::RunOn if last => {
+                    format!("{},", w.trim_end_matches(['.', '?', '!', ',']))
+                }
+                _ => w.to_string(),
+            };
+            words.push(Word {
+                word,
+                start_seconds: at,
+                end_seconds: at + WORD_SECONDS,
+                probability: 0.9,
+            });
+            at += WORD_SECONDS + WORD_GAP;
+        }
+        at += match how {
+            Transcription::Written | Transcription::RunOn => SENTENCE_GAP_WRITTEN,
+            Transcription::PausesOnly => SENTENCE_GAP_SPOKEN,
+        };
+        ranges.push(start..words.len());
+    }
+    (words, ranges)
+}
+
+/// Scores the answers the filter keeps (by index in the file).
+pub fn star_figures(
+    answers: &[Answer],
+    rules: &ContentRules,
+    how: Transcription,
+    keep: impl Fn(usize) -> bool,
+) -> StarFigures {
+    let mut f = StarFigures::default();
+    for (_, answer) in answers.iter().enumerate().filter(|(i, _)| keep(*i)) {
+        let (words, ranges) = words_of(answer, how);
+        let c = content(
+            &words,
+            None,
+            &rules.phrases,
+            &rules.thresholds,
+            answer.story,
+        );
+        let flagged = |code: &str| c.flags.iter().any(|f| f.code == code);
+        f.answers += 1;
+        for (code, labelled) in [("no_star", answer.no_star), ("no_result", answer.no_result)] {
+            if flagged(code) != (answer.story && labelled) {
+                f.flag_mistakes
+                    .push((answer.id.clone(), code, flagged(code)));
+            }
+        }
+        f.no_star
+            .add(flagged("no_star"), answer.story && answer.no_star);
+        f.no_result
+            .add(flagged("no_result"), answer.story && answer.no_result);
+        if !answer.story {
+            continue;
+        }
+        // Each word's predicted part, then each labelled sentence's
+        // majority part: the splitting may differ from the labels.
+        let mut word_part = vec![PARTS.len() - 1; words.len()];
+        for s in &c.star.sentences {
+            let part = PARTS
+                .iter()
+                .position(|p| *p == s.part)
+                .unwrap_or(PARTS.len() - 1);
+            for w in word_part.iter_mut().take(s.word_end).skip(s.word_start) {
+                *w = part;
+            }
+        }
+        for ((label, text), range) in answer.sentences.iter().zip(ranges) {
+            let mut votes = [0usize; 5];
+            for &p in &word_part[range] {
+                votes[p] += 1;
+            }
+            let predicted = (0..PARTS.len())
+                .max_by_key(|&p| (votes[p], usize::MAX - p))
+                .unwrap_or(4);
+            let labelled = PARTS
+                .iter()
+                .position(|p| p == label)
+                .unwrap_or(PARTS.len() - 1);
+            f.sentences += 1;
+            for (p, counts) in f.parts.iter_mut().enumerate() {
+                counts.add(predicted == p, labelled == p);
+            }
+            if predicted != labelled {
+                f.mistakes.push((
+                    answer.id.clone(),
+                    label.clone(),
+                    PARTS[predicted].to_string(),
+                    text.clone(),
+                ));
+            }
+        }
+    }
+    f
+}
+
+/// The negative-talk figures of the sentences the filter keeps, and the
+/// sentences judged wrongly: (labelled negative, text).
+pub fn negative_figures(
+    sentences: &[Labelled],
+    rules: &ContentRules,
+    keep: impl Fn(usize) -> bool,
+) -> (Counts, Vec<(bool, String)>) {
+    let mut counts = Counts::default();
+    let mut wrong = Vec::new();
+    for (_, s) in sentences.iter().enumerate().filter(|(i, _)| keep(*i)) {
+        let words: Vec<Word> = s
+            .text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| Word {
+                word: w.to_string(),
+                start_seconds: i as f64 * (WORD_SECONDS + WORD_GAP),
+                end_seconds: i as f64 * (WORD_SECONDS + WORD_GAP) + WORD_SECONDS,
+                probability: 0.9,
+            })
+            .collect();
+        let c = content(&words, None, &rules.phrases, &rules.thresholds, true);
+        let predicted = !c.negatives.is_empty();
+        counts.add(predicted, s.negative);
+        if predicted != s.negative {
+            wrong.push((s.negative, s.text.clone()));
+        }
+    }
+    (counts, wrong)
+}
+
+/// Whether answer `index` of eval/stories.toml is held out: every fourth.
+pub fn held_out(index: usize) -> bool {
+    index % HELD_OUT == HELD_OUT - 1
+}
+
+/// Whether sentence `index` of eval/negative.toml is held out: every fourth
+/// pair, since the file alternates a negative and an innocent sentence
+/// (every fourth sentence alone would hold out innocent ones only).
+pub fn held_out_pair(index: usize) -> bool {
+    held_out(index / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bounds of issue 18 where they hold (the four parts, `no_star`
+    /// precision, negative talk), and the measured floor where they do not
+    /// yet (`no_result` precision 75.0 %): a drop below what is measured
+    /// fails, and the gap to issue 18 is written in docs/metrics.md, not
+    /// hidden.
+    const ISSUE_PART_BOUND: f64 = 0.85;
+    const PART_FLOOR: [(f64, f64); 4] = [(0.88, 0.85), (0.85, 0.90), (0.90, 0.90), (0.85, 0.90)];
+    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.75)];
+    const NEGATIVE_RECALL_BOUND: f64 = 0.85;
+    const NEGATIVE_PRECISION_BOUND: f64 = 0.95;
+
+    fn rules() -> ContentRules {
+        ContentRules::default()
+    }
+
+    #[test]
+    fn the_corpus_is_as_large_as_promised() {
+        let answers = parse_stories(STORIES).unwrap();
+        let stories: Vec<&Answer> = answers.iter().filter(|a| a.story).collect();
+        assert!(stories.len() >= 40, "{} story answers", stories.len());
+        for a in &stories {
+            let words: usize = a
+                .sentences
+                .iter()
+                .map(|(_, s)| s.split_whitespace().count())
+                .sum();
+            assert!((40..=250).contains(&words), "{}: {words} words", a.id);
+            for (part, _) in &a.sentences {
+                assert!(PARTS.contains(&part.as_str()), "{}: part {part}", a.id);
+            }
+        }
+        assert!(answers.iter().any(|a| !a.story));
+        let sentences = parse_negative(NEGATIVE).unwrap();
+        assert!(sentences.iter().filter(|s| s.negative).count() >= 30);
+        assert!(sentences.iter().filter(|s| !s.negative).count() >= 30);
+    }
+
+    #[test]
+    fn star_parts_and_flags_hold_their_measured_floor() {
+        let answers = parse_stories(STORIES).unwrap();
+        for how in [Transcription::Written, Transcription::PausesOnly] {
+            let f = star_figures(&answers, &rules(), how, |_| true);
+            for (p, counts) in f.parts.iter().enumerate().take(4) {
+                let (precision, recall) = PART_FLOOR[p];
+                assert!(
+                    counts.precision() >= precision && counts.recall() >= recall,
+                    "{how:?} {}: {}",
+                    PARTS[p],
+                    counts.line()
+                );
+            }
+            // Every part meets issue 18's bound.
+            for p in [0, 1, 2, 3] {
+                assert!(f.parts[p].precision() >= ISSUE_PART_BOUND);
+                assert!(f.parts[p].recall() >= ISSUE_PART_BOUND);
+            }
+            for (name, floor) in FLAG_PRECISION_FLOOR {
+                let counts = if name == "no_star" {
+                    f.no_star
+                } else {
+                    f.no_result
+                };
+                assert!(
+                    counts.precision() >= floor && counts.true_positive > 0,
+                    "{how:?} {name}: {}",
+                    counts.line()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn negative_talk_holds_its_bounds() {
+        let sentences = parse_negative(NEGATIVE).unwrap();
+        let (c, wrong) = negative_figures(&sentences, &rules(), |_| true);
+        assert!(
+            c.recall() >= NEGATIVE_RECALL_BOUND && c.precision() >= NEGATIVE_PRECISION_BOUND,
+            "{}: {wrong:#?}",
+            c.line()
+        );
+    }
+}

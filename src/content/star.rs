@@ -1,0 +1,386 @@
+//! STAR by sentence: which part of a story (situation, task, action,
+//! result, or none) each sentence of an answer tells, from how it is said.
+//!
+//! A sentence scores for each part from the cue groups of
+//! `phrases/content.toml` (setting and time, what was needed, outcomes and
+//! figures, asides) and from its grammar: a first person subject followed by
+//! a past verb that acts ("I rang", "we moved") is an action; "I would",
+//! "I always" are no story. The best score of at least `min_score` wins.
+//! A sentence without one takes its part from where it stands: before the
+//! first action it sets the scene, after the last one it says what came of
+//! it when it carries a figure and is `none` (a closing remark) when not.
+//! An outcome said while setting the scene before any action is the scene.
+//! The weights and lists are data; this module only counts.
+
+use std::ops::Range;
+
+use super::feedback::is_number;
+use super::phrases::{occurrences, phrase_words, Phrases, StarCues};
+use super::words::Token;
+
+/// The parts, in STAR order, then `none`.
+pub const PARTS: [&str; 5] = ["situation", "task", "action", "result", "none"];
+
+const SITUATION: usize = 0;
+const TASK: usize = 1;
+const ACTION: usize = 2;
+const RESULT: usize = 3;
+const NONE: usize = 4;
+
+/// When two parts score the same, the first of these wins: a sentence that
+/// says what was needed or what came of it says more than one that acts.
+const TIE_ORDER: [usize; 5] = [TASK, RESULT, NONE, ACTION, SITUATION];
+
+/// Weight of a cue from the plain lists (`situation = [...]`).
+const PLAIN_CUE_WEIGHT: f64 = 3.0;
+
+/// Used when the data file sets no `min_score` / `action_weight` /
+/// `min_words` (a user's file replaces them only when it names them).
+const DEFAULT_MIN_SCORE: f64 = 2.0;
+const DEFAULT_ACTION_WEIGHT: f64 = 3.0;
+const DEFAULT_MIN_WORDS: usize = 5;
+
+/// The part of one sentence and what decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Judged {
+    /// Index into [`PARTS`].
+    pub part: usize,
+    /// The cues of the winning part, as said, with their token ranges; for
+    /// a part taken from the sentence's place, none.
+    pub cues: Vec<(String, Range<usize>)>,
+    /// Taken from the sentence's place, not from its words.
+    pub by_place: bool,
+}
+
+/// Scores of one sentence by part, and the cues behind each.
+struct Scored {
+    score: [f64; 5],
+    cues: [Vec<(String, Range<usize>)>; 5],
+    words: usize,
+    first_person: bool,
+    /// Says a figure ("ten minutes", "20%"): outcome content by itself.
+    figure: bool,
+}
+
+/// Judges each of `sentences` (token ranges of `tokens`).
+pub(crate) fn judge(
+    tokens: &[Token],
+    sentences: &[Range<usize>],
+    phrases: &Phrases,
+) -> Vec<Judged> {
+    let rules = &phrases.star;
+    let min_score = rules.min_score.unwrap_or(DEFAULT_MIN_SCORE);
+    let min_words = rules.grammar.min_words.unwrap_or(DEFAULT_MIN_WORDS);
+    let groups = cue_groups(rules);
+    let mut scored: Vec<Scored> = sentences
+        .iter()
+        .map(|r| score(tokens, r.clone(), rules, &groups, phrases))
+        .collect();
+    if let Some(first) = scored.first_mut() {
+        first.score[SITUATION] += rules.opening_weight.unwrap_or(0.0);
+    }
+    let mut judged: Vec<Option<Judged>> = scored
+        .iter()
+        .map(|s| {
+            let best = TIE_ORDER
+                .into_iter()
+                .filter(|&p| s.score[p] >= min_score)
+                .fold(None::<usize>, |best, p| match best {
+                    Some(b) if s.score[b] >= s.score[p] => Some(b),
+                    _ => Some(p),
+                });
+            match best {
+                Some(part) => Some(Judged {
+                    part,
+                    cues: s.cues[part].clone(),
+                    by_place: false,
+                }),
+                None if s.words < min_words => Some(Judged {
+                    part: NONE,
+                    cues: Vec::new(),
+                    by_place: false,
+                }),
+                None => None,
+            }
+        })
+        .collect();
+    let is_action = |j: &Option<Judged>| j.as_ref().is_some_and(|j| j.part == ACTION);
+    let first_action = judged.iter().position(is_action);
+    let last_action = judged.iter().rposition(is_action);
+    for (i, j) in judged.iter_mut().enumerate() {
+        if let Some(j) = j.as_mut() {
+            // Before anything was done nothing has come of it yet: an
+            // outcome said while setting the scene ("last season we lost
+            // our first seven games") is the problem the story starts
+            // from, not its result.
+            if j.part == RESULT
+                && first_action.is_some_and(|f| i < f)
+                && scored[i].score[SITUATION] > 0.0
+            {
+                j.part = SITUATION;
+                j.cues = scored[i].cues[SITUATION].clone();
+            }
+            continue;
+        }
+        let part = match (first_action, last_action) {
+            (Some(first), _) if i < first => SITUATION,
+            // After the last action only a sentence with outcome content
+            // says what came of it; with neither a cue nor a figure it is a
+            // closing remark or an aside ("I was absolutely shattered, but
+            // yeah"), and calling it the result would hide a missing one.
+            (_, Some(last)) if i > last && scored[i].figure => RESULT,
+            (_, Some(last)) if i > last => NONE,
+            (Some(_), Some(_)) if scored[i].first_person => ACTION,
+            _ => SITUATION,
+        };
+        *j = Some(Judged {
+            part,
+            cues: Vec::new(),
+            by_place: true,
+        });
+    }
+    judged.into_iter().flatten().collect()
+}
+
+/// A cue group ready to match: (part index, weight, each phrase as written
+/// and as matching words).
+type CueGroup = (usize, f64, Vec<(String, Vec<String>)>);
+
+/// Every cue group of the rules.
+fn cue_groups(rules: &StarCues) -> Vec<CueGroup> {
+    let split = |list: &[String]| -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .map(|p| (p.trim().to_lowercase(), phrase_words(p)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect()
+    };
+    let mut groups: Vec<_> = [
+        (SITUATION, &rules.situation),
+        (TASK, &rules.task),
+        (ACTION, &rules.action),
+        (RESULT, &rules.result),
+    ]
+    .into_iter()
+    .filter(|(_, list)| !list.is_empty())
+    .map(|(part, list)| (part, PLAIN_CUE_WEIGHT, split(list)))
+    .collect();
+    for g in &rules.cue {
+        if let Some(part) = PARTS.iter().position(|p| *p == g.part) {
+            groups.push((part, g.weight, split(&g.phrases)));
+        }
+    }
+    groups
+}
+
+fn score(
+    tokens: &[Token],
+    range: Range<usize>,
+    rules: &StarCues,
+    groups: &[CueGroup],
+    phrases: &Phrases,
+) -> Scored {
+    let offset = range.start;
+    let s = &tokens[range];
+    let mut scored = Scored {
+        score: [0.0; 5],
+        cues: Default::default(),
+        words: s
+            .iter()
+            .filter(|t| !phrases.is_filler_word(&t.norm))
+            .count(),
+        first_person: s.iter().any(|t| rules.grammar.subjects.contains(&t.norm)),
+        figure: s.iter().any(|t| is_number(t, phrases)),
+    };
+    for (part, weight, list) in groups {
+        for (said, words) in list {
+            if let Some(&at) = occurrences(words, s).first() {
+                scored.score[*part] += weight;
+                scored.cues[*part].push((said.clone(), offset + at..offset + at + words.len()));
+            }
+        }
+    }
+    let weight = rules.action_weight.unwrap_or(DEFAULT_ACTION_WEIGHT);
+    let mut acts = 0;
+    for (at, verb, kind) in clauses(s, rules) {
+        match kind {
+            Clause::Act => {
+                // The first action counts fully, each further one a little:
+                // a list of steps is one action sentence.
+                scored.score[ACTION] += if acts == 0 { weight } else { 1.0 };
+                acts += 1;
+                let said = format!("{} {}", s[at].norm, s[verb].norm);
+                scored.cues[ACTION].push((said, offset + at..offset + verb + 1));
+            }
+            // A wish beside a step ("I said I would") does not undo it.
+            Clause::NoStory if acts == 0 => {
+                scored.score[NONE] += weight;
+                let said = format!("{} {}", s[at].norm, s[verb].norm);
+                scored.cues[NONE].push((said, offset + at..offset + verb + 1));
+            }
+            Clause::NoStory => {}
+        }
+    }
+    scored
+}
+
+enum Clause {
+    /// "I rang", "we moved": a step of the story.
+    Act,
+    /// "I would", "I always", "I think": a hypothetical or a habit.
+    NoStory,
+}
+
+/// Each first person subject of the sentence and the verb after it, with
+/// what they make: (subject index, verb index, kind).
+fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
+    let g = &rules.grammar;
+    let mut out = Vec::new();
+    for (i, t) in s.iter().enumerate() {
+        let contracted = t.norm.split_once('\'');
+        let subject = g.subjects.contains(&t.norm)
+            || contracted.is_some_and(|(who, _)| g.subjects.contains(who));
+        if !subject {
+            continue;
+        }
+        // "I'd take them aside", "we'll": the contraction is the verb.
+        if g.hypothetical.contains(&t.norm) {
+            let next = s.get(i + 1).map(|n| n.norm.as_str()).unwrap_or("");
+            // "I'd been", "I'd already sent": a past perfect, not a wish.
+            if !(next == "been" || next == "already" || past_form(next, g)) {
+                out.push((i, i, Clause::NoStory));
+            }
+            continue;
+        }
+        if contracted.is_some() || i > 0 && g.subordinators.contains(&s[i - 1].norm) {
+            continue;
+        }
+        let Some(v) = (i + 1..s.len()).find(|&k| !g.skip.contains(&s[k].norm)) else {
+            continue;
+        };
+        let verb = s[v].norm.as_str();
+        if g.hypothetical.contains(verb) {
+            out.push((i, v, Clause::NoStory));
+        } else if g.habitual.contains(verb) {
+            // A habit is no step of the story; the `none` cues judge it.
+        } else if past_form(verb, g) && !g.outcomes.contains(verb) && !g.state_verbs.contains(verb)
+        {
+            out.push((i, v, Clause::Act));
+        }
+    }
+    out
+}
+
+/// A past form that acts: listed, or a regular "-ed" of four letters or more.
+fn past_form(word: &str, g: &super::phrases::StarGrammar) -> bool {
+    g.past_verbs.contains(word)
+        || (word.len() >= 4 && word.ends_with("ed") && word.chars().all(|c| c.is_alphabetic()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::sentences::sentences;
+    use crate::content::tests::words;
+    use crate::content::words::tokens;
+
+    fn parts(text: &str) -> Vec<&'static str> {
+        let p = Phrases::builtin();
+        let t = tokens(&words(text));
+        let s = sentences(&t, &p.sentence_openers);
+        judge(&t, &s, &p)
+            .into_iter()
+            .map(|j| PARTS[j.part])
+            .collect()
+    }
+
+    #[test]
+    fn a_story_told_without_the_method_words_has_its_parts() {
+        assert_eq!(
+            parts(
+                "Last spring our two biggest clients wanted the same feature in the same week. \
+                 It was on me to decide who waited. \
+                 I rang both of them and I asked what they really needed by that date. \
+                 Both of them renewed their contracts, and we have used the same plan ever since."
+            ),
+            ["situation", "task", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn hypotheticals_and_habits_are_no_part() {
+        assert_eq!(
+            parts(
+                "If I did, what I would do is take them aside. \
+                 I always make sure everyone is heard in a team."
+            ),
+            ["none", "none"]
+        );
+    }
+
+    #[test]
+    fn an_outcome_said_in_the_first_person_is_a_result() {
+        assert_eq!(
+            parts("I moved the stock nearer the doors. We lost two hours but picks per hour went from sixty to ninety."),
+            ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn a_closing_remark_after_the_last_action_is_no_result() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 Honestly that whole week felt very long to me."
+            ),
+            ["situation", "action", "none"]
+        );
+    }
+
+    #[test]
+    fn an_outcome_in_the_scene_before_any_action_is_the_situation() {
+        assert_eq!(
+            parts(
+                "Last season our under twelves team lost the first seven games. \
+                 I changed the training to small sided games. \
+                 We won five of the last eight games."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn used_and_worked_act_as_steps_and_describe_otherwise() {
+        assert_eq!(
+            parts("I used to work nights at a hotel by the station. We worked out a new rota for the weekend shifts together."),
+            ["situation", "action"]
+        );
+    }
+
+    #[test]
+    fn what_was_received_is_a_result_even_with_got() {
+        assert_eq!(
+            parts("I rewrote the whole proposal over the weekend. In the spring I got the contract for us."),
+            ["action", "result"]
+        );
+        assert_eq!(
+            parts("I got everyone together in the canteen that afternoon."),
+            ["action"]
+        );
+    }
+
+    #[test]
+    fn a_sentence_without_cues_takes_its_part_from_its_place() {
+        let p = Phrases::builtin();
+        let t = tokens(&words(
+            "The shop had a long queue of angry people. I opened a second till for them. \
+             The queue was gone in ten minutes flat.",
+        ));
+        let s = sentences(&t, &p.sentence_openers);
+        let j = judge(&t, &s, &p);
+        let got: Vec<_> = j.iter().map(|j| (PARTS[j.part], j.by_place)).collect();
+        assert_eq!(got[1], ("action", false));
+        assert_eq!(got[0].0, "situation");
+        assert_eq!(got[2].0, "result");
+    }
+}
