@@ -71,21 +71,6 @@ fn chromium(user_data: &Path) -> Process {
     c
 }
 
-fn file_url(p: &Path) -> String {
-    let mut url = String::from("file://");
-    for seg in p.to_str().unwrap().split('/').filter(|s| !s.is_empty()) {
-        url.push('/');
-        for b in seg.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                url.push(char::from(b));
-            } else {
-                url.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    url
-}
-
 /// The DOM of the page after Chromium has parsed it.
 pub fn dump_dom(page: &Path) -> String {
     let profile = tempfile::tempdir().unwrap();
