@@ -16,9 +16,10 @@ pub const SILENCE_DB: f64 = -120.0;
 pub const MUTED_PEAK: f64 = 1e-4;
 
 // The level policy (issue 19): what "clipping" and "too quiet" mean,
-// once. The live meter, mic-check, the delivery flags and transcription
-// all judge a level by these, so a take the meter calls fine is not
-// flagged afterwards for a rule the meter did not know.
+// once. The live meter, mic-check and the delivery flags all judge a level
+// by these, so a take the meter calls fine is not flagged afterwards for a
+// rule the meter did not know. (Transcription does not gate on a level: it
+// decodes what the analysis's voice activity finds, see transcribe/chunks.rs.)
 
 /// A live peak at or above this (0..=1 of full scale, -0.09 dBFS) is
 /// clipping as the meter sees it: the last ~100 ms touched full scale.
@@ -33,8 +34,7 @@ pub const CLIPPED_FRACTION: f64 = 1e-3;
 /// Below this level (0..=1 of full scale, -50 dBFS) there is no speech: a
 /// voice at arm's length from a working microphone reads -35 to -20 dBFS,
 /// so this is a microphone turned down, covered or switched off. The live
-/// meter says "too quiet" when its RMS stays below it for a few seconds;
-/// transcription skips a recording whose every sample stays below it.
+/// meter says "too quiet" when its RMS stays below it for a few seconds.
 pub const SPEECH_FLOOR: f32 = 0.003;
 
 /// A recording whose loudest sample stays below this (dBFS) is too quiet:
