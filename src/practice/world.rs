@@ -259,7 +259,9 @@ impl Screen for ConsoleScreen {
     }
     fn trace(&self, text: &str) {
         if self.timing {
-            eprintln!("timing: {text}");
+            // Not eprintln!: a closed stderr must not end the session.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "timing: {text}");
         }
     }
     fn tracing(&self) -> bool {
