@@ -63,7 +63,7 @@ impl History {
                         return Some(m.clone());
                     }
                     match analyze_wav(&dir.path.join(file), config) {
-                        Ok(m) => Some(m),
+                        Ok(m) => Some(a.recording.with_transcript(m, &config.thresholds)),
                         Err(error) => {
                             h.unanalysed.push(Unanalysed {
                                 session: dir.id.clone(),

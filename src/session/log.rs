@@ -289,8 +289,42 @@ impl Recording {
             .transcript
             .as_ref()
             .map(|t| rules.apply(&t.words, speaking, story));
-        if let (Some(m), Some(t), Some(c)) = (&mut self.metrics, &self.transcript, &self.content) {
-            m.apply_transcript(c.word_count as usize, &t.statement_ends(), thresholds);
+        if let Some(m) = &mut self.metrics {
+            Self::apply_words(
+                m,
+                self.transcript.as_ref(),
+                self.content.as_ref(),
+                thresholds,
+            );
+        }
+    }
+
+    /// `metrics` measured afresh from this recording's audio (an older log
+    /// without stored metrics), with what its stored transcript changes:
+    /// the one pace and the statement ends, as [`Recording::update_content`]
+    /// gives the stored ones. Without a transcript, the metrics as they are.
+    pub fn with_transcript(
+        &self,
+        mut metrics: Metrics,
+        thresholds: &crate::analysis::FlagThresholds,
+    ) -> Metrics {
+        Self::apply_words(
+            &mut metrics,
+            self.transcript.as_ref(),
+            self.content.as_ref(),
+            thresholds,
+        );
+        metrics
+    }
+
+    fn apply_words(
+        metrics: &mut Metrics,
+        transcript: Option<&Transcript>,
+        content: Option<&Content>,
+        thresholds: &crate::analysis::FlagThresholds,
+    ) {
+        if let (Some(t), Some(c)) = (transcript, content) {
+            metrics.apply_transcript(c.word_count as usize, &t.statement_ends(), thresholds);
         }
     }
 }
@@ -653,5 +687,48 @@ mod tests {
         assert_eq!(a.recording.metrics, None);
         let a: Answer = serde_json::from_str(&answer_with("null")).unwrap();
         assert_eq!(a.recording.metrics, None);
+    }
+
+    #[test]
+    fn metrics_measured_afresh_get_the_transcripts_pace() {
+        let metrics = Metrics {
+            duration_seconds: 62.0,
+            first_word_seconds: 1.0,
+            trailing_silence_seconds: 1.0,
+            words_per_minute: 200.0,
+            ..Metrics::default()
+        };
+        let thresholds = crate::analysis::FlagThresholds::default();
+        let mut r = Recording::new(AnswerStatus::Recorded);
+        let same = r.with_transcript(metrics.clone(), &thresholds);
+        assert_eq!(same.words_per_minute, 200.0, "no transcript: as measured");
+
+        let words = (0..150)
+            .map(|i| crate::transcript::Word {
+                word: if i == 149 {
+                    "end.".into()
+                } else {
+                    "word".into()
+                },
+                start_seconds: 1.0 + 0.4 * f64::from(i),
+                end_seconds: 1.3 + 0.4 * f64::from(i),
+                probability: 0.9,
+            })
+            .collect();
+        r.set_transcript(
+            Transcript {
+                model: "tiny.en".into(),
+                text: String::new(),
+                words,
+            },
+            &ContentRules::default(),
+            false,
+        );
+        let m = r.with_transcript(metrics, &thresholds);
+        assert_eq!(m.pace_basis, crate::analysis::PaceBasis::Words);
+        assert_eq!(
+            m.words_per_minute, 150.0,
+            "150 words over 60 s of answer time"
+        );
     }
 }
