@@ -157,6 +157,9 @@ mod tests {
             "The leadership had no idea what they were doing.",
             "They were hopeless.",
             "It wasn't my fault.",
+            "I was the only one on that team who actually did any work.",
+            "That company treats its staff like numbers.",
+            "Head office kept making stupid decisions.",
         ] {
             assert!(negative(text), "{text}");
         }

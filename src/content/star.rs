@@ -60,6 +60,18 @@ struct Scored {
     first_person: bool,
     /// Says a figure ("ten minutes", "20%"): outcome content by itself.
     figure: bool,
+    /// Someone else did something (a past verb with no first person
+    /// subject: "his mum came in and cried"): after my last step, how
+    /// others answered it is what came of it.
+    others_acted: bool,
+}
+
+impl Scored {
+    /// What a sentence after the last action needs, with no result cue, to
+    /// say what came of it: a figure, or what someone else did.
+    fn outcome_content(&self) -> bool {
+        self.figure || self.others_acted
+    }
 }
 
 /// Judges each of `sentences` (token ranges of `tokens`).
@@ -113,12 +125,38 @@ pub(crate) fn judge(
             // outcome said while setting the scene ("last season we lost
             // our first seven games") is the problem the story starts
             // from, not its result.
+            // A situation cue, not the opening's lean: a story may open
+            // on its result ("we cut our returns time in half...").
             if j.part == RESULT
                 && first_action.is_some_and(|f| i < f)
-                && scored[i].score[SITUATION] > 0.0
+                && !scored[i].cues[SITUATION].is_empty()
             {
                 j.part = SITUATION;
                 j.cues = scored[i].cues[SITUATION].clone();
+            }
+            // After everything was done nothing is still needed: what was
+            // asked for then ("I was asked to train the other night
+            // staff", "only a dozen had to be moved") is what came of it,
+            // when the sentence also carries outcome content.
+            // After the last action the scene has been set: a setting cue
+            // there is no evidence of a part, and the sentence's place
+            // judges it as it judges one without cues: what came of it when
+            // it says a figure or what others did ("it was a scam, and she
+            // got to keep all of it"), else a closing remark ("it was a
+            // really hard time, you know, for everyone").
+            if j.part == SITUATION && last_action.is_some_and(|l| i > l) {
+                // A remark the setting cue read is no unread ending: not
+                // `by_place`, so it does not keep the STAR flags silent.
+                j.by_place = scored[i].outcome_content();
+                j.part = if j.by_place { RESULT } else { NONE };
+                j.cues.clear();
+            }
+            if j.part == TASK
+                && last_action.is_some_and(|l| i > l)
+                && (scored[i].score[RESULT] > 0.0 || scored[i].figure)
+            {
+                j.part = RESULT;
+                j.cues = scored[i].cues[RESULT].clone();
             }
             continue;
         }
@@ -128,7 +166,7 @@ pub(crate) fn judge(
             // says what came of it; with neither a cue nor a figure it is a
             // closing remark or an aside ("I was absolutely shattered, but
             // yeah"), and calling it the result would hide a missing one.
-            (_, Some(last)) if i > last && scored[i].figure => RESULT,
+            (_, Some(last)) if i > last && scored[i].outcome_content() => RESULT,
             (_, Some(last)) if i > last => NONE,
             (Some(_), Some(_)) if scored[i].first_person => ACTION,
             _ => SITUATION,
@@ -188,9 +226,20 @@ fn score(
             .iter()
             .filter(|t| !phrases.is_filler_word(&t.norm))
             .count(),
-        first_person: s.iter().any(|t| rules.grammar.subjects.contains(&t.norm)),
+        first_person: s.iter().any(|t| {
+            let who = t
+                .norm
+                .split_once('\'')
+                .map_or(t.norm.as_str(), |(who, _)| who);
+            rules.grammar.subjects.contains(who)
+        }),
         figure: s.iter().any(|t| is_number(t, phrases)),
+        others_acted: false,
     };
+    scored.others_acted = !scored.first_person
+        && s.iter().any(|t| {
+            past_form(&t.norm, &rules.grammar) || rules.grammar.outcomes.contains(&t.norm)
+        });
     for (part, weight, list) in groups {
         for (said, words) in list {
             if let Some(&at) = occurrences(words, s).first() {
@@ -201,6 +250,7 @@ fn score(
     }
     let weight = rules.action_weight.unwrap_or(DEFAULT_ACTION_WEIGHT);
     let mut acts = 0;
+    let mut wished = false;
     for (at, verb, kind) in clauses(s, rules) {
         match kind {
             Clause::Act => {
@@ -213,12 +263,20 @@ fn score(
             }
             // A wish beside a step ("I said I would") does not undo it.
             Clause::NoStory if acts == 0 => {
+                wished = true;
                 scored.score[NONE] += weight;
                 let said = format!("{} {}", s[at].norm, s[verb].norm);
                 scored.cues[NONE].push((said, offset + at..offset + verb + 1));
             }
             Clause::NoStory => {}
         }
+    }
+    // What would happen has not happened: in a hypothetical with no step
+    // ("if that didn't work I'd go to my manager") outcome cues are no
+    // result.
+    if wished && acts == 0 {
+        scored.score[RESULT] = 0.0;
+        scored.cues[RESULT].clear();
     }
     scored
 }
@@ -251,7 +309,12 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
             }
             continue;
         }
-        if contracted.is_some() || i > 0 && g.subordinators.contains(&s[i - 1].norm) {
+        // "when I joined" is not the clause's own subject; "after a while
+        // I spotted" is ("a while" is a noun).
+        let subordinate = i > 0
+            && g.subordinators.contains(&s[i - 1].norm)
+            && !(i > 1 && g.determiners.contains(&s[i - 2].norm));
+        if contracted.is_some() || subordinate {
             continue;
         }
         let Some(v) = (i + 1..s.len()).find(|&k| !g.skip.contains(&s[k].norm)) else {
@@ -366,6 +429,66 @@ mod tests {
         assert_eq!(
             parts("I got everyone together in the canteen that afternoon."),
             ["action"]
+        );
+    }
+
+    #[test]
+    fn what_was_asked_after_the_last_step_is_what_came_of_it() {
+        assert_eq!(
+            parts(
+                "Our booking system sold the same rooms twice that night. \
+                 I rang round the hotels nearby and I booked taxis for everyone. \
+                 The group leader wrote to the manager afterwards, and I was asked to train the night staff."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn after_the_last_step_a_setting_is_a_remark_or_what_others_did() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 It was a really hard week, you know, for everyone."
+            ),
+            ["situation", "action", "none"]
+        );
+        assert_eq!(
+            parts(
+                "A customer wanted to take out all her savings in cash. \
+                 I rang the fraud team and I kept her talking. \
+                 It was a scam, and she got to keep all of it."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_would_happen_is_no_result() {
+        assert_eq!(
+            parts("And if that didn't work I'd probably go to my manager about it."),
+            ["none"]
+        );
+    }
+
+    #[test]
+    fn a_while_is_a_noun_so_the_subject_after_it_acts() {
+        assert_eq!(
+            parts("After a while I spotted that it only happened by the door."),
+            ["action"]
+        );
+    }
+
+    #[test]
+    fn a_story_may_open_on_its_result() {
+        assert_eq!(
+            parts(
+                "We cut our returns time in half, from six days to three. \
+                 I mapped every step of the process with the team. \
+                 Then I moved the checks to the start of the line."
+            ),
+            ["result", "action", "action"]
         );
     }
 
