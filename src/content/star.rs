@@ -236,6 +236,9 @@ fn score(
         figure: s.iter().any(|t| is_number(t, phrases)),
         others_acted: false,
     };
+    // A past verb with no first person subject; "-ed" words after "was"
+    // count too: how others took it ("the client was delighted") is an
+    // outcome.
     scored.others_acted = !scored.first_person
         && s.iter().any(|t| {
             past_form(&t.norm, &rules.grammar) || rules.grammar.outcomes.contains(&t.norm)
@@ -461,6 +464,18 @@ mod tests {
                  It was a scam, and she got to keep all of it."
             ),
             ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_others_did_after_the_last_step_is_a_result() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 His manager came down and thanked the whole floor."
+            )[2],
+            "result"
         );
     }
 
