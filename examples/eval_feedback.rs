@@ -1,10 +1,10 @@
 //! Prints the content feedback's precision and recall on the evaluation
 //! corpus (eval/stories.toml, eval/negative.toml): STAR parts by sentence,
 //! `no_star`, `no_result` and negative talk, for the whole corpus, the part
-//! the rules are tuned on, and the two held-out sets (eval/README.md). Run
-//! by scripts/eval-feedback.sh; the bounds are held by the tests of
+//! the rules are tuned on, and the held-out sets (eval/README.md). Run by
+//! scripts/eval-feedback.sh; the bounds are held by the tests of
 //! src/content/eval.rs. `--mistakes` lists what was judged wrongly on the
-//! tuned-on part only: the new held-out set's mistakes stay unread.
+//! tuned-on part only: the newest batch's mistakes stay unread.
 
 use mockview::content::eval::{
     negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
