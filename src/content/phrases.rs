@@ -122,6 +122,9 @@ pub struct StarGrammar {
     #[serde(default)]
     pub determiners: BTreeSet<String>,
     #[serde(default)]
+    pub conditionals: BTreeSet<String>,
+
+    #[serde(default)]
     pub min_words: Option<usize>,
 }
 
@@ -322,6 +325,7 @@ impl Phrases {
         g.outcomes.extend(o.outcomes);
         g.subordinators.extend(o.subordinators);
         g.determiners.extend(o.determiners);
+        g.conditionals.extend(o.conditionals);
         g.min_words = o.min_words.or(g.min_words);
         let (n, o) = (&mut self.negative_talk, other.negative_talk);
         n.targets.extend(o.targets);

@@ -60,6 +60,8 @@ struct Scored {
     first_person: bool,
     /// Says a figure ("ten minutes", "20%"): outcome content by itself.
     figure: bool,
+    /// Told in the past: a past state ("was", "had") or an irregular past.
+    past: bool,
     /// Someone else did something (a past verb with no first person
     /// subject: "his mum came in and cried"): after my last step, how
     /// others answered it is what came of it.
@@ -169,7 +171,13 @@ pub(crate) fn judge(
             (_, Some(last)) if i > last && scored[i].outcome_content() => RESULT,
             (_, Some(last)) if i > last => NONE,
             (Some(_), Some(_)) if scored[i].first_person => ACTION,
-            _ => SITUATION,
+            (Some(_), Some(_)) => SITUATION,
+            // With no step at all only what is told in the past sets a
+            // scene ("two of our senior mechanics had a long-running
+            // thing"); the present is a habit or a generality ("first I
+            // write everything down, every incident").
+            _ if scored[i].past => SITUATION,
+            _ => NONE,
         };
         *j = Some(Judged {
             part,
@@ -177,7 +185,30 @@ pub(crate) fn judge(
             by_place: true,
         });
     }
-    judged.into_iter().flatten().collect()
+    let mut judged: Vec<Judged> = judged.into_iter().flatten().collect();
+    ends_on_what_came_of_it(&mut judged, &scored);
+    judged
+}
+
+/// A story ends somewhere: when no sentence says what came of it and the
+/// last sentence that tells anything is a step with outcome content after
+/// other steps ("we got everyone to the station about twenty-five minutes
+/// late, nobody hurt"), that step is the ending.
+fn ends_on_what_came_of_it(judged: &mut [Judged], scored: &[Scored]) {
+    if judged.iter().any(|j| j.part == RESULT) {
+        return;
+    }
+    let Some(last) = judged.iter().rposition(|j| j.part != NONE) else {
+        return;
+    };
+    let steps = judged.iter().filter(|j| j.part == ACTION).count();
+    if judged[last].part == ACTION
+        && steps >= 2
+        && (scored[last].outcome_content() || scored[last].score[RESULT] > 0.0)
+    {
+        judged[last].part = RESULT;
+        judged[last].cues = scored[last].cues[RESULT].clone();
+    }
 }
 
 /// A cue group ready to match: (part index, weight, each phrase as written
@@ -235,14 +266,30 @@ fn score(
         }),
         figure: s.iter().any(|t| is_number(t, phrases)),
         others_acted: false,
+        past: s.iter().any(|t| {
+            rules.grammar.state_verbs.contains(&t.norm)
+                || rules.grammar.past_verbs.contains(&t.norm)
+        }),
     };
-    // A past verb with no first person subject; "-ed" words after "was"
-    // count too: how others took it ("the client was delighted") is an
-    // outcome.
-    scored.others_acted = !scored.first_person
-        && s.iter().any(|t| {
-            past_form(&t.norm, &rules.grammar) || rules.grammar.outcomes.contains(&t.norm)
-        });
+    // A past verb whose subject is not "I" or "we" ("her mum rang", "she
+    // put it on the system"); "-ed" words after "was" count too: how
+    // others took it ("the client was delighted") is an outcome.
+    let g = &rules.grammar;
+    let mine = |t: &Token| {
+        let who = t
+            .norm
+            .split_once('\'')
+            .map_or(t.norm.as_str(), |(who, _)| who);
+        g.subjects.contains(who)
+    };
+    scored.others_acted = s.iter().enumerate().any(|(k, t)| {
+        (past_form(&t.norm, g) || g.outcomes.contains(&t.norm))
+            && !s[..k]
+                .iter()
+                .rev()
+                .find(|b| !g.skip.contains(&b.norm) || mine(b))
+                .is_some_and(mine)
+    });
     for (part, weight, list) in groups {
         for (said, words) in list {
             if let Some(&at) = occurrences(words, s).first() {
@@ -274,10 +321,14 @@ fn score(
             Clause::NoStory => {}
         }
     }
-    // What would happen has not happened: in a hypothetical with no step
-    // ("if that didn't work I'd go to my manager") outcome cues are no
-    // result.
-    if wished && acts == 0 {
+    // What would happen has not happened: in a conditional hypothetical
+    // with no step ("if that didn't work I'd go to my manager") outcome
+    // cues are no result ("what I'd do differently" is a lesson, one).
+    if wished
+        && acts == 0
+        && s.iter()
+            .any(|t| rules.grammar.conditionals.contains(&t.norm))
+    {
         scored.score[RESULT] = 0.0;
         scored.cues[RESULT].clear();
     }
@@ -313,9 +364,11 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
             continue;
         }
         // "when I joined" is not the clause's own subject; "after a while
-        // I spotted" is ("a while" is a noun).
+        // I spotted" is ("a while" is a noun), and so is "the year after,
+        // I sent" (a comma closes the word's own phrase).
         let subordinate = i > 0
             && g.subordinators.contains(&s[i - 1].norm)
+            && !t.after_comma
             && !(i > 1 && g.determiners.contains(&s[i - 2].norm));
         if contracted.is_some() || subordinate {
             continue;
@@ -323,12 +376,21 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
         let Some(v) = (i + 1..s.len()).find(|&k| !g.skip.contains(&s[k].norm)) else {
             continue;
         };
+        // "I, uh, I learned": a restart names the same clause twice.
+        if out.iter().any(|&(_, verb, _)| verb == v) {
+            continue;
+        }
         let verb = s[v].norm.as_str();
+        // "I got moved onto billing": what was done to me, not a step.
+        let passive = verb == "got" && s.get(v + 1).is_some_and(|n| past_form(&n.norm, g));
         if g.hypothetical.contains(verb) {
             out.push((i, v, Clause::NoStory));
         } else if g.habitual.contains(verb) {
             // A habit is no step of the story; the `none` cues judge it.
-        } else if past_form(verb, g) && !g.outcomes.contains(verb) && !g.state_verbs.contains(verb)
+        } else if past_form(verb, g)
+            && !passive
+            && !g.outcomes.contains(verb)
+            && !g.state_verbs.contains(verb)
         {
             out.push((i, v, Clause::Act));
         }
@@ -476,6 +538,49 @@ mod tests {
                  His manager came down and thanked the whole floor."
             )[2],
             "result"
+        );
+    }
+
+    #[test]
+    fn a_restart_names_one_step_and_a_lesson_is_no_step() {
+        assert_eq!(
+            parts("I paired each of the older staff with a student. I, uh, I learned that people mostly need one calm person."),
+            ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_was_done_to_me_is_no_step() {
+        assert_eq!(
+            parts(
+                "I wrote answers to the three common questions for my team. \
+                 I gave the sheet to my team leader on the Friday. \
+                 She put it on the system, and I got moved onto billing early."
+            ),
+            ["action", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn with_no_step_the_past_sets_a_scene_and_the_present_is_a_habit() {
+        assert_eq!(
+            parts(
+                "Two of our senior mechanics had a long running feud about the jobs. \
+                 First I write everything down, every incident, every call."
+            ),
+            ["situation", "none"]
+        );
+    }
+
+    #[test]
+    fn a_story_ends_on_its_last_step_when_that_says_what_came_of_it() {
+        assert_eq!(
+            parts(
+                "A car caught fire on the ring road right in front of my bus. \
+                 I stopped well back and I radioed control. \
+                 We got everyone to the station twenty-five minutes late."
+            ),
+            ["situation", "action", "result"]
         );
     }
 
