@@ -9,9 +9,14 @@
 //! written (the engine's punctuation intact), and as Whisper often gives
 //! them (no full stop between sentences, only the pause), so that the
 //! sentence splitting is measured too; a third way, one run-on strung with
-//! commas, is reported as the worst case. Every fourth answer and answer (and pair of
-//! negative-talk sentences) is held out: its mistakes were not looked at while the rules were tuned,
-//! and its figures are reported apart (eval/README.md).
+//! commas, is reported as the worst case.
+//!
+//! Held-out sets (eval/README.md): batch 1's every fourth answer (and pair
+//! of negative-talk sentences), held out while the first rules were tuned;
+//! batch 2, written after that tuning and held out at its first run; both
+//! tuning data since. Batch 3, the newest, committed before the rules were
+//! run on it, is never read while tuning. Figures are reported for each
+//! [`Subset`].
 
 use serde::Deserialize;
 
@@ -30,8 +35,70 @@ const WORD_GAP: f64 = 0.1;
 const SENTENCE_GAP_WRITTEN: f64 = 0.6;
 const SENTENCE_GAP_SPOKEN: f64 = 1.2;
 
-/// Every `HELD_OUT`th item (the 4th, 8th, ...) is held out.
+/// Every `HELD_OUT`th item (the 4th, 8th, ...) of batch 1 was held out.
 const HELD_OUT: usize = 4;
+
+/// The batch written after the rules were tuned on batch 1, held out at
+/// its first run and read for tuning after batch 3 was committed.
+pub const SECOND_BATCH: u32 = 2;
+
+/// The batch of corpus items written last, committed before the rules
+/// were run on it: the new held-out set.
+pub const NEW_HELD_OUT_BATCH: u32 = 3;
+
+fn first_batch() -> u32 {
+    1
+}
+
+/// A named part of the corpus, for the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subset {
+    /// Everything.
+    All,
+    /// What the rules are tuned on: every batch but the newest (batch 1's
+    /// old held-out quarter and batch 2 included, since their mistakes
+    /// have been read).
+    TunedOn,
+    /// Batch 1's every fourth answer / pair: held out while the first rules
+    /// were tuned.
+    OldHeldOut,
+    /// Batch 2: held out while the rules were tuned on batch 1, read since.
+    SecondBatch,
+    /// The newest batch: never read while tuning.
+    NewHeldOut,
+}
+
+impl Subset {
+    pub const ALL: [Subset; 5] = [
+        Subset::All,
+        Subset::TunedOn,
+        Subset::OldHeldOut,
+        Subset::SecondBatch,
+        Subset::NewHeldOut,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Subset::All => "all",
+            Subset::TunedOn => "tuned on (batches 1-2)",
+            Subset::OldHeldOut => "old held out (batch 1, every 4th)",
+            Subset::SecondBatch => "batch 2 (held out, then tuned on)",
+            Subset::NewHeldOut => "new held out (batch 3)",
+        }
+    }
+
+    /// Whether an item of `batch` belongs to the subset; `old_held_out`:
+    /// its place in the file was in batch 1's held-out part.
+    fn keeps(self, old_held_out: bool, batch: u32) -> bool {
+        match self {
+            Subset::All => true,
+            Subset::TunedOn => batch != NEW_HELD_OUT_BATCH,
+            Subset::OldHeldOut => batch == 1 && old_held_out,
+            Subset::SecondBatch => batch == SECOND_BATCH,
+            Subset::NewHeldOut => batch == NEW_HELD_OUT_BATCH,
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +113,9 @@ pub struct Answer {
     pub id: String,
     pub question: String,
     pub story: bool,
+    /// 1: the first corpus; 2, 3: written later (eval/README.md).
+    #[serde(default = "first_batch")]
+    pub batch: u32,
     #[serde(default)]
     pub no_star: bool,
     #[serde(default)]
@@ -65,6 +135,9 @@ struct Sentences {
 #[serde(deny_unknown_fields)]
 pub struct Labelled {
     pub text: String,
+    /// 1: the first set; 2, 3: written later (eval/README.md).
+    #[serde(default = "first_batch")]
+    pub batch: u32,
     pub negative: bool,
 }
 
@@ -199,15 +272,19 @@ pub fn words_of(answer: &Answer, how: Transcription) -> (Vec<Word>, Vec<std::ops
     (words, ranges)
 }
 
-/// Scores the answers the filter keeps (by index in the file).
+/// Scores the answers of `subset`.
 pub fn star_figures(
     answers: &[Answer],
     rules: &ContentRules,
     how: Transcription,
-    keep: impl Fn(usize) -> bool,
+    subset: Subset,
 ) -> StarFigures {
     let mut f = StarFigures::default();
-    for (_, answer) in answers.iter().enumerate().filter(|(i, _)| keep(*i)) {
+    for (_, answer) in answers
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| subset.keeps(held_out(*i), a.batch))
+    {
         let (words, ranges) = words_of(answer, how);
         let c = content(
             &words,
@@ -272,16 +349,20 @@ pub fn star_figures(
     f
 }
 
-/// The negative-talk figures of the sentences the filter keeps, and the
+/// The negative-talk figures of the sentences of `subset`, and the
 /// sentences judged wrongly: (labelled negative, text).
 pub fn negative_figures(
     sentences: &[Labelled],
     rules: &ContentRules,
-    keep: impl Fn(usize) -> bool,
+    subset: Subset,
 ) -> (Counts, Vec<(bool, String)>) {
     let mut counts = Counts::default();
     let mut wrong = Vec::new();
-    for (_, s) in sentences.iter().enumerate().filter(|(i, _)| keep(*i)) {
+    for (_, s) in sentences
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| subset.keeps(held_out_pair(*i), s.batch))
+    {
         let words: Vec<Word> = s
             .text
             .split_whitespace()
@@ -303,15 +384,17 @@ pub fn negative_figures(
     (counts, wrong)
 }
 
-/// Whether answer `index` of eval/stories.toml is held out: every fourth.
-pub fn held_out(index: usize) -> bool {
+/// Whether answer `index` of eval/stories.toml was in batch 1's held-out
+/// part: every fourth.
+fn held_out(index: usize) -> bool {
     index % HELD_OUT == HELD_OUT - 1
 }
 
-/// Whether sentence `index` of eval/negative.toml is held out: every fourth
-/// pair, since the file alternates a negative and an innocent sentence
-/// (every fourth sentence alone would hold out innocent ones only).
-pub fn held_out_pair(index: usize) -> bool {
+/// Whether sentence `index` of eval/negative.toml was in batch 1's held-out
+/// part: every fourth pair, since the file alternates a negative and an
+/// innocent sentence (every fourth sentence alone would hold out innocent
+/// ones only).
+fn held_out_pair(index: usize) -> bool {
     held_out(index / 2)
 }
 
@@ -319,14 +402,12 @@ pub fn held_out_pair(index: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The bounds of issue 18 where they hold (the four parts, `no_star`
-    /// precision, negative talk), and the measured floor where they do not
-    /// yet (`no_result` precision 75.0 %): a drop below what is measured
-    /// fails, and the gap to issue 18 is written in docs/metrics.md, not
-    /// hidden.
-    const ISSUE_PART_BOUND: f64 = 0.85;
-    const PART_FLOOR: [(f64, f64); 4] = [(0.88, 0.85), (0.85, 0.90), (0.90, 0.90), (0.85, 0.90)];
-    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.75)];
+    /// Issue 18's bounds, held on the whole corpus (all three batches):
+    /// each part's precision and recall at least 85 %, the flags'
+    /// precision at least 90 %. The held-out figures are reported by
+    /// scripts/eval-feedback.sh and written in docs/metrics.md.
+    const PART_FLOOR: [(f64, f64); 4] = [(0.85, 0.85); 4];
+    const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.90)];
     const NEGATIVE_RECALL_BOUND: f64 = 0.85;
     const NEGATIVE_PRECISION_BOUND: f64 = 0.95;
 
@@ -354,13 +435,38 @@ mod tests {
         let sentences = parse_negative(NEGATIVE).unwrap();
         assert!(sentences.iter().filter(|s| s.negative).count() >= 30);
         assert!(sentences.iter().filter(|s| !s.negative).count() >= 30);
+        // The later batches are as large as they were written to be:
+        // (batch, stories, with no result, no STAR story, negative and
+        // innocent sentences each).
+        for batch in answers
+            .iter()
+            .map(|a| a.batch)
+            .chain(sentences.iter().map(|s| s.batch))
+        {
+            assert!((1..=NEW_HELD_OUT_BATCH).contains(&batch), "batch {batch}");
+        }
+        for (batch, least, no_result, no_star, each) in [
+            (SECOND_BATCH, 30, 6, 5, 15),
+            (NEW_HELD_OUT_BATCH, 25, 5, 5, 12),
+        ] {
+            let new: Vec<&&Answer> = stories.iter().filter(|a| a.batch == batch).collect();
+            assert!(new.len() >= least, "batch {batch}: {} stories", new.len());
+            assert!(new.iter().filter(|a| a.no_result).count() >= no_result);
+            assert!(new.iter().filter(|a| a.no_star).count() >= no_star);
+            let said = sentences.iter().filter(|s| s.batch == batch);
+            let negative = said.clone().filter(|s| s.negative).count();
+            assert!(
+                negative >= each && said.count() - negative >= each,
+                "batch {batch}"
+            );
+        }
     }
 
     #[test]
-    fn star_parts_and_flags_hold_their_measured_floor() {
+    fn star_parts_and_flags_hold_the_issue_bounds() {
         let answers = parse_stories(STORIES).unwrap();
         for how in [Transcription::Written, Transcription::PausesOnly] {
-            let f = star_figures(&answers, &rules(), how, |_| true);
+            let f = star_figures(&answers, &rules(), how, Subset::All);
             for (p, counts) in f.parts.iter().enumerate().take(4) {
                 let (precision, recall) = PART_FLOOR[p];
                 assert!(
@@ -369,11 +475,6 @@ mod tests {
                     PARTS[p],
                     counts.line()
                 );
-            }
-            // Every part meets issue 18's bound.
-            for p in [0, 1, 2, 3] {
-                assert!(f.parts[p].precision() >= ISSUE_PART_BOUND);
-                assert!(f.parts[p].recall() >= ISSUE_PART_BOUND);
             }
             for (name, floor) in FLAG_PRECISION_FLOOR {
                 let counts = if name == "no_star" {
@@ -393,7 +494,7 @@ mod tests {
     #[test]
     fn negative_talk_holds_its_bounds() {
         let sentences = parse_negative(NEGATIVE).unwrap();
-        let (c, wrong) = negative_figures(&sentences, &rules(), |_| true);
+        let (c, wrong) = negative_figures(&sentences, &rules(), Subset::All);
         assert!(
             c.recall() >= NEGATIVE_RECALL_BOUND && c.precision() >= NEGATIVE_PRECISION_BOUND,
             "{}: {wrong:#?}",

@@ -297,7 +297,13 @@ fn span_seconds(words: &[Word]) -> f64 {
 }
 
 pub(crate) fn is_number(t: &Token, phrases: &Phrases) -> bool {
-    t.norm.chars().any(|c| c.is_ascii_digit()) || phrases.number_words.contains(&t.norm)
+    t.norm.chars().any(|c| c.is_ascii_digit())
+        || phrases.number_words.contains(&t.norm)
+        // "twenty-five", "fifty-six": number words joined by a hyphen.
+        || (t.norm.contains('-')
+            && t.norm
+                .split('-')
+                .all(|part| phrases.number_words.contains(part)))
 }
 
 /// Runs of number tokens: "20%", "twenty five percent", "$5 million".

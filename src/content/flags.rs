@@ -117,6 +117,7 @@ pub(crate) fn raise(c: &Content, t: &ContentThresholds, story: bool) -> Vec<Flag
     // STAR flags silent, as a result would; a closing the cues recognise
     // ("so yeah, that's my example") is no such doubt.
     let ending_unsure = !c.star.result
+        && c.star.action
         && c.star
             .sentences
             .iter()

@@ -115,7 +115,10 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
     // worst part was my own planning").
     let before = cue.start.saturating_sub(SELF_REACH)..cue.start;
     let last_self = before.clone().rev().find(|&i| is(&rules.self_words, i));
-    if let Some(me) = last_self {
+    // "The team I inherited were lazy": a self word right after a target
+    // opens a clause about the target, which stays the subject.
+    let about_a_target = |me: usize| me > 0 && is(&rules.targets, me - 1);
+    if let Some(me) = last_self.filter(|&me| !about_a_target(me)) {
         // A comma between them closes the speaker's clause: "how do I put
         // it, pretty dodgy".
         let between = me + 1..=cue.start;
@@ -157,6 +160,10 @@ mod tests {
             "The leadership had no idea what they were doing.",
             "They were hopeless.",
             "It wasn't my fault.",
+            "I was the only one on that team who actually did any work.",
+            "That company treats its staff like numbers.",
+            "Head office kept making stupid decisions.",
+            "The team I inherited were lazy, they did the bare minimum.",
         ] {
             assert!(negative(text), "{text}");
         }

@@ -120,6 +120,11 @@ pub struct StarGrammar {
     #[serde(default)]
     pub subordinators: BTreeSet<String>,
     #[serde(default)]
+    pub determiners: BTreeSet<String>,
+    #[serde(default)]
+    pub conditionals: BTreeSet<String>,
+
+    #[serde(default)]
     pub min_words: Option<usize>,
 }
 
@@ -319,6 +324,8 @@ impl Phrases {
         g.habitual.extend(o.habitual);
         g.outcomes.extend(o.outcomes);
         g.subordinators.extend(o.subordinators);
+        g.determiners.extend(o.determiners);
+        g.conditionals.extend(o.conditionals);
         g.min_words = o.min_words.or(g.min_words);
         let (n, o) = (&mut self.negative_talk, other.negative_talk);
         n.targets.extend(o.targets);

@@ -60,6 +60,20 @@ struct Scored {
     first_person: bool,
     /// Says a figure ("ten minutes", "20%"): outcome content by itself.
     figure: bool,
+    /// Told in the past: a past state ("was", "had") or an irregular past.
+    past: bool,
+    /// Someone else did something (a past verb with no first person
+    /// subject: "his mum came in and cried"): after my last step, how
+    /// others answered it is what came of it.
+    others_acted: bool,
+}
+
+impl Scored {
+    /// What a sentence after the last action needs, with no result cue, to
+    /// say what came of it: a figure, or what someone else did.
+    fn outcome_content(&self) -> bool {
+        self.figure || self.others_acted
+    }
 }
 
 /// Judges each of `sentences` (token ranges of `tokens`).
@@ -113,12 +127,38 @@ pub(crate) fn judge(
             // outcome said while setting the scene ("last season we lost
             // our first seven games") is the problem the story starts
             // from, not its result.
+            // A situation cue, not the opening's lean: a story may open
+            // on its result ("we cut our returns time in half...").
             if j.part == RESULT
                 && first_action.is_some_and(|f| i < f)
-                && scored[i].score[SITUATION] > 0.0
+                && !scored[i].cues[SITUATION].is_empty()
             {
                 j.part = SITUATION;
                 j.cues = scored[i].cues[SITUATION].clone();
+            }
+            // After everything was done nothing is still needed: what was
+            // asked for then ("I was asked to train the other night
+            // staff", "only a dozen had to be moved") is what came of it,
+            // when the sentence also carries outcome content.
+            // After the last action the scene has been set: a setting cue
+            // there is no evidence of a part, and the sentence's place
+            // judges it as it judges one without cues: what came of it when
+            // it says a figure or what others did ("it was a scam, and she
+            // got to keep all of it"), else a closing remark ("it was a
+            // really hard time, you know, for everyone").
+            if j.part == SITUATION && last_action.is_some_and(|l| i > l) {
+                // A remark the setting cue read is no unread ending: not
+                // `by_place`, so it does not keep the STAR flags silent.
+                j.by_place = scored[i].outcome_content();
+                j.part = if j.by_place { RESULT } else { NONE };
+                j.cues.clear();
+            }
+            if j.part == TASK
+                && last_action.is_some_and(|l| i > l)
+                && (scored[i].score[RESULT] > 0.0 || scored[i].figure)
+            {
+                j.part = RESULT;
+                j.cues = scored[i].cues[RESULT].clone();
             }
             continue;
         }
@@ -128,10 +168,16 @@ pub(crate) fn judge(
             // says what came of it; with neither a cue nor a figure it is a
             // closing remark or an aside ("I was absolutely shattered, but
             // yeah"), and calling it the result would hide a missing one.
-            (_, Some(last)) if i > last && scored[i].figure => RESULT,
+            (_, Some(last)) if i > last && scored[i].outcome_content() => RESULT,
             (_, Some(last)) if i > last => NONE,
             (Some(_), Some(_)) if scored[i].first_person => ACTION,
-            _ => SITUATION,
+            (Some(_), Some(_)) => SITUATION,
+            // With no step at all only what is told in the past sets a
+            // scene ("two of our senior mechanics had a long-running
+            // thing"); the present is a habit or a generality ("first I
+            // write everything down, every incident").
+            _ if scored[i].past => SITUATION,
+            _ => NONE,
         };
         *j = Some(Judged {
             part,
@@ -139,7 +185,30 @@ pub(crate) fn judge(
             by_place: true,
         });
     }
-    judged.into_iter().flatten().collect()
+    let mut judged: Vec<Judged> = judged.into_iter().flatten().collect();
+    ends_on_what_came_of_it(&mut judged, &scored);
+    judged
+}
+
+/// A story ends somewhere: when no sentence says what came of it and the
+/// last sentence that tells anything is a step with outcome content after
+/// other steps ("we got everyone to the station about twenty-five minutes
+/// late, nobody hurt"), that step is the ending.
+fn ends_on_what_came_of_it(judged: &mut [Judged], scored: &[Scored]) {
+    if judged.iter().any(|j| j.part == RESULT) {
+        return;
+    }
+    let Some(last) = judged.iter().rposition(|j| j.part != NONE) else {
+        return;
+    };
+    let steps = judged.iter().filter(|j| j.part == ACTION).count();
+    if judged[last].part == ACTION
+        && steps >= 2
+        && (scored[last].outcome_content() || scored[last].score[RESULT] > 0.0)
+    {
+        judged[last].part = RESULT;
+        judged[last].cues = scored[last].cues[RESULT].clone();
+    }
 }
 
 /// A cue group ready to match: (part index, weight, each phrase as written
@@ -188,9 +257,39 @@ fn score(
             .iter()
             .filter(|t| !phrases.is_filler_word(&t.norm))
             .count(),
-        first_person: s.iter().any(|t| rules.grammar.subjects.contains(&t.norm)),
+        first_person: s.iter().any(|t| {
+            let who = t
+                .norm
+                .split_once('\'')
+                .map_or(t.norm.as_str(), |(who, _)| who);
+            rules.grammar.subjects.contains(who)
+        }),
         figure: s.iter().any(|t| is_number(t, phrases)),
+        others_acted: false,
+        past: s.iter().any(|t| {
+            rules.grammar.state_verbs.contains(&t.norm)
+                || rules.grammar.past_verbs.contains(&t.norm)
+        }),
     };
+    // A past verb whose subject is not "I" or "we" ("her mum rang", "she
+    // put it on the system"); "-ed" words after "was" count too: how
+    // others took it ("the client was delighted") is an outcome.
+    let g = &rules.grammar;
+    let mine = |t: &Token| {
+        let who = t
+            .norm
+            .split_once('\'')
+            .map_or(t.norm.as_str(), |(who, _)| who);
+        g.subjects.contains(who)
+    };
+    scored.others_acted = s.iter().enumerate().any(|(k, t)| {
+        (past_form(&t.norm, g) || g.outcomes.contains(&t.norm))
+            && !s[..k]
+                .iter()
+                .rev()
+                .find(|b| !g.skip.contains(&b.norm) || mine(b))
+                .is_some_and(mine)
+    });
     for (part, weight, list) in groups {
         for (said, words) in list {
             if let Some(&at) = occurrences(words, s).first() {
@@ -201,6 +300,7 @@ fn score(
     }
     let weight = rules.action_weight.unwrap_or(DEFAULT_ACTION_WEIGHT);
     let mut acts = 0;
+    let mut wished = false;
     for (at, verb, kind) in clauses(s, rules) {
         match kind {
             Clause::Act => {
@@ -213,12 +313,24 @@ fn score(
             }
             // A wish beside a step ("I said I would") does not undo it.
             Clause::NoStory if acts == 0 => {
+                wished = true;
                 scored.score[NONE] += weight;
                 let said = format!("{} {}", s[at].norm, s[verb].norm);
                 scored.cues[NONE].push((said, offset + at..offset + verb + 1));
             }
             Clause::NoStory => {}
         }
+    }
+    // What would happen has not happened: in a conditional hypothetical
+    // with no step ("if that didn't work I'd go to my manager") outcome
+    // cues are no result ("what I'd do differently" is a lesson, one).
+    if wished
+        && acts == 0
+        && s.iter()
+            .any(|t| rules.grammar.conditionals.contains(&t.norm))
+    {
+        scored.score[RESULT] = 0.0;
+        scored.cues[RESULT].clear();
     }
     scored
 }
@@ -251,18 +363,34 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
             }
             continue;
         }
-        if contracted.is_some() || i > 0 && g.subordinators.contains(&s[i - 1].norm) {
+        // "when I joined" is not the clause's own subject; "after a while
+        // I spotted" is ("a while" is a noun), and so is "the year after,
+        // I sent" (a comma closes the word's own phrase).
+        let subordinate = i > 0
+            && g.subordinators.contains(&s[i - 1].norm)
+            && !t.after_comma
+            && !(i > 1 && g.determiners.contains(&s[i - 2].norm));
+        if contracted.is_some() || subordinate {
             continue;
         }
         let Some(v) = (i + 1..s.len()).find(|&k| !g.skip.contains(&s[k].norm)) else {
             continue;
         };
+        // "I, uh, I learned": a restart names the same clause twice.
+        if out.iter().any(|&(_, verb, _)| verb == v) {
+            continue;
+        }
         let verb = s[v].norm.as_str();
+        // "I got moved onto billing": what was done to me, not a step.
+        let passive = verb == "got" && s.get(v + 1).is_some_and(|n| past_form(&n.norm, g));
         if g.hypothetical.contains(verb) {
             out.push((i, v, Clause::NoStory));
         } else if g.habitual.contains(verb) {
             // A habit is no step of the story; the `none` cues judge it.
-        } else if past_form(verb, g) && !g.outcomes.contains(verb) && !g.state_verbs.contains(verb)
+        } else if past_form(verb, g)
+            && !passive
+            && !g.outcomes.contains(verb)
+            && !g.state_verbs.contains(verb)
         {
             out.push((i, v, Clause::Act));
         }
@@ -366,6 +494,121 @@ mod tests {
         assert_eq!(
             parts("I got everyone together in the canteen that afternoon."),
             ["action"]
+        );
+    }
+
+    #[test]
+    fn what_was_asked_after_the_last_step_is_what_came_of_it() {
+        assert_eq!(
+            parts(
+                "Our booking system sold the same rooms twice that night. \
+                 I rang round the hotels nearby and I booked taxis for everyone. \
+                 The group leader wrote to the manager afterwards, and I was asked to train the night staff."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn after_the_last_step_a_setting_is_a_remark_or_what_others_did() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 It was a really hard week, you know, for everyone."
+            ),
+            ["situation", "action", "none"]
+        );
+        assert_eq!(
+            parts(
+                "A customer wanted to take out all her savings in cash. \
+                 I rang the fraud team and I kept her talking. \
+                 It was a scam, and she got to keep all of it."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_others_did_after_the_last_step_is_a_result() {
+        assert_eq!(
+            parts(
+                "The printer on the second floor kept jamming every morning. \
+                 I rang the supplier and I swapped the trays myself. \
+                 His manager came down and thanked the whole floor."
+            )[2],
+            "result"
+        );
+    }
+
+    #[test]
+    fn a_restart_names_one_step_and_a_lesson_is_no_step() {
+        assert_eq!(
+            parts("I paired each of the older staff with a student. I, uh, I learned that people mostly need one calm person."),
+            ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_was_done_to_me_is_no_step() {
+        assert_eq!(
+            parts(
+                "I wrote answers to the three common questions for my team. \
+                 I gave the sheet to my team leader on the Friday. \
+                 She put it on the system, and I got moved onto billing early."
+            ),
+            ["action", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn with_no_step_the_past_sets_a_scene_and_the_present_is_a_habit() {
+        assert_eq!(
+            parts(
+                "Two of our senior mechanics had a long running feud about the jobs. \
+                 First I write everything down, every incident, every call."
+            ),
+            ["situation", "none"]
+        );
+    }
+
+    #[test]
+    fn a_story_ends_on_its_last_step_when_that_says_what_came_of_it() {
+        assert_eq!(
+            parts(
+                "A car caught fire on the ring road right in front of my bus. \
+                 I stopped well back and I radioed control. \
+                 We got everyone to the station twenty-five minutes late."
+            ),
+            ["situation", "action", "result"]
+        );
+    }
+
+    #[test]
+    fn what_would_happen_is_no_result() {
+        assert_eq!(
+            parts("And if that didn't work I'd probably go to my manager about it."),
+            ["none"]
+        );
+    }
+
+    #[test]
+    fn a_while_is_a_noun_so_the_subject_after_it_acts() {
+        assert_eq!(
+            parts("After a while I spotted that it only happened by the door."),
+            ["action"]
+        );
+    }
+
+    #[test]
+    fn a_story_may_open_on_its_result() {
+        assert_eq!(
+            parts(
+                "We cut our returns time in half, from six days to three. \
+                 I mapped every step of the process with the team. \
+                 Then I moved the checks to the start of the line."
+            ),
+            ["result", "action", "action"]
         );
     }
 
