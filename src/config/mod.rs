@@ -6,13 +6,16 @@
 //! environment variables, the commented template of `mockview config init`
 //! and the order `mockview config` prints them in all come from it. This
 //! module reads files and the environment but writes nothing and prints
-//! nothing: warnings are returned for the caller to show.
+//! nothing: warnings are returned for the caller to show. `analyze`'s
+//! thresholds, settings of one run only, are in [`Tuning`].
 
 mod file;
 mod folders;
+mod tuning;
 
 pub use file::{parse_file, template, ConfigError, DeviceIds, FileLayer};
 pub use folders::{config_path, data_dir, default_sessions_dir, SessionsDirRule};
+pub use tuning::{tune, Tuned, Tuning, TuningError};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -71,6 +74,9 @@ pub enum Name {
 pub const PREP_DEFAULT: u32 = 30;
 pub const LIMIT_DEFAULT: u32 = 120;
 pub const COUNT_DEFAULT: u32 = 5;
+/// How long `mic-check` records when `--seconds` is not given, and at most.
+pub const MIC_CHECK_SECONDS: u32 = 3;
+pub const MIC_CHECK_SECONDS_MAX: u32 = 60;
 
 /// A setting's default when nothing chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 /// When to colour the output (`--color`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
     Auto,
     /// Always, even piped and with `NO_COLOR` (an explicit flag wins).
     Always,
