@@ -877,6 +877,12 @@ mod tests {
             }
         }
 
+        /// The stop key at frame `at`, the frames up to it due within `drain`.
+        fn stop(&self, at: u64, drain: Duration) {
+            let deadline = Instant::now() + drain;
+            self.commands.send(Command::Stop { at, deadline }).unwrap();
+        }
+
         fn outcome(&self) -> TakeOutcome {
             self.finished
                 .recv_timeout(Duration::from_secs(10))
@@ -941,12 +947,7 @@ mod tests {
         h.wait_position(300);
         // The key was pressed at frame 500: the 200 frames still in the
         // device arrive after the stop request and must be kept.
-        h.commands
-            .send(Command::Stop {
-                at: 500,
-                deadline: Instant::now() + Duration::from_secs(10),
-            })
-            .unwrap();
+        h.stop(500, Duration::from_secs(10));
         h.feed(300..800);
         let out = h.outcome();
         assert_eq!(out.end, TakeEnd::Stopped);
@@ -960,12 +961,7 @@ mod tests {
         let path = h.begin(0, None);
         h.feed(0..100);
         h.wait_position(100);
-        h.commands
-            .send(Command::Stop {
-                at: 1_000_000,
-                deadline: Instant::now() + Duration::from_millis(50),
-            })
-            .unwrap();
+        h.stop(1_000_000, Duration::from_millis(50));
         let out = h.outcome();
         assert!(out.drain_timed_out);
         assert_eq!(wav(&path).len(), 100);

@@ -365,35 +365,32 @@ impl Flags {
         self.values.insert(name, value);
     }
 
-    pub fn path(&mut self, name: Name, value: Option<PathBuf>) {
+    /// Record `value` when the flag was given.
+    fn given(&mut self, name: Name, value: Option<Value>) {
         if let Some(v) = value {
-            self.set(name, Value::Path(v));
+            self.set(name, v);
         }
+    }
+
+    pub fn path(&mut self, name: Name, value: Option<PathBuf>) {
+        self.given(name, value.map(Value::Path));
     }
 
     pub fn text(&mut self, name: Name, value: Option<String>) {
-        if let Some(v) = value {
-            self.set(name, Value::Text(v));
-        }
+        self.given(name, value.map(Value::Text));
     }
 
     pub fn number(&mut self, name: Name, value: Option<u32>) {
-        if let Some(v) = value {
-            self.set(name, Value::Number(v));
-        }
+        self.given(name, value.map(Value::Number));
     }
 
     pub fn bool(&mut self, name: Name, value: Option<bool>) {
-        if let Some(v) = value {
-            self.set(name, Value::Bool(v));
-        }
+        self.given(name, value.map(Value::Bool));
     }
 
     /// A repeatable flag: given when the list is not empty.
     pub fn list(&mut self, name: Name, value: Vec<String>) {
-        if !value.is_empty() {
-            self.set(name, Value::List(value));
-        }
+        self.given(name, (!value.is_empty()).then_some(Value::List(value)));
     }
 }
 

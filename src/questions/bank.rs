@@ -493,6 +493,14 @@ mod tests {
             .to_string()
     }
 
+    /// `rest` after two good questions (`a` and `b`, lines 1 to 10).
+    fn after_two_questions(rest: &str) -> String {
+        format!(
+            "[[question]]\nid = \"a\"\ntext = \"A?\"\ncategory = \"teamwork\"\n\n\
+             [[question]]\nid = \"b\"\ntext = \"B?\"\ncategory = \"teamwork\"\n\n{rest}"
+        )
+    }
+
     const GOOD: &str = r#"
 name = "mine"
 description = "  My questions.  "
@@ -551,48 +559,26 @@ category = "about-yourself"
 
     #[test]
     fn duplicate_id_reports_the_line_of_the_second_id() {
-        let text = "\
-[[question]]
-id = \"a\"
-text = \"A?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"b\"
-text = \"B?\"
-category = \"teamwork\"
-
+        let text = after_two_questions(
+            "\
 [[question]]
 id = \"a\"
 text = \"Again?\"
 category = \"teamwork\"
-";
+",
+        );
         assert_eq!(
-            toml_err(text),
+            toml_err(&text),
             "my-bank.toml:12: question 3: id `a` is already used by question 1 (line 2)"
         );
     }
 
     #[test]
     fn missing_text_reports_the_question_and_its_table() {
-        let text = "\
-[[question]]
-id = \"a\"
-text = \"A?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"b\"
-text = \"B?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"c\"
-category = \"teamwork\"
-";
+        let text = after_two_questions("[[question]]\nid = \"c\"\ncategory = \"teamwork\"\n");
         // The line of the question's `[[question]]` header.
         assert_eq!(
-            toml_err(text),
+            toml_err(&text),
             "my-bank.toml:11: question 3 (`c`) has no `text`"
         );
     }

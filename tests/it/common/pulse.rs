@@ -118,6 +118,39 @@ impl PulseSink {
         pulse_index("sinks", &self.name).expect("our sink is listed")
     }
 
+    /// Keep the sink running at a low latency while the result lives: a
+    /// stream of digital silence into it (`pacat` from /dev/zero, 20 ms),
+    /// connected when this returns. An idle null sink wakes only at its own
+    /// long interval, so a recorder of its monitor would wait about 2 s for
+    /// its first audio (docs/testing.md), and the monitor's time would not
+    /// be wall time. Silence mixed in changes nothing that plays.
+    pub fn keep_running(&self) -> KeepRunning {
+        require("pacat");
+        let child = Process::new("pacat")
+            .args(["--playback", "-d", &self.name])
+            .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
+            .arg("--latency-msec=20")
+            .stdin(std::fs::File::open("/dev/zero").unwrap())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("pacat starts");
+        let running = KeepRunning(child);
+        self.wait_for_player(Duration::from_secs(10));
+        running
+    }
+
+    /// Wait until a playback stream is connected to our sink.
+    pub fn wait_for_player(&self, timeout: Duration) {
+        let index = self.sink_index();
+        wait_until(timeout, || {
+            String::from_utf8_lossy(&pactl(&["list", "short", "sink-inputs"]).stdout)
+                .lines()
+                .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
+        })
+        .expect("no playback stream connected to the sink");
+    }
+
     /// Wait until a recording stream is connected to our monitor.
     pub fn wait_for_recorder(&self, timeout: Duration) {
         let source_index = self.monitor_index();
@@ -169,6 +202,17 @@ impl PulseSink {
             .arg(wav)
             .spawn()
             .expect("paplay starts")
+    }
+}
+
+/// The silence that keeps a sink running (see [`PulseSink::keep_running`]);
+/// stopped when dropped.
+pub struct KeepRunning(std::process::Child);
+
+impl Drop for KeepRunning {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

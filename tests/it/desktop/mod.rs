@@ -19,6 +19,34 @@ use std::time::{Duration, Instant};
 /// What CI's load may add to a latency bound.
 const SLACK: f64 = 0.5;
 
+/// A desktop test written once, run on each server: `$test::on_pulseaudio`
+/// and `$test::on_pipewire` call `$body` with the server first and then
+/// the given arguments.
+macro_rules! on_each_server {
+    ($test:ident: $body:ident($($arg:expr),*)) => {
+        mod $test {
+            use super::*;
+
+            #[test]
+            fn on_pulseaudio() {
+                $body(&SoundServer::pulseaudio(stringify!($test)) $(, $arg)*);
+            }
+
+            #[test]
+            fn on_pipewire() {
+                $body(&SoundServer::pipewire() $(, $arg)*);
+            }
+        }
+    };
+}
+
+on_each_server!(a_take_keeps_time: a_take_keeps_time());
+on_each_server!(the_stop_key_keeps_the_tail: the_stop_key_keeps_the_tail());
+on_each_server!(replay_is_on_time: playback_is_on_time(Playing::Replay, Route::Native));
+on_each_server!(review_is_on_time: playback_is_on_time(Playing::Review, Route::Native));
+on_each_server!(pause_stops_the_sound_at_once: pause_stops_the_sound_at_once(Route::Native));
+on_each_server!(mic_check_is_on_time: mic_check_is_on_time());
+
 /// Start `cmd` with its output piped (for `TimedLines`).
 fn spawn(cmd: &mut std::process::Command, stdin: Stdio) -> std::process::Child {
     cmd.stdin(stdin)
@@ -156,16 +184,6 @@ fn feeder_broke(heard: &[(Instant, i16)], until: Instant) -> bool {
         .map(|s| s.1)
         .collect();
     sine_residual(&tone, TONE_HZ, RATE).0 >= 40.0
-}
-
-#[test]
-fn a_take_keeps_time_on_pulseaudio() {
-    a_take_keeps_time(&SoundServer::pulseaudio("keeptime"));
-}
-
-#[test]
-fn a_take_keeps_time_on_pipewire() {
-    a_take_keeps_time(&SoundServer::pipewire());
 }
 
 /// A source with a fixed 2 s latency posts its audio in big pieces (here
@@ -323,16 +341,6 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
         "{}: the file runs {after:.3} s past the tone (the key came 0.3 s after it)",
         server.kind
     );
-}
-
-#[test]
-fn the_stop_key_keeps_the_tail_on_pulseaudio() {
-    the_stop_key_keeps_the_tail(&SoundServer::pulseaudio("stopkey"));
-}
-
-#[test]
-fn the_stop_key_keeps_the_tail_on_pipewire() {
-    the_stop_key_keeps_the_tail(&SoundServer::pipewire());
 }
 
 /// How a played answer is asked for, and where its playing ends.
@@ -589,40 +597,12 @@ fn expected_end(lines: &mut TimedLines) -> (Instant, Duration, Duration) {
 }
 
 #[test]
-fn replay_is_on_time_on_pulseaudio() {
-    playback_is_on_time(
-        &SoundServer::pulseaudio("replaytime"),
-        Playing::Replay,
-        Route::Native,
-    );
-}
-
-#[test]
 fn replay_is_on_time_through_the_alsa_plugin() {
     playback_is_on_time(
         &SoundServer::pulseaudio("replayalsa"),
         Playing::Replay,
         Route::AlsaPlugin,
     );
-}
-
-#[test]
-fn replay_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay, Route::Native);
-}
-
-#[test]
-fn review_is_on_time_on_pulseaudio() {
-    playback_is_on_time(
-        &SoundServer::pulseaudio("reviewtime"),
-        Playing::Review,
-        Route::Native,
-    );
-}
-
-#[test]
-fn review_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Review, Route::Native);
 }
 
 /// Pause during `replay`: the server (or ALSA's buffer) holds half a
@@ -710,16 +690,6 @@ fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
 }
 
 #[test]
-fn pause_stops_the_sound_at_once_on_pulseaudio() {
-    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"), Route::Native);
-}
-
-#[test]
-fn pause_stops_the_sound_at_once_on_pipewire() {
-    pause_stops_the_sound_at_once(&SoundServer::pipewire(), Route::Native);
-}
-
-#[test]
 fn pause_stops_the_sound_at_once_through_the_alsa_plugin() {
     pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausealsa"), Route::AlsaPlugin);
 }
@@ -761,16 +731,6 @@ fn mic_check_is_on_time(server: &SoundServer) {
         "{}: 2 s took {play:.3} s to play\n{text}",
         server.kind
     );
-}
-
-#[test]
-fn mic_check_is_on_time_on_pulseaudio() {
-    mic_check_is_on_time(&SoundServer::pulseaudio("micnative"));
-}
-
-#[test]
-fn mic_check_is_on_time_on_pipewire() {
-    mic_check_is_on_time(&SoundServer::pipewire());
 }
 
 /// A source that gives nothing (suspended at the server): a clear error
