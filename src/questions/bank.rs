@@ -186,6 +186,12 @@ fn toml_error(label: &str, text: &str, error: &toml::de::Error) -> BankError {
     }
 }
 
+/// A bank file's text, refused when too large, without a byte-order mark.
+fn bank_text<'a>(label: &str, text: &'a str) -> Result<&'a str, BankError> {
+    check_size(label, text.len() as u64)?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 /// Parses a TOML bank. `label` names the file in errors and, without a
 /// top-level `name`, gives the bank its name.
 pub fn parse_toml_bank(
@@ -193,8 +199,7 @@ pub fn parse_toml_bank(
     origin: BankOrigin,
     text: &str,
 ) -> Result<QuestionBank, BankError> {
-    check_size(label, text.len() as u64)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = bank_text(label, text)?;
     let raw: RawBank = toml::from_str(text).map_err(|e| toml_error(label, text, &e))?;
     let invalid = |offset: usize, problem: String| BankError::Invalid {
         label: label.to_owned(),
@@ -344,8 +349,7 @@ pub fn parse_txt_bank(
     origin: BankOrigin,
     text: &str,
 ) -> Result<QuestionBank, BankError> {
-    check_size(label, text.len() as u64)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = bank_text(label, text)?;
     let mut ids = HashSet::new();
     let mut questions = Vec::new();
     for line in text.lines() {

@@ -76,6 +76,35 @@ fn practice(
     )
 }
 
+/// A `practice` run recording the monitor of a sink fed in real time.
+struct Fed {
+    /// Plays silence into the sink until the test switches the tone on.
+    feeder: Feeder,
+    /// Notes when sound reaches the monitor: the moment of sound.
+    monitor: MonitorRecorder,
+    root: tempfile::TempDir,
+    child: std::process::Child,
+    lines: TimedLines,
+}
+
+/// `practice` (`count` questions, `limit`) on the monitor of `server`'s
+/// sink, with the sink fed and its monitor recorded.
+fn practice_on_the_monitor(server: &SoundServer, count: u32, limit: u32, stdin: Stdio) -> Fed {
+    let feeder = Feeder::start(server, false);
+    let monitor = MonitorRecorder::start(server);
+    let root = tempfile::tempdir().unwrap();
+    let device = format!("pulseaudio:{}", server.monitor());
+    let mut child = practice(server, root.path(), &device, count, limit, stdin);
+    let lines = TimedLines::attach(&mut child);
+    Fed {
+        feeder,
+        monitor,
+        root,
+        child,
+        lines,
+    }
+}
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -84,19 +113,13 @@ fn secs(d: Duration) -> f64 {
 /// after the question, the meter on the tone, `saved` 3 s after, and 3 s of
 /// audio with the tone unbroken.
 fn a_take_keeps_time(server: &SoundServer) {
-    let feeder = Feeder::start(server, false);
-    // When the tone reaches the monitor: the moment of sound.
-    let monitor = MonitorRecorder::start(server);
-    let root = tempfile::tempdir().unwrap();
-    let mut child = practice(
-        server,
-        root.path(),
-        &format!("pulseaudio:{}", server.monitor()),
-        1,
-        3,
-        Stdio::null(),
-    );
-    let mut lines = TimedLines::attach(&mut child);
+    let Fed {
+        feeder,
+        monitor,
+        root,
+        mut child,
+        mut lines,
+    } = practice_on_the_monitor(server, 1, 3, Stdio::null());
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
     // The tone starts half a second into the take.
@@ -104,9 +127,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     feeder.set_tone(true);
     let heard = lines.wait_for("timing: meter heard sound", Duration::from_secs(5));
     let saved = lines.wait_for("saved", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let heard_by_parec = monitor.stop();
     let tone = heard_by_parec
         .iter()
@@ -224,9 +245,7 @@ fn a_sine_source_take_is_whole_and_prompt() {
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
     let saved = lines.wait_for("saved", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let (start, take) = (secs(recording - shown), secs(saved - recording));
     eprintln!(
         "sine source: question -> recording {:.0} ms, recording -> saved {take:.2} s",
@@ -256,18 +275,13 @@ fn a_sine_source_take_is_whole_and_prompt() {
 /// The stop key: `saving` what the device still held, then the next
 /// question within 300 ms, and the file runs to the key press.
 fn the_stop_key_keeps_the_tail(server: &SoundServer) {
-    let feeder = Feeder::start(server, false);
-    let monitor = MonitorRecorder::start(server);
-    let root = tempfile::tempdir().unwrap();
-    let mut child = practice(
-        server,
-        root.path(),
-        &format!("pulseaudio:{}", server.monitor()),
-        2,
-        0,
-        Stdio::piped(),
-    );
-    let mut lines = TimedLines::attach(&mut child);
+    let Fed {
+        feeder,
+        monitor,
+        root,
+        mut child,
+        mut lines,
+    } = practice_on_the_monitor(server, 2, 0, Stdio::piped());
     lines.wait_for("recording", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(300));
     let tone_on = feeder.set_tone(true);
@@ -292,9 +306,7 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
         writeln!(stdin, "q").unwrap();
     }
     drop(child.stdin.take());
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let stop = secs(next - key);
     eprintln!(
         "{}: stop key -> next prompt {:.0} ms",
@@ -634,9 +646,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
     std::thread::sleep(Duration::from_millis(1000));
     let resumed = key(&mut keys);
     drop(keys);
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
     assert!(!loud.is_empty(), "{}: nothing heard\n{text}", kind);
@@ -712,9 +722,7 @@ fn mic_check_is_on_time(server: &SoundServer) {
     let recording = lines.wait_for("Recording 2 s", Duration::from_secs(20));
     let playing = lines.wait_for("playing", Duration::from_secs(10));
     let done = lines.wait_for("played mic-check.wav to the end", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     assert!(!text.contains("gap"), "{}: {text}", server.kind);
     let (rec, play) = (secs(playing - recording), secs(done - playing));
     eprintln!(

@@ -512,6 +512,15 @@ pub struct TimedLines {
 }
 
 impl TimedLines {
+    /// Wait for `child` to exit; it must have succeeded (else every line it
+    /// printed is shown). Returns those lines.
+    pub fn succeeded(&mut self, child: &mut Child) -> String {
+        let status = child.wait().unwrap();
+        let text = self.text();
+        assert!(status.success(), "{status}\n{text}");
+        text
+    }
+
     pub fn attach(child: &mut Child) -> TimedLines {
         let (tx, rx) = std::sync::mpsc::channel();
         let out = child.stdout.take().unwrap();
