@@ -458,7 +458,7 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
                 value: raw.clone(),
                 message,
             })?;
-            env_values.insert(k.name, value);
+            env_values.insert(k.id, value);
         }
     }
     let pick = |name: Name| -> Option<(Value, Source)> {
@@ -466,10 +466,10 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
         if let Some(v) = flags.values.get(&name) {
             return Some((v.clone(), Source::Flag));
         }
-        if let Some(v) = env_values.get(k.name) {
+        if let Some(v) = env_values.get(&name) {
             return Some((v.clone(), Source::Env(k.env)));
         }
-        file.values.get(k.name).map(|(v, line)| {
+        file.values.get(&name).map(|(v, line)| {
             (
                 v.clone(),
                 Source::File {
