@@ -145,9 +145,8 @@ pub struct PracticeArgs {
     /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
-    /// A shipped bank name or a .toml/.txt file (repeatable; replaces the default bank)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub bank: BankChoice,
     #[arg(long, value_enum, help = format!("Order in which questions are picked [default: {}]", Order::default().as_str()))]
     pub order: Option<OrderArg>,
     /// Ask exactly this question, by id (repeatable, asked in the order given); see `mockview questions`
@@ -178,6 +177,15 @@ pub struct PracticeArgs {
     /// Do not transcribe the answers during the session (`mockview transcribe` can later)
     #[arg(long)]
     pub no_transcribe: bool,
+}
+
+/// The question banks to take the questions from.
+#[derive(Debug, Args, Clone)]
+pub struct BankChoice {
+    /// A shipped bank name or a .toml/.txt file (repeatable; replaces the
+    /// default bank)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
 }
 
 /// Which Whisper model to transcribe with.
@@ -289,9 +297,8 @@ pub struct QuestionsArgs {
     /// Only this category (repeatable)
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
-    /// A shipped bank name or a .toml/.txt file (repeatable)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub bank: BankChoice,
     /// One JSON document instead of a list
     #[arg(long)]
     pub json: bool,
@@ -369,9 +376,8 @@ pub struct ImportArgs {
     /// The question the recording answers, by id (see `mockview questions`)
     #[arg(short = 'q', long = "question", value_name = "ID")]
     pub question: Option<String>,
-    /// A shipped bank name or a .toml/.txt file to find the question in (repeatable; replaces the default bank)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub bank: BankChoice,
     #[command(flatten)]
     pub model: ModelChoice,
     /// Do not transcribe the imported answer, even with a model installed

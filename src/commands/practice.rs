@@ -25,7 +25,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
 
     // Everything that can be wrong with the request is checked before any
     // device is opened or any folder made.
-    let banks = questions::resolve_banks(&args.banks)?;
+    let banks = questions::resolve_banks(&args.bank.banks)?;
     let order = args.order.map_or_else(Order::default, |o| match o {
         OrderArg::Random => Order::Random,
         OrderArg::Listed => Order::Listed,
