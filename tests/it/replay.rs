@@ -265,6 +265,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
     // `right` skips 5 s of an 8 s answer; `space` pauses, and the end of
     // the script resumes it. It must end well before the full length.
     let sink = PulseSink::new("replayseek");
+    let _running = sink.keep_running();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -299,6 +300,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
 fn replay_keys_from_stdin_skip_with_n() {
     // Two answers; `n` right away skips the first, the second plays through.
     let sink = PulseSink::new("replaykeys");
+    let _running = sink.keep_running();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -378,6 +380,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
     // must follow the word times (the playback clock), not arrive at once.
     use std::io::BufRead;
     let sink = PulseSink::new("replaycaption");
+    let _running = sink.keep_running();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let text = format!("{TEXT} It worked.");

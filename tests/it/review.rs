@@ -187,6 +187,7 @@ fn review_with_playback_through_pulse() {
     // The answer is played (stdin not a terminal: no keys, it plays
     // through), then the prompts read the script.
     let sink = PulseSink::new("review");
+    let _running = sink.keep_running();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let a = speech("Short answer.", 170, RATE);

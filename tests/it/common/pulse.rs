@@ -137,6 +137,7 @@ impl PulseSink {
             .expect("pacat starts");
         let running = KeepRunning(child);
         self.wait_for_player(Duration::from_secs(10));
+        wake_sink(&self.name, pactl);
         running
     }
 
@@ -202,6 +203,20 @@ impl PulseSink {
             .arg(wav)
             .spawn()
             .expect("paplay starts")
+    }
+}
+
+/// Make a null sink take up the latency of the streams now playing into
+/// it: an idle one sleeps its full 2 s interval first (1.6-1.8 s before a
+/// new recorder's first audio, measured), a suspend and resume restarts its
+/// timer at once (12-115 ms). `pactl` runs the tool against the sink's server.
+pub fn wake_sink(sink: &str, pactl: impl Fn(&[&str]) -> std::process::Output) {
+    for state in ["1", "0"] {
+        let out = pactl(&["suspend-sink", sink, state]);
+        assert!(
+            out.status.success(),
+            "cannot suspend/resume {sink}: {out:?}"
+        );
     }
 }
 
