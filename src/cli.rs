@@ -22,8 +22,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// When to colour the output [default: auto]
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", help = format!("When to colour the output [default: {}]", crate::ui::ColorChoice::default().as_str()))]
     pub color: Option<ColorArg>,
 
     #[command(subcommand)]

@@ -19,6 +19,17 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// As `--color` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }
+    }
+}
+
 /// The process's colour choice: set once from the command line before any
 /// output, read by every [`Console::detect`].
 static COLOR_CHOICE: AtomicU8 = AtomicU8::new(0);
