@@ -135,8 +135,7 @@ fn the_tail_is_kept_through_the_native_pulseaudio_host() {
 }
 
 fn tail_is_kept(path: Path) {
-    let sink = PulseSink::new("tail");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("tail");
     let tmp = tempfile::tempdir().unwrap();
     let (wav, stim, _, speech_end) = stimulus(tmp.path(), 0.5, 3.0);
     let mut run = start_via(
@@ -179,8 +178,7 @@ fn tail_is_kept(path: Path) {
 
 #[test]
 fn the_limit_stops_on_time_in_frames() {
-    let sink = PulseSink::new("limit");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("limit");
     let run = start(&sink, &["--count", "1", "--prep", "0", "--limit", "2"]);
     sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
     // From the answer's own stream: the input check before question 1 is
@@ -199,8 +197,7 @@ fn the_limit_stops_on_time_in_frames() {
 
 #[test]
 fn retake_keeps_the_first_take_and_skip_skips() {
-    let sink = PulseSink::new("retake");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("retake");
     let tmp = tempfile::tempdir().unwrap();
     let (wav, ..) = stimulus(tmp.path(), 0.2, 6.0);
     let mut run = start(&sink, &["--count", "2", "--prep", "0", "--limit", "0"]);

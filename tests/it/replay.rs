@@ -264,8 +264,7 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
 fn replay_seek_forward_and_pause_from_stdin() {
     // `right` skips 5 s of an 8 s answer; `space` pauses, and the end of
     // the script resumes it. It must end well before the full length.
-    let sink = PulseSink::new("replayseek");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("replayseek");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -299,8 +298,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
 #[test]
 fn replay_keys_from_stdin_skip_with_n() {
     // Two answers; `n` right away skips the first, the second plays through.
-    let sink = PulseSink::new("replaykeys");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("replaykeys");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -379,8 +377,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
     // when its last word starts playing. The gaps between the printed lines
     // must follow the word times (the playback clock), not arrive at once.
     use std::io::BufRead;
-    let sink = PulseSink::new("replaycaption");
-    let _running = sink.keep_running();
+    let sink = PulseSink::running("replaycaption");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let text = format!("{TEXT} It worked.");

@@ -54,6 +54,8 @@ pub fn ensure_pulse() {
 pub struct PulseSink {
     pub name: String,
     module: String,
+    /// The silence of [`PulseSink::running`], if the sink was made so.
+    _running: Option<KeepRunning>,
     _lock: MutexGuard<'static, ()>,
 }
 
@@ -74,8 +76,18 @@ impl PulseSink {
         PulseSink {
             name,
             module,
+            _running: None,
             _lock: lock,
         }
+    }
+
+    /// A sink of its own, kept running for the whole test (see
+    /// [`PulseSink::keep_running`]): for every test whose subject is not an
+    /// idle sink's first wait.
+    pub fn running(tag: &str) -> PulseSink {
+        let mut sink = PulseSink::new(tag);
+        sink._running = Some(sink.keep_running());
+        sink
     }
 
     pub fn monitor(&self) -> String {
