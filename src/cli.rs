@@ -2,6 +2,8 @@
 //! receive these plain structs.
 
 use crate::config;
+use crate::config::Tuning;
+use crate::questions::Order;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -20,9 +22,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// When to colour the output
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    #[arg(long, global = true, value_enum, value_name = "WHEN", help = format!("When to colour the output [default: {}]", crate::ui::ColorChoice::default().as_str()))]
+    pub color: Option<ColorArg>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -143,12 +144,10 @@ pub struct PracticeArgs {
     /// Only questions of this category (repeatable; setting `categories`); see `mockview questions`
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
-    /// A shipped bank name or a .toml/.txt file (repeatable; replaces the default bank)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
-    /// Order in which questions are picked
-    #[arg(long, value_enum, default_value_t = OrderArg::Random)]
-    pub order: OrderArg,
+    #[command(flatten)]
+    pub bank: BankChoice,
+    #[arg(long, value_enum, help = format!("Order in which questions are picked [default: {}]", Order::default().as_str()))]
+    pub order: Option<OrderArg>,
     /// Ask exactly this question, by id (repeatable, asked in the order given); see `mockview questions`
     #[arg(short = 'q', long = "question", value_name = "ID")]
     pub questions: Vec<String>,
@@ -177,6 +176,15 @@ pub struct PracticeArgs {
     /// Do not transcribe the answers during the session (`mockview transcribe` can later)
     #[arg(long)]
     pub no_transcribe: bool,
+}
+
+/// The question banks to take the questions from.
+#[derive(Debug, Args, Clone)]
+pub struct BankChoice {
+    /// A shipped bank name or a .toml/.txt file (repeatable; replaces the
+    /// default bank)
+    #[arg(short, long = "bank", value_name = "NAME|PATH")]
+    pub banks: Vec<String>,
 }
 
 /// Which Whisper model to transcribe with.
@@ -288,9 +296,8 @@ pub struct QuestionsArgs {
     /// Only this category (repeatable)
     #[arg(short, long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
-    /// A shipped bank name or a .toml/.txt file (repeatable)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub bank: BankChoice,
     /// One JSON document instead of a list
     #[arg(long)]
     pub json: bool,
@@ -368,9 +375,8 @@ pub struct ImportArgs {
     /// The question the recording answers, by id (see `mockview questions`)
     #[arg(short = 'q', long = "question", value_name = "ID")]
     pub question: Option<String>,
-    /// A shipped bank name or a .toml/.txt file to find the question in (repeatable; replaces the default bank)
-    #[arg(short, long = "bank", value_name = "NAME|PATH")]
-    pub banks: Vec<String>,
+    #[command(flatten)]
+    pub bank: BankChoice,
     #[command(flatten)]
     pub model: ModelChoice,
     /// Do not transcribe the imported answer, even with a model installed
@@ -394,97 +400,55 @@ pub struct AnalyzeArgs {
     /// Store the recomputed metrics in the session log (not for a file)
     #[arg(long)]
     pub save: bool,
-    /// Shortest silence between words that counts as a pause, in seconds
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = analysis_default().min_pause_seconds,
-        allow_negative_numbers = true
-    )]
-    pub min_pause: f64,
-    /// Shortest pause that counts as a long pause, in seconds
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = analysis_default().long_pause_seconds,
-        allow_negative_numbers = true
-    )]
-    pub long_pause: f64,
-    /// Flag a pace above this many words per minute
-    #[arg(
-        long,
-        value_name = "WPM",
-        default_value_t = analysis_default().thresholds.fast_wpm,
-        allow_negative_numbers = true
-    )]
-    pub max_wpm: f64,
-    /// Flag a pace below this many words per minute
-    #[arg(
-        long,
-        value_name = "WPM",
-        default_value_t = analysis_default().thresholds.slow_wpm,
-        allow_negative_numbers = true
-    )]
-    pub min_wpm: f64,
-    /// Flag an answer longer than this, in seconds
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = analysis_default().thresholds.long_answer_seconds,
-        allow_negative_numbers = true
-    )]
-    pub max_answer: f64,
-    /// Flag an answer shorter than this, in seconds
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = analysis_default().thresholds.short_answer_seconds,
-        allow_negative_numbers = true
-    )]
-    pub min_answer: f64,
-    /// Flag a silence before the first word longer than this, in seconds
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = analysis_default().thresholds.first_word_seconds,
-        allow_negative_numbers = true
-    )]
-    pub max_first_word: f64,
-    /// Lowest pitch tracked, in Hz
-    #[arg(
-        long,
-        value_name = "HZ",
-        default_value_t = analysis_default().pitch_floor_hz,
-        allow_negative_numbers = true
-    )]
-    pub pitch_floor: f64,
-    /// Highest pitch tracked, in Hz
-    #[arg(
-        long,
-        value_name = "HZ",
-        default_value_t = analysis_default().pitch_ceiling_hz,
-        allow_negative_numbers = true
-    )]
-    pub pitch_ceiling: f64,
-    /// Flag a pitch that varies less than this (standard deviation, semitones)
-    #[arg(
-        long,
-        value_name = "ST",
-        default_value_t = analysis_default().thresholds.monotone_sd_semitones,
-        allow_negative_numbers = true
-    )]
-    pub min_pitch_sd: f64,
-    /// Flag more filler words than this per minute of speaking (default 4)
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, help = Tuning::MinPause.help("Shortest silence between words that counts as a pause, in seconds"))]
+    pub min_pause: Option<f64>,
+    #[arg(long, value_name = "S", allow_negative_numbers = true, help = Tuning::LongPause.help("Shortest pause that counts as a long pause, in seconds"))]
+    pub long_pause: Option<f64>,
+    #[arg(long, value_name = "WPM", allow_negative_numbers = true, help = Tuning::MaxWpm.help("Flag a pace above this many words per minute"))]
+    pub max_wpm: Option<f64>,
+    #[arg(long, value_name = "WPM", allow_negative_numbers = true, help = Tuning::MinWpm.help("Flag a pace below this many words per minute"))]
+    pub min_wpm: Option<f64>,
+    #[arg(long, value_name = "S", allow_negative_numbers = true, help = Tuning::MaxAnswer.help("Flag an answer longer than this, in seconds"))]
+    pub max_answer: Option<f64>,
+    #[arg(long, value_name = "S", allow_negative_numbers = true, help = Tuning::MinAnswer.help("Flag an answer shorter than this, in seconds"))]
+    pub min_answer: Option<f64>,
+    #[arg(long, value_name = "S", allow_negative_numbers = true, help = Tuning::MaxFirstWord.help("Flag a silence before the first word longer than this, in seconds"))]
+    pub max_first_word: Option<f64>,
+    #[arg(long, value_name = "HZ", allow_negative_numbers = true, help = Tuning::PitchFloor.help("Lowest pitch tracked, in Hz"))]
+    pub pitch_floor: Option<f64>,
+    #[arg(long, value_name = "HZ", allow_negative_numbers = true, help = Tuning::PitchCeiling.help("Highest pitch tracked, in Hz"))]
+    pub pitch_ceiling: Option<f64>,
+    #[arg(long, value_name = "ST", allow_negative_numbers = true, help = Tuning::MinPitchSd.help("Flag a pitch that varies less than this (standard deviation, semitones)"))]
+    pub min_pitch_sd: Option<f64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help = Tuning::MaxFillers.help("Flag more filler words than this per minute of speaking"))]
     pub max_fillers: Option<f64>,
-    /// Flag more hedges ("I think", "maybe") than this per minute of speaking (default 3)
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help = Tuning::MaxHedges.help("Flag more hedges (\"I think\", \"maybe\") than this per minute of speaking"))]
     pub max_hedges: Option<f64>,
     /// Your own fillers, hedges, negative phrases or STAR cues, added to the
     /// shipped ones (a TOML file like phrases/content.toml; also
     /// MOCKVIEW_PHRASES, config `phrases`)
     #[arg(long, value_name = "FILE")]
     pub phrases: Option<PathBuf>,
+}
+
+impl AnalyzeArgs {
+    /// The thresholds given on the command line, by the setting each sets.
+    pub fn tunings(&self) -> [(Tuning, Option<f64>); 12] {
+        [
+            (Tuning::MinPause, self.min_pause),
+            (Tuning::LongPause, self.long_pause),
+            (Tuning::MaxWpm, self.max_wpm),
+            (Tuning::MinWpm, self.min_wpm),
+            (Tuning::MaxAnswer, self.max_answer),
+            (Tuning::MinAnswer, self.min_answer),
+            (Tuning::MaxFirstWord, self.max_first_word),
+            (Tuning::PitchFloor, self.pitch_floor),
+            (Tuning::PitchCeiling, self.pitch_ceiling),
+            (Tuning::MinPitchSd, self.min_pitch_sd),
+            (Tuning::MaxFillers, self.max_fillers),
+            (Tuning::MaxHedges, self.max_hedges),
+        ]
+    }
 }
 
 #[derive(Debug, Args)]
@@ -551,9 +515,8 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct MicCheckArgs {
-    /// Seconds to record
-    #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=60))]
-    pub seconds: u32,
+    #[arg(long, value_name = "SECS", help = format!("Seconds to record [default: {}]", config::MIC_CHECK_SECONDS), value_parser = clap::value_parser!(u32).range(1..=i64::from(config::MIC_CHECK_SECONDS_MAX)))]
+    pub seconds: Option<u32>,
     /// Input device: an id from `mockview devices` or a unique part of a name (setting `input_device`)
     #[arg(short, long, value_name = "ID")]
     pub device: Option<String>,
@@ -686,10 +649,4 @@ impl Cli {
         clap_complete::generate(shell, &mut cmd, "mockview", &mut script);
         std::io::stdout().lock().write_all(&script)
     }
-}
-
-/// The analysis defaults, which `analyze`'s flags show and start from: they
-/// live once, in `AnalysisConfig`.
-fn analysis_default() -> crate::analysis::AnalysisConfig {
-    crate::analysis::AnalysisConfig::default()
 }

@@ -279,16 +279,26 @@ impl WavFile {
     /// The whole file as mono 16-bit samples, with its rate.
     pub fn read_all_i16(path: &Path) -> Result<(Vec<i16>, u32), WavError> {
         let mut wav = WavFile::open(path)?;
-        let mut all = Vec::with_capacity(wav.frames() as usize);
-        let mut block = vec![0i16; 16 * 1024];
-        loop {
-            let n = wav.read_mono_i16(&mut block)?;
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&block[..n]);
-        }
+        let all = read_to_end(wav.frames() as usize, |block| wav.read_mono_i16(block))?;
         Ok((all, wav.rate()))
+    }
+}
+
+/// Every sample a block reader gives (`read` fills the start of a block and
+/// says how much, 0 at the end), in memory: `WavFile` and the decoded
+/// formats read a whole file this way.
+pub fn read_to_end<E>(
+    capacity: usize,
+    mut read: impl FnMut(&mut [i16]) -> Result<usize, E>,
+) -> Result<Vec<i16>, E> {
+    let mut all = Vec::with_capacity(capacity);
+    let mut block = vec![0i16; 16 * 1024];
+    loop {
+        let n = read(&mut block)?;
+        if n == 0 {
+            return Ok(all);
+        }
+        all.extend_from_slice(&block[..n]);
     }
 }
 

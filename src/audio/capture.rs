@@ -162,6 +162,28 @@ struct Shared {
 }
 
 impl Shared {
+    /// A stream just opened, not yet playing: every count at zero.
+    fn new(real_time: bool) -> Shared {
+        Shared {
+            playing: AtomicBool::new(false),
+            opened: Instant::now(),
+            played_nanos: AtomicU64::new(0),
+            real_time,
+            flowing: AtomicBool::new(false),
+            position: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            take_end: AtomicU64::new(0),
+            overruns: AtomicU64::new(0),
+            take_frames: AtomicU64::new(0),
+            take_active: AtomicBool::new(false),
+            peak_bits: AtomicU32::new(0),
+            rms_bits: AtomicU32::new(0),
+            clipped: AtomicU64::new(0),
+            take_peak: AtomicU32::new(0),
+            fault: Default::default(),
+        }
+    }
+
     /// Whether the wall clock has reached frame `frame` (0 = `play()`): a
     /// take's limit ends it only then.
     ///
@@ -229,24 +251,7 @@ impl CaptureStream {
         let channels = config.channels.max(1) as usize;
 
         let (producer, consumer) = rtrb::RingBuffer::<i16>::new(rate as usize * RING_SECONDS);
-        let shared = Arc::new(Shared {
-            playing: AtomicBool::new(false),
-            opened: Instant::now(),
-            played_nanos: AtomicU64::new(0),
-            real_time: super::devices::on_sound_server(&device.device),
-            flowing: AtomicBool::new(false),
-            position: AtomicU64::new(0),
-            dropped: AtomicU64::new(0),
-            take_end: AtomicU64::new(0),
-            overruns: AtomicU64::new(0),
-            take_frames: AtomicU64::new(0),
-            take_active: AtomicBool::new(false),
-            peak_bits: AtomicU32::new(0),
-            rms_bits: AtomicU32::new(0),
-            clipped: AtomicU64::new(0),
-            take_peak: AtomicU32::new(0),
-            fault: Default::default(),
-        });
+        let shared = Arc::new(Shared::new(super::devices::on_sound_server(&device.device)));
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (done_tx, done_rx) = mpsc::channel();
         let writer = {
@@ -805,24 +810,10 @@ mod tests {
 
     /// Played at once; `real_time`: as on a sound server.
     fn shared(real_time: bool) -> Arc<Shared> {
-        Arc::new(Shared {
-            playing: AtomicBool::new(true),
-            opened: Instant::now(),
-            played_nanos: AtomicU64::new(1),
-            real_time,
-            flowing: AtomicBool::new(false),
-            position: AtomicU64::new(0),
-            dropped: AtomicU64::new(0),
-            take_end: AtomicU64::new(0),
-            overruns: AtomicU64::new(0),
-            take_frames: AtomicU64::new(0),
-            take_active: AtomicBool::new(false),
-            peak_bits: AtomicU32::new(0),
-            rms_bits: AtomicU32::new(0),
-            clipped: AtomicU64::new(0),
-            take_peak: AtomicU32::new(0),
-            fault: Default::default(),
-        })
+        let shared = Shared::new(real_time);
+        shared.playing.store(true, Ordering::Release);
+        shared.played_nanos.store(1, Ordering::Release);
+        Arc::new(shared)
     }
 
     impl Harness {
@@ -875,6 +866,12 @@ mod tests {
                 );
                 std::thread::yield_now();
             }
+        }
+
+        /// The stop key at frame `at`, the frames up to it due within `drain`.
+        fn stop(&self, at: u64, drain: Duration) {
+            let deadline = Instant::now() + drain;
+            self.commands.send(Command::Stop { at, deadline }).unwrap();
         }
 
         fn outcome(&self) -> TakeOutcome {
@@ -941,12 +938,7 @@ mod tests {
         h.wait_position(300);
         // The key was pressed at frame 500: the 200 frames still in the
         // device arrive after the stop request and must be kept.
-        h.commands
-            .send(Command::Stop {
-                at: 500,
-                deadline: Instant::now() + Duration::from_secs(10),
-            })
-            .unwrap();
+        h.stop(500, Duration::from_secs(10));
         h.feed(300..800);
         let out = h.outcome();
         assert_eq!(out.end, TakeEnd::Stopped);
@@ -960,12 +952,7 @@ mod tests {
         let path = h.begin(0, None);
         h.feed(0..100);
         h.wait_position(100);
-        h.commands
-            .send(Command::Stop {
-                at: 1_000_000,
-                deadline: Instant::now() + Duration::from_millis(50),
-            })
-            .unwrap();
+        h.stop(1_000_000, Duration::from_millis(50));
         let out = h.outcome();
         assert!(out.drain_timed_out);
         assert_eq!(wav(&path).len(), 100);

@@ -431,15 +431,7 @@ impl AudioFile {
     /// (short clips, tests).
     pub fn read_all_i16(path: &Path) -> Result<(Vec<i16>, u32), DecodeError> {
         let mut file = AudioFile::open(path)?;
-        let mut all = Vec::new();
-        let mut block = vec![0i16; 64 * 1024];
-        loop {
-            let n = file.read_mono_i16(&mut block)?;
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&block[..n]);
-        }
+        let all = crate::wav_file::read_to_end(0, |block| file.read_mono_i16(block))?;
         Ok((all, file.rate()))
     }
 }

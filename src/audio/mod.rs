@@ -11,57 +11,19 @@
 /// Capture and playback both pick their generic callback this way, once per
 /// stream.
 macro_rules! with_sample_type {
-    ($format:expr, $device:expr, $t:ident => $body:expr) => {{
-        use cpal::SampleFormat as F;
+    ($format:expr, $device:expr, $t:ident => $body:expr) => {
+        with_sample_type!(@each $format, $device, $t => $body;
+            I8 i8, I16 i16, I24 cpal::I24, I32 i32, I64 i64,
+            U8 u8, U16 u16, U24 cpal::U24, U32 u32, U64 u64,
+            F32 f32, F64 f64)
+    };
+    (@each $format:expr, $device:expr, $t:ident => $body:expr;
+        $($variant:ident $sample:ty),*) => {{
         match $format {
-            F::I8 => {
-                type $t = i8;
+            $(cpal::SampleFormat::$variant => {
+                type $t = $sample;
                 $body
-            }
-            F::I16 => {
-                type $t = i16;
-                $body
-            }
-            F::I24 => {
-                type $t = cpal::I24;
-                $body
-            }
-            F::I32 => {
-                type $t = i32;
-                $body
-            }
-            F::I64 => {
-                type $t = i64;
-                $body
-            }
-            F::U8 => {
-                type $t = u8;
-                $body
-            }
-            F::U16 => {
-                type $t = u16;
-                $body
-            }
-            F::U24 => {
-                type $t = cpal::U24;
-                $body
-            }
-            F::U32 => {
-                type $t = u32;
-                $body
-            }
-            F::U64 => {
-                type $t = u64;
-                $body
-            }
-            F::F32 => {
-                type $t = f32;
-                $body
-            }
-            F::F64 => {
-                type $t = f64;
-                $body
-            }
+            })*
             other => Err($crate::audio::AudioError::UnsupportedFormat {
                 device: $device.clone(),
                 format: other.to_string(),

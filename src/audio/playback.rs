@@ -860,6 +860,15 @@ fn out_frames(frames: u64, in_rate: u32, out_rate: u32) -> u64 {
 mod tests {
     use super::*;
 
+    /// A feeder for a 48 kHz device playing a sine WAV of `rate`; the
+    /// folder that holds the file comes first.
+    fn sine_feeder(rate: u32, freq: f64, seconds: f64) -> (tempfile::TempDir, Feeder) {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = sine_wav(tmp.path(), rate, freq, seconds);
+        let feeder = Feeder::new(WavSource::open(&path).unwrap(), 48_000).unwrap();
+        (tmp, feeder)
+    }
+
     fn sine_wav(dir: &Path, rate: u32, freq: f64, seconds: f64) -> std::path::PathBuf {
         let path = dir.join(format!("sine{rate}.wav"));
         let spec = hound::WavSpec {
@@ -901,10 +910,7 @@ mod tests {
 
     #[test]
     fn playback_resampler_keeps_frequency_and_duration() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = sine_wav(tmp.path(), 44_100, 440.0, 3.0);
-        let source = WavSource::open(&path).unwrap();
-        let mut feeder = Feeder::new(source, 48_000).unwrap();
+        let (_tmp, mut feeder) = sine_feeder(44_100, 440.0, 3.0);
         assert_eq!(feeder.total_frames(), 144_000);
         let out = play_all(&mut feeder);
         let duration = out.len() as f64 / 48_000.0;
@@ -924,10 +930,7 @@ mod tests {
 
     #[test]
     fn playback_passthrough_is_exact_and_seek_repositions() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = sine_wav(tmp.path(), 48_000, 1000.0, 1.0);
-        let source = WavSource::open(&path).unwrap();
-        let mut feeder = Feeder::new(source, 48_000).unwrap();
+        let (_tmp, mut feeder) = sine_feeder(48_000, 1000.0, 1.0);
         let all = play_all(&mut feeder);
         assert_eq!(all.len(), 48_000);
         feeder.seek(24_000).unwrap();
@@ -939,9 +942,7 @@ mod tests {
 
     #[test]
     fn playback_resampled_seek_lands_in_time() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = sine_wav(tmp.path(), 44_100, 440.0, 2.0);
-        let mut feeder = Feeder::new(WavSource::open(&path).unwrap(), 48_000).unwrap();
+        let (_tmp, mut feeder) = sine_feeder(44_100, 440.0, 2.0);
         feeder.seek(48_000).unwrap();
         let rest = play_all(&mut feeder);
         assert_eq!(rest.len(), 48_000);

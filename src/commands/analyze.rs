@@ -8,11 +8,11 @@
 
 use super::transcription::{chosen_model, load_engine};
 use super::UsageError;
-use crate::analysis::{analyze_wav, AnalysisConfig, FlagThresholds, Metrics};
+use crate::analysis::{analyze_wav, AnalysisConfig, Metrics};
 use crate::audio::decode::has_audio_extension;
 use crate::cli::AnalyzeArgs;
-use crate::config::Settings;
-use crate::content::{Content, ContentRules, ContentThresholds};
+use crate::config::{tune, Settings, Tuned};
+use crate::content::{Content, ContentRules};
 use crate::session::{Answer, AnswerStatus, QuestionRef, Recording, RecordingKey, SessionStore};
 use crate::transcript::Transcript;
 use anyhow::{Context, Result};
@@ -21,9 +21,12 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Result<()> {
-    let config = config(&args)?;
+    let Tuned {
+        analysis: config,
+        content,
+    } = tune(&args.tunings())?;
     let words = ContentRules {
-        thresholds: content_thresholds(&args)?,
+        thresholds: content,
         ..ContentRules::load(settings.phrases.value.as_deref())?
     };
     let path = Path::new(&args.target);
@@ -127,72 +130,6 @@ fn print_content(out: &mut impl Write, c: &Content, indent: &str) -> std::io::Re
         writeln!(out, "{indent}- {}", f.message)?;
     }
     Ok(())
-}
-
-fn content_thresholds(args: &AnalyzeArgs) -> Result<ContentThresholds> {
-    let mut t = ContentThresholds::default();
-    for (name, value, slot) in [
-        ("--max-fillers", args.max_fillers, &mut t.fillers_per_minute),
-        ("--max-hedges", args.max_hedges, &mut t.hedges_per_minute),
-    ] {
-        if let Some(v) = value {
-            if !v.is_finite() || v < 0.0 {
-                return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
-            }
-            *slot = v;
-        }
-    }
-    Ok(t)
-}
-
-/// The analysis settings from the options; every value must be a finite
-/// number of seconds (or words per minute) of at least 0.
-fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
-    for (name, v) in [
-        ("--min-pause", args.min_pause),
-        ("--long-pause", args.long_pause),
-        ("--max-wpm", args.max_wpm),
-        ("--min-wpm", args.min_wpm),
-        ("--max-answer", args.max_answer),
-        ("--min-answer", args.min_answer),
-        ("--max-first-word", args.max_first_word),
-        ("--pitch-floor", args.pitch_floor),
-        ("--pitch-ceiling", args.pitch_ceiling),
-        ("--min-pitch-sd", args.min_pitch_sd),
-    ] {
-        if !v.is_finite() || v < 0.0 {
-            return Err(UsageError(format!("{name} must be a number ≥ 0, not {v}")).into());
-        }
-    }
-    if args.min_wpm > args.max_wpm {
-        return Err(UsageError(format!(
-            "--min-wpm ({}) is above --max-wpm ({})",
-            args.min_wpm, args.max_wpm
-        ))
-        .into());
-    }
-    if !(args.pitch_floor > 0.0 && args.pitch_floor < args.pitch_ceiling) {
-        return Err(UsageError(format!(
-            "--pitch-floor ({}) must be above 0 and below --pitch-ceiling ({})",
-            args.pitch_floor, args.pitch_ceiling
-        ))
-        .into());
-    }
-    Ok(AnalysisConfig {
-        min_pause_seconds: args.min_pause,
-        long_pause_seconds: args.long_pause,
-        pitch_floor_hz: args.pitch_floor,
-        pitch_ceiling_hz: args.pitch_ceiling,
-        thresholds: FlagThresholds {
-            monotone_sd_semitones: args.min_pitch_sd,
-            first_word_seconds: args.max_first_word,
-            fast_wpm: args.max_wpm,
-            slow_wpm: args.min_wpm,
-            long_answer_seconds: args.max_answer,
-            short_answer_seconds: args.min_answer,
-            ..FlagThresholds::default()
-        },
-    })
 }
 
 /// What analysis found in one recording of the log: an answer's final take

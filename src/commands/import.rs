@@ -184,7 +184,7 @@ impl Drop for Unfinished<'_> {
 /// then, with a model installed, the answer is transcribed as `practice`
 /// would.
 fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Settings) -> Result<()> {
-    let banks = questions::resolve_banks(&args.banks)?;
+    let banks = questions::resolve_banks(&args.bank.banks)?;
     let question: &Question = banks
         .iter()
         .flat_map(|b| &b.questions)

@@ -32,15 +32,16 @@ pub fn run(args: MicCheckArgs, settings: &Settings) -> Result<()> {
         .tempdir()
         .context("cannot create a temporary folder")?;
     let path = tmp.path().join("mic-check.wav");
-    let frames = u64::from(args.seconds) * u64::from(rate);
+    let seconds = args.seconds.unwrap_or(crate::config::MIC_CHECK_SECONDS);
+    let frames = u64::from(seconds) * u64::from(rate);
     capture.begin_take(&path, 0, Some(frames))?;
     console.line(format!(
         "Recording {} s from {} ({} Hz): stay quiet for a moment, then speak as in an interview",
-        args.seconds, device.id, rate
+        seconds, device.id, rate
     ));
-    let bar = console.timer_bar(Some(u64::from(args.seconds) * 1000), "● mic");
+    let bar = console.timer_bar(Some(u64::from(seconds) * 1000), "● mic");
     capture.start(audio::START_TIMEOUT, &|| interrupt.requested())?;
-    let deadline = Instant::now() + Duration::from_secs(u64::from(args.seconds) + 10);
+    let deadline = Instant::now() + Duration::from_secs(u64::from(seconds) + 10);
     let outcome = loop {
         if let Some(o) = capture.poll_finished() {
             break o;

@@ -80,7 +80,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         0
     } else if e.downcast_ref::<Interrupted>().is_some() {
         130
-    } else if e.downcast_ref::<UsageError>().is_some() {
+    } else if e.downcast_ref::<UsageError>().is_some()
+        || e.downcast_ref::<crate::config::TuningError>().is_some()
+    {
         2
     } else {
         1
@@ -149,11 +151,11 @@ fn left_open_notice(store: &SessionStore) -> Option<String> {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     survive_file_size_limit();
-    crate::ui::set_color_choice(match cli.color {
+    crate::ui::set_color_choice(cli.color.map_or_else(ColorChoice::default, |c| match c {
         ColorArg::Auto => ColorChoice::Auto,
         ColorArg::Always => ColorChoice::Always,
         ColorArg::Never => ColorChoice::Never,
-    });
+    }));
     match &cli.command {
         Command::Completions(args) => {
             return Ok(Cli::print_completions(args.shell)?);

@@ -25,13 +25,13 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
 
     // Everything that can be wrong with the request is checked before any
     // device is opened or any folder made.
-    let banks = questions::resolve_banks(&args.banks)?;
-    let order = match args.order {
+    let banks = questions::resolve_banks(&args.bank.banks)?;
+    let order = args.order.map_or_else(Order::default, |o| match o {
         OrderArg::Random => Order::Random,
         OrderArg::Listed => Order::Listed,
         OrderArg::Fresh => Order::Fresh,
         OrderArg::Weakest => Order::Weakest,
-    };
+    });
     let history = if matches!(order, Order::Fresh | Order::Weakest) {
         crate::progress::past_answers(store)
     } else {

@@ -28,7 +28,7 @@ pub fn run(args: QuestionsArgs, store: &SessionStore) -> Result<()> {
             Ok(())
         }
         Some(QuestionsAction::Show { id }) => {
-            let banks = questions::resolve_banks(&args.banks)?;
+            let banks = questions::resolve_banks(&args.bank.banks)?;
             let q = banks
                 .iter()
                 .flat_map(|b| &b.questions)
@@ -55,7 +55,7 @@ struct Listed<'a> {
 
 /// The banks' questions of the chosen categories, in bank order.
 fn listed(args: &QuestionsArgs) -> Result<(Vec<questions::QuestionBank>, Vec<Question>)> {
-    let banks = questions::resolve_banks(&args.banks)?;
+    let banks = questions::resolve_banks(&args.bank.banks)?;
     let total: usize = banks.iter().map(|b| b.questions.len()).sum();
     // `select` in listed order validates the categories and filters by them.
     let chosen = questions::select(

@@ -3,7 +3,7 @@
 //! unknown key is a warning, so a file written for a newer mockview still
 //! works with an older one.
 
-use super::{Key, Kind, Value, KEYS};
+use super::{Key, Kind, Name, Value, KEYS};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,8 @@ pub struct FileLayer {
     pub path: Option<PathBuf>,
     /// Whether the file exists.
     pub exists: bool,
-    pub values: BTreeMap<&'static str, (Value, usize)>,
+    /// By setting, each with the line it is on.
+    pub values: BTreeMap<Name, (Value, usize)>,
     /// Unknown keys, one line each, naming file and line.
     pub warnings: Vec<String>,
 }
@@ -104,7 +105,7 @@ pub(super) fn parse_str(path: &Path, text: &str) -> Result<FileLayer, ConfigErro
             Value::Path(p) => Value::Path(anchor(&p, path)),
             v => v,
         };
-        layer.values.insert(key.name, (value, line));
+        layer.values.insert(key.id, (value, line));
     }
     Ok(layer)
 }
@@ -232,9 +233,9 @@ pub fn template(devices: &DeviceIds) -> String {
             d => d.to_string(),
         };
         out.push_str(&format!("# (environment: {}; default: {default})\n", k.env));
-        let ids = match k.name {
-            "input_device" => devices.inputs.as_slice(),
-            "output_device" => devices.outputs.as_slice(),
+        let ids = match k.id {
+            Name::InputDevice => devices.inputs.as_slice(),
+            Name::OutputDevice => devices.outputs.as_slice(),
             _ => &[],
         };
         match ids {
@@ -313,7 +314,7 @@ mod tests {
     #[test]
     fn unknown_keys_warn_and_the_rest_applies() {
         let l = parse("colour = \"red\"\nprep = 5\n").unwrap();
-        assert_eq!(l.values["prep"], (Value::Number(5), 2));
+        assert_eq!(l.values[&Name::Prep], (Value::Number(5), 2));
         assert_eq!(l.warnings.len(), 1);
         assert!(l.warnings[0].starts_with("/etc/c.toml:1: unknown setting `colour`"));
     }
@@ -321,6 +322,9 @@ mod tests {
     #[test]
     fn folders_are_anchored_to_the_file() {
         let l = parse("sessions_dir = \"rec\"\n").unwrap();
-        assert_eq!(l.values["sessions_dir"].0, Value::Path("/etc/rec".into()));
+        assert_eq!(
+            l.values[&Name::SessionsDir].0,
+            Value::Path("/etc/rec".into())
+        );
     }
 }

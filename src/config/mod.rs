@@ -6,13 +6,16 @@
 //! environment variables, the commented template of `mockview config init`
 //! and the order `mockview config` prints them in all come from it. This
 //! module reads files and the environment but writes nothing and prints
-//! nothing: warnings are returned for the caller to show.
+//! nothing: warnings are returned for the caller to show. `analyze`'s
+//! thresholds, settings of one run only, are in [`Tuning`].
 
 mod file;
 mod folders;
+mod tuning;
 
 pub use file::{parse_file, template, ConfigError, DeviceIds, FileLayer};
 pub use folders::{config_path, data_dir, default_sessions_dir, SessionsDirRule};
+pub use tuning::{tune, Tuned, Tuning, TuningError};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -71,6 +74,9 @@ pub enum Name {
 pub const PREP_DEFAULT: u32 = 30;
 pub const LIMIT_DEFAULT: u32 = 120;
 pub const COUNT_DEFAULT: u32 = 5;
+/// How long `mic-check` records when `--seconds` is not given, and at most.
+pub const MIC_CHECK_SECONDS: u32 = 3;
+pub const MIC_CHECK_SECONDS_MAX: u32 = 60;
 
 /// A setting's default when nothing chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,35 +365,32 @@ impl Flags {
         self.values.insert(name, value);
     }
 
-    pub fn path(&mut self, name: Name, value: Option<PathBuf>) {
+    /// Record `value` when the flag was given.
+    fn given(&mut self, name: Name, value: Option<Value>) {
         if let Some(v) = value {
-            self.set(name, Value::Path(v));
+            self.set(name, v);
         }
+    }
+
+    pub fn path(&mut self, name: Name, value: Option<PathBuf>) {
+        self.given(name, value.map(Value::Path));
     }
 
     pub fn text(&mut self, name: Name, value: Option<String>) {
-        if let Some(v) = value {
-            self.set(name, Value::Text(v));
-        }
+        self.given(name, value.map(Value::Text));
     }
 
     pub fn number(&mut self, name: Name, value: Option<u32>) {
-        if let Some(v) = value {
-            self.set(name, Value::Number(v));
-        }
+        self.given(name, value.map(Value::Number));
     }
 
     pub fn bool(&mut self, name: Name, value: Option<bool>) {
-        if let Some(v) = value {
-            self.set(name, Value::Bool(v));
-        }
+        self.given(name, value.map(Value::Bool));
     }
 
     /// A repeatable flag: given when the list is not empty.
     pub fn list(&mut self, name: Name, value: Vec<String>) {
-        if !value.is_empty() {
-            self.set(name, Value::List(value));
-        }
+        self.given(name, (!value.is_empty()).then_some(Value::List(value)));
     }
 }
 
@@ -455,7 +458,7 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
                 value: raw.clone(),
                 message,
             })?;
-            env_values.insert(k.name, value);
+            env_values.insert(k.id, value);
         }
     }
     let pick = |name: Name| -> Option<(Value, Source)> {
@@ -463,10 +466,10 @@ pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>),
         if let Some(v) = flags.values.get(&name) {
             return Some((v.clone(), Source::Flag));
         }
-        if let Some(v) = env_values.get(k.name) {
+        if let Some(v) = env_values.get(&name) {
             return Some((v.clone(), Source::Env(k.env)));
         }
-        file.values.get(k.name).map(|(v, line)| {
+        file.values.get(&name).map(|(v, line)| {
             (
                 v.clone(),
                 Source::File {

@@ -186,6 +186,12 @@ fn toml_error(label: &str, text: &str, error: &toml::de::Error) -> BankError {
     }
 }
 
+/// A bank file's text, refused when too large, without a byte-order mark.
+fn bank_text<'a>(label: &str, text: &'a str) -> Result<&'a str, BankError> {
+    check_size(label, text.len() as u64)?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 /// Parses a TOML bank. `label` names the file in errors and, without a
 /// top-level `name`, gives the bank its name.
 pub fn parse_toml_bank(
@@ -193,8 +199,7 @@ pub fn parse_toml_bank(
     origin: BankOrigin,
     text: &str,
 ) -> Result<QuestionBank, BankError> {
-    check_size(label, text.len() as u64)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = bank_text(label, text)?;
     let raw: RawBank = toml::from_str(text).map_err(|e| toml_error(label, text, &e))?;
     let invalid = |offset: usize, problem: String| BankError::Invalid {
         label: label.to_owned(),
@@ -344,8 +349,7 @@ pub fn parse_txt_bank(
     origin: BankOrigin,
     text: &str,
 ) -> Result<QuestionBank, BankError> {
-    check_size(label, text.len() as u64)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = bank_text(label, text)?;
     let mut ids = HashSet::new();
     let mut questions = Vec::new();
     for line in text.lines() {
@@ -493,6 +497,14 @@ mod tests {
             .to_string()
     }
 
+    /// `rest` after two good questions (`a` and `b`, lines 1 to 10).
+    fn after_two_questions(rest: &str) -> String {
+        format!(
+            "[[question]]\nid = \"a\"\ntext = \"A?\"\ncategory = \"teamwork\"\n\n\
+             [[question]]\nid = \"b\"\ntext = \"B?\"\ncategory = \"teamwork\"\n\n{rest}"
+        )
+    }
+
     const GOOD: &str = r#"
 name = "mine"
 description = "  My questions.  "
@@ -551,48 +563,26 @@ category = "about-yourself"
 
     #[test]
     fn duplicate_id_reports_the_line_of_the_second_id() {
-        let text = "\
-[[question]]
-id = \"a\"
-text = \"A?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"b\"
-text = \"B?\"
-category = \"teamwork\"
-
+        let text = after_two_questions(
+            "\
 [[question]]
 id = \"a\"
 text = \"Again?\"
 category = \"teamwork\"
-";
+",
+        );
         assert_eq!(
-            toml_err(text),
+            toml_err(&text),
             "my-bank.toml:12: question 3: id `a` is already used by question 1 (line 2)"
         );
     }
 
     #[test]
     fn missing_text_reports_the_question_and_its_table() {
-        let text = "\
-[[question]]
-id = \"a\"
-text = \"A?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"b\"
-text = \"B?\"
-category = \"teamwork\"
-
-[[question]]
-id = \"c\"
-category = \"teamwork\"
-";
+        let text = after_two_questions("[[question]]\nid = \"c\"\ncategory = \"teamwork\"\n");
         // The line of the question's `[[question]]` header.
         assert_eq!(
-            toml_err(text),
+            toml_err(&text),
             "my-bank.toml:11: question 3 (`c`) has no `text`"
         );
     }

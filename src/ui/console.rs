@@ -9,13 +9,25 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 /// When to colour the output (`--color`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
     Auto,
     /// Always, even piped and with `NO_COLOR` (an explicit flag wins).
     Always,
     Never,
+}
+
+impl ColorChoice {
+    /// As `--color` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }
+    }
 }
 
 /// The process's colour choice: set once from the command line before any

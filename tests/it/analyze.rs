@@ -24,15 +24,7 @@ fn json_on_a_wav_has_every_field_and_finds_the_long_pause() {
     samples.extend(silence(0.5, RATE));
     let wav = tmp.path().join("answer.wav");
     write_wav(&wav, &samples, RATE);
-    let out = mockview()
-        .args(["analyze", "--json"])
-        .arg(&wav)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let m: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let m: serde_json::Value = json_of(mockview().args(["analyze", "--json"]).arg(&wav));
     for key in [
         "duration_seconds",
         "speaking_seconds",
@@ -73,15 +65,11 @@ fn json_on_a_wav_has_every_field_and_finds_the_long_pause() {
     );
 
     // A longer --long-pause makes it an ordinary pause.
-    let out = mockview()
-        .args(["analyze", "--json", "--long-pause", "2.5"])
-        .arg(&wav)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let m: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let m: serde_json::Value = json_of(
+        mockview()
+            .args(["analyze", "--json", "--long-pause", "2.5"])
+            .arg(&wav),
+    );
     assert_eq!(m["long_pauses"].as_array().unwrap().len(), 0);
 
     // Text output names the file and the long pause.
@@ -99,20 +87,15 @@ fn practised() -> FileDevice {
     src.extend(silence(1.0, RATE));
     src.extend(speech(TEXT, 160, RATE));
     let dev = FileDevice::new(&src, 20.0, RawFormat::S16Mono);
-    let out = dev
-        .cmd()
-        .arg("practice")
-        .args(FileDevice::open_args(RawFormat::S16Mono))
-        .args([
-            "--count", "2", "--order", "listed", "--prep", "0", "--limit", "8",
-        ])
-        .write_stdin("")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout_of(
+        dev.cmd()
+            .arg("practice")
+            .args(FileDevice::open_args(RawFormat::S16Mono))
+            .args([
+                "--count", "2", "--order", "listed", "--prep", "0", "--limit", "8",
+            ])
+            .write_stdin(""),
+    );
     // The summary has a metrics line under each recorded answer.
     let lines: Vec<&str> = out
         .lines()
@@ -146,15 +129,7 @@ fn practice_stores_metrics_and_analyze_latest_reads_the_session() {
         assert!(m["loudness_lufs"].is_number(), "{m}");
     }
 
-    let out = dev
-        .cmd()
-        .args(["analyze", "latest", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let doc: serde_json::Value = json_of(dev.cmd().args(["analyze", "latest", "--json"]));
     assert_eq!(doc["session"], log["id"]);
     let answers = doc["answers"].as_array().unwrap();
     assert_eq!(answers.len(), 2);

@@ -45,17 +45,12 @@ fn flag_beats_environment_beats_file_in_a_recorded_session() {
     );
 
     // `config` says the same, and where each value comes from.
-    let out = dev
-        .cmd()
-        .env("MOCKVIEW_CONFIG", config_env(&dev))
-        .env("MOCKVIEW_LIMIT", "1")
-        .arg("config")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout_of(
+        dev.cmd()
+            .env("MOCKVIEW_CONFIG", config_env(&dev))
+            .env("MOCKVIEW_LIMIT", "1")
+            .arg("config"),
+    );
     let line = |key: &str| {
         out.lines()
             .find(|l| l.starts_with(&format!("{key} ")))

@@ -167,15 +167,8 @@ fn weakest_first_then_exactly_the_named_questions() {
 fn questions_history_shows_practice_scores_and_flags() {
     let dev = FileDevice::new(&silence(1.0, RATE), 5.0, RawFormat::S16Mono);
     history(&dev);
-    let out = dev
-        .cmd()
-        .args(["questions", "--history", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    let rows: Vec<serde_json::Value> =
+        json_of(dev.cmd().args(["questions", "--history", "--json"]));
     let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
     let weakness = row("greatest-weakness");
     assert_eq!(weakness["practised"], 2);
@@ -194,15 +187,7 @@ fn questions_history_shows_practice_scores_and_flags() {
     assert_eq!(row("walk-me-through-your-cv")["practised"], 0);
     assert!(row("walk-me-through-your-cv")["last_practised"].is_null());
 
-    let text = dev
-        .cmd()
-        .args(["questions", "--history"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(text).unwrap();
+    let text = stdout_of(dev.cmd().args(["questions", "--history"]));
     let line = text
         .lines()
         .find(|l| l.starts_with("greatest-weakness "))

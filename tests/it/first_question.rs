@@ -219,7 +219,7 @@ fn digital_silence_says_the_microphone_may_be_muted() {
 fn the_spoken_question_is_not_recorded_as_the_answer() {
     require("espeak-ng");
     let question = "Tell me about a project you are proud of, and what you learned from it.";
-    let sink = PulseSink::new("speak");
+    let sink = PulseSink::running("speak");
     let tmp = tempfile::tempdir().unwrap();
     let bank = tmp.path().join("one.txt");
     std::fs::write(&bank, format!("{question}\n")).unwrap();
@@ -286,7 +286,7 @@ fn the_spoken_question_is_not_recorded_as_the_answer() {
 fn a_spoken_follow_up_is_not_recorded_as_the_reply() {
     require("espeak-ng");
     let follow_up = "What would you do differently next time, and why?";
-    let sink = PulseSink::new("speakfollow");
+    let sink = PulseSink::running("speakfollow");
     let tmp = tempfile::tempdir().unwrap();
     let bank = tmp.path().join("one.toml");
     std::fs::write(

@@ -104,15 +104,7 @@ fn a_follow_up_is_recorded_to_its_own_file_with_its_own_metrics() {
         .unwrap()
         .remove("metrics");
     std::fs::write(log_path(&dir), edited.to_string()).unwrap();
-    let out = dev
-        .cmd()
-        .args(["analyze", "latest", "--save", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let doc: serde_json::Value = json_of(dev.cmd().args(["analyze", "latest", "--save", "--json"]));
     let printed = &doc["answers"][0]["follow_ups"][0];
     assert_eq!(printed["file"], "01-greatest-weakness.follow1.wav", "{doc}");
     assert_eq!(printed["metrics"], f["metrics"], "{doc}");

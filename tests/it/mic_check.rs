@@ -99,7 +99,7 @@ fn mic_check_levels_match_sox_stats() {
 
 #[test]
 fn mic_check_records_and_plays_back_through_pulse() {
-    let sink = PulseSink::new("miccheck");
+    let sink = PulseSink::running("miccheck");
     let tmp = tempfile::tempdir().unwrap();
     let mut stim = silence(0.5, RATE);
     stim.extend(speech(TEXT, 170, RATE));

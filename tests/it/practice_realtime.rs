@@ -135,7 +135,7 @@ fn the_tail_is_kept_through_the_native_pulseaudio_host() {
 }
 
 fn tail_is_kept(path: Path) {
-    let sink = PulseSink::new("tail");
+    let sink = PulseSink::running("tail");
     let tmp = tempfile::tempdir().unwrap();
     let (wav, stim, _, speech_end) = stimulus(tmp.path(), 0.5, 3.0);
     let mut run = start_via(
@@ -151,6 +151,8 @@ fn tail_is_kept(path: Path) {
     std::thread::sleep(at.saturating_duration_since(Instant::now()));
     run.key("");
     let (log, dir, _root) = run.finish();
+    // The stimulus's silent tail is only there to run past the key.
+    let _ = paplay.kill();
     let _ = paplay.wait();
     let (got, _) = read_wav(&dir.join(log["answers"][0]["file"].as_str().unwrap()));
     // Where the stimulus sits in the recording:
@@ -176,11 +178,11 @@ fn tail_is_kept(path: Path) {
 
 #[test]
 fn the_limit_stops_on_time_in_frames() {
-    let sink = PulseSink::new("limit");
+    let sink = PulseSink::running("limit");
     let run = start(&sink, &["--count", "1", "--prep", "0", "--limit", "2"]);
     sink.wait_for_answer_recorder(run.root.path(), Duration::from_secs(15));
-    // From the answer's own stream: the input check before question 1
-    // (about 2 s on an idle null sink's monitor) is not the take.
+    // From the answer's own stream: the input check before question 1 is
+    // not the take.
     let started = Instant::now();
     let (log, dir, _root) = run.finish();
     let wall = started.elapsed().as_secs_f64();
@@ -195,7 +197,7 @@ fn the_limit_stops_on_time_in_frames() {
 
 #[test]
 fn retake_keeps_the_first_take_and_skip_skips() {
-    let sink = PulseSink::new("retake");
+    let sink = PulseSink::running("retake");
     let tmp = tempfile::tempdir().unwrap();
     let (wav, ..) = stimulus(tmp.path(), 0.2, 6.0);
     let mut run = start(&sink, &["--count", "2", "--prep", "0", "--limit", "0"]);

@@ -17,24 +17,14 @@ into three parts, asked for help early, and we shipped on the new date.";
 /// time would not be wall time.
 struct Recorder {
     child: Child,
-    keep_alive: Child,
+    _running: KeepRunning,
     path: PathBuf,
 }
 
 impl Recorder {
     fn start(sink: &PulseSink, dir: &Path) -> Recorder {
         require("parec");
-        require("pacat");
-        let keep_alive = std::process::Command::new("pacat")
-            .args(["--playback", "-d", &sink.name])
-            .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
-            .arg("--latency-msec=20")
-            .stdin(std::fs::File::open("/dev/zero").unwrap())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("pacat starts");
-        wait_for_sink_input(sink);
+        let running = sink.keep_running();
         let path = dir.join("monitor.raw");
         let out = std::fs::File::create(&path).unwrap();
         let child = std::process::Command::new("parec")
@@ -48,7 +38,7 @@ impl Recorder {
         sink.wait_for_recorder(Duration::from_secs(10));
         let rec = Recorder {
             child,
-            keep_alive,
+            _running: running,
             path,
         };
         // parec's first data comes about a second after it connects; only
@@ -76,40 +66,16 @@ impl Recorder {
     }
 
     fn stop(&mut self) {
-        for c in [&mut self.child, &mut self.keep_alive] {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// A failing test must not leave parec and pacat running.
+/// A failing test must not leave parec running.
 impl Drop for Recorder {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Wait until a playback stream is connected to the sink.
-fn wait_for_sink_input(sink: &PulseSink) {
-    let pactl = |args: &[&str]| {
-        let out = std::process::Command::new("pactl")
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
-    let index = pactl(&["list", "short", "sinks"])
-        .lines()
-        .find(|l| l.split('\t').nth(1) == Some(sink.name.as_str()))
-        .and_then(|l| l.split('\t').next().map(str::to_string))
-        .expect("our sink is listed");
-    wait_until(Duration::from_secs(10), || {
-        pactl(&["list", "short", "sink-inputs"])
-            .lines()
-            .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
-    })
-    .expect("the keep-alive stream never connected");
 }
 
 /// RMS of a slice relative to full scale.
@@ -298,7 +264,7 @@ fn replay_announces_skipped_answers_and_names_a_missing_file() {
 fn replay_seek_forward_and_pause_from_stdin() {
     // `right` skips 5 s of an 8 s answer; `space` pauses, and the end of
     // the script resumes it. It must end well before the full length.
-    let sink = PulseSink::new("replayseek");
+    let sink = PulseSink::running("replayseek");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -332,7 +298,7 @@ fn replay_seek_forward_and_pause_from_stdin() {
 #[test]
 fn replay_keys_from_stdin_skip_with_n() {
     // Two answers; `n` right away skips the first, the second plays through.
-    let sink = PulseSink::new("replaykeys");
+    let sink = PulseSink::running("replaykeys");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let long = speech(TEXT, 170, RATE);
@@ -379,7 +345,7 @@ fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
             .spawn()
             .unwrap();
         // Playing: the player's stream is connected to our sink.
-        wait_for_sink_input(&sink);
+        sink.wait_for_player(Duration::from_secs(10));
         let sent = Instant::now();
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
@@ -411,7 +377,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
     // when its last word starts playing. The gaps between the printed lines
     // must follow the word times (the playback clock), not arrive at once.
     use std::io::BufRead;
-    let sink = PulseSink::new("replaycaption");
+    let sink = PulseSink::running("replaycaption");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let text = format!("{TEXT} It worked.");

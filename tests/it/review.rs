@@ -186,7 +186,7 @@ fn review_of_a_locked_session_is_refused() {
 fn review_with_playback_through_pulse() {
     // The answer is played (stdin not a terminal: no keys, it plays
     // through), then the prompts read the script.
-    let sink = PulseSink::new("review");
+    let sink = PulseSink::running("review");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let a = speech("Short answer.", 170, RATE);

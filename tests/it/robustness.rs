@@ -209,7 +209,9 @@ fn sigkill_at_random_moments_loses_at_most_the_last_second_and_repair_fixes_it()
         .unwrap_or_else(rand::random);
     eprintln!("crash test seed {seed} (rerun with MOCKVIEW_CRASH_SEED={seed})");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let sink = PulseSink::new("crash");
+    // Kept running: each round's input check and recorder get their first
+    // audio at once, not after an idle sink's ~2 s wakeup.
+    let sink = PulseSink::running("crash");
     let tmp = tempfile::tempdir().unwrap();
     let stim = long_stimulus(tmp.path(), 20.0);
     let started = Instant::now();
@@ -356,7 +358,7 @@ fn assert_interrupted_and_valid(root: &Path, min_frames: u64) {
 
 #[test]
 fn first_sigint_or_sigterm_while_recording_keeps_the_take_and_exits_130() {
-    let sink = PulseSink::new("sigrec");
+    let sink = PulseSink::running("sigrec");
     let tmp = tempfile::tempdir().unwrap();
     let stim = long_stimulus(tmp.path(), 10.0);
     for sig in ["INT", "TERM"] {
@@ -379,7 +381,7 @@ fn first_sigint_or_sigterm_while_recording_keeps_the_take_and_exits_130() {
 
 #[test]
 fn sigterm_during_prep_closes_the_session_and_exits_130() {
-    let sink = PulseSink::new("sigprep");
+    let sink = PulseSink::running("sigprep");
     let root = tempfile::tempdir().unwrap();
     let mut child = spawn_practice(
         &sink,
@@ -406,7 +408,7 @@ fn sigterm_during_prep_closes_the_session_and_exits_130() {
 
 #[test]
 fn a_second_sigint_exits_at_once_with_valid_files() {
-    let sink = PulseSink::new("sig2");
+    let sink = PulseSink::running("sig2");
     let tmp = tempfile::tempdir().unwrap();
     let stim = long_stimulus(tmp.path(), 10.0);
     let root = tempfile::tempdir().unwrap();
@@ -433,7 +435,7 @@ fn a_second_sigint_exits_at_once_with_valid_files() {
 #[test]
 fn a_lost_device_keeps_the_answer_and_exits_1_naming_it() {
     require("pacmd");
-    let sink = PulseSink::new("lost");
+    let sink = PulseSink::running("lost");
     let tmp = tempfile::tempdir().unwrap();
     let stim = long_stimulus(tmp.path(), 10.0);
     let root = tempfile::tempdir().unwrap();
@@ -576,7 +578,7 @@ fn repair_fixes_headers_adds_takes_closes_sessions_and_dry_run_writes_nothing() 
 
 #[test]
 fn repair_skips_a_session_being_recorded() {
-    let sink = PulseSink::new("busy");
+    let sink = PulseSink::running("busy");
     let root = tempfile::tempdir().unwrap();
     crashed_session(root.path(), "20200101-000000");
     let mut child = spawn_practice(

@@ -239,7 +239,7 @@ fn share_options_and_errors() {
 /// Run `replay` of answer 1 into a null sink of its own; the seconds after
 /// the "playing" line at which each line came.
 fn replay_lines(root: &Path) -> Vec<(f64, String)> {
-    let sink = PulseSink::new("share");
+    let sink = PulseSink::running("share");
     let mut child = std::process::Command::new(bin_path())
         .env("MOCKVIEW_DIR", root)
         .env("PULSE_SINK", &sink.name)

@@ -172,15 +172,7 @@ fn json_counts_averages_and_per_question_tallies() {
 #[test]
 fn piped_text_is_plain() {
     let tmp = root();
-    let out = mockview_in(tmp.path())
-        .env_remove("NO_COLOR")
-        .arg("stats")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(mockview_in(tmp.path()).env_remove("NO_COLOR").arg("stats"));
     assert!(!text.contains('\x1b'), "{text}");
     assert!(!text.chars().any(|c| ('▁'..='█').contains(&c)), "{text}");
     for needle in [

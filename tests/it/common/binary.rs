@@ -70,6 +70,17 @@ pub fn succeeded(out: &std::process::Output) -> String {
     stdout
 }
 
+/// The standard output of a run of `cmd` that must succeed.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    succeeded(&cmd.output().expect("mockview runs"))
+}
+
+/// The JSON document a run of `cmd` that must succeed printed (`--json`).
+pub fn json_of<T: serde::de::DeserializeOwned>(cmd: &mut Command) -> T {
+    let out = stdout_of(cmd);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
 pub fn bin_path() -> PathBuf {
     assert_cmd::cargo::cargo_bin("mockview")
 }

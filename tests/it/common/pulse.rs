@@ -54,6 +54,8 @@ pub fn ensure_pulse() {
 pub struct PulseSink {
     pub name: String,
     module: String,
+    /// The silence of [`PulseSink::running`], if the sink was made so.
+    _running: Option<KeepRunning>,
     _lock: MutexGuard<'static, ()>,
 }
 
@@ -74,8 +76,18 @@ impl PulseSink {
         PulseSink {
             name,
             module,
+            _running: None,
             _lock: lock,
         }
+    }
+
+    /// A sink of its own, kept running for the whole test (see
+    /// [`PulseSink::keep_running`]): for every test whose subject is not an
+    /// idle sink's first wait.
+    pub fn running(tag: &str) -> PulseSink {
+        let mut sink = PulseSink::new(tag);
+        sink._running = Some(sink.keep_running());
+        sink
     }
 
     pub fn monitor(&self) -> String {
@@ -116,6 +128,40 @@ impl PulseSink {
     /// The server's index of our sink.
     pub fn sink_index(&self) -> String {
         pulse_index("sinks", &self.name).expect("our sink is listed")
+    }
+
+    /// Keep the sink running at a low latency while the result lives: a
+    /// stream of digital silence into it (`pacat` from /dev/zero, 20 ms),
+    /// connected when this returns. An idle null sink wakes only at its own
+    /// long interval, so a recorder of its monitor would wait about 2 s for
+    /// its first audio (docs/testing.md), and the monitor's time would not
+    /// be wall time. Silence mixed in changes nothing that plays.
+    pub fn keep_running(&self) -> KeepRunning {
+        require("pacat");
+        let child = Process::new("pacat")
+            .args(["--playback", "-d", &self.name])
+            .args(["--rate=48000", "--channels=1", "--format=s16le", "--raw"])
+            .arg("--latency-msec=20")
+            .stdin(std::fs::File::open("/dev/zero").unwrap())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("pacat starts");
+        let running = KeepRunning(child);
+        self.wait_for_player(Duration::from_secs(10));
+        wake_sink(&self.name, pactl);
+        running
+    }
+
+    /// Wait until a playback stream is connected to our sink.
+    pub fn wait_for_player(&self, timeout: Duration) {
+        let index = self.sink_index();
+        wait_until(timeout, || {
+            String::from_utf8_lossy(&pactl(&["list", "short", "sink-inputs"]).stdout)
+                .lines()
+                .any(|l| l.split('\t').nth(1) == Some(index.as_str()))
+        })
+        .expect("no playback stream connected to the sink");
     }
 
     /// Wait until a recording stream is connected to our monitor.
@@ -169,6 +215,31 @@ impl PulseSink {
             .arg(wav)
             .spawn()
             .expect("paplay starts")
+    }
+}
+
+/// Make a null sink take up the latency of the streams now playing into
+/// it: an idle one sleeps its full 2 s interval first (1.6-1.8 s before a
+/// new recorder's first audio, measured), a suspend and resume restarts its
+/// timer at once (12-115 ms). `pactl` runs the tool against the sink's server.
+pub fn wake_sink(sink: &str, pactl: impl Fn(&[&str]) -> std::process::Output) {
+    for state in ["1", "0"] {
+        let out = pactl(&["suspend-sink", sink, state]);
+        assert!(
+            out.status.success(),
+            "cannot suspend/resume {sink}: {out:?}"
+        );
+    }
+}
+
+/// The silence that keeps a sink running (see [`PulseSink::keep_running`]);
+/// stopped when dropped.
+pub struct KeepRunning(std::process::Child);
+
+impl Drop for KeepRunning {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

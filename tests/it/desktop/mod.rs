@@ -19,6 +19,34 @@ use std::time::{Duration, Instant};
 /// What CI's load may add to a latency bound.
 const SLACK: f64 = 0.5;
 
+/// A desktop test written once, run on each server: `$test::on_pulseaudio`
+/// and `$test::on_pipewire` call `$body` with the server first and then
+/// the given arguments.
+macro_rules! on_each_server {
+    ($test:ident: $body:ident($($arg:expr),*)) => {
+        mod $test {
+            use super::*;
+
+            #[test]
+            fn on_pulseaudio() {
+                $body(&SoundServer::pulseaudio(stringify!($test)) $(, $arg)*);
+            }
+
+            #[test]
+            fn on_pipewire() {
+                $body(&SoundServer::pipewire() $(, $arg)*);
+            }
+        }
+    };
+}
+
+on_each_server!(a_take_keeps_time: a_take_keeps_time());
+on_each_server!(the_stop_key_keeps_the_tail: the_stop_key_keeps_the_tail());
+on_each_server!(replay_is_on_time: playback_is_on_time(Playing::Replay, Route::Native));
+on_each_server!(review_is_on_time: playback_is_on_time(Playing::Review, Route::Native));
+on_each_server!(pause_stops_the_sound_at_once: pause_stops_the_sound_at_once(Route::Native));
+on_each_server!(mic_check_is_on_time: mic_check_is_on_time());
+
 /// Start `cmd` with its output piped (for `TimedLines`).
 fn spawn(cmd: &mut std::process::Command, stdin: Stdio) -> std::process::Child {
     cmd.stdin(stdin)
@@ -48,6 +76,35 @@ fn practice(
     )
 }
 
+/// A `practice` run recording the monitor of a sink fed in real time.
+struct Fed {
+    /// Plays silence into the sink until the test switches the tone on.
+    feeder: Feeder,
+    /// Notes when sound reaches the monitor: the moment of sound.
+    monitor: MonitorRecorder,
+    root: tempfile::TempDir,
+    child: std::process::Child,
+    lines: TimedLines,
+}
+
+/// `practice` (`count` questions, `limit`) on the monitor of `server`'s
+/// sink, with the sink fed and its monitor recorded.
+fn practice_on_the_monitor(server: &SoundServer, count: u32, limit: u32, stdin: Stdio) -> Fed {
+    let feeder = Feeder::start(server, false);
+    let monitor = MonitorRecorder::start(server);
+    let root = tempfile::tempdir().unwrap();
+    let device = format!("pulseaudio:{}", server.monitor());
+    let mut child = practice(server, root.path(), &device, count, limit, stdin);
+    let lines = TimedLines::attach(&mut child);
+    Fed {
+        feeder,
+        monitor,
+        root,
+        child,
+        lines,
+    }
+}
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -56,19 +113,13 @@ fn secs(d: Duration) -> f64 {
 /// after the question, the meter on the tone, `saved` 3 s after, and 3 s of
 /// audio with the tone unbroken.
 fn a_take_keeps_time(server: &SoundServer) {
-    let feeder = Feeder::start(server, false);
-    // When the tone reaches the monitor: the moment of sound.
-    let monitor = MonitorRecorder::start(server);
-    let root = tempfile::tempdir().unwrap();
-    let mut child = practice(
-        server,
-        root.path(),
-        &format!("pulseaudio:{}", server.monitor()),
-        1,
-        3,
-        Stdio::null(),
-    );
-    let mut lines = TimedLines::attach(&mut child);
+    let Fed {
+        feeder,
+        monitor,
+        root,
+        mut child,
+        mut lines,
+    } = practice_on_the_monitor(server, 1, 3, Stdio::null());
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
     // The tone starts half a second into the take.
@@ -76,9 +127,7 @@ fn a_take_keeps_time(server: &SoundServer) {
     feeder.set_tone(true);
     let heard = lines.wait_for("timing: meter heard sound", Duration::from_secs(5));
     let saved = lines.wait_for("saved", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let heard_by_parec = monitor.stop();
     let tone = heard_by_parec
         .iter()
@@ -158,16 +207,6 @@ fn feeder_broke(heard: &[(Instant, i16)], until: Instant) -> bool {
     sine_residual(&tone, TONE_HZ, RATE).0 >= 40.0
 }
 
-#[test]
-fn a_take_keeps_time_on_pulseaudio() {
-    a_take_keeps_time(&SoundServer::pulseaudio("keeptime"));
-}
-
-#[test]
-fn a_take_keeps_time_on_pipewire() {
-    a_take_keeps_time(&SoundServer::pipewire());
-}
-
 /// A source with a fixed 2 s latency posts its audio in big pieces (here
 /// all of the first 2 s at once, ahead of the clock): through cpal's
 /// unpatched queue of one fragment most of them were dropped and a 3 s take
@@ -206,9 +245,7 @@ fn a_sine_source_take_is_whole_and_prompt() {
     let shown = lines.wait_for("Question 1 of 1", Duration::from_secs(20));
     let recording = lines.wait_for("recording", Duration::from_secs(10));
     let saved = lines.wait_for("saved", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let (start, take) = (secs(recording - shown), secs(saved - recording));
     eprintln!(
         "sine source: question -> recording {:.0} ms, recording -> saved {take:.2} s",
@@ -238,18 +275,13 @@ fn a_sine_source_take_is_whole_and_prompt() {
 /// The stop key: `saving` what the device still held, then the next
 /// question within 300 ms, and the file runs to the key press.
 fn the_stop_key_keeps_the_tail(server: &SoundServer) {
-    let feeder = Feeder::start(server, false);
-    let monitor = MonitorRecorder::start(server);
-    let root = tempfile::tempdir().unwrap();
-    let mut child = practice(
-        server,
-        root.path(),
-        &format!("pulseaudio:{}", server.monitor()),
-        2,
-        0,
-        Stdio::piped(),
-    );
-    let mut lines = TimedLines::attach(&mut child);
+    let Fed {
+        feeder,
+        monitor,
+        root,
+        mut child,
+        mut lines,
+    } = practice_on_the_monitor(server, 2, 0, Stdio::piped());
     lines.wait_for("recording", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(300));
     let tone_on = feeder.set_tone(true);
@@ -274,9 +306,7 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
         writeln!(stdin, "q").unwrap();
     }
     drop(child.stdin.take());
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let stop = secs(next - key);
     eprintln!(
         "{}: stop key -> next prompt {:.0} ms",
@@ -323,16 +353,6 @@ fn the_stop_key_keeps_the_tail(server: &SoundServer) {
         "{}: the file runs {after:.3} s past the tone (the key came 0.3 s after it)",
         server.kind
     );
-}
-
-#[test]
-fn the_stop_key_keeps_the_tail_on_pulseaudio() {
-    the_stop_key_keeps_the_tail(&SoundServer::pulseaudio("stopkey"));
-}
-
-#[test]
-fn the_stop_key_keeps_the_tail_on_pipewire() {
-    the_stop_key_keeps_the_tail(&SoundServer::pipewire());
 }
 
 /// How a played answer is asked for, and where its playing ends.
@@ -589,40 +609,12 @@ fn expected_end(lines: &mut TimedLines) -> (Instant, Duration, Duration) {
 }
 
 #[test]
-fn replay_is_on_time_on_pulseaudio() {
-    playback_is_on_time(
-        &SoundServer::pulseaudio("replaytime"),
-        Playing::Replay,
-        Route::Native,
-    );
-}
-
-#[test]
 fn replay_is_on_time_through_the_alsa_plugin() {
     playback_is_on_time(
         &SoundServer::pulseaudio("replayalsa"),
         Playing::Replay,
         Route::AlsaPlugin,
     );
-}
-
-#[test]
-fn replay_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Replay, Route::Native);
-}
-
-#[test]
-fn review_is_on_time_on_pulseaudio() {
-    playback_is_on_time(
-        &SoundServer::pulseaudio("reviewtime"),
-        Playing::Review,
-        Route::Native,
-    );
-}
-
-#[test]
-fn review_is_on_time_on_pipewire() {
-    playback_is_on_time(&SoundServer::pipewire(), Playing::Review, Route::Native);
 }
 
 /// Pause during `replay`: the server (or ALSA's buffer) holds half a
@@ -654,9 +646,7 @@ fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
     std::thread::sleep(Duration::from_millis(1000));
     let resumed = key(&mut keys);
     drop(keys);
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     let heard = rec.stop();
     let loud = loud(heard.iter().map(|s| s.1));
     assert!(!loud.is_empty(), "{}: nothing heard\n{text}", kind);
@@ -710,16 +700,6 @@ fn pause_stops_the_sound_at_once(server: &SoundServer, route: Route) {
 }
 
 #[test]
-fn pause_stops_the_sound_at_once_on_pulseaudio() {
-    pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausenative"), Route::Native);
-}
-
-#[test]
-fn pause_stops_the_sound_at_once_on_pipewire() {
-    pause_stops_the_sound_at_once(&SoundServer::pipewire(), Route::Native);
-}
-
-#[test]
 fn pause_stops_the_sound_at_once_through_the_alsa_plugin() {
     pause_stops_the_sound_at_once(&SoundServer::pulseaudio("pausealsa"), Route::AlsaPlugin);
 }
@@ -742,9 +722,7 @@ fn mic_check_is_on_time(server: &SoundServer) {
     let recording = lines.wait_for("Recording 2 s", Duration::from_secs(20));
     let playing = lines.wait_for("playing", Duration::from_secs(10));
     let done = lines.wait_for("played mic-check.wav to the end", Duration::from_secs(10));
-    let out = child.wait().unwrap();
-    let text = lines.text();
-    assert!(out.success(), "{text}");
+    let text = lines.succeeded(&mut child);
     assert!(!text.contains("gap"), "{}: {text}", server.kind);
     let (rec, play) = (secs(playing - recording), secs(done - playing));
     eprintln!(
@@ -761,16 +739,6 @@ fn mic_check_is_on_time(server: &SoundServer) {
         "{}: 2 s took {play:.3} s to play\n{text}",
         server.kind
     );
-}
-
-#[test]
-fn mic_check_is_on_time_on_pulseaudio() {
-    mic_check_is_on_time(&SoundServer::pulseaudio("micnative"));
-}
-
-#[test]
-fn mic_check_is_on_time_on_pipewire() {
-    mic_check_is_on_time(&SoundServer::pipewire());
 }
 
 /// A source that gives nothing (suspended at the server): a clear error

@@ -89,6 +89,20 @@ impl SoundServer {
             .expect("parec starts")
     }
 
+    /// Make the sink take up the latency of what plays into it now (see
+    /// `wake_sink`). Only PulseAudio's null sink needs it: PipeWire's graph
+    /// follows a new stream at its next cycle.
+    fn wake(&self) {
+        if let Running::Pulse { .. } = self._running {
+            wake_sink(&self.sink, |args| {
+                self.command("pactl")
+                    .args(args)
+                    .output()
+                    .expect("pactl runs")
+            });
+        }
+    }
+
     pub fn pactl(&self, args: &[&str]) -> String {
         let out = self
             .command("pactl")
@@ -347,6 +361,7 @@ impl Feeder {
             stop,
             thread: Some(thread),
         };
+        server.wake();
         feeder.settle(server);
         feeder
     }
@@ -512,6 +527,15 @@ pub struct TimedLines {
 }
 
 impl TimedLines {
+    /// Wait for `child` to exit; it must have succeeded (else every line it
+    /// printed is shown). Returns those lines.
+    pub fn succeeded(&mut self, child: &mut Child) -> String {
+        let status = child.wait().unwrap();
+        let text = self.text();
+        assert!(status.success(), "{status}\n{text}");
+        text
+    }
+
     pub fn attach(child: &mut Child) -> TimedLines {
         let (tx, rx) = std::sync::mpsc::channel();
         let out = child.stdout.take().unwrap();
