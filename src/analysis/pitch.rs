@@ -23,12 +23,12 @@
 //! complex FFT and its inverse; frames far too quiet to be voiced whatever comes later are
 //! not correlated at all; and the tracker runs on a thread of its own
 //! (`worker.rs`). Memory is one compact record per 10 ms frame (28 bytes,
-//! about 10 MB per hour) and a short ring.
+//! about 10 MB per hour) and the decimated samples of the current block.
 
 /// Rate the signal is averaged down to before tracking.
 const TARGET_RATE: f64 = 4000.0;
-/// Ring of decimated samples: 512 ms at 4 kHz, far more than one window.
-const RING: usize = 2048;
+/// The longest analysis window (decimated samples: 256 ms at 4 kHz).
+const MAX_WINDOW: usize = 1024;
 /// Voiced candidates kept per frame (Praat keeps 15; the path rarely needs
 /// more than the best few).
 const CANDIDATES: usize = 4;
@@ -135,12 +135,13 @@ pub(crate) struct PitchTracker {
     /// Input samples per output frame (the analyzer's 10 ms).
     frame_len: u64,
     decimator: Decimator,
-    /// The decimator's outputs from the block being pushed.
-    decimated: Vec<f32>,
-    ring: Vec<f32>,
-    /// Decimated samples written so far.
-    written: u64,
-    /// Where the next frame's window ends (`written` needed to analyse it).
+    /// Decimated samples from `base` on: those of the windows not yet
+    /// analysed (a window is a slice of it, not a copy).
+    history: Vec<f32>,
+    /// Decimated samples before `history[0]`.
+    base: u64,
+    /// Where the next frame's window ends (decimated samples needed to
+    /// analyse it).
     window_end: u64,
     min_lag: usize,
     max_lag: usize,
@@ -152,8 +153,6 @@ pub(crate) struct PitchTracker {
     frames: Vec<Frame>,
     /// Highest magnitude so far (decimated units).
     peak: f32,
-    /// The current window, mean removed.
-    scratch: Vec<f32>,
     correlator: Correlator,
     /// The frame loaded into the correlator, waiting for a second one.
     pending: Option<usize>,
@@ -174,7 +173,7 @@ impl PitchTracker {
         let floor = range.floor_hz.clamp(1.0, ceiling);
         let min_lag = ((rate / ceiling).floor() as usize).max(2);
         let size = ((PERIODS_PER_WINDOW * rate / floor).round() as usize)
-            .clamp(8, RING / 2)
+            .clamp(8, MAX_WINDOW)
             .max(min_lag + 4);
         // Lags beyond a third of the window are too poorly estimated (the
         // window autocorrelation falls towards zero), as in Praat.
@@ -199,9 +198,8 @@ impl PitchTracker {
             rate,
             frame_len: frame_len.max(1) as u64,
             decimator: Decimator::new(factor),
-            decimated: Vec::new(),
-            ring: vec![0.0; RING],
-            written: 0,
+            history: Vec::new(),
+            base: 0,
             window_end: 0,
             min_lag,
             max_lag,
@@ -211,7 +209,6 @@ impl PitchTracker {
             ceiling_hz: ceiling as f32,
             frames: Vec::new(),
             peak: 0.0,
-            scratch: vec![0.0; size],
             correlator: Correlator::new(size + lags, lags),
             pending: None,
             r: vec![0.0; lags],
@@ -236,25 +233,19 @@ impl PitchTracker {
     /// (see [`Push`]).
     #[inline(always)]
     fn push_inline(&mut self, block: &[i16]) {
-        let mut decimated = std::mem::take(&mut self.decimated);
-        decimated.clear();
-        self.decimator.push(block, &mut decimated);
-        for &v in &decimated {
-            self.emit(v);
-        }
-        self.decimated = decimated;
-    }
-
-    #[inline(always)]
-    fn emit(&mut self, v: f32) {
-        self.ring[(self.written as usize) & (RING - 1)] = v;
-        self.written += 1;
-        // Analyse every frame whose window is now complete.
-        while self.written >= self.window_end {
+        self.decimator.push(block, &mut self.history);
+        // Analyse every frame whose window is now complete, in order.
+        let written = self.base + self.history.len() as u64;
+        while written >= self.window_end {
             self.analyse(self.window_end - self.window.len() as u64);
             self.window_end =
                 self.window_start(self.frames.len() as u64) + self.window.len() as u64;
         }
+        // Keep only what the next windows need (windows only move on).
+        let next = self.window_end - self.window.len() as u64;
+        let done = (next.saturating_sub(self.base) as usize).min(self.history.len());
+        self.history.drain(..done);
+        self.base += done as u64;
     }
 
     /// First decimated sample of the window centred on frame `k`; the
@@ -270,12 +261,8 @@ impl PitchTracker {
     #[inline(always)]
     fn analyse(&mut self, start: u64) {
         let n = self.window.len();
-        let seg = &mut self.scratch[..n];
-        // The window, copied out of the ring in at most two pieces.
-        let at = start as usize & (RING - 1);
-        let head = (RING - at).min(n);
-        seg[..head].copy_from_slice(&self.ring[at..at + head]);
-        seg[head..].copy_from_slice(&self.ring[..n - head]);
+        let at = (start - self.base) as usize;
+        let seg = &self.history[at..at + n];
         let (sum, lowest, highest) = sum_and_extremes(seg);
         let mean = sum / n as f32;
         let local_peak = (highest - mean).max(mean - lowest);
@@ -289,19 +276,16 @@ impl PitchTracker {
             self.frames.push(frame);
             return;
         }
-        seg.iter_mut().for_each(|v| *v -= mean);
-        frame.low_power = dot(seg, seg) / n as f32;
         let k = self.frames.len();
+        let slot = match self.pending {
+            None => 0,
+            Some(_) => 1,
+        };
+        frame.low_power = self.correlator.load(slot, seg, mean, &self.window) / n as f32;
         self.frames.push(frame);
         match self.pending.take() {
-            None => {
-                self.correlator.load(0, seg, &self.window);
-                self.pending = Some(k);
-            }
-            Some(first) => {
-                self.correlator.load(1, seg, &self.window);
-                self.correlate(first, Some(k));
-            }
+            None => self.pending = Some(k),
+            Some(first) => self.correlate(first, Some(k)),
         }
     }
 
@@ -618,20 +602,50 @@ impl Correlator {
         self.signal.len()
     }
 
-    /// Load `seg` times `window` as frame `slot` (0 or 1). Loading frame 0
-    /// clears frame 1.
+    /// Load `seg` less its `mean`, times `window`, as frame `slot` (0 or
+    /// 1; loading frame 0 clears frame 1), and return the sum of squares of
+    /// `seg` less its mean: one pass for what were three (taking the mean
+    /// off, [`dot`] and the load). The squares add up in [`dot`]'s lanes
+    /// and order, so the sum is the one [`dot`] gives.
     #[inline(always)]
-    fn load(&mut self, slot: usize, seg: &[f32], window: &[f32]) {
+    fn load(&mut self, slot: usize, seg: &[f32], mean: f32, window: &[f32]) -> f32 {
         if slot == 0 {
             self.signal.iter_mut().for_each(|c| *c = Complex::default());
         }
-        for ((c, &v), &w) in self.signal.iter_mut().zip(seg).zip(window) {
+        let n = seg.len().min(window.len()).min(self.signal.len());
+        let set = |c: &mut Complex<f32>, v: f32| {
             if slot == 0 {
-                c.re = v * w;
+                c.re = v;
             } else {
-                c.im = v * w;
+                c.im = v;
+            }
+        };
+        let whole = n / 8 * 8;
+        let mut acc = [0.0f32; 8];
+        for ((c, x), w) in self.signal[..whole]
+            .chunks_exact_mut(8)
+            .zip(seg[..whole].chunks_exact(8))
+            .zip(window[..whole].chunks_exact(8))
+        {
+            for i in 0..8 {
+                let v = x[i] - mean;
+                acc[i] += v * v;
+                set(&mut c[i], v * w[i]);
             }
         }
+        let mut tail = [0.0f32; 8];
+        for (((c, &x), &w), t) in self.signal[whole..n]
+            .iter_mut()
+            .zip(&seg[whole..n])
+            .zip(&window[whole..n])
+            .zip(&mut tail)
+        {
+            let v = x - mean;
+            *t = v * v;
+            set(c, v * w);
+        }
+        let tail: f32 = tail[..n - whole].iter().sum();
+        acc.iter().sum::<f32>() + tail
     }
 
     /// Correlate the frames loaded, into `out`.
