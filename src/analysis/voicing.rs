@@ -93,10 +93,14 @@ impl VoicingProbe {
         let mask = self.raw.len() - 1;
         let seg = &mut self.scratch[..len];
         for (i, v) in seg.iter_mut().enumerate() {
-            let first = ((start as usize) + i) * self.factor;
-            let sum: i64 = (first..first + self.factor)
-                .map(|n| i64::from(self.raw[n & mask]))
-                .sum();
+            let first = (((start as usize) + i) * self.factor) & mask;
+            // A block is contiguous in the ring unless it wraps around.
+            let sum: i64 = match self.raw.get(first..first + self.factor) {
+                Some(block) => block.iter().map(|&x| i64::from(x)).sum(),
+                None => (first..first + self.factor)
+                    .map(|n| i64::from(self.raw[n & mask]))
+                    .sum(),
+            };
             *v = sum as f32;
         }
         let mean = seg.iter().sum::<f32>() / len as f32;

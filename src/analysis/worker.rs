@@ -76,7 +76,9 @@ impl BlockPool {
 
 /// What a [`Worker`] runs: something fed blocks of mono samples.
 pub(crate) trait BlockSink: Send + 'static {
-    fn push(&mut self, block: &[i16]);
+    /// The next block; the sink may keep it (a clone of the `Arc`) instead
+    /// of copying it.
+    fn push(&mut self, block: &Block);
 }
 
 pub(crate) struct Worker<S: BlockSink> {
