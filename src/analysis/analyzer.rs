@@ -351,13 +351,14 @@ impl Default for Lanes {
 
 impl Lanes {
     #[inline(always)]
+    /// Add eight samples, one per lane.
     fn add(&mut self, c: &[i16]) {
-        for i in 0..8 {
-            self.s[i] += c[i] as i32;
-            let x = c[i] as f32;
+        for (i, &v) in c.iter().enumerate().take(8) {
+            self.s[i] += v as i32;
+            let x = v as f32;
             self.q[i] += x * x;
-            self.low[i] = self.low[i].min(c[i]);
-            self.high[i] = self.high[i].max(c[i]);
+            self.low[i] = self.low[i].min(v);
+            self.high[i] = self.high[i].max(v);
         }
     }
 

@@ -19,9 +19,7 @@
 //! (`worker.rs`), so loudness costs the analysis no wall time on a machine
 //! with a free core.
 
-use std::collections::VecDeque;
-
-use super::worker::{Block, BlockSink, Worker};
+use super::worker::{BlockSink, Worker};
 
 /// BS.1770's offset between mean square and loudness: -0.691 dB.
 const LOUDNESS_OFFSET: f64 = -0.691;
@@ -127,12 +125,8 @@ pub(crate) struct LoudnessMeter {
     settle: usize,
     /// The `settle` samples before the first one not yet filtered (zeros
     /// at the start: the filter starts from rest), then those not yet
-    /// filtered: the blocks the analysis shares between its threads, held
-    /// rather than copied, from sample `skip` of the first.
-    blocks: VecDeque<Block>,
-    skip: usize,
-    /// Samples held, from `skip` on.
-    len: usize,
+    /// filtered.
+    buf: Vec<i16>,
     /// The inputs of one tile, lane by lane.
     tile: Vec<[i16; LANES]>,
     /// The CPU's vector instructions, detected once.
@@ -152,63 +146,18 @@ impl LoudnessMeter {
             high_pass,
             sub_len: ((sample_rate as usize + 5) / 10).max(1),
             settle,
-            blocks: VecDeque::from([Block::new(vec![0; settle])]),
-            skip: 0,
-            len: settle,
+            buf: vec![0; settle],
             tile: vec![[0; LANES]; TILE],
             simd: pulp::Arch::new(),
             sub_blocks: Vec::new(),
         }
     }
 
-    #[cfg(test)]
-    fn push(&mut self, block: &[i16]) {
-        self.push_block(&Block::new(block.to_vec()));
-    }
-
-    pub(crate) fn push_block(&mut self, block: &Block) {
-        if block.is_empty() {
-            return;
-        }
-        self.blocks.push_back(Block::clone(block));
-        self.len += block.len();
+    pub(crate) fn push(&mut self, block: &[i16]) {
+        self.buf.extend_from_slice(block);
         let batch = LANES * BATCH_SUBS_PER_LANE;
-        while self.len - self.settle >= batch * self.sub_len {
+        while self.buf.len() - self.settle >= batch * self.sub_len {
             self.filter_batch(batch);
-        }
-    }
-
-    /// Copy samples `from..to` of those held into lane `l` of `rows`
-    /// (which has room for them), piece by piece across the blocks.
-    fn copy_lane(&self, from: usize, to: usize, rows: &mut [[i16; LANES]], l: usize) {
-        let (mut start, mut end) = (self.skip + from, self.skip + to);
-        let mut rows = rows.iter_mut();
-        for block in &self.blocks {
-            if end == 0 {
-                break;
-            }
-            let n = block.len();
-            if start < n {
-                // The piece first: a zip that ends on it takes no row.
-                for (&s, row) in block[start..end.min(n)].iter().zip(rows.by_ref()) {
-                    row[l] = s;
-                }
-            }
-            start = start.saturating_sub(n);
-            end = end.saturating_sub(n);
-        }
-    }
-
-    /// Let go of the first `count` samples held.
-    fn drop_front(&mut self, count: usize) {
-        self.skip += count;
-        self.len -= count;
-        while let Some(first) = self.blocks.front() {
-            if first.len() > self.skip {
-                break;
-            }
-            self.skip -= first.len();
-            self.blocks.pop_front();
         }
     }
 
@@ -236,10 +185,12 @@ impl LoudnessMeter {
             for l in 0..LANES {
                 // The last lane may run past the samples: it reads silence,
                 // and its sums there are not kept.
-                let from = (l * stretch + p).min(self.len);
-                let to = (l * stretch + end).min(self.len);
+                let from = (l * stretch + p).min(self.buf.len());
+                let to = (l * stretch + end).min(self.buf.len());
                 let (have, past) = rows.split_at_mut(to - from);
-                self.copy_lane(from, to, have, l);
+                for (row, &s) in have.iter_mut().zip(&self.buf[from..to]) {
+                    row[l] = s;
+                }
                 past.iter_mut().for_each(|row| row[l] = 0);
             }
             let mut discard = [0.0; LANES];
@@ -265,7 +216,7 @@ impl LoudnessMeter {
             self.sub_blocks.extend(sums[..kept].iter().map(|s| s[l]));
         }
         // Keep the `settle` samples before the next unfiltered one.
-        self.drop_front(subs * sub_len);
+        self.buf.drain(..subs * sub_len);
     }
 
     /// Integrated loudness in LUFS; `None` with no 400 ms block above the
@@ -273,7 +224,7 @@ impl LoudnessMeter {
     pub(crate) fn integrated(mut self) -> Option<f64> {
         // The complete sub-blocks still buffered; a last partial one is
         // not measured, as in `ebur128`.
-        let subs = (self.len - self.settle) / self.sub_len;
+        let subs = (self.buf.len() - self.settle) / self.sub_len;
         if subs > 0 {
             self.filter_batch(subs);
         }
@@ -360,8 +311,8 @@ impl pulp::WithSimd for Tile<'_> {
 }
 
 impl BlockSink for LoudnessMeter {
-    fn push(&mut self, block: &Block) {
-        self.push_block(block);
+    fn push(&mut self, block: &[i16]) {
+        LoudnessMeter::push(self, block);
     }
 }
 
@@ -420,7 +371,7 @@ mod tests {
                 }
                 let truth = one_chain(&meter, &samples);
                 let subs = meter.sub_len;
-                let subs_left = (meter.len - meter.settle) / subs;
+                let subs_left = (meter.buf.len() - meter.settle) / subs;
                 meter.filter_batch(subs_left);
                 assert_eq!(
                     meter.sub_blocks.len(),

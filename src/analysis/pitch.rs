@@ -841,7 +841,7 @@ impl pulp::WithSimd for Push<'_> {
 }
 
 impl super::worker::BlockSink for PitchTracker {
-    fn push(&mut self, block: &super::worker::Block) {
+    fn push(&mut self, block: &[i16]) {
         PitchTracker::push(self, block);
     }
 }

@@ -96,6 +96,11 @@ impl VoicingProbe {
             let first = (((start as usize) + i) * self.factor) & mask;
             // A block is contiguous in the ring unless it wraps around.
             let sum: i64 = match self.raw.get(first..first + self.factor) {
+                // In 32 bits while that cannot overflow (factors up to
+                // 32768, a rate of 131 MHz): vectorises better than 64.
+                Some(block) if block.len() <= 1 << 15 => {
+                    i64::from(block.iter().map(|&x| i32::from(x)).sum::<i32>())
+                }
                 Some(block) => block.iter().map(|&x| i64::from(x)).sum(),
                 None => (first..first + self.factor)
                     .map(|n| i64::from(self.raw[n & mask]))

@@ -76,9 +76,7 @@ impl BlockPool {
 
 /// What a [`Worker`] runs: something fed blocks of mono samples.
 pub(crate) trait BlockSink: Send + 'static {
-    /// The next block; the sink may keep it (a clone of the `Arc`) instead
-    /// of copying it.
-    fn push(&mut self, block: &Block);
+    fn push(&mut self, block: &[i16]);
 }
 
 pub(crate) struct Worker<S: BlockSink> {
