@@ -263,9 +263,15 @@ impl PitchTracker {
         let n = self.window.len();
         let at = (start - self.base) as usize;
         let seg = &self.history[at..at + n];
-        let (sum, lowest, highest) = sum_and_extremes(seg);
-        let mean = sum / n as f32;
-        let local_peak = (highest - mean).max(mean - lowest);
+        let mean = lane_sum(seg) / n as f32;
+        let slot = match self.pending {
+            None => 0,
+            Some(_) => 1,
+        };
+        // Loaded before it is known whether the frame is correlated at all:
+        // the same pass gives its peak. A frame left out is overwritten by
+        // the next one loaded into its slot (or cleared in `finish`).
+        let (squares, local_peak) = self.correlator.load(slot, seg, mean, &self.window);
         self.peak = self.peak.max(local_peak);
         let mut frame = Frame {
             local_peak,
@@ -277,11 +283,7 @@ impl PitchTracker {
             return;
         }
         let k = self.frames.len();
-        let slot = match self.pending {
-            None => 0,
-            Some(_) => 1,
-        };
-        frame.low_power = self.correlator.load(slot, seg, mean, &self.window) / n as f32;
+        frame.low_power = squares / n as f32;
         self.frames.push(frame);
         match self.pending.take() {
             None => self.pending = Some(k),
@@ -368,6 +370,8 @@ impl PitchTracker {
     /// the three frames around the window's centre.
     pub(crate) fn finish(mut self, power: &[f32]) -> Vec<f32> {
         if let Some(first) = self.pending.take() {
+            // A frame left out may have been loaded as the second one.
+            self.correlator.clear(1);
             self.correlate(first, None);
         }
         let frames = power.len();
@@ -602,13 +606,31 @@ impl Correlator {
         self.signal.len()
     }
 
+    /// Clear frame `slot` (0 or 1).
+    fn clear(&mut self, slot: usize) {
+        for c in &mut self.signal {
+            if slot == 0 {
+                c.re = 0.0;
+            } else {
+                c.im = 0.0;
+            }
+        }
+    }
+
     /// Load `seg` less its `mean`, times `window`, as frame `slot` (0 or
     /// 1; loading frame 0 clears frame 1), and return the sum of squares of
-    /// `seg` less its mean: one pass for what were three (taking the mean
-    /// off, [`dot`] and the load). The squares add up in [`dot`]'s lanes
-    /// and order, so the sum is the one [`dot`] gives.
+    /// `seg` less its mean and their largest magnitude: one pass for what
+    /// were four (extremes, taking the mean off, [`dot`] and the load).
+    ///
+    /// The squares add up in [`dot`]'s lanes and order, so the sum is the
+    /// one [`dot`] gives. The largest magnitude is the highest value less
+    /// the mean or the mean less the lowest, whichever is larger, to the
+    /// bit: a rounded difference never falls as the value rises. It is
+    /// taken on the bits of the magnitudes, which order non-negative
+    /// numbers as integers do (`f32::max` spends most of its time on NaN,
+    /// which cannot occur here).
     #[inline(always)]
-    fn load(&mut self, slot: usize, seg: &[f32], mean: f32, window: &[f32]) -> f32 {
+    fn load(&mut self, slot: usize, seg: &[f32], mean: f32, window: &[f32]) -> (f32, f32) {
         if slot == 0 {
             self.signal.iter_mut().for_each(|c| *c = Complex::default());
         }
@@ -622,6 +644,7 @@ impl Correlator {
         };
         let whole = n / 8 * 8;
         let mut acc = [0.0f32; 8];
+        let mut top = [0u32; 8];
         for ((c, x), w) in self.signal[..whole]
             .chunks_exact_mut(8)
             .zip(seg[..whole].chunks_exact(8))
@@ -630,10 +653,12 @@ impl Correlator {
             for i in 0..8 {
                 let v = x[i] - mean;
                 acc[i] += v * v;
+                top[i] = top[i].max(v.abs().to_bits());
                 set(&mut c[i], v * w[i]);
             }
         }
         let mut tail = [0.0f32; 8];
+        let mut top = top.iter().copied().fold(0, u32::max);
         for (((c, &x), &w), t) in self.signal[whole..n]
             .iter_mut()
             .zip(&seg[whole..n])
@@ -642,10 +667,11 @@ impl Correlator {
         {
             let v = x - mean;
             *t = v * v;
+            top = top.max(v.abs().to_bits());
             set(c, v * w);
         }
         let tail: f32 = tail[..n - whole].iter().sum();
-        acc.iter().sum::<f32>() + tail
+        (acc.iter().sum::<f32>() + tail, f32::from_bits(top))
     }
 
     /// Correlate the frames loaded, into `out`.
@@ -671,30 +697,19 @@ impl Correlator {
     }
 }
 
-/// Sum, lowest and highest value of `x`, in eight lanes so that it
-/// vectorises.
+/// Sum of `x` in eight lanes so that it vectorises (the lanes, then the
+/// rest one by one).
 #[inline(always)]
-fn sum_and_extremes(x: &[f32]) -> (f32, f32, f32) {
+fn lane_sum(x: &[f32]) -> f32 {
     let mut sum = [0.0f32; 8];
-    let mut low = [f32::INFINITY; 8];
-    let mut high = [f32::NEG_INFINITY; 8];
     let chunks = x.chunks_exact(8);
     let tail = chunks.remainder();
     for c in chunks {
         for i in 0..8 {
             sum[i] += c[i];
-            low[i] = low[i].min(c[i]);
-            high[i] = high[i].max(c[i]);
         }
     }
-    tail.iter().fold(
-        (
-            sum.iter().sum::<f32>(),
-            low.iter().copied().fold(f32::INFINITY, f32::min),
-            high.iter().copied().fold(f32::NEG_INFINITY, f32::max),
-        ),
-        |(s, lo, hi), &v| (s + v, lo.min(v), hi.max(v)),
-    )
+    tail.iter().fold(sum.iter().sum::<f32>(), |s, &v| s + v)
 }
 
 /// Half-width (lags) of the sinc interpolation of the correlation.
