@@ -984,10 +984,18 @@ mod tests {
                 let n = usize::try_from(n).ok()?;
                 input.get(n).map(|&x| f64::from(x))
             };
-            let mut decimator = Decimator::new(factor);
-            let mut out = Vec::new();
-            for block in input.chunks(37) {
-                decimator.push(block, &mut out);
+            // Blocks of any size give the same outputs.
+            let outs = [1, 2, 5, 37, 4096].map(|size| {
+                let mut decimator = Decimator::new(factor);
+                let mut out = Vec::new();
+                for block in input.chunks(size) {
+                    decimator.push(block, &mut out);
+                }
+                out
+            });
+            let out = &outs[3];
+            for other in &outs {
+                assert_eq!(other, out, "factor {factor}");
             }
             assert_eq!(out.len(), (input.len() + 1) / factor - 1, "factor {factor}");
             for (m, &v) in out.iter().enumerate() {
