@@ -101,7 +101,7 @@ pub fn power_db(power: f64) -> f64 {
 }
 
 /// A sample within 1 LSB of positive or negative full scale.
-fn at_full_scale(x: i16) -> bool {
+pub fn at_full_scale(x: i16) -> bool {
     x >= i16::MAX - 1 || x <= i16::MIN + 1
 }
 

@@ -13,10 +13,10 @@ use super::intonation;
 use super::levels::LevelMeter;
 use super::metrics::{Metrics, Pause};
 use super::pace::Pace;
-use super::pitch::{PitchRange, PitchTrack, PitchTracker};
+use super::pitch::{self, PitchRange, PitchTrack, PitchTracker};
 use super::syllables::{self, Candidate};
 use super::voicing::VoicingProbe;
-use super::worker::{BlockPool, Worker};
+use super::worker::{Block, BlockPool, Worker};
 use crate::level::{power_db, SILENCE_DB};
 
 /// Frames (10 ms) per second.
@@ -93,20 +93,58 @@ impl Analyzer {
     }
 
     pub fn push(&mut self, mono: &[i16]) {
-        self.total_samples += mono.len() as u64;
         let shared = self.blocks.share(mono);
+        self.push_shared(shared);
+    }
+
+    /// Like [`Analyzer::push`], but `read` fills (up to `max` samples of)
+    /// a buffer shared with the analysis threads directly, and returns how
+    /// many samples it read: reading a file this way copies each sample
+    /// once fewer.
+    pub(crate) fn push_from<E>(
+        &mut self,
+        max: usize,
+        read: impl FnOnce(&mut [i16]) -> Result<usize, E>,
+    ) -> Result<usize, E> {
+        let (shared, n) = self.blocks.fill(max, read)?;
+        if n > 0 {
+            self.push_shared(shared);
+        }
+        Ok(n)
+    }
+
+    fn push_shared(&mut self, shared: Block) {
+        self.total_samples += shared.len() as u64;
         self.levels.push(&shared);
         self.pitch.push(&shared);
-        let mut rest = mono;
+        let frame_len = self.frame_len;
+        let mut rest: &[i16] = &shared;
         while !rest.is_empty() {
-            let take = (self.frame_len - self.frame_fill).min(rest.len());
+            if self.frame_fill == 0 && rest.len() >= FRAME_GROUP * frame_len {
+                // Whole frames, several at a time: their sums are
+                // independent chains, which the CPU overlaps.
+                let (group, tail) = rest.split_at(FRAME_GROUP * frame_len);
+                let sums = self.simd.dispatch(GroupSums { group, frame_len });
+                for (chunk, &(sum, sumsq, low, high)) in group.chunks_exact(frame_len).zip(&sums) {
+                    self.levels.measure(chunk, low, high);
+                    self.voicing.push(chunk);
+                    self.frame_sum = sum;
+                    self.frame_sumsq = sumsq;
+                    self.frame_fill = frame_len;
+                    self.end_frame();
+                }
+                rest = tail;
+                continue;
+            }
+            let take = (frame_len - self.frame_fill).min(rest.len());
             let (chunk, tail) = rest.split_at(take);
-            let (sum, sumsq) = self.simd.dispatch(Sums(chunk));
+            let (sum, sumsq, low, high) = self.simd.dispatch(Sums(chunk));
+            self.levels.measure(chunk, low, high);
             self.frame_sum += sum;
             self.frame_sumsq += sumsq;
             self.frame_fill += take;
             self.voicing.push(chunk);
-            if self.frame_fill == self.frame_len {
+            if self.frame_fill == frame_len {
                 self.end_frame();
             }
             rest = tail;
@@ -191,7 +229,9 @@ impl Analyzer {
             let v = if weight > 0.0 { acc / weight } else { 0.0 };
             self.intensity_db.push(power_db(v) as f32);
         }
-        let (loudness, peak_dbfs, clipped) = self.levels.finish();
+        // What needs only this thread's measurements first: the loudness
+        // and pitch threads may still be busy, and this thread would only
+        // wait for them.
         let duration = self.total_samples as f64 / self.sample_rate as f64;
         let frame_seconds = self.frame_len as f64 / self.sample_rate as f64;
         let activity = activity::detect(&self.energy_db, frame_seconds, &self.config);
@@ -201,6 +241,8 @@ impl Analyzer {
             syllables::count(&self.candidates, &self.intensity_db, &activity)
         };
         let mut metrics = build(duration, frame_seconds, &activity, syllables, &self.config);
+        let power = pitch::frame_powers(&self.energy_db);
+        let (loudness, peak_dbfs, clipped) = self.levels.finish();
         metrics.loudness_lufs = loudness;
         metrics.peak_dbfs = peak_dbfs;
         metrics.clipped_fraction = if self.total_samples == 0 {
@@ -215,7 +257,7 @@ impl Analyzer {
         };
         // A tracker whose thread died leaves the answer unvoiced, not wrong.
         let f0 = match self.pitch.finish() {
-            Some(tracker) => tracker.finish(&self.energy_db),
+            Some(tracker) => tracker.finish(&power),
             None => vec![0.0; frames],
         };
         intonation::measure(
@@ -235,39 +277,107 @@ impl Analyzer {
     }
 }
 
+/// Whole frames summed side by side (see [`GroupSums`]).
+const FRAME_GROUP: usize = 4;
+
 /// [`sums`] as an operation for `pulp` to compile for each instruction set;
 /// the lanes add up in the same order on every one, so the sums are equal.
 struct Sums<'a>(&'a [i16]);
 
 impl pulp::WithSimd for Sums<'_> {
-    type Output = (i64, f64);
+    type Output = (i64, f64, i16, i16);
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) -> (i64, f64) {
-        sums(self.0)
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let mut lanes = Lanes::default();
+        let mut it = self.0.chunks_exact(8);
+        for c in &mut it {
+            lanes.add(c);
+        }
+        lanes.total(it.remainder())
     }
 }
 
-/// Sum and sum of squares of a block, written so that it vectorises.
-#[inline(always)]
-fn sums(chunk: &[i16]) -> (i64, f64) {
-    let mut s = [0i32; 8];
-    let mut q = [0f32; 8];
-    let mut it = chunk.chunks_exact(8);
-    for c in &mut it {
-        for i in 0..8 {
-            s[i] += c[i] as i32;
-            let x = c[i] as f32;
-            q[i] += x * x;
+/// [`FRAME_GROUP`] whole frames of `frame_len` samples: each frame's
+/// [`Lanes`] add up exactly as [`Sums`] adds up that frame alone (the same
+/// lanes in the same order), but the frames' chains are interleaved, so
+/// the CPU does not wait on one addition before the next.
+struct GroupSums<'a> {
+    group: &'a [i16],
+    frame_len: usize,
+}
+
+impl<'a> pulp::WithSimd for GroupSums<'a> {
+    type Output = [(i64, f64, i16, i16); FRAME_GROUP];
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let mut lanes = [Lanes::default(); FRAME_GROUP];
+        let mut frames = self.group.chunks_exact(self.frame_len);
+        let [a, b, c, d] = std::array::from_fn(|_| frames.next().unwrap_or(&[]));
+        let eights = |f: &'a [i16]| f.chunks_exact(8);
+        for (((a, b), c), d) in eights(a).zip(eights(b)).zip(eights(c)).zip(eights(d)) {
+            lanes[0].add(a);
+            lanes[1].add(b);
+            lanes[2].add(c);
+            lanes[3].add(d);
+        }
+        let whole = self.frame_len / 8 * 8;
+        let tails = [a, b, c, d].map(|f| f.get(whole..).unwrap_or(&[]));
+        std::array::from_fn(|k| lanes[k].total(tails[k]))
+    }
+}
+
+/// Running sums of a frame in eight lanes, written so that they
+/// vectorise: sum, sum of squares, lowest and highest sample.
+#[derive(Clone, Copy)]
+struct Lanes {
+    s: [i32; 8],
+    q: [f32; 8],
+    low: [i16; 8],
+    high: [i16; 8],
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Self {
+            s: [0; 8],
+            q: [0.0; 8],
+            low: [i16::MAX; 8],
+            high: [i16::MIN; 8],
         }
     }
-    let mut sum: i64 = s.iter().map(|&v| v as i64).sum();
-    let mut sumsq: f64 = q.iter().map(|&v| v as f64).sum();
-    for &x in it.remainder() {
-        sum += x as i64;
-        sumsq += (x as f64) * (x as f64);
+}
+
+impl Lanes {
+    #[inline(always)]
+    /// Add eight samples, one per lane.
+    fn add(&mut self, c: &[i16]) {
+        for (i, &v) in c.iter().enumerate().take(8) {
+            self.s[i] += v as i32;
+            let x = v as f32;
+            self.q[i] += x * x;
+            self.low[i] = self.low[i].min(v);
+            self.high[i] = self.high[i].max(v);
+        }
     }
-    (sum, sumsq)
+
+    /// (sum, sum of squares, lowest, highest), with the samples `rest`
+    /// after those added in lanes.
+    #[inline(always)]
+    fn total(&self, rest: &[i16]) -> (i64, f64, i16, i16) {
+        let mut sum: i64 = self.s.iter().map(|&v| v as i64).sum();
+        let mut sumsq: f64 = self.q.iter().map(|&v| v as f64).sum();
+        let mut low = self.low.iter().copied().fold(i16::MAX, i16::min);
+        let mut high = self.high.iter().copied().fold(i16::MIN, i16::max);
+        for &x in rest {
+            sum += x as i64;
+            sumsq += (x as f64) * (x as f64);
+            low = low.min(x);
+            high = high.max(x);
+        }
+        (sum, sumsq, low, high)
+    }
 }
 
 fn build(

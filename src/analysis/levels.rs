@@ -4,7 +4,7 @@
 
 use super::loudness::{LoudnessMeter, LoudnessWorker};
 use super::worker::Block;
-use crate::level::{amplitude_db, ClipCounter, FULL_SCALE};
+use crate::level::{amplitude_db, at_full_scale, ClipCounter, FULL_SCALE};
 
 pub(crate) struct LevelMeter {
     peak: u16,
@@ -21,17 +21,28 @@ impl LevelMeter {
         }
     }
 
+    /// Hand a block to the loudness meter's thread.
     pub(crate) fn push(&mut self, shared: &Block) {
-        let block: &[i16] = shared;
-        let (min, max) = block
-            .iter()
-            .fold((i16::MAX, i16::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-        if block.is_empty() {
-            return;
+        if !shared.is_empty() {
+            self.loudness.push(shared);
         }
-        self.peak = self.peak.max(min.unsigned_abs()).max(max.unsigned_abs());
-        self.clipping.push(block);
-        self.loudness.push(shared);
+    }
+
+    /// Take the peak and clipping of `chunk`, the next samples of the
+    /// stream, given its lowest and highest sample (the analyzer finds them
+    /// in its pass over the samples, so this one need not make another).
+    pub(crate) fn measure(&mut self, chunk: &[i16], low: i16, high: i16) {
+        let Some(&first) = chunk.first() else {
+            return;
+        };
+        self.peak = self.peak.max(low.unsigned_abs()).max(high.unsigned_abs());
+        if at_full_scale(low) || at_full_scale(high) {
+            self.clipping.push(chunk);
+        } else {
+            // No sample at full scale: to the counter, any one of them
+            // (which ends an open run) is the same as all of them.
+            self.clipping.push(&[first]);
+        }
     }
 
     /// (loudness LUFS, peak dBFS, clipped samples)

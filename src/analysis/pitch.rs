@@ -23,12 +23,12 @@
 //! complex FFT and its inverse; frames far too quiet to be voiced whatever comes later are
 //! not correlated at all; and the tracker runs on a thread of its own
 //! (`worker.rs`). Memory is one compact record per 10 ms frame (28 bytes,
-//! about 10 MB per hour) and a short ring.
+//! about 10 MB per hour) and the decimated samples of the current block.
 
 /// Rate the signal is averaged down to before tracking.
 const TARGET_RATE: f64 = 4000.0;
-/// Ring of decimated samples: 512 ms at 4 kHz, far more than one window.
-const RING: usize = 2048;
+/// The longest analysis window (decimated samples: 256 ms at 4 kHz).
+const MAX_WINDOW: usize = 1024;
 /// Voiced candidates kept per frame (Praat keeps 15; the path rarely needs
 /// more than the best few).
 const CANDIDATES: usize = 4;
@@ -75,11 +75,43 @@ impl Candidate {
         f32::from(self.freq) / 16.0
     }
 
-    /// Its strength: the correlation plus Praat's octave cost term, which
-    /// favours the higher of two equal candidates (a periodic signal
-    /// correlates as well at twice its period).
-    fn strength(self, floor_hz: f32) -> f32 {
-        f32::from(self.r) / 32767.0 + OCTAVE_COST * (self.hz() / floor_hz).log2()
+    /// Its strength is the correlation plus Praat's octave cost term
+    /// (see [`OctaveTerms`]), which favours the higher of two equal
+    /// candidates (a periodic signal correlates as well at twice its period).
+    fn correlation(self) -> f32 {
+        f32::from(self.r) / 32767.0
+    }
+
+    fn octave_term(self, floor_hz: f32) -> f32 {
+        OCTAVE_COST * (self.hz() / floor_hz).log2()
+    }
+}
+
+/// [`Candidate::octave_term`] of every frequency a candidate can have (a
+/// few thousand steps of 1/16 Hz between floor and ceiling), computed once
+/// for the tracker instead of once per candidate (a logarithm each; the
+/// path's pass runs after the threads, in wall time). The same arithmetic,
+/// so the same values.
+struct OctaveTerms {
+    first: u16,
+    terms: Vec<f32>,
+}
+
+impl OctaveTerms {
+    fn new(floor_hz: f32, ceiling_hz: f32) -> Self {
+        let step = |hz: f32| (hz * 16.0).round().clamp(0.0, f32::from(u16::MAX)) as u16;
+        let (first, last) = (step(floor_hz), step(ceiling_hz));
+        let terms = (first..=last)
+            .map(|freq| Candidate { freq, r: 0 }.octave_term(floor_hz))
+            .collect();
+        Self { first, terms }
+    }
+
+    fn of(&self, c: Candidate, floor_hz: f32) -> f32 {
+        c.freq
+            .checked_sub(self.first)
+            .and_then(|i| self.terms.get(usize::from(i)).copied())
+            .unwrap_or_else(|| c.octave_term(floor_hz))
     }
 }
 
@@ -103,12 +135,13 @@ pub(crate) struct PitchTracker {
     /// Input samples per output frame (the analyzer's 10 ms).
     frame_len: u64,
     decimator: Decimator,
-    /// The decimator's outputs from the block being pushed.
-    decimated: Vec<f32>,
-    ring: Vec<f32>,
-    /// Decimated samples written so far.
-    written: u64,
-    /// Where the next frame's window ends (`written` needed to analyse it).
+    /// Decimated samples from `base` on: those of the windows not yet
+    /// analysed (a window is a slice of it, not a copy).
+    history: Vec<f32>,
+    /// Decimated samples before `history[0]`.
+    base: u64,
+    /// Where the next frame's window ends (decimated samples needed to
+    /// analyse it).
     window_end: u64,
     min_lag: usize,
     max_lag: usize,
@@ -120,8 +153,6 @@ pub(crate) struct PitchTracker {
     frames: Vec<Frame>,
     /// Highest magnitude so far (decimated units).
     peak: f32,
-    /// The current window, mean removed.
-    scratch: Vec<f32>,
     correlator: Correlator,
     /// The frame loaded into the correlator, waiting for a second one.
     pending: Option<usize>,
@@ -129,6 +160,9 @@ pub(crate) struct PitchTracker {
     sinc: Vec<[f32; 2 * SINC_DEPTH]>,
     /// The current frame's voiced candidates with their strengths.
     found: Vec<(f32, Candidate)>,
+    /// The CPU's vector instructions (AVX2 where it has them), detected once.
+    simd: pulp::Arch,
+    octave: OctaveTerms,
 }
 
 impl PitchTracker {
@@ -139,7 +173,7 @@ impl PitchTracker {
         let floor = range.floor_hz.clamp(1.0, ceiling);
         let min_lag = ((rate / ceiling).floor() as usize).max(2);
         let size = ((PERIODS_PER_WINDOW * rate / floor).round() as usize)
-            .clamp(8, RING / 2)
+            .clamp(8, MAX_WINDOW)
             .max(min_lag + 4);
         // Lags beyond a third of the window are too poorly estimated (the
         // window autocorrelation falls towards zero), as in Praat.
@@ -164,9 +198,8 @@ impl PitchTracker {
             rate,
             frame_len: frame_len.max(1) as u64,
             decimator: Decimator::new(factor),
-            decimated: Vec::new(),
-            ring: vec![0.0; RING],
-            written: 0,
+            history: Vec::new(),
+            base: 0,
             window_end: 0,
             min_lag,
             max_lag,
@@ -176,36 +209,43 @@ impl PitchTracker {
             ceiling_hz: ceiling as f32,
             frames: Vec::new(),
             peak: 0.0,
-            scratch: vec![0.0; size],
-            correlator: Correlator::new(size + lags),
+            correlator: Correlator::new(size + lags, lags),
             pending: None,
             r: vec![0.0; lags],
             sinc: sinc_table(),
             found: Vec::new(),
+            simd: pulp::Arch::new(),
+            octave: OctaveTerms::new(floor as f32, ceiling as f32),
         };
         tracker.window_end = tracker.window_start(0) + size as u64;
         tracker
     }
 
     pub(crate) fn push(&mut self, block: &[i16]) {
-        let mut decimated = std::mem::take(&mut self.decimated);
-        decimated.clear();
-        self.decimator.push(block, &mut decimated);
-        for &v in &decimated {
-            self.emit(v);
-        }
-        self.decimated = decimated;
+        let simd = self.simd;
+        simd.dispatch(Push {
+            tracker: self,
+            block,
+        });
     }
 
-    fn emit(&mut self, v: f32) {
-        self.ring[(self.written as usize) & (RING - 1)] = v;
-        self.written += 1;
-        // Analyse every frame whose window is now complete.
-        while self.written >= self.window_end {
+    /// [`PitchTracker::push`], compiled for the CPU's vector instructions
+    /// (see [`Push`]).
+    #[inline(always)]
+    fn push_inline(&mut self, block: &[i16]) {
+        self.decimator.push(block, &mut self.history);
+        // Analyse every frame whose window is now complete, in order.
+        let written = self.base + self.history.len() as u64;
+        while written >= self.window_end {
             self.analyse(self.window_end - self.window.len() as u64);
             self.window_end =
                 self.window_start(self.frames.len() as u64) + self.window.len() as u64;
         }
+        // Keep only what the next windows need (windows only move on).
+        let next = self.window_end - self.window.len() as u64;
+        let done = (next.saturating_sub(self.base) as usize).min(self.history.len());
+        self.history.drain(..done);
+        self.base += done as u64;
     }
 
     /// First decimated sample of the window centred on frame `k`; the
@@ -218,17 +258,20 @@ impl PitchTracker {
     /// Measure the next frame, whose window starts at decimated sample
     /// `start`: its peak and low-band power now; its correlation once a
     /// second frame to be correlated has come (see [`Correlator`]).
+    #[inline(always)]
     fn analyse(&mut self, start: u64) {
         let n = self.window.len();
-        let seg = &mut self.scratch[..n];
-        // The window, copied out of the ring in at most two pieces.
-        let at = start as usize & (RING - 1);
-        let head = (RING - at).min(n);
-        seg[..head].copy_from_slice(&self.ring[at..at + head]);
-        seg[head..].copy_from_slice(&self.ring[..n - head]);
-        let (sum, lowest, highest) = sum_and_extremes(seg);
-        let mean = sum / n as f32;
-        let local_peak = (highest - mean).max(mean - lowest);
+        let at = (start - self.base) as usize;
+        let seg = &self.history[at..at + n];
+        let mean = lane_sum(seg) / n as f32;
+        let slot = match self.pending {
+            None => 0,
+            Some(_) => 1,
+        };
+        // Loaded before it is known whether the frame is correlated at all:
+        // the same pass gives its peak. A frame left out is overwritten by
+        // the next one loaded into its slot (or cleared in `finish`).
+        let (squares, local_peak) = self.correlator.load(slot, seg, mean, &self.window);
         self.peak = self.peak.max(local_peak);
         let mut frame = Frame {
             local_peak,
@@ -239,24 +282,18 @@ impl PitchTracker {
             self.frames.push(frame);
             return;
         }
-        seg.iter_mut().for_each(|v| *v -= mean);
-        frame.low_power = dot(seg, seg) / n as f32;
         let k = self.frames.len();
+        frame.low_power = squares / n as f32;
         self.frames.push(frame);
         match self.pending.take() {
-            None => {
-                self.correlator.load(0, seg, &self.window);
-                self.pending = Some(k);
-            }
-            Some(first) => {
-                self.correlator.load(1, seg, &self.window);
-                self.correlate(first, Some(k));
-            }
+            None => self.pending = Some(k),
+            Some(first) => self.correlate(first, Some(k)),
         }
     }
 
     /// Correlate the frames loaded into the correlator (`second` may be
     /// missing at the end) and find their candidates.
+    #[inline(always)]
     fn correlate(&mut self, first: usize, second: Option<usize>) {
         self.correlator.run();
         for (slot, k) in [(0, Some(first)), (1, second)] {
@@ -270,6 +307,7 @@ impl PitchTracker {
 
     /// The voiced candidates of frame `k` from `ac`, its autocorrelation
     /// times the transform's length.
+    #[inline(always)]
     fn find_candidates(&mut self, k: usize, ac: &[f32]) {
         let scale = self.correlator.len() as f32;
         let r0 = ac[0];
@@ -277,7 +315,13 @@ impl PitchTracker {
             return;
         }
         let first = self.min_lag.saturating_sub(SINC_DEPTH);
-        for ((r, a), w) in self.r.iter_mut().zip(ac).zip(&self.window_ac).skip(first) {
+        let lags = self.r.len();
+        // Slices of equal length, so that the loop vectorises.
+        for ((r, a), w) in self.r[first..]
+            .iter_mut()
+            .zip(&ac[first..lags])
+            .zip(&self.window_ac[first..lags])
+        {
             *r = a / (r0 * w);
         }
         let r = &self.r;
@@ -302,7 +346,8 @@ impl PitchTracker {
                 freq: (hz * 16.0).round() as u16,
                 r: (peak.clamp(-1.0, 1.0) * 32767.0) as i16,
             };
-            found.push((candidate.strength(self.floor_hz), candidate));
+            let strength = candidate.correlation() + self.octave.of(candidate, self.floor_hz);
+            found.push((strength, candidate));
         }
         found.sort_by(|x, y| y.0.total_cmp(&x.0));
         let frame = &mut self.frames[k];
@@ -313,7 +358,7 @@ impl PitchTracker {
     }
 
     /// The F0 of each 10 ms frame in Hz, 0.0 where unvoiced, given the
-    /// full-band power of every frame (`energy_db`, dBFS, the analyzer's).
+    /// full-band power of every frame ([`frame_powers`]).
     /// The last frames, whose window runs past the end of the recording,
     /// are unvoiced (as in Praat, which has no frame there).
     ///
@@ -323,15 +368,14 @@ impl PitchTracker {
     /// band's share of the power: each candidate is weighted by that share
     /// (around 0.9 in a vowel, a few hundredths in a hiss), measured over
     /// the three frames around the window's centre.
-    pub(crate) fn finish(mut self, energy_db: &[f32]) -> Vec<f32> {
+    pub(crate) fn finish(mut self, power: &[f32]) -> Vec<f32> {
         if let Some(first) = self.pending.take() {
+            // A frame left out may have been loaded as the second one.
+            self.correlator.clear(1);
             self.correlate(first, None);
         }
-        let frames = energy_db.len();
+        let frames = power.len();
         self.frames.resize(frames, Frame::default());
-        // Each frame's power once, not once per neighbour (this runs after
-        // the threads are done, so all of it is wall time).
-        let power: Vec<f32> = energy_db.iter().map(|&d| 10f32.powf(d / 10.0)).collect();
         let full = |k: usize| {
             let near = &power[k.saturating_sub(1)..(k + 2).min(frames)];
             let mean = near.iter().sum::<f32>() / near.len() as f32;
@@ -352,14 +396,16 @@ impl PitchTracker {
             return Vec::new();
         }
         let global = self.peak.max(f32::MIN_POSITIVE);
+        let octave = &self.octave;
         // Candidate 0 of each frame is the unvoiced one (frequency 0).
         let strengths = |f: &Frame| -> ([f32; CANDIDATES + 1], [f32; CANDIDATES + 1], usize) {
             let mut s = [0.0; CANDIDATES + 1];
             let mut hz = [0.0; CANDIDATES + 1];
             s[0] = unvoiced_strength(f.local_peak / global);
             for i in 0..f.count as usize {
-                s[i + 1] = f.candidates[i].strength(self.floor_hz);
-                hz[i + 1] = f.candidates[i].hz();
+                let c = f.candidates[i];
+                s[i + 1] = c.correlation() + octave.of(c, self.floor_hz);
+                hz[i + 1] = c.hz();
             }
             (s, hz, f.count as usize + 1)
         };
@@ -369,10 +415,26 @@ impl PitchTracker {
             let (s, hz, m) = strengths(frame);
             let mut next = [f32::NEG_INFINITY; CANDIDATES + 1];
             for j in 0..m {
-                let mut best = f32::NEG_INFINITY;
+                // Praat's path costs between successive frames (10 ms
+                // apart, so no time-step correction): none between two
+                // unvoiced frames, a voiced/unvoiced switch, or an octave
+                // jump between two voiced ones. Candidate 0 is the unvoiced
+                // one, the others are voiced: the index says which applies.
+                let switch = if j == 0 { 0.0 } else { VOICED_UNVOICED_COST };
+                let mut best = delta[0] - switch;
                 let mut from = 0u8;
-                for i in 0..prev_n {
-                    let cost = transition_cost(prev_hz[i], hz[j]);
+                for i in 1..prev_n {
+                    // A cost is never negative, so a candidate no better
+                    // than the best so far before its cost cannot beat it
+                    // after: its logarithm need not be taken.
+                    if delta[i] <= best {
+                        continue;
+                    }
+                    let cost = if j == 0 {
+                        VOICED_UNVOICED_COST
+                    } else {
+                        octave_jump_cost(prev_hz[i], hz[j])
+                    };
                     let value = delta[i] - cost;
                     if value > best {
                         best = value;
@@ -457,6 +519,7 @@ impl Decimator {
     }
 
     /// Filter `block`, appending the outputs it completes to `out`.
+    #[inline(always)]
     fn push(&mut self, mut block: &[i16], out: &mut Vec<f32>) {
         let [mut a, mut b, mut c] = self.integrators;
         while !block.is_empty() {
@@ -509,17 +572,18 @@ struct Correlator {
     signal: Vec<Complex<f32>>,
     power: Vec<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
-    /// The two frames' autocorrelations, times the transform's length.
+    /// The two frames' autocorrelations up to the lags wanted, times the
+    /// transform's length.
     out: [Vec<f32>; 2],
 }
 
 use rustfft::num_complex::Complex;
 
 impl Correlator {
-    /// A correlator for windows whose length plus the lags wanted is at
+    /// A correlator for windows whose length plus the `lags` wanted is at
     /// most `span` (the transform is zero-padded past it, so that no lag
     /// wraps around).
-    fn new(span: usize) -> Self {
+    fn new(span: usize, lags: usize) -> Self {
         let len = span.next_power_of_two();
         let mut planner = rustfft::FftPlanner::<f32>::new();
         let forward = planner.plan_fft_forward(len);
@@ -531,7 +595,7 @@ impl Correlator {
             signal: vec![Complex::default(); len],
             power: vec![Complex::default(); len],
             scratch: vec![Complex::default(); scratch_len],
-            out: [vec![0.0; len], vec![0.0; len]],
+            out: [vec![0.0; lags.min(len)], vec![0.0; lags.min(len)]],
             forward,
             inverse,
         }
@@ -542,19 +606,72 @@ impl Correlator {
         self.signal.len()
     }
 
-    /// Load `seg` times `window` as frame `slot` (0 or 1). Loading frame 0
-    /// clears frame 1.
-    fn load(&mut self, slot: usize, seg: &[f32], window: &[f32]) {
+    /// Clear frame `slot` (0 or 1).
+    fn clear(&mut self, slot: usize) {
+        for c in &mut self.signal {
+            if slot == 0 {
+                c.re = 0.0;
+            } else {
+                c.im = 0.0;
+            }
+        }
+    }
+
+    /// Load `seg` less its `mean`, times `window`, as frame `slot` (0 or
+    /// 1; loading frame 0 clears frame 1), and return the sum of squares of
+    /// `seg` less its mean and their largest magnitude: one pass for what
+    /// were four (extremes, taking the mean off, [`dot`] and the load).
+    ///
+    /// The squares add up in [`dot`]'s lanes and order, so the sum is the
+    /// one [`dot`] gives. The largest magnitude is the highest value less
+    /// the mean or the mean less the lowest, whichever is larger, to the
+    /// bit: a rounded difference never falls as the value rises. It is
+    /// taken on the bits of the magnitudes, which order non-negative
+    /// numbers as integers do (`f32::max` spends most of its time on NaN,
+    /// which cannot occur here).
+    #[inline(always)]
+    fn load(&mut self, slot: usize, seg: &[f32], mean: f32, window: &[f32]) -> (f32, f32) {
         if slot == 0 {
             self.signal.iter_mut().for_each(|c| *c = Complex::default());
         }
-        for ((c, &v), &w) in self.signal.iter_mut().zip(seg).zip(window) {
+        let n = seg.len().min(window.len()).min(self.signal.len());
+        let set = |c: &mut Complex<f32>, v: f32| {
             if slot == 0 {
-                c.re = v * w;
+                c.re = v;
             } else {
-                c.im = v * w;
+                c.im = v;
+            }
+        };
+        let whole = n / 8 * 8;
+        let mut acc = [0.0f32; 8];
+        let mut top = [0u32; 8];
+        for ((c, x), w) in self.signal[..whole]
+            .chunks_exact_mut(8)
+            .zip(seg[..whole].chunks_exact(8))
+            .zip(window[..whole].chunks_exact(8))
+        {
+            for i in 0..8 {
+                let v = x[i] - mean;
+                acc[i] += v * v;
+                top[i] = top[i].max(v.abs().to_bits());
+                set(&mut c[i], v * w[i]);
             }
         }
+        let mut tail = [0.0f32; 8];
+        let mut top = top.iter().copied().fold(0, u32::max);
+        for (((c, &x), &w), t) in self.signal[whole..n]
+            .iter_mut()
+            .zip(&seg[whole..n])
+            .zip(&window[whole..n])
+            .zip(&mut tail)
+        {
+            let v = x - mean;
+            *t = v * v;
+            top = top.max(v.abs().to_bits());
+            set(c, v * w);
+        }
+        let tail: f32 = tail[..n - whole].iter().sum();
+        (acc.iter().sum::<f32>() + tail, f32::from_bits(top))
     }
 
     /// Correlate the frames loaded, into `out`.
@@ -580,29 +697,19 @@ impl Correlator {
     }
 }
 
-/// Sum, lowest and highest value of `x`, in eight lanes so that it
-/// vectorises.
-fn sum_and_extremes(x: &[f32]) -> (f32, f32, f32) {
+/// Sum of `x` in eight lanes so that it vectorises (the lanes, then the
+/// rest one by one).
+#[inline(always)]
+fn lane_sum(x: &[f32]) -> f32 {
     let mut sum = [0.0f32; 8];
-    let mut low = [f32::INFINITY; 8];
-    let mut high = [f32::NEG_INFINITY; 8];
     let chunks = x.chunks_exact(8);
     let tail = chunks.remainder();
     for c in chunks {
         for i in 0..8 {
             sum[i] += c[i];
-            low[i] = low[i].min(c[i]);
-            high[i] = high[i].max(c[i]);
         }
     }
-    tail.iter().fold(
-        (
-            sum.iter().sum::<f32>(),
-            low.iter().copied().fold(f32::INFINITY, f32::min),
-            high.iter().copied().fold(f32::NEG_INFINITY, f32::max),
-        ),
-        |(s, lo, hi), &v| (s + v, lo.min(v), hi.max(v)),
-    )
+    tail.iter().fold(sum.iter().sum::<f32>(), |s, &v| s + v)
 }
 
 /// Half-width (lags) of the sinc interpolation of the correlation.
@@ -642,6 +749,7 @@ fn sinc_table() -> Vec<[f32; 2 * SINC_DEPTH]> {
 
 /// The correlation at `at + step / GRID` lags, by windowed-sinc
 /// interpolation of `r` (which holds lags `0..`, relative to its start).
+#[inline(always)]
 fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> f32 {
     let weights = &table[(step + REACH) as usize];
     let base = at as isize + step.div_euclid(GRID) as isize;
@@ -669,6 +777,7 @@ fn sinc_at(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize, step: i32) -> 
 /// octave below; Praat interpolates with a sinc too. The sinc is searched
 /// on a grid of 0.1 lag, then a parabola through the best point and its
 /// neighbours refines it.
+#[inline(always)]
 fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
     let mut grid = [0.0f32; GRID as usize + 1];
     let mut best = (0, r[at]);
@@ -695,6 +804,14 @@ fn refine(r: &[f32], table: &[[f32; 2 * SINC_DEPTH]], at: usize) -> (f32, f32) {
     }
 }
 
+/// The full-band power of each frame (relative to 16-bit full scale) from
+/// the analyzer's frame energies (`energy_db`, dBFS), for
+/// [`PitchTracker::finish`]. The analyzer computes it while the tracker's
+/// thread is still busy, not after it.
+pub(crate) fn frame_powers(energy_db: &[f32]) -> Vec<f32> {
+    energy_db.iter().map(|&d| 10f32.powf(d / 10.0)).collect()
+}
+
 /// Voiced runs shorter than this (50 ms) are not a voice.
 const MIN_VOICED_FRAMES: usize = 5;
 
@@ -719,6 +836,25 @@ fn drop_blips(track: &mut [f32]) {
     }
 }
 
+/// [`PitchTracker::push`] as an operation for `pulp` to compile for each
+/// instruction set (with AVX2 where the CPU has it, detected at run time):
+/// everything it calls is inlined into it, so the window's sums and the
+/// candidates' interpolation use the wider vectors. The arithmetic is the
+/// same on every CPU (no FMA), so the track does not depend on the machine.
+struct Push<'a> {
+    tracker: &'a mut PitchTracker,
+    block: &'a [i16],
+}
+
+impl pulp::WithSimd for Push<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        self.tracker.push_inline(self.block);
+    }
+}
+
 impl super::worker::BlockSink for PitchTracker {
     fn push(&mut self, block: &[i16]) {
         PitchTracker::push(self, block);
@@ -732,17 +868,14 @@ fn unvoiced_strength(relative: f32) -> f32 {
     VOICING_THRESHOLD + (2.0 - relative / silence).max(0.0)
 }
 
-/// Praat's path costs between successive frames (10 ms apart, so no
-/// time-step correction).
-fn transition_cost(from_hz: f32, to_hz: f32) -> f32 {
-    match (from_hz > 0.0, to_hz > 0.0) {
-        (false, false) => 0.0,
-        (true, true) => OCTAVE_JUMP_COST * (from_hz / to_hz).log2().abs(),
-        _ => VOICED_UNVOICED_COST,
-    }
+/// Praat's cost of a jump between two voiced frames (see the path in
+/// [`PitchTracker::finish`]).
+fn octave_jump_cost(from_hz: f32, to_hz: f32) -> f32 {
+    OCTAVE_JUMP_COST * (from_hz / to_hz).log2().abs()
 }
 
 /// Dot product with eight partial sums, so that it vectorises.
+#[inline(always)]
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -784,7 +917,7 @@ mod tests {
                 10.0 * (p.max(1e-3) / (32768.0 * 32768.0)).log10()
             })
             .collect();
-        t.finish(&energy_db)
+        t.finish(&frame_powers(&energy_db))
     }
 
     /// A buzz with harmonics falling 6 dB per octave, F0 given per sample.
@@ -828,7 +961,7 @@ mod tests {
         };
         let mut t = PitchTracker::new(1000, 10, narrow);
         t.push(&voice(|_| 450.0, 0.5, 1000));
-        t.finish(&[-20.0; 50]);
+        t.finish(&frame_powers(&[-20.0; 50]));
     }
 
     #[test]
@@ -851,10 +984,18 @@ mod tests {
                 let n = usize::try_from(n).ok()?;
                 input.get(n).map(|&x| f64::from(x))
             };
-            let mut decimator = Decimator::new(factor);
-            let mut out = Vec::new();
-            for block in input.chunks(37) {
-                decimator.push(block, &mut out);
+            // Blocks of any size give the same outputs.
+            let outs = [1, 2, 5, 37, 4096].map(|size| {
+                let mut decimator = Decimator::new(factor);
+                let mut out = Vec::new();
+                for block in input.chunks(size) {
+                    decimator.push(block, &mut out);
+                }
+                out
+            });
+            let out = &outs[3];
+            for other in &outs {
+                assert_eq!(other, out, "factor {factor}");
             }
             assert_eq!(out.len(), (input.len() + 1) / factor - 1, "factor {factor}");
             for (m, &v) in out.iter().enumerate() {

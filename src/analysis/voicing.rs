@@ -93,10 +93,19 @@ impl VoicingProbe {
         let mask = self.raw.len() - 1;
         let seg = &mut self.scratch[..len];
         for (i, v) in seg.iter_mut().enumerate() {
-            let first = ((start as usize) + i) * self.factor;
-            let sum: i64 = (first..first + self.factor)
-                .map(|n| i64::from(self.raw[n & mask]))
-                .sum();
+            let first = (((start as usize) + i) * self.factor) & mask;
+            // A block is contiguous in the ring unless it wraps around.
+            let sum: i64 = match self.raw.get(first..first + self.factor) {
+                // In 32 bits while that cannot overflow (factors up to
+                // 32768, a rate of 131 MHz): vectorises better than 64.
+                Some(block) if block.len() <= 1 << 15 => {
+                    i64::from(block.iter().map(|&x| i32::from(x)).sum::<i32>())
+                }
+                Some(block) => block.iter().map(|&x| i64::from(x)).sum(),
+                None => (first..first + self.factor)
+                    .map(|n| i64::from(self.raw[n & mask]))
+                    .sum(),
+            };
             *v = sum as f32;
         }
         let mean = seg.iter().sum::<f32>() / len as f32;

@@ -39,13 +39,7 @@ pub fn pitch_track_wav(
 fn read(path: &Path, config: &AnalysisConfig) -> Result<Analyzer, AnalysisError> {
     let mut wav = AudioFile::open(path)?;
     let mut analyzer = Analyzer::new(wav.rate(), config.clone());
-    let mut block = vec![0i16; BLOCK_FRAMES];
-    loop {
-        let n = wav.read_mono_i16(&mut block)?;
-        if n == 0 {
-            break;
-        }
-        analyzer.push(&block[..n]);
-    }
+    // Read straight into the buffers the analysis threads share.
+    while analyzer.push_from(BLOCK_FRAMES, |block| wav.read_mono_i16(block))? > 0 {}
     Ok(analyzer)
 }

@@ -41,6 +41,37 @@ impl BlockPool {
         self.buffers.push(Arc::clone(&block));
         block
     }
+
+    /// A buffer no thread holds any more, filled by `read` (given room for
+    /// `max` samples; it returns how many it wrote): the samples go
+    /// straight into the shared buffer instead of being copied there.
+    pub(crate) fn fill<E>(
+        &mut self,
+        max: usize,
+        read: impl FnOnce(&mut [i16]) -> Result<usize, E>,
+    ) -> Result<(Block, usize), E> {
+        let free = self
+            .buffers
+            .iter_mut()
+            .position(|b| Arc::get_mut(b).is_some());
+        let at = match free {
+            Some(at) => at,
+            None => {
+                self.buffers.push(Arc::new(Vec::new()));
+                self.buffers.len() - 1
+            }
+        };
+        let buffer = &mut self.buffers[at];
+        // No thread holds it, so this is the buffer itself, not a copy.
+        let v = Arc::make_mut(buffer);
+        // Only a short block (the last) leaves less than `max` to refill.
+        if v.len() < max {
+            v.resize(max, 0);
+        }
+        let n = read(&mut v[..max])?.min(max);
+        v.truncate(n);
+        Ok((Arc::clone(buffer), n))
+    }
 }
 
 /// What a [`Worker`] runs: something fed blocks of mono samples.
