@@ -1,14 +1,16 @@
 //! Prints the content feedback's precision and recall on the evaluation
 //! corpus (eval/stories.toml, eval/negative.toml): STAR parts by sentence,
 //! `no_star`, `no_result` and negative talk, for the whole corpus, the part
-//! the rules are tuned on, and the held-out sets (eval/README.md). Run by
+//! the rules are tuned on, and the held-out sets (eval/README.md), then the
+//! review set (eval/review-*.toml: adversarial, written knowing the rules,
+//! a regression set reported apart, its mistakes always listed). Run by
 //! scripts/eval-feedback.sh; the bounds are held by the tests of
 //! src/content/eval.rs. `--mistakes` lists what was judged wrongly on the
 //! tuned-on part only: the newest batch's mistakes stay unread.
 
 use mockview::content::eval::{
     negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
-    STORIES,
+    REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
 };
 use mockview::content::{ContentRules, STAR_PARTS};
 
@@ -59,5 +61,35 @@ fn main() {
                 );
             }
         }
+    }
+    let review =
+        parse_stories(REVIEW_STORIES).expect("eval/review-stories.toml is checked by the tests");
+    let review_sentences =
+        parse_negative(REVIEW_NEGATIVE).expect("eval/review-negative.toml is checked by the tests");
+    println!("Review set (adversarial, written knowing the rules: a regression set)");
+    for how in [Transcription::Written, Transcription::PausesOnly] {
+        let f = star_figures(&review, &rules, how, Subset::All);
+        println!(
+            "  STAR, {how:?}: {} answers, {} sentences, {} judged as labelled",
+            f.answers,
+            f.sentences,
+            f.sentences as usize - f.mistakes.len()
+        );
+        for (id, code, raised) in &f.flag_mistakes {
+            let what = if *raised { "raised wrongly" } else { "missed" };
+            println!("      {id}: {code} {what}");
+        }
+        for (id, label, got, text) in &f.mistakes {
+            println!("      {id}: {label} -> {got}: {text}");
+        }
+    }
+    let (c, wrong) = negative_figures(&review_sentences, &rules, Subset::All);
+    println!(
+        "  negative talk: {} innocent sentences, {} accused",
+        review_sentences.len(),
+        c.false_positive
+    );
+    for (_, text) in wrong {
+        println!("      false alarm: {text}");
     }
 }
