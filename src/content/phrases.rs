@@ -151,7 +151,36 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub predicate_followers: BTreeSet<String>,
     #[serde(default)]
+    pub other_subjects: BTreeSet<String>,
+    #[serde(default)]
+    pub objects: BTreeSet<String>,
+    #[serde(default)]
+    pub people_there: BTreeSet<String>,
+    #[serde(default)]
+    pub asides: Vec<String>,
+    #[serde(default)]
+    pub determiners: BTreeSet<String>,
+    #[serde(default)]
+    pub joiners: BTreeSet<String>,
+    #[serde(default)]
+    pub shared_groups: BTreeSet<String>,
+    #[serde(default)]
+    pub innocent: Vec<String>,
+    #[serde(default)]
+    pub self_included: Vec<String>,
+    #[serde(default)]
     pub cue: Vec<NegativeCue>,
+    pub only_one: Option<OnlyOne>,
+}
+
+/// "I was the only one who actually did any work" (`[negative_talk.only_one]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnlyOne {
+    pub opener: String,
+    /// How many words after the opener an `effort` phrase may start.
+    pub reach: usize,
+    pub effort: Vec<String>,
 }
 
 /// A group of negative-talk cues and how they count.
@@ -167,6 +196,8 @@ pub struct NegativeCue {
     pub negatable: bool,
     #[serde(default)]
     pub needs_negation: bool,
+    #[serde(default)]
+    pub object: bool,
 }
 
 fn negatable_by_default() -> bool {
@@ -332,6 +363,18 @@ impl Phrases {
         n.self_words.extend(o.self_words);
         n.negators.extend(o.negators);
         n.predicate_followers.extend(o.predicate_followers);
+        n.other_subjects.extend(o.other_subjects);
+        n.objects.extend(o.objects);
+        n.people_there.extend(o.people_there);
+        n.asides.extend(o.asides);
+        n.determiners.extend(o.determiners);
+        n.joiners.extend(o.joiners);
+        n.shared_groups.extend(o.shared_groups);
+        n.innocent.extend(o.innocent);
+        n.self_included.extend(o.self_included);
+        if o.only_one.is_some() {
+            n.only_one = o.only_one;
+        }
         n.cue.extend(o.cue);
         self.sentence_openers.extend(other.sentence_openers);
     }
