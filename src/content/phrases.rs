@@ -123,6 +123,20 @@ pub struct StarGrammar {
     pub determiners: BTreeSet<String>,
     #[serde(default)]
     pub conditionals: BTreeSet<String>,
+    #[serde(default)]
+    pub acting_outcomes: BTreeSet<String>,
+    #[serde(default)]
+    pub act_objects: BTreeSet<String>,
+    #[serde(default)]
+    pub present_acts: BTreeSet<String>,
+    #[serde(default)]
+    pub present_acts_least: Option<usize>,
+    #[serde(default)]
+    pub weekdays: BTreeSet<String>,
+    #[serde(default)]
+    pub weekday_openers: BTreeSet<String>,
+    #[serde(default)]
+    pub weekday_weight: Option<f64>,
 
     #[serde(default)]
     pub min_words: Option<usize>,
@@ -357,6 +371,13 @@ impl Phrases {
         g.subordinators.extend(o.subordinators);
         g.determiners.extend(o.determiners);
         g.conditionals.extend(o.conditionals);
+        g.acting_outcomes.extend(o.acting_outcomes);
+        g.act_objects.extend(o.act_objects);
+        g.present_acts.extend(o.present_acts);
+        g.present_acts_least = o.present_acts_least.or(g.present_acts_least);
+        g.weekdays.extend(o.weekdays);
+        g.weekday_openers.extend(o.weekday_openers);
+        g.weekday_weight = o.weekday_weight.or(g.weekday_weight);
         g.min_words = o.min_words.or(g.min_words);
         let (n, o) = (&mut self.negative_talk, other.negative_talk);
         n.targets.extend(o.targets);
