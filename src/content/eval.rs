@@ -416,10 +416,11 @@ fn held_out_pair(index: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// Issue 18's bounds, held on the whole corpus (all three batches):
+    /// Issue 18's bounds, held on the whole corpus (all four batches):
     /// each part's precision and recall at least 85 %, the flags'
-    /// precision at least 90 %. The held-out figures are reported by
-    /// scripts/eval-feedback.sh and written in docs/metrics.md.
+    /// precision at least 90 %. The held-out figures (batch 4) are
+    /// reported by scripts/eval-feedback.sh and written in docs/metrics.md
+    /// as they are: some miss the bounds.
     const PART_FLOOR: [(f64, f64); 4] = [(0.85, 0.85); 4];
     const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.90)];
     const NEGATIVE_RECALL_BOUND: f64 = 0.85;
