@@ -102,6 +102,7 @@ fn only_one(s: &[Token], rules: &NegativeTalk) -> Option<(Range<usize>, String)>
     let included = rules
         .self_included
         .iter()
+        .chain(&rules.taken_back)
         .any(|p| !occurrences(&phrase_words(p), s).is_empty());
     if included {
         return None;
@@ -139,7 +140,7 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
     }
     // "had a nightmare of a week": the cue is something suffered, not said
     // of anyone; "nobody knew what they were doing, including me": the
-    // speaker is one of them.
+    // speaker is one of them; "..., and I understand why": taken back.
     if rules.innocent.iter().any(|p| {
         let words = phrase_words(p);
         occurrences(&words, s)
@@ -148,6 +149,7 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
     }) || rules
         .self_included
         .iter()
+        .chain(&rules.taken_back)
         .any(|p| !occurrences(&phrase_words(p), s).is_empty())
     {
         return false;
@@ -223,6 +225,25 @@ fn holder(s: &[Token], cue_start: usize, rules: &NegativeTalk) -> (Holder, Optio
             || (s[i].after_comma && subject_word(i))
             || (is(&rules.joiners, i) && subject_word(i + 1) && !is(&rules.joiners, i + 1))
     };
+    // "He told me the plan was ridiculous": with a copula just before the
+    // cue, a noun phrase right before the copula ("the plan") is its
+    // subject, and no target further back holds the cue.
+    if let Some(c) = (cue_start.saturating_sub(3)..cue_start)
+        .rev()
+        .find(|&c| COPULA.contains(&s[c].norm.as_str()))
+    {
+        let noun_phrase = c >= 2
+            && !is(&rules.targets, c - 1)
+            && !is(&rules.self_words, c - 1)
+            && !is(&rules.other_subjects, c - 1)
+            && (is(&rules.determiners, c - 2) || is(&rules.possessives, c - 2))
+            // "the nurses on that ward were lazy": a phrase after a
+            // preposition qualifies the subject before it.
+            && !(c >= 3 && is(&rules.prepositions, c - 3));
+        if noun_phrase {
+            return (Holder::Other, None);
+        }
+    }
     // Asides ("was, how do I put it, pretty dodgy") are passed over.
     let mut aside = vec![false; s.len()];
     for a in &rules.asides {
@@ -305,6 +326,8 @@ mod tests {
             "Nobody there knew what they were doing.",
             "My manager was the worst.",
             "I hated my boss.",
+            "The nurses on that ward were lazy.",
+            "My team leader was rude to everyone.",
         ] {
             assert!(negative(text), "{text}");
         }
@@ -336,6 +359,12 @@ mod tests {
             "Nobody knew what they were doing at first, including me.",
             "I was the only one in the team who had a licence.",
             "I couldn't stand working nights.",
+            // A noun phrase holds the copula's cue; taken back; ourselves.
+            "He told me the plan was ridiculous, and we talked it through.",
+            "They didn't listen to me at first, and I understand why.",
+            "The engineers were clueless about it, and so were we.",
+            "The director was difficult to reach, so I emailed her assistant.",
+            "Our manager never backed down from a challenge.",
         ] {
             assert!(!negative(text), "{text}");
         }

@@ -177,11 +177,17 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub joiners: BTreeSet<String>,
     #[serde(default)]
+    pub possessives: BTreeSet<String>,
+    #[serde(default)]
+    pub prepositions: BTreeSet<String>,
+    #[serde(default)]
     pub shared_groups: BTreeSet<String>,
     #[serde(default)]
     pub innocent: Vec<String>,
     #[serde(default)]
     pub self_included: Vec<String>,
+    #[serde(default)]
+    pub taken_back: Vec<String>,
     #[serde(default)]
     pub cue: Vec<NegativeCue>,
     pub only_one: Option<OnlyOne>,
@@ -390,9 +396,12 @@ impl Phrases {
         n.asides.extend(o.asides);
         n.determiners.extend(o.determiners);
         n.joiners.extend(o.joiners);
+        n.possessives.extend(o.possessives);
+        n.prepositions.extend(o.prepositions);
         n.shared_groups.extend(o.shared_groups);
         n.innocent.extend(o.innocent);
         n.self_included.extend(o.self_included);
+        n.taken_back.extend(o.taken_back);
         if o.only_one.is_some() {
             n.only_one = o.only_one;
         }
