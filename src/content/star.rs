@@ -579,6 +579,25 @@ mod tests {
     }
 
     #[test]
+    fn a_weekday_sets_the_scene_but_does_not_outweigh_a_step() {
+        // Issue 18's example opens on its action with a weekday in it.
+        assert_eq!(
+            parts(
+                "I pushed a config change on a Friday without a review. \
+                 I noticed it from the alerts and I rolled it back."
+            )[0],
+            "action"
+        );
+        assert_eq!(
+            parts(
+                "It was one Saturday in March and the shop was packed. \
+                 I rang my manager and I opened the second till."
+            ),
+            ["situation", "action"]
+        );
+    }
+
+    #[test]
     fn what_was_done_to_me_is_no_step() {
         assert_eq!(
             parts(
