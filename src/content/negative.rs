@@ -132,9 +132,11 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
     // holder, further back than the reach.
     let negated = negated
         || (kind.needs_negation
-            && holder(s, cue.start, rules).1.is_some_and(|t| {
-                (t.saturating_sub(HOLDER_NEGATION_REACH)..t).any(|i| is(&rules.negators, i))
-            }));
+            && holder(s, cue.start, rules, kind.predicate)
+                .1
+                .is_some_and(|t| {
+                    (t.saturating_sub(HOLDER_NEGATION_REACH)..t).any(|i| is(&rules.negators, i))
+                }));
     if kind.needs_negation != negated && (kind.needs_negation || kind.negatable) {
         return false;
     }
@@ -161,6 +163,12 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
         // "hated my boss": the object, right after the cue or one word on.
         return (cue.end..s.len().min(cue.end + 2)).any(|i| is(&rules.targets, i));
     }
+    if kind.named
+        && !(cue.start.saturating_sub(rules.named_reach.unwrap_or(0))..cue.start)
+            .any(|i| is(&rules.named_copulas, i))
+    {
+        return false;
+    }
     let mut named_after = false;
     if kind.predicate {
         // Said of someone, not of the thing named after it: "a lazy team",
@@ -184,7 +192,7 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
             return false;
         }
     }
-    named_after || holder(s, cue.start, rules).0 == Holder::Target
+    named_after || holder(s, cue.start, rules, kind.predicate).0 == Holder::Target
 }
 
 /// Who holds a cue: the nearest subject word before it in its clause.
@@ -207,7 +215,14 @@ enum Holder {
 /// and "I explained it to them" accuse nobody, and a victim after a
 /// conduct cue ("screamed at my colleague") is never its holder.
 /// With a target holder, its index.
-fn holder(s: &[Token], cue_start: usize, rules: &NegativeTalk) -> (Holder, Option<usize>) {
+/// `cleft`: whether a cleft may name the holder (adjectives only: "it was
+/// the team that turned a disaster round" holds no noun cue).
+fn holder(
+    s: &[Token],
+    cue_start: usize,
+    rules: &NegativeTalk,
+    cleft: bool,
+) -> (Holder, Option<usize>) {
     let is = |set: &std::collections::BTreeSet<String>, i: usize| {
         s.get(i).is_some_and(|t| set.contains(&t.norm))
     };
@@ -243,6 +258,18 @@ fn holder(s: &[Token], cue_start: usize, rules: &NegativeTalk) -> (Holder, Optio
         if noun_phrase {
             return (Holder::Other, None);
         }
+    }
+    // A cleft names the holder: "it was the management that made it
+    // unbearable".
+    let cleft = (0..cue_start).filter(|_| cleft).find(|&k| {
+        is(&rules.cleft_openers, k)
+            && (k + 1..cue_start.min(k + 4)).any(|t| {
+                is(&rules.targets, t) && is(&rules.cleft_joiners, t + 1) && t + 1 < cue_start
+            })
+    });
+    if let Some(k) = cleft {
+        let t = (k + 1..cue_start).find(|&t| is(&rules.targets, t));
+        return (Holder::Target, t);
     }
     // Asides ("was, how do I put it, pretty dodgy") are passed over.
     let mut aside = vec![false; s.len()];
@@ -328,6 +355,7 @@ mod tests {
             "I hated my boss.",
             "The nurses on that ward were lazy.",
             "My team leader was rude to everyone.",
+            "The customers were fine, it was the management that made it unbearable.",
         ] {
             assert!(negative(text), "{text}");
         }
@@ -365,6 +393,7 @@ mod tests {
             "The engineers were clueless about it, and so were we.",
             "The director was difficult to reach, so I emailed her assistant.",
             "Our manager never backed down from a challenge.",
+            "It was the team that turned a disaster round.",
         ] {
             assert!(!negative(text), "{text}");
         }

@@ -181,6 +181,14 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub prepositions: BTreeSet<String>,
     #[serde(default)]
+    pub named_reach: Option<usize>,
+    #[serde(default)]
+    pub named_copulas: BTreeSet<String>,
+    #[serde(default)]
+    pub cleft_openers: BTreeSet<String>,
+    #[serde(default)]
+    pub cleft_joiners: BTreeSet<String>,
+    #[serde(default)]
     pub shared_groups: BTreeSet<String>,
     #[serde(default)]
     pub innocent: Vec<String>,
@@ -216,6 +224,8 @@ pub struct NegativeCue {
     pub negatable: bool,
     #[serde(default)]
     pub needs_negation: bool,
+    #[serde(default)]
+    pub named: bool,
     #[serde(default)]
     pub object: bool,
 }
@@ -398,6 +408,10 @@ impl Phrases {
         n.joiners.extend(o.joiners);
         n.possessives.extend(o.possessives);
         n.prepositions.extend(o.prepositions);
+        n.cleft_openers.extend(o.cleft_openers);
+        n.named_reach = o.named_reach.or(n.named_reach);
+        n.named_copulas.extend(o.named_copulas);
+        n.cleft_joiners.extend(o.cleft_joiners);
         n.shared_groups.extend(o.shared_groups);
         n.innocent.extend(o.innocent);
         n.self_included.extend(o.self_included);
