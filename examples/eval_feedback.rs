@@ -1,18 +1,33 @@
 //! Prints the content feedback's precision and recall on the evaluation
 //! corpus (eval/stories.toml, eval/negative.toml): STAR parts by sentence,
 //! `no_star`, `no_result` and negative talk, for the whole corpus, the part
-//! the rules are tuned on, and the held-out sets (eval/README.md). Run by
+//! the rules are tuned on, and the held-out sets (eval/README.md), then the
+//! review set (eval/review-*.toml: adversarial, written knowing the rules,
+//! a regression set reported apart, its mistakes always listed). Run by
 //! scripts/eval-feedback.sh; the bounds are held by the tests of
 //! src/content/eval.rs. `--mistakes` lists what was judged wrongly on the
 //! tuned-on part only: the newest batch's mistakes stay unread.
 
 use mockview::content::eval::{
     negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
-    STORIES,
+    REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
 };
 use mockview::content::{ContentRules, STAR_PARTS};
+use std::io::Write;
 
 fn main() {
+    // A closed pipe (`| head`) ends the listing quietly, not with a panic.
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(e) = run(&mut out) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("eval_feedback: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn run(out: &mut impl Write) -> std::io::Result<()> {
     let mistakes = std::env::args().any(|a| a == "--mistakes");
     let rules = ContentRules::default();
     let answers = parse_stories(STORIES).expect("eval/stories.toml is checked by the tests");
@@ -22,42 +37,80 @@ fn main() {
         Transcription::PausesOnly,
         Transcription::RunOn,
     ] {
-        println!("STAR by sentence, transcript punctuation: {how:?}");
+        writeln!(out, "STAR by sentence, transcript punctuation: {how:?}")?;
         for subset in Subset::ALL {
             let f = star_figures(&answers, &rules, how, subset);
-            println!(
+            writeln!(
+                out,
                 "  {}: {} answers, {} story sentences",
                 subset.name(),
                 f.answers,
                 f.sentences
-            );
+            )?;
             for (p, c) in f.parts.iter().enumerate() {
-                println!("    {:<10} {}", STAR_PARTS[p], c.line());
+                writeln!(out, "    {:<10} {}", STAR_PARTS[p], c.line())?;
             }
-            println!("    {:<10} {}", "no_star", f.no_star.line());
-            println!("    {:<10} {}", "no_result", f.no_result.line());
+            writeln!(out, "    {:<10} {}", "no_star", f.no_star.line())?;
+            writeln!(out, "    {:<10} {}", "no_result", f.no_result.line())?;
             if mistakes && subset == Subset::TunedOn {
                 for (id, code, raised) in &f.flag_mistakes {
                     let what = if *raised { "raised wrongly" } else { "missed" };
-                    println!("      {id}: {code} {what}");
+                    writeln!(out, "      {id}: {code} {what}")?;
                 }
                 for (id, label, got, text) in &f.mistakes {
-                    println!("      {id}: {label} -> {got}: {text}");
+                    writeln!(out, "      {id}: {label} -> {got}: {text}")?;
                 }
             }
         }
     }
-    println!("Negative talk by sentence");
+    writeln!(out, "Negative talk by sentence")?;
     for subset in Subset::ALL {
         let (c, wrong) = negative_figures(&sentences, &rules, subset);
-        println!("  {}: {}", subset.name(), c.line());
+        writeln!(out, "  {}: {}", subset.name(), c.line())?;
         if mistakes && subset == Subset::TunedOn {
             for (negative, text) in wrong {
-                println!(
+                writeln!(
+                    out,
                     "      {}: {text}",
                     if negative { "missed" } else { "false alarm" }
-                );
+                )?;
             }
         }
     }
+    let review =
+        parse_stories(REVIEW_STORIES).expect("eval/review-stories.toml is checked by the tests");
+    let review_sentences =
+        parse_negative(REVIEW_NEGATIVE).expect("eval/review-negative.toml is checked by the tests");
+    writeln!(
+        out,
+        "Review set (adversarial, written knowing the rules: a regression set)"
+    )?;
+    for how in [Transcription::Written, Transcription::PausesOnly] {
+        let f = star_figures(&review, &rules, how, Subset::All);
+        writeln!(
+            out,
+            "  STAR, {how:?}: {} answers, {} sentences, {} judged as labelled",
+            f.answers,
+            f.sentences,
+            f.sentences as usize - f.mistakes.len()
+        )?;
+        for (id, code, raised) in &f.flag_mistakes {
+            let what = if *raised { "raised wrongly" } else { "missed" };
+            writeln!(out, "      {id}: {code} {what}")?;
+        }
+        for (id, label, got, text) in &f.mistakes {
+            writeln!(out, "      {id}: {label} -> {got}: {text}")?;
+        }
+    }
+    let (c, wrong) = negative_figures(&review_sentences, &rules, Subset::All);
+    writeln!(
+        out,
+        "  negative talk: {} innocent sentences, {} accused",
+        review_sentences.len(),
+        c.false_positive
+    )?;
+    for (_, text) in wrong {
+        writeln!(out, "      false alarm: {text}")?;
+    }
+    Ok(())
 }

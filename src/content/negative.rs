@@ -1,9 +1,11 @@
 //! Negative talk judged by sentence: a sentence that blames or disparages a
 //! former employer, manager, team, colleagues or company, whatever the
 //! words. A cue (`[negative_talk]` in `phrases/content.toml`) counts only
-//! when it is said of someone of the job (a target word in the sentence),
-//! is not turned round by a negator ("it was not a disaster"),
-//! and is not said of the speaker ("the worst part was my own planning").
+//! when it is said of someone of the job (a target word is its subject, the
+//! nearest one before it in its clause, or right after an adjective: "a
+//! lazy team"), is not turned round by a negator ("it was not a
+//! disaster"), and is not said of the speaker or of "we" ("the worst part
+//! was my own planning", "we were disorganised").
 //! Cues of blame by themselves ("it wasn't my fault") need no target.
 //! What a cue means is in the data file; this module applies the rules.
 
@@ -16,9 +18,12 @@ use super::words::Token;
 /// nightmare" (2 words), "was not at all lazy" (3).
 const NEGATION_REACH: usize = 3;
 
-/// How far before a cue a self word makes the speaker its subject: "the
-/// first version I built was terrible".
-const SELF_REACH: usize = 4;
+/// How far before its holder a negator turns a cue round: "none of the
+/// senior people had a clue" (4 words).
+const HOLDER_NEGATION_REACH: usize = 4;
+
+/// Forms of "be" that link a subject to what is said of it.
+const COPULA: [&str; 4] = ["was", "is", "were", "are"];
 
 /// A negative sentence: its token range and the cue that decided it.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +49,15 @@ pub(crate) fn judge(
     let mut out = Vec::new();
     for r in sentences {
         let s = &tokens[r.clone()];
-        let found = first_cue(s, rules, &cues).or_else(|| {
-            // The user's own [[negative]] phrases: blame by themselves.
-            find(&phrases.negatives, s)
-                .into_iter()
-                .next()
-                .map(|m| (m.start..m.end, m.said))
-        });
+        let found = first_cue(s, rules, &cues)
+            .or_else(|| only_one(s, rules))
+            .or_else(|| {
+                // The user's own [[negative]] phrases: blame by themselves.
+                find(&phrases.negatives, s)
+                    .into_iter()
+                    .next()
+                    .map(|m| (m.start..m.end, m.said))
+            });
         if let Some((cue, said)) = found {
             out.push(Negative {
                 sentence: r.clone(),
@@ -86,57 +93,233 @@ fn first_cue(
     Some((first, said.join(" ")))
 }
 
+/// "The only one (on that team) who actually did any work": the opener,
+/// then an effort phrase within the reach, unless the speaker counts
+/// themselves in or a negator turns it round.
+fn only_one(s: &[Token], rules: &NegativeTalk) -> Option<(Range<usize>, String)> {
+    let o = rules.only_one.as_ref()?;
+    let opener = phrase_words(&o.opener);
+    let included = rules
+        .self_included
+        .iter()
+        .chain(&rules.taken_back)
+        .any(|p| !occurrences(&phrase_words(p), s).is_empty());
+    if included {
+        return None;
+    }
+    for at in occurrences(&opener, s) {
+        let from = at + opener.len();
+        for effort in &o.effort {
+            let words = phrase_words(effort);
+            if let Some(e) = occurrences(&words, s)
+                .into_iter()
+                .find(|&e| e >= from && e <= from + o.reach)
+            {
+                let end = e + words.len();
+                let said: Vec<&str> = s[at..end].iter().map(|t| t.norm.as_str()).collect();
+                return Some((at..end, said.join(" ")));
+            }
+        }
+    }
+    None
+}
+
 fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTalk) -> bool {
     let is = |set: &std::collections::BTreeSet<String>, i: usize| set.contains(&s[i].norm);
     let negated =
         (cue.start.saturating_sub(NEGATION_REACH)..cue.start).any(|i| is(&rules.negators, i));
+    // "None of the senior people had a clue": the negator opens the
+    // holder, further back than the reach.
+    let negated = negated
+        || (kind.needs_negation
+            && holder(s, cue.start, rules, kind.predicate)
+                .1
+                .is_some_and(|t| {
+                    (t.saturating_sub(HOLDER_NEGATION_REACH)..t).any(|i| is(&rules.negators, i))
+                }));
     if kind.needs_negation != negated && (kind.needs_negation || kind.negatable) {
+        return false;
+    }
+    // "had a nightmare of a week": the cue is something suffered, not said
+    // of anyone; "nobody knew what they were doing, including me": the
+    // speaker is one of them; "..., and I understand why": taken back.
+    if rules.innocent.iter().any(|p| {
+        let words = phrase_words(p);
+        occurrences(&words, s)
+            .into_iter()
+            .any(|at| at < cue.end && cue.start < at + words.len())
+    }) || rules
+        .self_included
+        .iter()
+        .chain(&rules.taken_back)
+        .any(|p| !occurrences(&phrase_words(p), s).is_empty())
+    {
         return false;
     }
     if kind.alone {
         return true;
     }
+    if kind.object {
+        // "hated my boss": the object, right after the cue or one word on.
+        return (cue.end..s.len().min(cue.end + 2)).any(|i| is(&rules.targets, i));
+    }
+    if kind.named
+        && !(cue.start.saturating_sub(rules.named_reach.unwrap_or(0))..cue.start)
+            .any(|i| is(&rules.named_copulas, i))
+    {
+        return false;
+    }
+    let mut named_after = false;
     if kind.predicate {
         // Said of someone, not of the thing named after it: "a lazy team",
         // "they were lazy and rude", "clueless about", not "a difficult
-        // restructure".
+        // restructure", "the worst mistake".
         if let Some(next) = s.get(cue.end) {
-            let of_someone = next.after_comma
-                || is(&rules.predicate_followers, cue.end)
-                || is(&rules.targets, cue.end);
+            named_after = is(&rules.targets, cue.end) && !next.after_comma;
+            let of_someone =
+                next.after_comma || is(&rules.predicate_followers, cue.end) || named_after;
             if !of_someone {
                 return false;
             }
         }
     }
-    // The speaker as the subject: a self word shortly before the cue with no
-    // target between ("the version I built was terrible"; "my manager was
-    // terrible" has the target after "my"), or after it past a copula ("the
-    // worst part was my own planning").
-    let before = cue.start.saturating_sub(SELF_REACH)..cue.start;
-    let last_self = before.clone().rev().find(|&i| is(&rules.self_words, i));
-    // "The team I inherited were lazy": a self word right after a target
-    // opens a clause about the target, which stays the subject.
-    let about_a_target = |me: usize| me > 0 && is(&rules.targets, me - 1);
-    if let Some(me) = last_self.filter(|&me| !about_a_target(me)) {
-        // A comma between them closes the speaker's clause: "how do I put
-        // it, pretty dodgy".
-        let between = me + 1..=cue.start;
-        if !(me + 1..cue.start).any(|i| is(&rules.targets, i))
-            && !between.into_iter().any(|i| s[i].after_comma)
-        {
-            return false;
-        }
-    }
-    let copula = ["was", "is", "were", "are"];
+    // The speaker as the subject past a copula: "the worst part was my own
+    // planning".
     if let Some(c) =
-        (cue.end..s.len().min(cue.end + 3)).find(|&i| copula.contains(&s[i].norm.as_str()))
+        (cue.end..s.len().min(cue.end + 3)).find(|&i| COPULA.contains(&s[i].norm.as_str()))
     {
         if (c + 1..s.len().min(c + 3)).any(|i| is(&rules.self_words, i)) {
             return false;
         }
     }
-    (0..s.len()).any(|i| !cue.contains(&i) && is(&rules.targets, i))
+    named_after || holder(s, cue.start, rules, kind.predicate).0 == Holder::Target
+}
+
+/// Who holds a cue: the nearest subject word before it in its clause.
+#[derive(Debug, PartialEq)]
+enum Holder {
+    /// Someone of the job: "my manager was useless".
+    Target,
+    /// The speaker, or "we": "the version I built was terrible", "we were
+    /// disorganised", "our team was a mess".
+    Speaker,
+    /// Something else, or no subject word: "they said it was a disaster",
+    /// "a customer was really difficult".
+    Other,
+}
+
+/// The holder of the cue at `cue_start` of sentence `s`: read back from the
+/// cue to the start of its clause (a comma, or a joiner such as "so" or
+/// "but" before a new subject), the first target, self or other subject
+/// word decides. Object pronouns are not targets, so "I calmed him down"
+/// and "I explained it to them" accuse nobody, and a victim after a
+/// conduct cue ("screamed at my colleague") is never its holder.
+/// With a target holder, its index.
+/// `cleft`: whether a cleft may name the holder (adjectives only: "it was
+/// the team that turned a disaster round" holds no noun cue).
+fn holder(
+    s: &[Token],
+    cue_start: usize,
+    rules: &NegativeTalk,
+    cleft: bool,
+) -> (Holder, Option<usize>) {
+    let is = |set: &std::collections::BTreeSet<String>, i: usize| {
+        s.get(i).is_some_and(|t| set.contains(&t.norm))
+    };
+    let subject_word = |i: usize| {
+        is(&rules.targets, i)
+            || is(&rules.self_words, i)
+            || is(&rules.other_subjects, i)
+            || is(&rules.determiners, i)
+            || is(&rules.joiners, i)
+    };
+    // A comma cuts the clause only before a new subject or a joiner: "was,
+    // um, pretty lazy" is one clause, "it was a mess, so I rebuilt it" two.
+    let clause_start = |i: usize| {
+        i == 0
+            || (s[i].after_comma && subject_word(i))
+            || (is(&rules.joiners, i) && subject_word(i + 1) && !is(&rules.joiners, i + 1))
+    };
+    // "He told me the plan was ridiculous": with a copula just before the
+    // cue, a noun phrase right before the copula ("the plan") is its
+    // subject, and no target further back holds the cue.
+    if let Some(c) = (cue_start.saturating_sub(3)..cue_start)
+        .rev()
+        .find(|&c| COPULA.contains(&s[c].norm.as_str()))
+    {
+        let noun_phrase = c >= 2
+            && !is(&rules.targets, c - 1)
+            && !is(&rules.self_words, c - 1)
+            && !is(&rules.other_subjects, c - 1)
+            && (is(&rules.determiners, c - 2) || is(&rules.possessives, c - 2))
+            // "the nurses on that ward were lazy": a phrase after a
+            // preposition qualifies the subject before it.
+            && !(c >= 3 && is(&rules.prepositions, c - 3));
+        if noun_phrase {
+            return (Holder::Other, None);
+        }
+    }
+    // A cleft names the holder: "it was the management that made it
+    // unbearable".
+    let cleft = (0..cue_start).filter(|_| cleft).find(|&k| {
+        is(&rules.cleft_openers, k)
+            && (k + 1..cue_start.min(k + 4)).any(|t| {
+                is(&rules.targets, t) && is(&rules.cleft_joiners, t + 1) && t + 1 < cue_start
+            })
+    });
+    if let Some(k) = cleft {
+        let t = (k + 1..cue_start).find(|&t| is(&rules.targets, t));
+        return (Holder::Target, t);
+    }
+    // Asides ("was, how do I put it, pretty dodgy") are passed over.
+    let mut aside = vec![false; s.len()];
+    for a in &rules.asides {
+        let words = phrase_words(a);
+        for at in occurrences(&words, s) {
+            aside[at..at + words.len()]
+                .iter_mut()
+                .for_each(|x| *x = true);
+        }
+    }
+    for i in (0..cue_start).rev() {
+        let word = s[i].norm.as_str();
+        if aside[i] {
+            continue;
+        }
+        if is(&rules.objects, i) {
+            // Never a holder ("they promised me a promotion and lied").
+        } else if word == "there" && !(i > 0 && is(&rules.targets, i - 1)) {
+            if i > 0 && is(&rules.people_there, i - 1) {
+                return (Holder::Target, Some(i));
+            }
+            if s.get(i + 1)
+                .is_some_and(|t| COPULA.contains(&t.norm.as_str()))
+            {
+                return (Holder::Other, None);
+            }
+        } else if is(&rules.targets, i) {
+            // "our team": a group the speaker belongs to.
+            let ours = i > 0 && is(&rules.self_words, i - 1) && is(&rules.shared_groups, i);
+            return if ours {
+                (Holder::Speaker, None)
+            } else {
+                (Holder::Target, Some(i))
+            };
+        } else if is(&rules.self_words, i) {
+            // "The team I inherited were lazy": a self word right after a
+            // target opens a clause about the target, which stays the
+            // subject.
+            if !(i > 0 && is(&rules.targets, i - 1)) {
+                return (Holder::Speaker, None);
+            }
+        } else if is(&rules.other_subjects, i) {
+            return (Holder::Other, None);
+        }
+        if clause_start(i) {
+            break;
+        }
+    }
+    (Holder::Other, None)
 }
 
 #[cfg(test)]
@@ -164,6 +347,15 @@ mod tests {
             "That company treats its staff like numbers.",
             "Head office kept making stupid decisions.",
             "The team I inherited were lazy, they did the bare minimum.",
+            // The holder past an object and an aside, "nobody there".
+            "They promised me a promotion and then just lied about it.",
+            "My previous employer was, how do I put it, pretty dodgy.",
+            "Nobody there knew what they were doing.",
+            "My manager was the worst.",
+            "I hated my boss.",
+            "The nurses on that ward were lazy.",
+            "My team leader was rude to everyone.",
+            "The customers were fine, it was the management that made it unbearable.",
         ] {
             assert!(negative(text), "{text}");
         }
@@ -182,6 +374,26 @@ mod tests {
             "The company went through a difficult restructure.",
             "The first version I built was terrible.",
             "My manager was not a nightmare at all.",
+            // The holder is not a target: an object pronoun, a victim, "it",
+            // "we", a clause of its own.
+            "A customer was rude, so I calmed him down.",
+            "The customer screamed at my colleague.",
+            "They said it was a disaster, but we fixed it.",
+            "We were disorganised at first.",
+            "Our team was a mess after the merger.",
+            "The deadline was ridiculous, but my manager got it moved.",
+            "The worst mistake I made was not asking for help.",
+            "My colleague had a nightmare of a week.",
+            "Nobody knew what they were doing at first, including me.",
+            "I was the only one in the team who had a licence.",
+            "I couldn't stand working nights.",
+            // A noun phrase holds the copula's cue; taken back; ourselves.
+            "He told me the plan was ridiculous, and we talked it through.",
+            "They didn't listen to me at first, and I understand why.",
+            "The engineers were clueless about it, and so were we.",
+            "The director was difficult to reach, so I emailed her assistant.",
+            "Our manager never backed down from a challenge.",
+            "It was the team that turned a disaster round.",
         ] {
             assert!(!negative(text), "{text}");
         }

@@ -123,6 +123,20 @@ pub struct StarGrammar {
     pub determiners: BTreeSet<String>,
     #[serde(default)]
     pub conditionals: BTreeSet<String>,
+    #[serde(default)]
+    pub acting_outcomes: BTreeSet<String>,
+    #[serde(default)]
+    pub act_objects: BTreeSet<String>,
+    #[serde(default)]
+    pub present_acts: BTreeSet<String>,
+    #[serde(default)]
+    pub present_acts_least: Option<usize>,
+    #[serde(default)]
+    pub weekdays: BTreeSet<String>,
+    #[serde(default)]
+    pub weekday_openers: BTreeSet<String>,
+    #[serde(default)]
+    pub weekday_weight: Option<f64>,
 
     #[serde(default)]
     pub min_words: Option<usize>,
@@ -151,7 +165,50 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub predicate_followers: BTreeSet<String>,
     #[serde(default)]
+    pub other_subjects: BTreeSet<String>,
+    #[serde(default)]
+    pub objects: BTreeSet<String>,
+    #[serde(default)]
+    pub people_there: BTreeSet<String>,
+    #[serde(default)]
+    pub asides: Vec<String>,
+    #[serde(default)]
+    pub determiners: BTreeSet<String>,
+    #[serde(default)]
+    pub joiners: BTreeSet<String>,
+    #[serde(default)]
+    pub possessives: BTreeSet<String>,
+    #[serde(default)]
+    pub prepositions: BTreeSet<String>,
+    #[serde(default)]
+    pub named_reach: Option<usize>,
+    #[serde(default)]
+    pub named_copulas: BTreeSet<String>,
+    #[serde(default)]
+    pub cleft_openers: BTreeSet<String>,
+    #[serde(default)]
+    pub cleft_joiners: BTreeSet<String>,
+    #[serde(default)]
+    pub shared_groups: BTreeSet<String>,
+    #[serde(default)]
+    pub innocent: Vec<String>,
+    #[serde(default)]
+    pub self_included: Vec<String>,
+    #[serde(default)]
+    pub taken_back: Vec<String>,
+    #[serde(default)]
     pub cue: Vec<NegativeCue>,
+    pub only_one: Option<OnlyOne>,
+}
+
+/// "I was the only one who actually did any work" (`[negative_talk.only_one]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnlyOne {
+    pub opener: String,
+    /// How many words after the opener an `effort` phrase may start.
+    pub reach: usize,
+    pub effort: Vec<String>,
 }
 
 /// A group of negative-talk cues and how they count.
@@ -167,6 +224,10 @@ pub struct NegativeCue {
     pub negatable: bool,
     #[serde(default)]
     pub needs_negation: bool,
+    #[serde(default)]
+    pub named: bool,
+    #[serde(default)]
+    pub object: bool,
 }
 
 fn negatable_by_default() -> bool {
@@ -326,12 +387,38 @@ impl Phrases {
         g.subordinators.extend(o.subordinators);
         g.determiners.extend(o.determiners);
         g.conditionals.extend(o.conditionals);
+        g.acting_outcomes.extend(o.acting_outcomes);
+        g.act_objects.extend(o.act_objects);
+        g.present_acts.extend(o.present_acts);
+        g.present_acts_least = o.present_acts_least.or(g.present_acts_least);
+        g.weekdays.extend(o.weekdays);
+        g.weekday_openers.extend(o.weekday_openers);
+        g.weekday_weight = o.weekday_weight.or(g.weekday_weight);
         g.min_words = o.min_words.or(g.min_words);
         let (n, o) = (&mut self.negative_talk, other.negative_talk);
         n.targets.extend(o.targets);
         n.self_words.extend(o.self_words);
         n.negators.extend(o.negators);
         n.predicate_followers.extend(o.predicate_followers);
+        n.other_subjects.extend(o.other_subjects);
+        n.objects.extend(o.objects);
+        n.people_there.extend(o.people_there);
+        n.asides.extend(o.asides);
+        n.determiners.extend(o.determiners);
+        n.joiners.extend(o.joiners);
+        n.possessives.extend(o.possessives);
+        n.prepositions.extend(o.prepositions);
+        n.cleft_openers.extend(o.cleft_openers);
+        n.named_reach = o.named_reach.or(n.named_reach);
+        n.named_copulas.extend(o.named_copulas);
+        n.cleft_joiners.extend(o.cleft_joiners);
+        n.shared_groups.extend(o.shared_groups);
+        n.innocent.extend(o.innocent);
+        n.self_included.extend(o.self_included);
+        n.taken_back.extend(o.taken_back);
+        if o.only_one.is_some() {
+            n.only_one = o.only_one;
+        }
         n.cue.extend(o.cue);
         self.sentence_openers.extend(other.sentence_openers);
     }

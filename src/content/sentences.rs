@@ -5,7 +5,8 @@
 //! exclamation mark), at a silence of [`PAUSE_SECONDS`] between words or of
 //! [`COMMA_PAUSE_SECONDS`] after a comma, and a
 //! run-on longer than [`LONG_SENTENCE`] tokens is cut where a clause opener
-//! ("so", "then", listed in `phrases/content.toml`) follows a comma.
+//! ("so", "then", listed in `phrases/content.toml`) follows a comma, and a
+//! piece still longer at its last comma or "and" within that length.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -77,9 +78,28 @@ fn cut_run_on(
             && tokens[i].after_comma
             && openers.contains(&tokens[i].norm)
         {
-            out.push(start..i);
+            hard_cut(tokens, start..i, out);
             start = i;
         }
+    }
+    hard_cut(tokens, start..range.end, out);
+}
+
+/// Pushes `range`, cut near [`LONG_SENTENCE`] tokens when no opener split
+/// it: at the last comma or "and" within that many tokens, else at that
+/// many. A run-on with no punctuation and no pause would otherwise be one
+/// "sentence": one STAR part for a whole story, and a cue in one clause
+/// judged with a subject of another.
+fn hard_cut(tokens: &[Token], range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let mut start = range.start;
+    while range.end - start > LONG_SENTENCE {
+        let limit = start + LONG_SENTENCE;
+        let cut = (start + MIN_PIECE..=limit)
+            .rev()
+            .find(|&i| tokens[i].after_comma || tokens[i].norm == "and")
+            .unwrap_or(limit);
+        out.push(start..cut);
+        start = cut;
     }
     out.push(start..range.end);
 }
@@ -106,6 +126,20 @@ mod tests {
                     .join(" ")
             })
             .collect()
+    }
+
+    #[test]
+    fn an_unpunctuated_run_on_is_cut_near_the_long_sentence_length() {
+        let text = "we had a leak in the roof of the warehouse and the boxes on the top shelf \
+            got wet and my manager asked me to sort it and I moved every box to the other end \
+            and I rang the roofer and he came the same day and fixed it and nothing else got wet";
+        let t = tokens(&words(text));
+        let s = sentences(&t, &openers());
+        assert!(s.len() >= 2, "{s:?}");
+        assert!(s.iter().all(|r| r.len() <= LONG_SENTENCE), "{s:?}");
+        assert_eq!(s.iter().map(|r| r.len()).sum::<usize>(), t.len());
+        // Cut before an "and".
+        assert!(s[1..].iter().all(|r| t[r.start].norm == "and"), "{s:?}");
     }
 
     #[test]

@@ -298,6 +298,18 @@ fn score(
             }
         }
     }
+    // "On a Friday", "one Saturday", "last Tuesday": the day of the scene.
+    if let Some(k) = (1..s.len()).find(|&k| {
+        g.weekdays.contains(&s[k].norm)
+            && (k.saturating_sub(2)..k).any(|b| g.weekday_openers.contains(&s[b].norm))
+    }) {
+        let from = (k.saturating_sub(2)..k)
+            .find(|&b| g.weekday_openers.contains(&s[b].norm))
+            .unwrap_or(k);
+        let said: Vec<&str> = s[from..=k].iter().map(|t| t.norm.as_str()).collect();
+        scored.score[SITUATION] += g.weekday_weight.unwrap_or(0.0);
+        scored.cues[SITUATION].push((said.join(" "), offset + from..offset + k + 1));
+    }
     let weight = rules.action_weight.unwrap_or(DEFAULT_ACTION_WEIGHT);
     let mut acts = 0;
     let mut wished = false;
@@ -347,6 +359,7 @@ enum Clause {
 fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
     let g = &rules.grammar;
     let mut out = Vec::new();
+    let mut present = Vec::new();
     for (i, t) in s.iter().enumerate() {
         let contracted = t.norm.split_once('\'');
         let subject = g.subjects.contains(&t.norm)
@@ -383,17 +396,33 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
         let verb = s[v].norm.as_str();
         // "I got moved onto billing": what was done to me, not a step.
         let passive = verb == "got" && s.get(v + 1).is_some_and(|n| past_form(&n.norm, g));
+        // "I raised it with IT", "I delivered a list": an outcome verb with
+        // an object the speaker hands on is a step; "we delivered the
+        // project on time" stays an outcome.
+        let acting = g.acting_outcomes.contains(verb)
+            && s.get(v + 1)
+                .is_some_and(|n| g.act_objects.contains(&n.norm));
         if g.hypothetical.contains(verb) {
             out.push((i, v, Clause::NoStory));
         } else if g.habitual.contains(verb) {
             // A habit is no step of the story; the `none` cues judge it.
-        } else if past_form(verb, g)
-            && !passive
-            && !g.outcomes.contains(verb)
-            && !g.state_verbs.contains(verb)
+        } else if g.present_acts.contains(verb) && !past_form(verb, g) {
+            present.push((i, v, Clause::Act));
+        } else if acting
+            || (past_form(verb, g)
+                && !passive
+                && !g.outcomes.contains(verb)
+                && !g.state_verbs.contains(verb))
         {
             out.push((i, v, Clause::Act));
         }
+    }
+    // One present step may be a habit or a procedure ("first I write
+    // everything down"); a string of them is a story told in the present
+    // ("I check her over, I call the nurse, and I stay with her").
+    if present.len() >= g.present_acts_least.unwrap_or(usize::MAX) {
+        out.extend(present);
+        out.sort_by_key(|&(i, _, _)| i);
     }
     out
 }
@@ -546,6 +575,25 @@ mod tests {
         assert_eq!(
             parts("I paired each of the older staff with a student. I, uh, I learned that people mostly need one calm person."),
             ["action", "result"]
+        );
+    }
+
+    #[test]
+    fn a_weekday_sets_the_scene_but_does_not_outweigh_a_step() {
+        // Issue 18's example opens on its action with a weekday in it.
+        assert_eq!(
+            parts(
+                "I pushed a config change on a Friday without a review. \
+                 I noticed it from the alerts and I rolled it back."
+            )[0],
+            "action"
+        );
+        assert_eq!(
+            parts(
+                "It was one Saturday in March and the shop was packed. \
+                 I rang my manager and I opened the second till."
+            ),
+            ["situation", "action"]
         );
     }
 

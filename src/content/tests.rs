@@ -425,3 +425,27 @@ fn an_ending_the_rules_cannot_read_keeps_no_result_silent() {
     );
     assert!(codes(&closed).contains(&"no_result"), "{:?}", closed.flags);
 }
+
+#[test]
+fn plain_stories_the_review_found_misjudged_are_star_answers() {
+    // A step told with an outcome verb and an object ("I raised it with",
+    // "I delivered a list"), and a story told in the present: both were
+    // `no_star` (eval/review-stories.toml).
+    for text in [
+        "At the call centre where I worked, customers kept getting cut off when they were \
+         transferred to billing. I raised it with the IT team, and I delivered a list of every \
+         dropped call with the times. They found a bad setting on the phone system and fixed it \
+         the same week, and the dropped calls stopped.",
+        "So I work nights at a care home. A resident falls in the corridor and she can't get up. \
+         I check her over, I call the nurse, and I stay with her until the paramedics come. \
+         She's fine, she just bruised her hip, and now we have sensors on the corridor at night.",
+    ] {
+        let c = of(text);
+        assert!(
+            !codes(&c).contains(&"no_star") && !codes(&c).contains(&"no_result"),
+            "{text}: {:?}\n{:#?}",
+            c.flags,
+            c.star.sentence_lines()
+        );
+    }
+}

@@ -77,7 +77,9 @@ pub(crate) fn ends_sentence(raw: &str) -> bool {
 
 /// The matching form of one word: `"Um,"` -> `um`, `"20%"` -> `20%`.
 pub(crate) fn normalise(word: &str) -> String {
-    let word = word.replace(['’', '‘'], "'");
+    // Curly quotes, the modifier letter apostrophe and the acute accent
+    // some keyboards and engines write for an apostrophe.
+    let word = word.replace(['’', '‘', 'ʼ', '´', '`'], "'");
     word.trim_matches(|c: char| {
         !(c.is_alphanumeric() || c == '%' || c == '$' || c == '€' || c == '£')
     })
