@@ -64,22 +64,31 @@ pub struct Decoding {
     /// whisper.cpp's retries at higher temperatures (0.2 steps) when a
     /// window's confidence is low or its text repeats.
     pub temperature_fallback: bool,
+    /// Beam search with this many beams; `None`: greedy.
+    pub beams: Option<i32>,
+    /// The prompt's text when `prompt` is set.
+    pub prompt_text: &'static str,
 }
 
 impl Default for Decoding {
     fn default() -> Self {
-        Decoding {
-            chunked: true,
-            prompt: true,
-            guard: true,
-            temperature_fallback: false,
-        }
+        Decoding::MOCKVIEW
     }
 }
 
 impl Decoding {
+    /// What mockview does (docs/transcription.md says why).
+    pub const MOCKVIEW: Decoding = Decoding {
+        chunked: true,
+        prompt: true,
+        guard: true,
+        temperature_fallback: false,
+        beams: None,
+        prompt_text: FILLER_PROMPT,
+    };
+
     /// The settings compared in docs/transcription.md, by name.
-    pub const MEASURED: [(&'static str, Decoding); 6] = [
+    pub const MEASURED: [(&'static str, Decoding); 7] = [
         (
             "whole",
             Decoding {
@@ -87,6 +96,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: false,
+                ..Decoding::MOCKVIEW
             },
         ),
         (
@@ -96,6 +106,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: true,
+                ..Decoding::MOCKVIEW
             },
         ),
         (
@@ -105,6 +116,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: false,
+                ..Decoding::MOCKVIEW
             },
         ),
         (
@@ -114,6 +126,7 @@ impl Decoding {
                 prompt: false,
                 guard: false,
                 temperature_fallback: false,
+                ..Decoding::MOCKVIEW
             },
         ),
         (
@@ -123,6 +136,7 @@ impl Decoding {
                 prompt: true,
                 guard: true,
                 temperature_fallback: false,
+                ..Decoding::MOCKVIEW
             },
         ),
         (
@@ -132,6 +146,14 @@ impl Decoding {
                 prompt: true,
                 guard: true,
                 temperature_fallback: true,
+                ..Decoding::MOCKVIEW
+            },
+        ),
+        (
+            "chunks-guard-beam5",
+            Decoding {
+                beams: Some(5),
+                ..Decoding::MOCKVIEW
             },
         ),
     ];
@@ -285,11 +307,18 @@ impl Engine {
             .context
             .create_state()
             .map_err(|e| EngineError::Run(e.to_string()))?;
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        let strategy = match decoding.beams {
+            Some(beam_size) => SamplingStrategy::BeamSearch {
+                beam_size,
+                patience: -1.0,
+            },
+            None => SamplingStrategy::Greedy { best_of: 1 },
+        };
+        let mut params = FullParams::new(strategy);
         params.set_n_threads(THREADS);
         params.set_language(Some("en"));
         if prompt {
-            params.set_initial_prompt(FILLER_PROMPT);
+            params.set_initial_prompt(decoding.prompt_text);
         }
         // Inside one call (a chunk, or a whole recording over 30 s), later
         // windows are primed by the text before them, so a disfluent
