@@ -380,11 +380,17 @@ impl Engine {
     }
 }
 
-/// Whether decoding `a` covers the voiced time better than `b`: less of it
-/// without a word, then more words.
+/// Whether decoding `a` covers the voiced time better than `b`: no loop,
+/// then less of it without a word, then more words.
 fn better(voiced: &[(f64, f64)], a: &[Word], b: &[Word]) -> bool {
-    let gap = |w: &[Word]| (chunks::uncovered_seconds(voiced, w) * 10.0).round() as i64;
-    (gap(a), std::cmp::Reverse(a.len())) < (gap(b), std::cmp::Reverse(b.len()))
+    let rank = |w: &[Word]| {
+        (
+            chunks::loops(w),
+            (chunks::uncovered_seconds(voiced, w) * 10.0).round() as i64,
+            std::cmp::Reverse(w.len()),
+        )
+    };
+    rank(a) < rank(b)
 }
 
 /// The alignment heads for DTW: the preset of the model's size and
