@@ -1,16 +1,56 @@
 //! The transcript evaluation on the spoken corpus (issue 18): every answer
 //! of `eval/stories.toml` spoken at 48 kHz (rotating voices, pauses, room
 //! tone), transcribed and scored. Prints WER, dropped sentences, filler
-//! recall and RTF per decoding setting. Run by scripts/eval-transcripts.sh;
-//! the logic is `mockview::transcribe::evaluation`.
+//! recall and RTF per decoding setting, overall and per voice. Run by
+//! scripts/eval-transcripts.sh; the logic is
+//! `mockview::transcribe::evaluation`.
 //!
 //!   eval_transcripts --model FILE [--corpus FILE] [--decoding NAME|all]
-//!                    [--every N] [--verbose]
+//!                    [--every N] [--voice TEXT] [--speak-as VOICE]
+//!                    [--prompt TEXT] [--beams N] [--verbose]
+//!
+//! `--voice TEXT` keeps the answers whose voice's name contains TEXT;
+//! `--speak-as "espeak-ng en-us+m7"` speaks every chosen answer with that
+//! voice instead (with `--voice`: another voice on the same texts); `--prompt` and
+//! `--beams` change the chosen settings' prompt and beam search.
 
 use anyhow::{anyhow, bail, Context, Result};
-use mockview::transcribe::evaluation::{self, Score, CORPUS};
+use mockview::transcribe::evaluation::{self, Score, Voice, CORPUS, VOICES};
 use mockview::transcribe::{Decoding, Engine};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// The sums of a set of answers.
+#[derive(Default)]
+struct Tally {
+    score: Score,
+    audio: f64,
+    spent: f64,
+    answers_with_drops: usize,
+    answers: usize,
+}
+
+impl Tally {
+    fn line(&self) -> String {
+        let s = &self.score;
+        format!(
+            "WER {:.1} % ({} / {} words); dropped sentences {} / {} (in {} of {} answers); filler recall {:.1} % ({} / {}); RTF {:.3} ({:.1} s for {:.1} s of audio)",
+            100.0 * s.wer(),
+            s.errors,
+            s.words,
+            s.dropped.len(),
+            s.sentences,
+            self.answers_with_drops,
+            self.answers,
+            100.0 * s.filler_recall(),
+            s.fillers_kept,
+            s.fillers,
+            self.spent / self.audio.max(1e-9),
+            self.spent,
+            self.audio,
+        )
+    }
+}
 
 fn main() -> Result<()> {
     let mut model: Option<PathBuf> = None;
@@ -18,6 +58,10 @@ fn main() -> Result<()> {
     let mut decodings: Vec<(String, Decoding)> = vec![("default".into(), Decoding::default())];
     let mut every = 1usize;
     let mut verbose = false;
+    let mut voice_filter: Option<String> = None;
+    let mut speak_as: Option<Voice> = None;
+    let mut prompt: Option<&'static str> = None;
+    let mut beams: Option<i32> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| anyhow!("{a} needs a value"));
@@ -26,6 +70,15 @@ fn main() -> Result<()> {
             "--corpus" => corpus = value()?.into(),
             "--every" => every = value()?.parse().context("--every")?,
             "--verbose" => verbose = true,
+            "--voice" => voice_filter = Some(value()?),
+            "--speak-as" => {
+                let name = value()?;
+                speak_as = Some(Voice::parse(&name).ok_or_else(|| {
+                    anyhow!("--speak-as {name}: not \"espeak-ng|flite|festival VOICE\"")
+                })?);
+            }
+            "--prompt" => prompt = Some(Box::leak(value()?.into_boxed_str())),
+            "--beams" => beams = Some(value()?.parse().context("--beams")?),
             "--decoding" => {
                 let name = value()?;
                 decodings = if name == "all" {
@@ -44,30 +97,52 @@ fn main() -> Result<()> {
             other => bail!("unknown argument {other}"),
         }
     }
+    for (_, d) in &mut decodings {
+        if let Some(p) = prompt {
+            d.prompt_text = p;
+        }
+        if beams.is_some() {
+            d.beams = beams;
+        }
+    }
     let model = model.ok_or_else(|| anyhow!("--model FILE is required"))?;
     let answers = evaluation::read_corpus(&corpus).map_err(|e| anyhow!(e))?;
     let engine = Engine::load(&model)?;
     let dir = tempfile::tempdir()?;
-    let chosen: Vec<(usize, &evaluation::Answer)> =
-        answers.iter().enumerate().step_by(every.max(1)).collect();
+    let voice_of = |index: usize| speak_as.unwrap_or(VOICES[index % VOICES.len()]);
+    let chosen: Vec<(usize, &evaluation::Answer)> = answers
+        .iter()
+        .enumerate()
+        .step_by(every.max(1))
+        .filter(|(i, _)| {
+            voice_filter
+                .as_ref()
+                .is_none_or(|f| VOICES[*i % VOICES.len()].name().contains(f.as_str()))
+        })
+        .collect();
+    let voices: std::collections::BTreeSet<String> =
+        chosen.iter().map(|(i, _)| voice_of(*i).name()).collect();
     println!(
         "corpus {}: {} of {} answers, {} voices; model {}",
         corpus.display(),
         chosen.len(),
         answers.len(),
-        evaluation::VOICES.len().min(chosen.len()),
+        voices.len(),
         engine.model_name()
     );
     for (name, decoding) in &decodings {
-        let mut total = Score::default();
-        let (mut audio, mut spent) = (0.0, 0.0);
-        let mut files_with_drops = 0;
+        let mut total = Tally::default();
+        let mut per_voice: BTreeMap<String, Tally> = BTreeMap::new();
         for &(index, answer) in &chosen {
-            let o = evaluation::evaluate(&engine, decoding, index, answer, dir.path())
-                .map_err(|e| anyhow!(e))?;
-            audio += o.spoken.seconds;
-            spent += o.transcribe_seconds;
-            files_with_drops += usize::from(!o.score.dropped.is_empty());
+            let o = evaluation::evaluate_as(
+                &engine,
+                decoding,
+                voice_of(index),
+                index,
+                answer,
+                dir.path(),
+            )
+            .map_err(|e| anyhow!(e))?;
             if verbose || !o.score.dropped.is_empty() {
                 println!(
                     "  {} ({}, {:.1} s): WER {:.1} %, dropped {}, fillers {}/{}",
@@ -86,23 +161,22 @@ fn main() -> Result<()> {
                     println!("    heard: {}", o.transcript.text);
                 }
             }
-            total.add(&o.score);
+            let voice = per_voice.entry(o.spoken.voice.clone()).or_default();
+            for t in [&mut total, voice] {
+                t.score.add(&o.score);
+                t.audio += o.spoken.seconds;
+                t.spent += o.transcribe_seconds;
+                t.answers += 1;
+                t.answers_with_drops += usize::from(!o.score.dropped.is_empty());
+            }
             std::fs::remove_file(&o.spoken.wav).ok();
         }
+        for (voice, t) in &per_voice {
+            println!("  {voice}: {}", t.line());
+        }
         println!(
-            "{name}: WER {:.1} % ({} / {} words); dropped sentences {} / {} (in {} answers); filler recall {:.1} % ({} / {}); RTF {:.3} ({:.1} s for {:.1} s of audio; load average {})",
-            100.0 * total.wer(),
-            total.errors,
-            total.words,
-            total.dropped.len(),
-            total.sentences,
-            files_with_drops,
-            100.0 * total.filler_recall(),
-            total.fillers_kept,
-            total.fillers,
-            spent / audio.max(1e-9),
-            spent,
-            audio,
+            "{name}: {}; load average {}",
+            total.line(),
             std::fs::read_to_string("/proc/loadavg")
                 .ok()
                 .and_then(|l| l.split_whitespace().next().map(String::from))

@@ -9,6 +9,11 @@
 #   scripts/eval-transcripts.sh --decoding all    every measured setting
 #   scripts/eval-transcripts.sh --every 5         every 5th answer (the test's subset)
 #   scripts/eval-transcripts.sh --verbose         each answer and its transcript
+#   scripts/eval-transcripts.sh --voice f4        only the answers of voices named *f4*
+#   scripts/eval-transcripts.sh --voice f4 --speak-as "espeak-ng en-us+f1"
+#                                                 those answers in another voice
+#   scripts/eval-transcripts.sh --beams 5 --prompt "Um, so, …"   other settings
+# Figures are printed per voice, then for all answers.
 # Called by scripts/eval-feedback.sh. RTF depends on the machine's load:
 # the load average is printed with it.
 set -euo pipefail

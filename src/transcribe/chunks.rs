@@ -200,11 +200,50 @@ pub fn uncovered(voiced: &[(f64, f64)], words: &[Word]) -> Vec<(f64, f64)> {
 }
 
 /// Whether a chunk's words look complete for its voiced time: no long
-/// uncovered run, and not too few words.
+/// uncovered run, not too few words, and no decoding loop.
 pub fn covers(voiced: &[(f64, f64)], words: &[Word]) -> bool {
     let voiced_seconds: f64 = voiced.iter().map(|(s, e)| e - s).sum();
     uncovered(voiced, words).is_empty()
         && words.len() as f64 >= voiced_seconds * MIN_WORDS_PER_VOICED_SECOND
+        && !loops(words)
+}
+
+/// A phrase said this many times in a row is a decoding loop, not speech
+/// (greedy decoding can repeat "and I looked at the phone" to the end of a
+/// window: measured on espeak-ng en-us+f1, docs/transcription.md). People
+/// repeat a word or two ("I, I, I"), not a phrase four times over.
+const LOOP_REPEATS: usize = 4;
+/// A loop spans at least this many words, so a stammered word ("I, I, I,
+/// I") is not one.
+const LOOP_MIN_WORDS: usize = 8;
+
+/// Whether the words hold a decoding loop: a phrase of one to twelve words
+/// repeated back to back `LOOP_REPEATS` times, over `LOOP_MIN_WORDS` words
+/// or more (compared without case or punctuation).
+pub fn loops(words: &[Word]) -> bool {
+    let bare: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.word
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .collect();
+    for n in 1..=12 {
+        if n * LOOP_REPEATS < LOOP_MIN_WORDS {
+            continue;
+        }
+        let mut run = 0;
+        for i in n..bare.len() {
+            run = if bare[i] == bare[i - n] { run + 1 } else { 0 };
+            if run + n >= n * LOOP_REPEATS {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Total seconds of voiced time no word reaches (to compare two decodings).
@@ -346,6 +385,29 @@ mod tests {
         let sparse = [word(1.0, 4.0)];
         assert!(uncovered(&voiced, &sparse).is_empty());
         assert!(!covers(&voiced, &sparse));
+    }
+
+    #[test]
+    fn a_phrase_said_over_and_over_is_a_loop() {
+        let said = |text: &str| -> Vec<Word> {
+            text.split_whitespace()
+                .map(|t| Word {
+                    word: t.into(),
+                    ..word(0.0, 0.1)
+                })
+                .collect()
+        };
+        assert!(loops(&said(
+            "Turned out the phone and then I looked at the phone and I looked at the phone and I looked at the phone and I looked at the phone and I looked at the phone"
+        )));
+        assert!(loops(&said("no no no no no no no no")));
+        assert!(!loops(&said("I, I, I think it was, it was fine")));
+        assert!(!loops(&said(
+            "we tried, we tried again, and we tried once more"
+        )));
+        assert!(!loops(&said(
+            "the phone rang and I looked at the phone and I looked away"
+        )));
     }
 
     #[test]

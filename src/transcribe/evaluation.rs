@@ -90,6 +90,19 @@ pub const VOICES: [Voice; 11] = [
 ];
 
 impl Voice {
+    /// A voice by its name as [`Voice::name`] writes it ("espeak-ng en-us").
+    /// The name is leaked: voices are few and live as long as the program.
+    pub fn parse(name: &str) -> Option<Voice> {
+        let (program, voice) = name.split_once(' ')?;
+        let voice: &'static str = Box::leak(voice.to_string().into_boxed_str());
+        match program {
+            "espeak-ng" => Some(Voice::Espeak(voice)),
+            "flite" => Some(Voice::Flite(voice)),
+            "festival" => Some(Voice::Festival(voice)),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> String {
         match self {
             Voice::Espeak(v) => format!("espeak-ng {v}"),
@@ -158,7 +171,11 @@ pub struct Spoken {
 /// lead-in and tail (1-3 s), and whether it pauses 2-4 s inside (every
 /// third answer, after its middle sentence) follow from `index`.
 pub fn speak(index: usize, answer: &Answer, dir: &Path) -> Result<Spoken, String> {
-    let voice = VOICES[index % VOICES.len()];
+    speak_as(VOICES[index % VOICES.len()], index, answer, dir)
+}
+
+/// As [`speak`], with another voice (to compare voices on the same text).
+pub fn speak_as(voice: Voice, index: usize, answer: &Answer, dir: &Path) -> Result<Spoken, String> {
     let lead = 1.0 + (index as f64 * 0.37) % 2.0;
     let tail = 1.0 + (index as f64 * 0.61) % 2.0;
     let pause =
@@ -485,7 +502,26 @@ pub fn evaluate(
     answer: &Answer,
     dir: &Path,
 ) -> Result<Outcome, String> {
-    let spoken = speak(index, answer, dir)?;
+    evaluate_as(
+        engine,
+        decoding,
+        VOICES[index % VOICES.len()],
+        index,
+        answer,
+        dir,
+    )
+}
+
+/// As [`evaluate`], spoken by `voice`.
+pub fn evaluate_as(
+    engine: &Engine,
+    decoding: &Decoding,
+    voice: Voice,
+    index: usize,
+    answer: &Answer,
+    dir: &Path,
+) -> Result<Outcome, String> {
+    let spoken = speak_as(voice, index, answer, dir)?;
     let started = Instant::now();
     let samples = super::read_speech(&spoken.wav).map_err(|e| e.to_string())?;
     let transcript = engine

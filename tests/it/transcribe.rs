@@ -912,7 +912,7 @@ fn corpus() -> Option<Vec<mockview::transcribe::evaluation::Answer>> {
 
 #[test]
 #[cfg(feature = "transcribe")]
-#[ignore = "issue 18 bounds not met yet (tiny.en on espeak-ng voices: WER 16.9 %, 3 of 77 sentences, filler recall 54 %, docs/transcription.md); run with --ignored"]
+#[ignore = "issue 18 bounds not met with tiny.en: WER 16.9 %, 3 of 77 sentences, filler recall 54 % on this subset; espeak-ng voices misheard by base too (docs/transcription.md); run with --ignored"]
 fn spoken_corpus_keeps_every_sentence_and_its_fillers() {
     use mockview::transcribe::evaluation::{evaluate, Score};
     use mockview::transcribe::Decoding;
