@@ -496,6 +496,11 @@ struct Decimator {
     skip: usize,
     /// 1 / factor³, so that the filter's gain is 1.
     scale: f64,
+    /// The same filter by 16-bit multiply-adds at the outputs only, where
+    /// the CPU has AVX2 and the factor is at most 16 (rates up to 64 kHz):
+    /// the same outputs to the bit at about a fifth of the running sums'
+    /// time, whose three additions a sample depend on each other.
+    convolution: Option<Convolution>,
 }
 
 /// The largest decimation factor (rates up to 131 MHz), so that the
@@ -515,12 +520,18 @@ impl Decimator {
             phase: factor - 1 - first,
             skip: usize::from(factor > 1),
             scale: 1.0 / (factor as f64).powi(3),
+            // The output instant after the skipped one.
+            convolution: Convolution::new(factor, (2 * factor - 2) as u64),
         }
     }
 
     /// Filter `block`, appending the outputs it completes to `out`.
     #[inline(always)]
     fn push(&mut self, mut block: &[i16], out: &mut Vec<f32>) {
+        if let Some(convolution) = &mut self.convolution {
+            convolution.push(block, out, self.scale);
+            return;
+        }
         let [mut a, mut b, mut c] = self.integrators;
         while !block.is_empty() {
             let take = (self.factor - self.phase).min(block.len());
@@ -578,6 +589,8 @@ struct Correlator {
 }
 
 use rustfft::num_complex::Complex;
+
+use super::decimation::Convolution;
 
 impl Correlator {
     /// A correlator for windows whose length plus the `lags` wanted is at
@@ -1011,6 +1024,30 @@ mod tests {
                     (f64::from(v) - truth).abs() <= 1e-6 * truth.abs().max(1.0),
                     "factor {factor}, output {m}: {v} vs {truth}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_multiply_adds_give_the_running_sums_outputs_to_the_bit() {
+        // Full scale included: the sums must be exact at the extremes.
+        let mut input: Vec<i16> = (0..20_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 16) as i16)
+            .collect();
+        input[3000..3500].fill(i16::MIN);
+        input[6000..6500].fill(i16::MAX);
+        for factor in 1..=20 {
+            let mut sums = Decimator::new(factor);
+            sums.convolution = None;
+            let mut want = Vec::new();
+            sums.push(&input, &mut want);
+            for size in [1, 2, 5, 37, 47, 48, 4096] {
+                let mut decimator = Decimator::new(factor);
+                let mut out = Vec::new();
+                for block in input.chunks(size) {
+                    decimator.push(block, &mut out);
+                }
+                assert_eq!(out, want, "factor {factor}, blocks of {size}");
             }
         }
     }
