@@ -51,6 +51,7 @@ pub(super) use none::Convolution;
 mod avx2 {
     use super::{taps, MAX_FACTOR, SPAN};
     use pulp::x86::V3;
+    use std::arch::x86_64::__m256i;
 
     /// The decimation filter by multiply-adds, streaming: blocks of any
     /// size give the same outputs.
@@ -121,6 +122,16 @@ mod avx2 {
                     self.next += self.factor;
                 }
             }
+            // Eight outputs at a time: their sums reduce together, and
+            // convert to floats in vectors (the same operations, rounded
+            // the same way, as one at a time).
+            let step = self.factor as usize;
+            while self.next + 7 * self.factor < end {
+                let at = (self.next - back - pos) as usize;
+                let eight = self.eight(|j| &block[at + j * step..at + j * step + SPAN], scale);
+                out.extend_from_slice(&eight);
+                self.next += 8 * self.factor;
+            }
             while self.next < end {
                 let at = (self.next - back - pos) as usize;
                 put(self.at(&block[at..at + SPAN]), out);
@@ -139,17 +150,51 @@ mod avx2 {
         /// The filter over `window` (`SPAN` samples, the output's last).
         #[inline(always)]
         fn at(&self, window: &[i16]) -> i32 {
+            let lanes: [i32; 8] = pulp::cast(self.lanes(window));
+            lanes.iter().sum()
+        }
+
+        /// The filter over `window` in eight partial sums (which add up
+        /// exactly, in any order).
+        #[inline(always)]
+        fn lanes(&self, window: &[i16]) -> __m256i {
             let avx2 = self.simd.avx2;
             let part = |i: usize| {
                 let x: [i16; 16] = window[16 * i..16 * (i + 1)].try_into().unwrap_or([0; 16]);
                 avx2._mm256_madd_epi16(pulp::cast(x), pulp::cast(self.taps[i]))
             };
-            let sum = avx2._mm256_add_epi32(avx2._mm256_add_epi32(part(0), part(1)), part(2));
-            let lanes: [i32; 8] = pulp::cast(sum);
-            lanes.iter().sum()
+            avx2._mm256_add_epi32(avx2._mm256_add_epi32(part(0), part(1)), part(2))
+        }
+
+        /// The filter over eight windows (`window(j)` for j in 0..8), each
+        /// times `scale`: the partial sums of all eight are reduced in one
+        /// tree of horizontal adds.
+        #[inline(always)]
+        fn eight<'w>(&self, window: impl Fn(usize) -> &'w [i16], scale: f64) -> [f32; 8] {
+            let (avx, avx2) = (self.simd.avx, self.simd.avx2);
+            // Written out: a call through `array::from_fn` would not be
+            // compiled with AVX2, and the intrinsics would not inline.
+            let w = |j| self.lanes(window(j));
+            let s: [__m256i; 8] = [w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7)];
+            let h = |a, b| avx2._mm256_hadd_epi32(a, b);
+            // Per 128-bit half: [s0, s1, s2, s3] and [s4, s5, s6, s7].
+            let low = h(h(s[0], s[1]), h(s[2], s[3]));
+            let high = h(h(s[4], s[5]), h(s[6], s[7]));
+            let sums = avx2._mm256_add_epi32(
+                avx2._mm256_permute2x128_si256::<0x20>(low, high),
+                avx2._mm256_permute2x128_si256::<0x31>(low, high),
+            );
+            let scale = avx._mm256_set1_pd(scale);
+            let half = |v| avx._mm256_cvtpd_ps(avx._mm256_mul_pd(avx._mm256_cvtepi32_pd(v), scale));
+            let first: [f32; 4] = pulp::cast(half(avx._mm256_castsi256_si128(sums)));
+            let second: [f32; 4] = pulp::cast(half(avx2._mm256_extracti128_si256::<1>(sums)));
+            let [a, b, c, d] = first;
+            let [e, f, g, h] = second;
+            [a, b, c, d, e, f, g, h]
         }
     }
 }
+
 #[cfg(not(target_arch = "x86_64"))]
 mod none {
     /// No multiply-add path off x86-64: never made.
