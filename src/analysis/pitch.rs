@@ -19,7 +19,8 @@
 //!
 //! Speed: the signal is low-passed and decimated to about 4 kHz (plenty for
 //! a 600 Hz ceiling) before anything else, by integer running sums (three
-//! additions a sample); frames are correlated two at a time through one
+//! additions a sample) or, with AVX2, the same filter by 16-bit
+//! multiply-adds at the outputs only (`decimation.rs`); frames are correlated two at a time through one
 //! complex FFT and its inverse; frames far too quiet to be voiced whatever comes later are
 //! not correlated at all; and the tracker runs on a thread of its own
 //! (`worker.rs`). Memory is one compact record per 10 ms frame (28 bytes,
