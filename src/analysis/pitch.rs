@@ -164,6 +164,8 @@ pub(crate) struct PitchTracker {
     /// The CPU's vector instructions (AVX2 where it has them), detected once.
     simd: pulp::Arch,
     octave: OctaveTerms,
+    /// The track, once [`PitchTracker::solve`] has run.
+    track: Vec<f32>,
 }
 
 impl PitchTracker {
@@ -217,6 +219,7 @@ impl PitchTracker {
             found: Vec::new(),
             simd: pulp::Arch::new(),
             octave: OctaveTerms::new(floor as f32, ceiling as f32),
+            track: Vec::new(),
         };
         tracker.window_end = tracker.window_start(0) + size as u64;
         tracker
@@ -359,7 +362,8 @@ impl PitchTracker {
     }
 
     /// The F0 of each 10 ms frame in Hz, 0.0 where unvoiced, given the
-    /// full-band power of every frame ([`frame_powers`]).
+    /// full-band power of every frame ([`frame_powers`]). Called once,
+    /// after the last block: it weights the candidates in place.
     /// The last frames, whose window runs past the end of the recording,
     /// are unvoiced (as in Praat, which has no frame there).
     ///
@@ -369,7 +373,7 @@ impl PitchTracker {
     /// band's share of the power: each candidate is weighted by that share
     /// (around 0.9 in a vowel, a few hundredths in a hiss), measured over
     /// the three frames around the window's centre.
-    pub(crate) fn finish(mut self, power: &[f32]) -> Vec<f32> {
+    pub(crate) fn finish(&mut self, power: &[f32]) -> Vec<f32> {
         if let Some(first) = self.pending.take() {
             // A frame left out may have been loaded as the second one.
             self.correlator.clear(1);
@@ -464,6 +468,18 @@ impl PitchTracker {
         }
         drop_blips(&mut track);
         track
+    }
+
+    /// [`PitchTracker::finish`] on the tracker's own thread, while the
+    /// analyzer finishes its metrics (`Worker::then`); [`PitchTracker::track`]
+    /// gives the result once the thread is joined.
+    pub(crate) fn solve(&mut self, power: &[f32]) {
+        self.track = self.finish(power);
+    }
+
+    /// The track [`PitchTracker::solve`] found.
+    pub(crate) fn track(self) -> Vec<f32> {
+        self.track
     }
 }
 
