@@ -229,9 +229,14 @@ impl Analyzer {
             let v = if weight > 0.0 { acc / weight } else { 0.0 };
             self.intensity_db.push(power_db(v) as f32);
         }
-        // What needs only this thread's measurements first: the loudness
-        // and pitch threads may still be busy, and this thread would only
-        // wait for them.
+        // The pitch path needs the frame powers: handed to the pitch
+        // thread, which finds it after its last block while this thread
+        // goes on.
+        let power = pitch::frame_powers(&self.energy_db);
+        self.pitch.then(move |tracker| tracker.solve(&power));
+        // What needs only this thread's measurements: the loudness and
+        // pitch threads may still be busy, and this thread would only wait
+        // for them.
         let duration = self.total_samples as f64 / self.sample_rate as f64;
         let frame_seconds = self.frame_len as f64 / self.sample_rate as f64;
         let activity = activity::detect(&self.energy_db, frame_seconds, &self.config);
@@ -241,7 +246,6 @@ impl Analyzer {
             syllables::count(&self.candidates, &self.intensity_db, &activity)
         };
         let mut metrics = build(duration, frame_seconds, &activity, syllables, &self.config);
-        let power = pitch::frame_powers(&self.energy_db);
         let (loudness, peak_dbfs, clipped) = self.levels.finish();
         metrics.loudness_lufs = loudness;
         metrics.peak_dbfs = peak_dbfs;
@@ -257,7 +261,7 @@ impl Analyzer {
         };
         // A tracker whose thread died leaves the answer unvoiced, not wrong.
         let f0 = match self.pitch.finish() {
-            Some(tracker) => tracker.finish(&power),
+            Some(tracker) => tracker.track(),
             None => vec![0.0; frames],
         };
         intonation::measure(

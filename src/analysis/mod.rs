@@ -14,6 +14,7 @@
 mod activity;
 mod analyzer;
 mod config;
+mod decimation;
 mod flags;
 mod intonation;
 mod levels;

@@ -31,6 +31,8 @@ pub(crate) struct VoicingProbe {
     max_lag: usize,
     window: usize,
     scratch: Vec<f32>,
+    /// The CPU's vector instructions (AVX2 where it has them), detected once.
+    simd: pulp::Arch,
 }
 
 impl VoicingProbe {
@@ -54,6 +56,7 @@ impl VoicingProbe {
             max_lag,
             window,
             scratch: vec![0.0; window + max_lag + 2],
+            simd: pulp::Arch::new(),
         }
     }
 
@@ -74,6 +77,17 @@ impl VoicingProbe {
     /// Strength of periodicity (0..1) around input sample `center`: the
     /// highest local maximum over lag of the normalised autocorrelation.
     pub(crate) fn voicing_at(&mut self, center: u64) -> f32 {
+        let simd = self.simd;
+        simd.dispatch(At {
+            probe: self,
+            center,
+        })
+    }
+
+    /// [`VoicingProbe::voicing_at`], compiled for the CPU's vector
+    /// instructions (see [`At`]).
+    #[inline(always)]
+    fn voicing_at_inline(&mut self, center: u64) -> f32 {
         let len = self.window + self.max_lag + 2;
         let factor = self.factor as u64;
         // Whole blocks (decimated samples) so far.
@@ -138,5 +152,24 @@ impl VoicingProbe {
             }
         }
         best
+    }
+}
+
+/// [`VoicingProbe::voicing_at`] as an operation for `pulp` to compile for
+/// each instruction set: the block sums and [`dot`]'s eight lanes take the
+/// wider vectors where the CPU has them. The arithmetic is the same on
+/// every CPU (no FMA; the lanes add up in the same order), so the voicing
+/// does not depend on the machine.
+struct At<'a> {
+    probe: &'a mut VoicingProbe,
+    center: u64,
+}
+
+impl pulp::WithSimd for At<'_> {
+    type Output = f32;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> f32 {
+        self.probe.voicing_at_inline(self.center)
     }
 }

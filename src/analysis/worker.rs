@@ -85,16 +85,23 @@ pub(crate) struct Worker<S: BlockSink> {
 
 enum Inner<S> {
     Thread {
-        blocks: SyncSender<Block>,
+        blocks: SyncSender<Message<S>>,
         handle: JoinHandle<S>,
     },
     Inline(Box<S>),
 }
 
+/// What a thread is sent: a block to consume, or a last job to run on the
+/// consumer after the blocks (see [`Worker::then`]).
+enum Message<S> {
+    Block(Block),
+    Then(Box<dyn FnOnce(&mut S) + Send>),
+}
+
 impl<S: BlockSink> Worker<S> {
     /// Start `make()`'s consumer on a thread named `name`.
     pub(crate) fn new(name: &str, make: impl Fn() -> S) -> Self {
-        let (blocks, incoming) = mpsc::sync_channel::<Block>(QUEUE_BLOCKS);
+        let (blocks, incoming) = mpsc::sync_channel::<Message<S>>(QUEUE_BLOCKS);
         let sink = make();
         let spawned = std::thread::Builder::new()
             .name(name.into())
@@ -111,9 +118,22 @@ impl<S: BlockSink> Worker<S> {
             Inner::Thread { blocks, .. } => {
                 // A send fails only if the thread has gone (it panicked);
                 // `finish` then reports nothing rather than a wrong result.
-                let _ = blocks.send(Arc::clone(block));
+                let _ = blocks.send(Message::Block(Arc::clone(block)));
             }
             Inner::Inline(sink) => sink.push(block),
+        }
+    }
+
+    /// Run `job` on the consumer once it has consumed the blocks sent so
+    /// far, on its thread: the caller goes on with its own work meanwhile
+    /// (the pitch path is found while the analyzer derives its metrics).
+    pub(crate) fn then(&mut self, job: impl FnOnce(&mut S) + Send + 'static) {
+        match &mut self.inner {
+            Inner::Thread { blocks, .. } => {
+                // As in `push`: a thread gone reports nothing in `finish`.
+                let _ = blocks.send(Message::Then(Box::new(job)));
+            }
+            Inner::Inline(sink) => job(sink),
         }
     }
 
@@ -129,9 +149,12 @@ impl<S: BlockSink> Worker<S> {
     }
 }
 
-fn run<S: BlockSink>(mut sink: S, incoming: Receiver<Block>) -> S {
-    for block in incoming {
-        sink.push(&block);
+fn run<S: BlockSink>(mut sink: S, incoming: Receiver<Message<S>>) -> S {
+    for message in incoming {
+        match message {
+            Message::Block(block) => sink.push(&block),
+            Message::Then(job) => job(&mut sink),
+        }
     }
     sink
 }
