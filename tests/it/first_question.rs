@@ -16,10 +16,8 @@ fn pactl_ok(args: &[&str]) {
 /// `practice` on `device`, hearing the sink's monitor and speaking into the
 /// sink, sessions under `root`.
 fn practice(sink: &PulseSink, device: &str, root: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(bin_path());
-    c.env("NO_COLOR", "1")
-        .env("MOCKVIEW_DIR", root)
-        .env("PULSE_SOURCE", sink.monitor())
+    let mut c = child_in(root);
+    c.env("PULSE_SOURCE", sink.monitor())
         .env("PULSE_SINK", &sink.name)
         .env("PULSE_SERVER", PulseSink::server())
         .args(["practice", "--device", device, "--order", "listed"])

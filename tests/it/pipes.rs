@@ -9,9 +9,7 @@ use crate::common::*;
 use std::process::Stdio;
 
 fn ends_quietly(root: &std::path::Path, args: &[&str]) {
-    let mut child = std::process::Command::new(bin_path())
-        .env("MOCKVIEW_DIR", root)
-        .env("NO_COLOR", "1")
+    let mut child = child_in(root)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

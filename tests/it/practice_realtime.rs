@@ -27,14 +27,12 @@ fn start(sink: &PulseSink, args: &[&str]) -> Run {
 
 fn start_via(path: Path, sink: &PulseSink, args: &[&str]) -> Run {
     let root = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(bin_path());
+    let mut cmd = child_in(root.path());
     let device = match path {
         Path::AlsaPlugin => "alsa:pulse".to_string(),
         Path::Native => format!("pulseaudio:{}", sink.monitor()),
     };
-    cmd.env("NO_COLOR", "1")
-        .env("MOCKVIEW_DIR", root.path())
-        .env("PULSE_SOURCE", sink.monitor())
+    cmd.env("PULSE_SOURCE", sink.monitor())
         .env("PULSE_SERVER", PulseSink::server())
         .env("MOCKVIEW_TIMING", "1")
         .args(["practice", "--device", &device, "--order", "listed"])

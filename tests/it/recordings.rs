@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{mockview, read_wav, require, succeeded};
+use crate::common::{log_of, mockview, mockview_in, read_wav, require, succeeded};
 use crate::transcribe::test_model;
 
 const QUESTION: &str = "tell-me-about-a-time-you-failed";
@@ -123,10 +123,6 @@ fn session_dirs(root: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-fn log_of(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
-}
-
 #[test]
 fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
     let tmp = tempfile::tempdir().unwrap();
@@ -141,8 +137,7 @@ fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
     let seconds = original.len() as f64 / 44_100.0;
     for (ext, codec) in FORMATS {
         let file = encode(&src, ext);
-        let out = mockview()
-            .env("MOCKVIEW_DIR", &root)
+        let out = mockview_in(&root)
             .arg("import")
             .arg(&file)
             .args(["--question", QUESTION, "--no-transcript"])
@@ -197,11 +192,7 @@ fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
             assert_eq!(mode & 0o777, 0o600, "a recording is private");
         }
         let id = dir.file_name().unwrap().to_str().unwrap();
-        let show = mockview()
-            .env("MOCKVIEW_DIR", &root)
-            .args(["show", id])
-            .output()
-            .unwrap();
+        let show = mockview_in(&root).args(["show", id]).output().unwrap();
         let show = succeeded(&show);
         assert!(
             show.contains(&format!("imported from memo.{ext} ({codec} in ")),
@@ -210,8 +201,7 @@ fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
         assert!(show.contains("· est. "), "{show}");
     }
     // The last one through the report, replay and stats.
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["report", "latest"])
         .output()
         .unwrap();
@@ -219,8 +209,7 @@ fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
     let page = std::fs::read_to_string(dirs.last().unwrap().join("report.html")).unwrap();
     assert!(page.contains("<audio controls"), "a player");
     assert!(page.contains(">est. "), "the pace");
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["replay", "latest", "--device", "alsa:null"])
         .output()
         .unwrap();
@@ -229,8 +218,7 @@ fn every_format_imports_as_an_answer_that_show_replay_report_and_stats_see() {
         replay.contains("Tell me about a time you failed."),
         "{replay}"
     );
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .args(["stats", "--json"])
         .output()
         .unwrap();
@@ -276,12 +264,7 @@ fn a_text_file_named_mp3_and_an_unsupported_codec_are_one_line_and_touch_nothing
             vec!["transcribe"],
             vec!["import", "--question", QUESTION],
         ] {
-            let out = mockview()
-                .env("MOCKVIEW_DIR", &root)
-                .args(&args)
-                .arg(file)
-                .output()
-                .unwrap();
+            let out = mockview_in(&root).args(&args).arg(file).output().unwrap();
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{args:?} {name}: {stderr}");
             assert_eq!(stderr.lines().count(), 1, "{args:?} {name}: {stderr}");
@@ -297,16 +280,10 @@ fn a_text_file_named_mp3_and_an_unsupported_codec_are_one_line_and_touch_nothing
     // anything is read or made.
     let m4a = tmp.path().join("memo.m4a");
     aac(&src, &m4a, "64k");
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
-        .arg("import")
-        .arg(&m4a)
-        .output()
-        .unwrap();
+    let out = mockview_in(&root).arg("import").arg(&m4a).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--question ID"));
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .arg("import")
         .arg(&m4a)
         .args(["--question", "no-such-question"])
@@ -415,8 +392,7 @@ fn a_phone_memo_is_analysed_with_and_without_a_transcript_and_has_one_pace() {
     );
 
     // Imported and transcribed: one pace everywhere.
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let out = mockview_in(&root)
         .env("MOCKVIEW_MODEL", &model)
         .arg("import")
         .arg(&memo)
@@ -428,11 +404,7 @@ fn a_phone_memo_is_analysed_with_and_without_a_transcript_and_has_one_pace() {
     assert_eq!(pace.len(), 1, "{summary}");
     let pace = pace[0].clone();
     let cmd = |args: &[&str]| {
-        let out = mockview()
-            .env("MOCKVIEW_DIR", &root)
-            .args(args)
-            .output()
-            .unwrap();
+        let out = mockview_in(&root).args(args).output().unwrap();
         succeeded(&out)
     };
     for args in [&["show", "latest"][..], &["analyze", "latest"][..]] {

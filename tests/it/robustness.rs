@@ -28,9 +28,7 @@ fn long_stimulus(dir: &Path, seconds: f64) -> PathBuf {
 }
 
 fn spawn_practice(sink: &PulseSink, root: &Path, args: &[&str]) -> Child {
-    Command::new(bin_path())
-        .env("NO_COLOR", "1")
-        .env("MOCKVIEW_DIR", root)
+    child_in(root)
         .env("PULSE_SOURCE", sink.monitor())
         .args(["practice", "--device", "alsa:pulse", "--order", "listed"])
         .args(args)

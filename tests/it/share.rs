@@ -51,13 +51,8 @@ fn session(root: &Path) -> PathBuf {
     dir
 }
 
-fn log(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
-}
-
 fn share(root: &Path, out: &Path, extra: &[&str]) -> String {
-    let o = mockview()
-        .env("MOCKVIEW_DIR", root)
+    let o = mockview_in(root)
         .args(["share", "latest", "-o"])
         .arg(out)
         .args(extra)
@@ -69,7 +64,7 @@ fn share(root: &Path, out: &Path, extra: &[&str]) -> String {
 /// Every player loads its audio, reports the answer's duration and plays;
 /// a click on a word seeks its player there; nothing errs, nothing is fetched.
 fn check_shared_page(b: &Browser, page: &Path, dir: &Path) {
-    let log = log(dir);
+    let log = log_of(dir);
     b.goto(&file_url(page));
     b.wait_for(
         "the page script",
@@ -200,8 +195,7 @@ fn share_options_and_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     session(&root);
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["analyze", "latest", "--save"])
         .assert()
         .success();
@@ -226,8 +220,7 @@ fn share_options_and_errors() {
         "{csp}"
     );
     assert!(!one.contains("http://") && !one.contains("https://"));
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["share", "latest", "--answers", "7", "-o"])
         .arg(tmp.path().join("x.html"))
         .assert()
@@ -327,9 +320,8 @@ fn a_review_made_in_chromium_imports_and_replays_at_its_moment() {
     let size = std::fs::metadata(&file).unwrap().len();
     assert!(size < 8 * 1024, "a few KB: {size}");
 
-    let before = std::fs::read(dir.join("session.json")).unwrap();
-    let out = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let before = std::fs::read(log_path(&dir)).unwrap();
+    let out = mockview_in(&root)
         .arg("import")
         .arg(&file)
         .output()
@@ -339,7 +331,7 @@ fn a_review_made_in_chromium_imports_and_replays_at_its_moment() {
         said.contains("merged Kim O'Neil's review of 1 answer"),
         "{said}"
     );
-    let l = log(&dir);
+    let l = log_of(&dir);
     let r = &l["answers"][0]["reviews"][0];
     assert_eq!(r["reviewer"], "Kim O'Neil");
     assert_eq!(r["scores"], json!({"structure": 4, "clarity": 2}));
@@ -348,30 +340,27 @@ fn a_review_made_in_chromium_imports_and_replays_at_its_moment() {
         r["comments"],
         json!([{"seconds": 12.5, "text": "here you lost me"}])
     );
-    assert_ne!(before, std::fs::read(dir.join("session.json")).unwrap());
+    assert_ne!(before, std::fs::read(log_path(&dir)).unwrap());
     // The same file again adds nothing.
-    let after = std::fs::read(dir.join("session.json")).unwrap();
-    let again = mockview()
-        .env("MOCKVIEW_DIR", &root)
+    let after = std::fs::read(log_path(&dir)).unwrap();
+    let again = mockview_in(&root)
         .arg("import")
         .arg(&file)
         .output()
         .unwrap();
     assert!(succeeded(&again).contains("nothing added"));
-    assert_eq!(after, std::fs::read(dir.join("session.json")).unwrap());
+    assert_eq!(after, std::fs::read(log_path(&dir)).unwrap());
 
     // show lists the comment; the report draws it on the waveform.
     let shown = succeeded(
-        &mockview()
-            .env("MOCKVIEW_DIR", &root)
+        &mockview_in(&root)
             .args(["show", "latest"])
             .output()
             .unwrap(),
     );
     assert!(shown.contains("@ 0:12.5 here you lost me"), "{shown}");
     let json: serde_json::Value = serde_json::from_str(&succeeded(
-        &mockview()
-            .env("MOCKVIEW_DIR", &root)
+        &mockview_in(&root)
             .args(["show", "latest", "--json"])
             .output()
             .unwrap(),
@@ -381,8 +370,7 @@ fn a_review_made_in_chromium_imports_and_replays_at_its_moment() {
         json["answers"][0]["reviews"][0]["comments"][0]["seconds"],
         12.5
     );
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["report", "latest"])
         .assert()
         .success();
@@ -413,7 +401,7 @@ fn hostile_review_files_are_refused_or_inert() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("recordings");
     let dir = session(&root);
-    let s = log(&dir);
+    let s = log_of(&dir);
     let good = json!({
         "format": "mockview-review", "version": 1, "session": s["id"],
         "session_started_at": s["started_at"], "reviewer": "Eve",
@@ -424,14 +412,9 @@ fn hostile_review_files_are_refused_or_inert() {
     let import = |name: &str, v: &serde_json::Value| {
         let f = tmp.path().join(name);
         std::fs::write(&f, serde_json::to_vec(v).unwrap()).unwrap();
-        mockview()
-            .env("MOCKVIEW_DIR", &root)
-            .arg("import")
-            .arg(&f)
-            .output()
-            .unwrap()
+        mockview_in(&root).arg("import").arg(&f).output().unwrap()
     };
-    let saved = std::fs::read(dir.join("session.json")).unwrap();
+    let saved = std::fs::read(log_path(&dir)).unwrap();
     let mut cases: Vec<(&str, serde_json::Value, &str)> = Vec::new();
     let mut v = good.clone();
     v["session"] = json!("20991231-235959");
@@ -478,11 +461,7 @@ fn hostile_review_files_are_refused_or_inert() {
         assert_eq!(err.lines().count(), 1, "{name}: one line: {err}");
         assert!(err.contains(message), "{name}: {err}");
         assert!(err.contains(name), "{name} names the file: {err}");
-        assert_eq!(
-            saved,
-            std::fs::read(dir.join("session.json")).unwrap(),
-            "{name}"
-        );
+        assert_eq!(saved, std::fs::read(log_path(&dir)).unwrap(), "{name}");
     }
 
     // Markup and terminal escapes in a note: stored as typed, shown inert.
@@ -494,10 +473,9 @@ fn hostile_review_files_are_refused_or_inert() {
     let out = import("nasty.json", &v);
     let said = succeeded(&out);
     assert!(!said.contains('\u{1b}'), "{said:?}");
-    assert_eq!(log(&dir)["answers"][0]["reviews"][0]["notes"], nasty);
+    assert_eq!(log_of(&dir)["answers"][0]["reviews"][0]["notes"], nasty);
     let shown = succeeded(
-        &mockview()
-            .env("MOCKVIEW_DIR", &root)
+        &mockview_in(&root)
             .args(["show", "latest"])
             .output()
             .unwrap(),
@@ -507,8 +485,7 @@ fn hostile_review_files_are_refused_or_inert() {
         "{shown:?}"
     );
     assert!(shown.contains("<script>alert(1)</script>\u{FFFD}]0;pwned"));
-    mockview()
-        .env("MOCKVIEW_DIR", &root)
+    mockview_in(&root)
         .args(["report", "latest"])
         .assert()
         .success();

@@ -7,18 +7,31 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 pub fn mockview() -> Command {
-    let mut c = Command::cargo_bin("mockview").expect("the mockview binary");
-    // No setting of the machine's user reaches a test: no config file, no
-    // MOCKVIEW_* variable, no data folder.
+    let mut c = Process::new(bin_path());
+    without_user_settings(&mut c);
+    Command::from_std(c)
+}
+
+/// No setting of the machine's user reaches a test: no config file, no
+/// MOCKVIEW_* variable, no data folder; models come only from a test's
+/// --model / MOCKVIEW_MODEL or its own XDG_DATA_HOME, downloads only from
+/// its own server.
+pub fn without_user_settings(c: &mut Process) -> &mut Process {
     for key in mockview::config::KEYS {
         c.env_remove(key.env);
     }
-    // Models come only from a test's --model / MOCKVIEW_MODEL or its own
-    // XDG_DATA_HOME; downloads only from its own server.
     c.env_remove("MOCKVIEW_MODEL_URL");
     c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
         .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+}
+
+/// mockview as a child process the test talks to while it runs (keys,
+/// signals, pipes), as clean as [`mockview`], with `root` as its sessions
+/// folder.
+pub fn child_in(root: impl AsRef<Path>) -> Process {
+    let mut c = Process::new(bin_path());
+    without_user_settings(&mut c).env("MOCKVIEW_DIR", root.as_ref());
     c
 }
 

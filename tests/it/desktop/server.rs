@@ -116,12 +116,7 @@ impl SoundServer {
     /// setting of the machine's user (as `common::mockview`).
     pub fn mockview(&self, root: &Path) -> Command {
         let mut c = self.command(bin_path());
-        for key in mockview::config::KEYS {
-            c.env_remove(key.env);
-        }
-        c.env("MOCKVIEW_CONFIG", "/nonexistent/mockview-test/config.toml")
-            .env("XDG_DATA_HOME", "/nonexistent/mockview-test/data")
-            .env("NO_COLOR", "1")
+        without_user_settings(&mut c)
             .env("MOCKVIEW_TIMING", "1")
             .env("MOCKVIEW_DIR", root);
         c
