@@ -334,9 +334,7 @@ fn ctrl_c_or_sigterm_during_replay_exits_130_promptly_and_touches_nothing() {
         let root = tmp.path().join("recordings");
         let dir = make_session(&root, &[(&long, RATE)], false);
         let log_before = std::fs::read(log_path(&dir)).unwrap();
-        let mut child = std::process::Command::new(bin_path())
-            .env("NO_COLOR", "1")
-            .env("MOCKVIEW_DIR", &root)
+        let mut child = child_in(&root)
             .env("PULSE_SINK", &sink.name)
             .args(["replay", "latest", "--device", "alsa:pulse"])
             .stdin(std::process::Stdio::piped())
@@ -398,9 +396,7 @@ fn replay_captions_each_sentence_in_step_with_the_audio() {
     log.answers[0].recording.transcript = Some(words);
     std::fs::write(&log_path, serde_json::to_vec(&log).unwrap()).unwrap();
 
-    let mut child = std::process::Command::new(bin_path())
-        .env("MOCKVIEW_DIR", &root)
-        .env("NO_COLOR", "1")
+    let mut child = child_in(&root)
         .env("PULSE_SINK", &sink.name)
         .args(["replay", "latest", "--device", "alsa:pulse"])
         .stdin(Stdio::null())

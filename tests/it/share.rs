@@ -233,8 +233,7 @@ fn share_options_and_errors() {
 /// the "playing" line at which each line came.
 fn replay_lines(root: &Path) -> Vec<(f64, String)> {
     let sink = PulseSink::running("share");
-    let mut child = std::process::Command::new(bin_path())
-        .env("MOCKVIEW_DIR", root)
+    let mut child = child_in(root)
         .env("PULSE_SINK", &sink.name)
         .args(["replay", "latest", "1", "--device", "alsa:pulse"])
         .stdin(Stdio::null())
