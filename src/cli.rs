@@ -137,6 +137,18 @@ pub enum OrderArg {
     Weakest,
 }
 
+impl From<OrderArg> for crate::questions::Order {
+    fn from(o: OrderArg) -> Self {
+        use crate::questions::Order;
+        match o {
+            OrderArg::Random => Order::Random,
+            OrderArg::Listed => Order::Listed,
+            OrderArg::Fresh => Order::Fresh,
+            OrderArg::Weakest => Order::Weakest,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
     #[arg(short = 'n', long, help = config::flag_help(config::Name::Count, "How many questions to ask"), value_parser = clap::value_parser!(u32).range(1..=i64::from(config::COUNT_MAX)))]

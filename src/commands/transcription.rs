@@ -10,6 +10,7 @@
 //! `mockview transcribe` finishes the job later.
 
 use crate::config::Setting;
+use crate::content::ContentRules;
 use crate::session::RecordingKey;
 use crate::transcribe::{read_header, Engine, GrowingTranscript, ModelStore};
 use crate::transcript::Transcript;
@@ -23,6 +24,29 @@ use std::time::Duration;
 /// What practice prints, once, when no model is installed.
 pub const NO_MODEL_HINT: &str =
     "no transcripts: no Whisper model installed (get one with `mockview model get tiny.en`, ~78 MB)";
+
+/// The model that transcribes the answers in the background (none with
+/// `--no-transcribe`, or a hint when none is installed), and the word
+/// lists: with a model they are read now (with the user's,
+/// MOCKVIEW_PHRASES), so a bad file stops the session before anything is
+/// recorded.
+pub fn for_practice(
+    no_transcribe: bool,
+    settings: &crate::config::Settings,
+    console: &crate::ui::Console,
+) -> Result<(Option<PathBuf>, ContentRules)> {
+    if no_transcribe {
+        return Ok((None, ContentRules::default()));
+    }
+    let Some(model) = chosen_model(&settings.model)? else {
+        console.line(console.dim(NO_MODEL_HINT));
+        return Ok((None, ContentRules::default()));
+    };
+    Ok((
+        Some(model),
+        ContentRules::load(settings.phrases.value.as_deref())?,
+    ))
+}
 
 /// The model file a run uses: the `model` setting (`--model`,
 /// `MOCKVIEW_MODEL` or the config file), an installed model's name or a
