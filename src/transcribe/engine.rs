@@ -92,7 +92,11 @@ impl Decoding {
         prompt: true,
         guard: true,
         temperature_fallback: false,
-        beams: None,
+        // Beam search: on the whole spoken corpus (162 answers, 11 voices)
+        // WER 11.4 % against greedy's 13.3 %, 8 dropped sentences against
+        // 13, fillers 81 % against 78 %, at RTF 0.118 against 0.093
+        // (docs/transcription.md).
+        beams: Some(5),
         prompt_text: FILLER_PROMPT,
     };
 
@@ -105,6 +109,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: false,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -115,6 +120,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: true,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -125,6 +131,7 @@ impl Decoding {
                 prompt: true,
                 guard: false,
                 temperature_fallback: false,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -135,6 +142,7 @@ impl Decoding {
                 prompt: false,
                 guard: false,
                 temperature_fallback: false,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -145,6 +153,7 @@ impl Decoding {
                 prompt: true,
                 guard: true,
                 temperature_fallback: false,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -155,6 +164,7 @@ impl Decoding {
                 prompt: true,
                 guard: true,
                 temperature_fallback: true,
+                beams: None,
                 ..Decoding::MOCKVIEW
             },
         ),
