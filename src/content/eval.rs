@@ -13,12 +13,13 @@
 //!
 //! Held-out sets (eval/README.md): batch 1's every fourth answer (and pair
 //! of negative-talk sentences), held out while the first rules were tuned;
-//! batches 2 and 3, each held out at its first run; all tuning data since
-//! (batch 3 because cues were added after it was written). Batch 4, the
-//! newest, committed before the rules were changed after the review, is
-//! never read while tuning. Figures are reported for each [`Subset`]. The
-//! review set (`eval/review-*.toml`), written against the rules to find
-//! their mistakes, is scored apart: a regression set, not evidence.
+//! each later batch held out at its first run, tuning data once the next
+//! one is written. The held-out set is always the highest batch number
+//! present ([`held_out_batch`]): committed before the rules are run on it,
+//! never read while tuning, its mistakes never printed. Figures are
+//! reported for each [`Subset`]. The review set (`eval/review-*.toml`),
+//! written against the rules to find their mistakes, is scored apart: a
+//! regression set, not evidence.
 
 use serde::Deserialize;
 
@@ -43,20 +44,37 @@ const SENTENCE_GAP_SPOKEN: f64 = 1.2;
 /// Every `HELD_OUT`th item (the 4th, 8th, ...) of batch 1 was held out.
 const HELD_OUT: usize = 4;
 
-/// The batch written after the rules were tuned on batch 1, held out at
-/// its first run and read for tuning after batch 3 was committed.
-pub const SECOND_BATCH: u32 = 2;
-
-/// Held out at its first run; tuning data since cues were added after it
-/// was written (eval/README.md).
-pub const THIRD_BATCH: u32 = 3;
-
-/// The batch of corpus items written last, committed before the rules
-/// were changed after the review: the held-out set.
-pub const NEW_HELD_OUT_BATCH: u32 = 4;
-
 fn first_batch() -> u32 {
     1
+}
+
+/// The batches read while tuning: tuning data, whatever else is present.
+/// Raised when the held-out batch's mistakes are first read (the batch
+/// after it is then written and becomes the held-out set).
+pub const READ_THROUGH_BATCH: u32 = 4;
+
+/// The held-out batch: the highest batch number present in either file,
+/// when it is above [`READ_THROUGH_BATCH`]; none while every batch present
+/// has been read. Each new batch is written, committed and appended before
+/// the rules are run on it (eval/README.md), so no constant names it: the
+/// next one is held out the moment it lands.
+pub fn held_out_batch(answers: &[Answer], sentences: &[Labelled]) -> Option<u32> {
+    answers
+        .iter()
+        .map(|a| a.batch)
+        .chain(sentences.iter().map(|s| s.batch))
+        .max()
+        .filter(|&b| b > READ_THROUGH_BATCH)
+}
+
+/// The highest batch number present.
+fn highest_batch(answers: &[Answer], sentences: &[Labelled]) -> u32 {
+    answers
+        .iter()
+        .map(|a| a.batch)
+        .chain(sentences.iter().map(|s| s.batch))
+        .max()
+        .unwrap_or(1)
 }
 
 /// A named part of the corpus, for the figures.
@@ -64,40 +82,58 @@ fn first_batch() -> u32 {
 pub enum Subset {
     /// Everything.
     All,
-    /// What the rules are tuned on: every batch but the newest (batch 1's
-    /// old held-out quarter and batch 2 included, since their mistakes
-    /// have been read).
-    TunedOn,
+    /// What the rules are tuned on: every batch but the held-out one, if
+    /// any (batch 1's old held-out quarter and the earlier held-out
+    /// batches included, since their mistakes have been read).
+    TunedOn { held_out: Option<u32> },
     /// Batch 1's every fourth answer / pair: held out while the first rules
     /// were tuned.
     OldHeldOut,
-    /// Batch 2: held out while the rules were tuned on batch 1, read since.
-    SecondBatch,
-    /// Batch 3: held out at its first run, tuned on since.
-    ThirdBatch,
-    /// The newest batch: never read while tuning.
-    NewHeldOut,
+    /// One later batch of the tuned-on part (held out at its first run,
+    /// read since).
+    Batch(u32),
+    /// The held-out batch: never read while tuning, its mistakes never
+    /// printed.
+    HeldOut(u32),
 }
 
 impl Subset {
-    pub const ALL: [Subset; 6] = [
-        Subset::All,
-        Subset::TunedOn,
-        Subset::OldHeldOut,
-        Subset::SecondBatch,
-        Subset::ThirdBatch,
-        Subset::NewHeldOut,
-    ];
+    /// The subsets reported for the corpus `answers` and `sentences`: the
+    /// whole, the tuned-on part, batch 1's old quarter, each later
+    /// tuned-on batch, the held-out batch ([`held_out_batch`]).
+    pub fn all(answers: &[Answer], sentences: &[Labelled]) -> Vec<Subset> {
+        let held_out = held_out_batch(answers, sentences);
+        let mut out = vec![
+            Subset::All,
+            Subset::TunedOn { held_out },
+            Subset::OldHeldOut,
+        ];
+        out.extend(
+            (2..=highest_batch(answers, sentences))
+                .filter(|&b| Some(b) != held_out)
+                .map(Subset::Batch),
+        );
+        out.extend(held_out.map(Subset::HeldOut));
+        out
+    }
 
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Subset::All => "all",
-            Subset::TunedOn => "tuned on (batches 1-3)",
-            Subset::OldHeldOut => "old held out (batch 1, every 4th)",
-            Subset::SecondBatch => "batch 2 (held out, then tuned on)",
-            Subset::ThirdBatch => "batch 3 (held out, then tuned on)",
-            Subset::NewHeldOut => "held out (batch 4)",
+            Subset::All => "all".into(),
+            Subset::TunedOn { held_out: Some(h) } => {
+                format!("tuned on (every batch but {h})")
+            }
+            Subset::TunedOn { held_out: None } => "tuned on (every batch: none is held out)".into(),
+            Subset::OldHeldOut => "old held out (batch 1, every 4th)".into(),
+            Subset::Batch(b) => format!("batch {b} (held out, then tuned on)"),
+            Subset::HeldOut(b) => format!("held out (batch {b})"),
         }
+    }
+
+    /// Whether its mistakes may be listed (`--mistakes`): the tuned-on
+    /// part's only, so the held-out batch stays unread.
+    pub fn lists_mistakes(self) -> bool {
+        matches!(self, Subset::TunedOn { .. })
     }
 
     /// Whether an item of `batch` belongs to the subset; `old_held_out`:
@@ -105,11 +141,9 @@ impl Subset {
     fn keeps(self, old_held_out: bool, batch: u32) -> bool {
         match self {
             Subset::All => true,
-            Subset::TunedOn => batch != NEW_HELD_OUT_BATCH,
+            Subset::TunedOn { held_out } => Some(batch) != held_out,
             Subset::OldHeldOut => batch == 1 && old_held_out,
-            Subset::SecondBatch => batch == SECOND_BATCH,
-            Subset::ThirdBatch => batch == THIRD_BATCH,
-            Subset::NewHeldOut => batch == NEW_HELD_OUT_BATCH,
+            Subset::Batch(b) | Subset::HeldOut(b) => batch == b,
         }
     }
 }
@@ -127,7 +161,7 @@ pub struct Answer {
     pub id: String,
     pub question: String,
     pub story: bool,
-    /// 1: the first corpus; 2-4: written later (eval/README.md).
+    /// 1: the first corpus; 2 and later: written later (eval/README.md).
     #[serde(default = "first_batch")]
     pub batch: u32,
     #[serde(default)]
@@ -149,7 +183,7 @@ struct Sentences {
 #[serde(deny_unknown_fields)]
 pub struct Labelled {
     pub text: String,
-    /// 1: the first set; 2-4: written later (eval/README.md).
+    /// 1: the first set; 2 and later: written later (eval/README.md).
     #[serde(default = "first_batch")]
     pub batch: u32,
     pub negative: bool,
@@ -416,11 +450,14 @@ fn held_out_pair(index: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// Issue 18's bounds, held on the whole corpus (all four batches):
-    /// each part's precision and recall at least 85 %, the flags'
-    /// precision at least 90 %. The held-out figures (batch 4) are
-    /// reported by scripts/eval-feedback.sh and written in docs/metrics.md
-    /// as they are: some miss the bounds.
+    /// Issue 18's bounds: each part's precision and recall at least 85 %,
+    /// the flags' precision at least 90 %, negative recall at least 85 %
+    /// and precision at least 95 %. All are held on the tuned-on part
+    /// (every batch but the highest); on the whole corpus the precision
+    /// bounds of the verdicts a person is told (`no_star`, `no_result`,
+    /// negative), since a wrong criticism is worse than none. The held-out
+    /// batch alone is reported (scripts/eval-feedback.sh, docs/metrics.md),
+    /// not held: a test on it would make it tuning data.
     const PART_FLOOR: [(f64, f64); 4] = [(0.85, 0.85); 4];
     const FLAG_PRECISION_FLOOR: [(&str, f64); 2] = [("no_star", 0.90), ("no_result", 0.90)];
     const NEGATIVE_RECALL_BOUND: f64 = 0.85;
@@ -430,9 +467,17 @@ mod tests {
         ContentRules::default()
     }
 
+    fn corpus() -> (Vec<Answer>, Vec<Labelled>, Option<u32>) {
+        let answers = parse_stories(STORIES).unwrap();
+        let sentences = parse_negative(NEGATIVE).unwrap();
+        let held_out = held_out_batch(&answers, &sentences);
+        (answers, sentences, held_out)
+    }
+
     #[test]
     fn the_corpus_is_as_large_as_promised() {
-        let answers = parse_stories(STORIES).unwrap();
+        let (answers, sentences, _) = corpus();
+        let highest = highest_batch(&answers, &sentences);
         let stories: Vec<&Answer> = answers.iter().filter(|a| a.story).collect();
         assert!(stories.len() >= 40, "{} story answers", stories.len());
         for a in &stories {
@@ -447,23 +492,25 @@ mod tests {
             }
         }
         assert!(answers.iter().any(|a| !a.story));
-        let sentences = parse_negative(NEGATIVE).unwrap();
         assert!(sentences.iter().filter(|s| s.negative).count() >= 30);
         assert!(sentences.iter().filter(|s| !s.negative).count() >= 30);
+        // Batches are numbered from 1 without a gap, so the highest is the
+        // newest.
+        assert!(highest >= READ_THROUGH_BATCH);
+        for batch in 1..=highest {
+            assert!(
+                answers.iter().any(|a| a.batch == batch)
+                    || sentences.iter().any(|s| s.batch == batch),
+                "batch {batch} is missing below batch {highest}"
+            );
+        }
         // The later batches are as large as they were written to be:
         // (batch, stories, with no result, no STAR story, negative and
         // innocent sentences each).
-        for batch in answers
-            .iter()
-            .map(|a| a.batch)
-            .chain(sentences.iter().map(|s| s.batch))
-        {
-            assert!((1..=NEW_HELD_OUT_BATCH).contains(&batch), "batch {batch}");
-        }
         for (batch, least, no_result, no_star, negatives, innocents) in [
-            (SECOND_BATCH, 30, 6, 5, 15, 15),
-            (THIRD_BATCH, 25, 5, 5, 12, 12),
-            (NEW_HELD_OUT_BATCH, 25, 5, 4, 20, 25),
+            (2, 30, 6, 5, 15, 15),
+            (3, 25, 5, 5, 12, 12),
+            (4, 25, 5, 4, 20, 25),
         ] {
             let new: Vec<&&Answer> = stories.iter().filter(|a| a.batch == batch).collect();
             assert!(new.len() >= least, "batch {batch}: {} stories", new.len());
@@ -479,15 +526,66 @@ mod tests {
     }
 
     #[test]
-    fn star_parts_and_flags_hold_the_issue_bounds() {
-        let answers = parse_stories(STORIES).unwrap();
+    fn the_highest_batch_is_held_out_whatever_it_is() {
+        // A batch appended after the shipped ones becomes the held-out set,
+        // and every shipped batch the tuned-on part; only the tuned-on
+        // part's mistakes may be listed.
+        let (answers, sentences, _) = corpus();
+        let next = highest_batch(&answers, &sentences).max(READ_THROUGH_BATCH) + 1;
+        let appended = format!(
+            "{STORIES}\n[[answer]]\nid = \"appended\"\nquestion = \"q\"\nstory = true\nbatch = {next}\nsentences = [[\"action\", \"I rang the supplier and we sorted it out.\"]]\n"
+        );
+        let more = parse_stories(&appended).unwrap();
+        assert_eq!(held_out_batch(&more, &sentences), Some(next));
+        let subsets = Subset::all(&more, &sentences);
+        let tuned_on = Subset::TunedOn {
+            held_out: Some(next),
+        };
+        assert!(subsets.contains(&Subset::HeldOut(next)) && subsets.contains(&tuned_on));
+        assert!(subsets.contains(&Subset::Batch(next - 1)));
+        assert!(!subsets.contains(&Subset::Batch(next)));
+        let tuned = star_figures(&more, &rules(), Transcription::Written, tuned_on);
+        assert_eq!(tuned.answers as usize, answers.len());
+        let held = star_figures(
+            &more,
+            &rules(),
+            Transcription::Written,
+            Subset::HeldOut(next),
+        );
+        assert_eq!(held.answers, 1);
+        for subset in subsets {
+            assert_eq!(
+                subset.lists_mistakes(),
+                subset == tuned_on,
+                "{}",
+                subset.name()
+            );
+            assert!(!subset.lists_mistakes() || !subset.keeps(false, next));
+        }
+        // Read batches are never held out: with none above them, every
+        // batch is tuned on.
+        let read: Vec<Answer> = answers
+            .iter()
+            .filter(|a| a.batch <= READ_THROUGH_BATCH)
+            .cloned()
+            .collect();
+        let read_sentences: Vec<Labelled> = sentences
+            .iter()
+            .filter(|s| s.batch <= READ_THROUGH_BATCH)
+            .cloned()
+            .collect();
+        assert_eq!(held_out_batch(&read, &read_sentences), None);
+    }
+
+    fn assert_star_bounds(answers: &[Answer], subset: Subset, parts: bool) {
         for how in [Transcription::Written, Transcription::PausesOnly] {
-            let f = star_figures(&answers, &rules(), how, Subset::All);
-            for (p, counts) in f.parts.iter().enumerate().take(4) {
+            let f = star_figures(answers, &rules(), how, subset);
+            for (p, counts) in f.parts.iter().enumerate().take(4).filter(|_| parts) {
                 let (precision, recall) = PART_FLOOR[p];
                 assert!(
                     counts.precision() >= precision && counts.recall() >= recall,
-                    "{how:?} {}: {}",
+                    "{} {how:?} {}: {}",
+                    subset.name(),
                     PARTS[p],
                     counts.line()
                 );
@@ -500,7 +598,8 @@ mod tests {
                 };
                 assert!(
                     counts.precision() >= floor && counts.true_positive > 0,
-                    "{how:?} {name}: {}",
+                    "{} {how:?} {name}: {}",
+                    subset.name(),
                     counts.line()
                 );
             }
@@ -508,24 +607,29 @@ mod tests {
     }
 
     #[test]
+    fn star_parts_and_flags_hold_the_issue_bounds() {
+        let (answers, _, held_out) = corpus();
+        assert_star_bounds(&answers, Subset::TunedOn { held_out }, true);
+        assert_star_bounds(&answers, Subset::All, false);
+    }
+
+    #[test]
     fn negative_talk_holds_its_bounds() {
-        // Precision, the bound that protects the user from a wrong
-        // criticism, on the whole corpus; recall on the part the rules are
-        // tuned on: on the held-out batch it is below the bound, and that
-        // figure is printed by scripts/eval-feedback.sh and written in
-        // docs/metrics.md, not held.
-        let sentences = parse_negative(NEGATIVE).unwrap();
+        // Both bounds on the tuned-on part; precision, the bound that
+        // protects the user from a wrong criticism, on the whole corpus.
+        let (_, sentences, held_out) = corpus();
+        let (tuned, wrong) = negative_figures(&sentences, &rules(), Subset::TunedOn { held_out });
+        assert!(
+            tuned.recall() >= NEGATIVE_RECALL_BOUND
+                && tuned.precision() >= NEGATIVE_PRECISION_BOUND,
+            "{}: {wrong:#?}",
+            tuned.line()
+        );
         let (all, wrong) = negative_figures(&sentences, &rules(), Subset::All);
         assert!(
             all.precision() >= NEGATIVE_PRECISION_BOUND,
             "{}: {wrong:#?}",
             all.line()
-        );
-        let (tuned, wrong) = negative_figures(&sentences, &rules(), Subset::TunedOn);
-        assert!(
-            tuned.recall() >= NEGATIVE_RECALL_BOUND,
-            "{}: {wrong:#?}",
-            tuned.line()
         );
     }
 

@@ -163,19 +163,35 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
         // "hated my boss": the object, right after the cue or one word on.
         return (cue.end..s.len().min(cue.end + 2)).any(|i| is(&rules.targets, i));
     }
-    if kind.named
-        && !(cue.start.saturating_sub(rules.named_reach.unwrap_or(0))..cue.start)
+    if kind.named {
+        // "Run by a bunch of cowboys": the collective is passed over.
+        let from = rules
+            .collectives
+            .iter()
+            .map(|c| phrase_words(c))
+            .filter_map(|w| {
+                occurrences(&w, s)
+                    .into_iter()
+                    .find(|&at| at + w.len() == cue.start)
+            })
+            .min()
+            .unwrap_or(cue.start);
+        if !(from.saturating_sub(rules.named_reach.unwrap_or(0))..from)
             .any(|i| is(&rules.named_copulas, i))
-    {
-        return false;
+        {
+            return false;
+        }
     }
+    // "Working under her was the worst year of my life": she holds it,
+    // whatever is named after the cue.
+    let worked_for = working_for(s, cue.start, rules);
     let mut named_after = false;
-    if kind.predicate {
+    if kind.predicate && worked_for.is_none() {
         // Said of someone, not of the thing named after it: "a lazy team",
         // "they were lazy and rude", "clueless about", not "a difficult
         // restructure", "the worst mistake".
         if let Some(next) = s.get(cue.end) {
-            named_after = is(&rules.targets, cue.end) && !next.after_comma;
+            named_after = is_target(s, cue.end, rules) && !next.after_comma;
             let of_someone =
                 next.after_comma || is(&rules.predicate_followers, cue.end) || named_after;
             if !of_someone {
@@ -192,7 +208,51 @@ fn counts(s: &[Token], cue: Range<usize>, kind: &NegativeCue, rules: &NegativeTa
             return false;
         }
     }
-    named_after || holder(s, cue.start, rules, kind.predicate).0 == Holder::Target
+    if named_after {
+        return true;
+    }
+    let (who, at) = match worked_for {
+        Some(t) => (Holder::Target, Some(t)),
+        None => holder(s, cue.start, rules, kind.predicate),
+    };
+    if who != Holder::Target {
+        return false;
+    }
+    // "She never made anyone feel stupid": a negator between the holder and
+    // the cue, in the same clause, turns it round however far back.
+    let negated_between = at.is_some_and(|t| {
+        (t + 1..cue.start)
+            .any(|k| is(&rules.negators, k) && !(k + 1..cue.start).any(|j| is(&rules.joiners, j)))
+    });
+    !(kind.negatable && !kind.needs_negation && negated_between)
+}
+
+/// Whether word `i` of `s` names someone of the job: a target, or any word
+/// after a title ("the head chef").
+fn is_target(s: &[Token], i: usize, rules: &NegativeTalk) -> bool {
+    s.get(i).is_some_and(|t| rules.targets.contains(&t.norm))
+        || (i > 0 && i < s.len() && rules.titles.contains(&s[i - 1].norm))
+}
+
+/// "Working for / under / with" someone, opening the sentence or a clause
+/// (after a comma or a joiner), then "was"/"is" before the cue at
+/// `cue_start`: the index of who was worked for (an object pronoun or a
+/// target within two words), the holder of the cue.
+fn working_for(s: &[Token], cue_start: usize, rules: &NegativeTalk) -> Option<usize> {
+    let is = |set: &std::collections::BTreeSet<String>, i: usize| {
+        s.get(i).is_some_and(|t| set.contains(&t.norm))
+    };
+    rules.working_for.iter().find_map(|p| {
+        let words = phrase_words(p);
+        occurrences(&words, s).into_iter().find_map(|at| {
+            let opens = at == 0 || s[at].after_comma || is(&rules.joiners, at - 1);
+            let after = at + words.len();
+            let who = (after..(after + 2).min(cue_start))
+                .find(|&i| is(&rules.objects, i) || is_target(s, i, rules))?;
+            let copula = (who + 1..cue_start).any(|i| COPULA.contains(&s[i].norm.as_str()));
+            (opens && copula).then_some(who)
+        })
+    })
 }
 
 /// Who holds a cue: the nearest subject word before it in its clause.
@@ -297,7 +357,7 @@ fn holder(
             {
                 return (Holder::Other, None);
             }
-        } else if is(&rules.targets, i) {
+        } else if is_target(s, i, rules) {
             // "our team": a group the speaker belongs to.
             let ours = i > 0 && is(&rules.self_words, i - 1) && is(&rules.shared_groups, i);
             return if ours {
@@ -313,6 +373,11 @@ fn holder(
                 return (Holder::Speaker, None);
             }
         } else if is(&rules.other_subjects, i) {
+            // "The IT team was so slow it was embarrassing": the "it" of a
+            // result clause is what the clause before was said of.
+            if (i.saturating_sub(3)..i).any(|j| is(&rules.result_markers, j)) {
+                continue;
+            }
             return (Holder::Other, None);
         }
         if clause_start(i) {
@@ -396,6 +461,53 @@ mod tests {
             "It was the team that turned a disaster round.",
         ] {
             assert!(!negative(text), "{text}");
+        }
+    }
+
+    /// Probes written by the rules' author before the rules of the fourth
+    /// round (working for someone, collectives, result clauses, titles,
+    /// the lexicon's adjectives, idioms, a negator between holder and
+    /// cue), in words the corpus does not use: tuning aids written
+    /// knowing the rules, not evidence (docs/metrics.md).
+    #[test]
+    fn probes_of_the_general_mechanisms() {
+        for text in [
+            "Working with him was a nightmare from start to finish.",
+            "Working for them was the worst job I ever had.",
+            "The whole place was run by a pack of idiots.",
+            "Management there was so bad it was a joke.",
+            "My team leader was deceitful and manipulative.",
+            "The directors were greedy and heartless.",
+            "The owners were thoroughly unethical.",
+            "My supervisor kept yelling at the juniors.",
+            "The other managers threw me under the bus when the audit came.",
+            "The head porter was a bully to everyone.",
+            "My previous employer was careless with everyone's safety.",
+            "They hung me out to dry in front of the client.",
+            "My last company was a sinking ship.",
+            "Honestly the senior partner was a tyrant.",
+        ] {
+            assert!(negative(text), "missed: {text}");
+        }
+        for text in [
+            "Working with her was a joy, she taught me everything.",
+            "Working for them was hard at first, but I learned a lot.",
+            "The storm was so bad it was a nightmare to get home.",
+            "My manager was never rude to anyone.",
+            "My boss never once made me feel stupid.",
+            "I was careless with the order, and my manager helped me fix it.",
+            "The patients were frightened and angry, so I explained every step.",
+            "My colleague was devastated when we lost the bid.",
+            "The client was hostile at first, but we won them over.",
+            "My team was exhausted after the launch.",
+            "The directors were worried about the budget.",
+            "The head chef was shouting orders all night, as you do in a kitchen.",
+            "The company had a terrible year, but the team pulled together.",
+            "My manager was worried I was careless, so I double-checked everything.",
+            "The old system was so slow it was embarrassing, so I rebuilt it.",
+            "Working under pressure was the worst part, but I got used to it.",
+        ] {
+            assert!(!negative(text), "accused: {text}");
         }
     }
 

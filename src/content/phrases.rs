@@ -191,6 +191,14 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub shared_groups: BTreeSet<String>,
     #[serde(default)]
+    pub working_for: Vec<String>,
+    #[serde(default)]
+    pub collectives: Vec<String>,
+    #[serde(default)]
+    pub result_markers: BTreeSet<String>,
+    #[serde(default)]
+    pub titles: BTreeSet<String>,
+    #[serde(default)]
     pub innocent: Vec<String>,
     #[serde(default)]
     pub self_included: Vec<String>,
@@ -413,6 +421,10 @@ impl Phrases {
         n.named_copulas.extend(o.named_copulas);
         n.cleft_joiners.extend(o.cleft_joiners);
         n.shared_groups.extend(o.shared_groups);
+        n.working_for.extend(o.working_for);
+        n.collectives.extend(o.collectives);
+        n.result_markers.extend(o.result_markers);
+        n.titles.extend(o.titles);
         n.innocent.extend(o.innocent);
         n.self_included.extend(o.self_included);
         n.taken_back.extend(o.taken_back);
