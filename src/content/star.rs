@@ -204,7 +204,7 @@ fn ends_on_what_came_of_it(judged: &mut [Judged], scored: &[Scored]) {
     let steps = judged.iter().filter(|j| j.part == ACTION).count();
     if judged[last].part == ACTION
         && steps >= 2
-        && (scored[last].outcome_content() || scored[last].score[RESULT] > 0.0)
+        && (scored[last].others_acted || scored[last].score[RESULT] > 0.0)
     {
         judged[last].part = RESULT;
         judged[last].cues = scored[last].cues[RESULT].clone();
