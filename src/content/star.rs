@@ -62,6 +62,8 @@ struct Scored {
     figure: bool,
     /// Told in the past: a past state ("was", "had") or an irregular past.
     past: bool,
+    /// First person steps said in it ("I rang", "we moved").
+    acts: usize,
     /// Someone else did something (a past verb with no first person
     /// subject: "his mum came in and cried"): after my last step, how
     /// others answered it is what came of it.
@@ -121,6 +123,28 @@ pub(crate) fn judge(
     let is_action = |j: &Option<Judged>| j.as_ref().is_some_and(|j| j.part == ACTION);
     let first_action = judged.iter().position(is_action);
     let last_action = judged.iter().rposition(is_action);
+    // A story told result first: the opening says what came of it (its
+    // result outweighs its setting without the opening's lean: "we got our
+    // complaints down by half last year"), and the scene is then set
+    // afresh before the first step ("I was running the front desk at a
+    // dental practice"). The opening is the result, not the scene.
+    let opening = rules.opening_weight.unwrap_or(0.0);
+    let told_result_first = first_action.is_some_and(|f| {
+        let s0 = &scored[0];
+        s0.score[RESULT] >= min_score
+            && s0.score[RESULT] >= s0.score[SITUATION] - opening
+            && (1..f).any(|k| {
+                judged[k].as_ref().is_some_and(|j| j.part == SITUATION)
+                    && !scored[k].cues[SITUATION].is_empty()
+            })
+    });
+    if told_result_first {
+        judged[0] = Some(Judged {
+            part: RESULT,
+            cues: scored[0].cues[RESULT].clone(),
+            by_place: false,
+        });
+    }
     for (i, j) in judged.iter_mut().enumerate() {
         if let Some(j) = j.as_mut() {
             // Before anything was done nothing has come of it yet: an
@@ -131,6 +155,7 @@ pub(crate) fn judge(
             // on its result ("we cut our returns time in half...").
             if j.part == RESULT
                 && first_action.is_some_and(|f| i < f)
+                && !(i == 0 && told_result_first)
                 && !scored[i].cues[SITUATION].is_empty()
             {
                 j.part = SITUATION;
@@ -193,7 +218,8 @@ pub(crate) fn judge(
 /// A story ends somewhere: when no sentence says what came of it and the
 /// last sentence that tells anything is a step with outcome content after
 /// other steps ("we got everyone to the station about twenty-five minutes
-/// late, nobody hurt"), that step is the ending.
+/// late, nobody hurt"), that step is the ending: a result cue, what others
+/// did, or a figure in a sentence of one step.
 fn ends_on_what_came_of_it(judged: &mut [Judged], scored: &[Scored]) {
     if judged.iter().any(|j| j.part == RESULT) {
         return;
@@ -204,7 +230,13 @@ fn ends_on_what_came_of_it(judged: &mut [Judged], scored: &[Scored]) {
     let steps = judged.iter().filter(|j| j.part == ACTION).count();
     if judged[last].part == ACTION
         && steps >= 2
-        && (scored[last].others_acted || scored[last].score[RESULT] > 0.0)
+        && (scored[last].others_acted
+            || scored[last].score[RESULT] > 0.0
+            // A figure in a sentence of one step ("we got everyone to the
+            // station twenty-five minutes late"); in a list of steps it is
+            // part of what was done ("I ring the network team, we spread
+            // them over three channels").
+            || (scored[last].figure && scored[last].acts == 1))
     {
         judged[last].part = RESULT;
         judged[last].cues = scored[last].cues[RESULT].clone();
@@ -266,6 +298,7 @@ fn score(
         }),
         figure: s.iter().any(|t| is_number(t, phrases)),
         others_acted: false,
+        acts: 0,
         past: s.iter().any(|t| {
             rules.grammar.state_verbs.contains(&t.norm)
                 || rules.grammar.past_verbs.contains(&t.norm)
@@ -344,6 +377,7 @@ fn score(
         scored.score[RESULT] = 0.0;
         scored.cues[RESULT].clear();
     }
+    scored.acts = acts;
     scored
 }
 
@@ -657,6 +691,22 @@ mod tests {
                  Then I moved the checks to the start of the line."
             ),
             ["result", "action", "action"]
+        );
+        // Told result first, with a time, then the scene set afresh (the
+        // review's dental story, in other words): the opening is the
+        // result. Without a scene after it, an outcome with a setting cue
+        // is the problem the story starts from.
+        assert_eq!(
+            parts(
+                "Last spring we doubled our repeat bookings at the salon.                  I was working the reception desk on my own back then.                  People kept forgetting to rebook after a cut.                  So I started asking every client at the till."
+            ),
+            ["result", "situation", "situation", "action"]
+        );
+        assert_eq!(
+            parts(
+                "Last season we lost our first seven games.                  I rang every parent that week and we changed the training."
+            )[0],
+            "situation"
         );
     }
 
