@@ -89,8 +89,8 @@ pub enum Subset {
     /// Batch 1's every fourth answer / pair: held out while the first rules
     /// were tuned.
     OldHeldOut,
-    /// One later batch of the tuned-on part (held out at its first run,
-    /// read since).
+    /// One batch of the tuned-on part (2 and later: held out at its first
+    /// run, read since).
     Batch(u32),
     /// The held-out batch: never read while tuning, its mistakes never
     /// printed.
@@ -99,8 +99,8 @@ pub enum Subset {
 
 impl Subset {
     /// The subsets reported for the corpus `answers` and `sentences`: the
-    /// whole, the tuned-on part, batch 1's old quarter, each later
-    /// tuned-on batch, the held-out batch ([`held_out_batch`]).
+    /// whole, the tuned-on part, batch 1's old quarter, each tuned-on
+    /// batch, the held-out batch ([`held_out_batch`]).
     pub fn all(answers: &[Answer], sentences: &[Labelled]) -> Vec<Subset> {
         let held_out = held_out_batch(answers, sentences);
         let mut out = vec![
@@ -109,7 +109,7 @@ impl Subset {
             Subset::OldHeldOut,
         ];
         out.extend(
-            (2..=highest_batch(answers, sentences))
+            (1..=highest_batch(answers, sentences))
                 .filter(|&b| Some(b) != held_out)
                 .map(Subset::Batch),
         );
@@ -125,6 +125,7 @@ impl Subset {
             }
             Subset::TunedOn { held_out: None } => "tuned on (every batch: none is held out)".into(),
             Subset::OldHeldOut => "old held out (batch 1, every 4th)".into(),
+            Subset::Batch(1) => "batch 1 (the first corpus)".into(),
             Subset::Batch(b) => format!("batch {b} (held out, then tuned on)"),
             Subset::HeldOut(b) => format!("held out (batch {b})"),
         }
