@@ -137,6 +137,8 @@ pub struct StarGrammar {
     pub weekday_openers: BTreeSet<String>,
     #[serde(default)]
     pub weekday_weight: Option<f64>,
+    #[serde(default)]
+    pub sequence: BTreeSet<String>,
 
     #[serde(default)]
     pub min_words: Option<usize>,
@@ -402,6 +404,7 @@ impl Phrases {
         g.weekdays.extend(o.weekdays);
         g.weekday_openers.extend(o.weekday_openers);
         g.weekday_weight = o.weekday_weight.or(g.weekday_weight);
+        g.sequence.extend(o.sequence);
         g.min_words = o.min_words.or(g.min_words);
         let (n, o) = (&mut self.negative_talk, other.negative_talk);
         n.targets.extend(o.targets);

@@ -345,6 +345,7 @@ fn score(
     }
     let weight = rules.action_weight.unwrap_or(DEFAULT_ACTION_WEIGHT);
     let mut acts = 0;
+    let mut first_act = None;
     let mut wished = false;
     for (at, verb, kind) in clauses(s, rules) {
         match kind {
@@ -353,6 +354,7 @@ fn score(
                 // a list of steps is one action sentence.
                 scored.score[ACTION] += if acts == 0 { weight } else { 1.0 };
                 acts += 1;
+                first_act = first_act.or(Some(at));
                 let said = format!("{} {}", s[at].norm, s[verb].norm);
                 scored.cues[ACTION].push((said, offset + at..offset + verb + 1));
             }
@@ -374,6 +376,19 @@ fn score(
         && s.iter()
             .any(|t| rules.grammar.conditionals.contains(&t.norm))
     {
+        scored.score[RESULT] = 0.0;
+        scored.cues[RESULT].clear();
+    }
+    // "In the end I asked her if we could talk it through": a result cue
+    // that only says when, before a step of mine, orders the step; after
+    // it, it says the step lasted ("we kept it for every Saturday after
+    // that").
+    if first_act.is_some_and(|at| {
+        !scored.cues[RESULT].is_empty()
+            && scored.cues[RESULT]
+                .iter()
+                .all(|(said, r)| g.sequence.contains(said) && r.end <= offset + at)
+    }) {
         scored.score[RESULT] = 0.0;
         scored.cues[RESULT].clear();
     }
@@ -416,7 +431,10 @@ fn clauses(s: &[Token], rules: &StarCues) -> Vec<(usize, usize, Clause)> {
         let subordinate = i > 0
             && g.subordinators.contains(&s[i - 1].norm)
             && !t.after_comma
-            && !(i > 1 && g.determiners.contains(&s[i - 2].norm));
+            && !(i > 1 && g.determiners.contains(&s[i - 2].norm))
+            // "After that I rang": a subordinator after another one is a
+            // pronoun closing its phrase, and the subject is the clause's.
+            && !(i > 1 && g.subordinators.contains(&s[i - 2].norm));
         if contracted.is_some() || subordinate {
             continue;
         }
@@ -680,6 +698,18 @@ mod tests {
             parts("After a while I spotted that it only happened by the door."),
             ["action"]
         );
+    }
+
+    #[test]
+    fn a_marker_of_when_before_my_step_orders_it() {
+        let told = parts(
+            "The stock count was out by a few hundred every month. \
+             I checked the scanners first. \
+             After that I rang every supplier on the list. \
+             We kept the new count sheet for every store after that.",
+        );
+        assert_eq!(told[2], "action");
+        assert_eq!(told[3], "result");
     }
 
     #[test]
