@@ -50,6 +50,7 @@ pub(crate) fn judge(
     for r in sentences {
         let s = &tokens[r.clone()];
         let found = first_cue(s, rules, &cues)
+            .or_else(|| caused(s, rules))
             .or_else(|| only_one(s, rules))
             .or_else(|| {
                 // The user's own [[negative]] phrases: blame by themselves.
@@ -91,6 +92,31 @@ fn first_cue(
         .min_by_key(|r| (r.start, std::cmp::Reverse(r.end)))?;
     let said: Vec<&str> = s[first.clone()].iter().map(|t| t.norm.as_str()).collect();
     Some((first, said.join(" ")))
+}
+
+/// "Made the new starters miserable": a verb of making, then a feeling
+/// within the reach, counted as a cue of conduct from the verb to the
+/// feeling (held by a target, not turned round, not said of the speaker).
+fn caused(s: &[Token], rules: &NegativeTalk) -> Option<(Range<usize>, String)> {
+    let c = rules.caused.as_ref()?;
+    let conduct = NegativeCue {
+        negatable: true,
+        ..NegativeCue::default()
+    };
+    (0..s.len())
+        .filter(|&v| c.verbs.contains(&s[v].norm))
+        .find_map(|v| {
+            let f =
+                (v + 1..s.len().min(v + 1 + c.reach)).find(|&f| c.feelings.contains(&s[f].norm))?;
+            // "Made sure nobody felt stupid": turned round inside.
+            if (v + 1..f).any(|k| rules.negators.contains(&s[k].norm)) {
+                return None;
+            }
+            counts(s, v..f + 1, &conduct, rules).then(|| {
+                let said: Vec<&str> = s[v..=f].iter().map(|t| t.norm.as_str()).collect();
+                (v..f + 1, said.join(" "))
+            })
+        })
 }
 
 /// "The only one (on that team) who actually did any work": the opener,
@@ -486,6 +512,10 @@ mod tests {
             "They hung me out to dry in front of the client.",
             "My last company was a sinking ship.",
             "Honestly the senior partner was a tyrant.",
+            "My line manager made my life a misery for a year.",
+            "The old owners made everyone feel worthless.",
+            "Head office made the whole team miserable with their targets.",
+            "She made the juniors feel stupid in every meeting.",
         ] {
             assert!(negative(text), "missed: {text}");
         }
@@ -506,6 +536,12 @@ mod tests {
             "My manager was worried I was careless, so I double-checked everything.",
             "The old system was so slow it was embarrassing, so I rebuilt it.",
             "Working under pressure was the worst part, but I got used to it.",
+            "The night shifts made me miserable, so I asked for days.",
+            "My manager made sure nobody felt stupid for asking.",
+            "The move made us all anxious at first, but it worked out.",
+            "My boss made me feel welcome from the first day.",
+            "It made me feel stupid, so I learned the system properly.",
+            "I made a terrible mistake with the rota that week.",
         ] {
             assert!(!negative(text), "accused: {text}");
         }

@@ -209,6 +209,17 @@ pub struct NegativeTalk {
     #[serde(default)]
     pub cue: Vec<NegativeCue>,
     pub only_one: Option<OnlyOne>,
+    pub caused: Option<Caused>,
+}
+
+/// "Made the new starters miserable" (`[negative_talk.caused]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caused {
+    pub verbs: BTreeSet<String>,
+    /// How many words after the verb the feeling may be.
+    pub reach: usize,
+    pub feelings: BTreeSet<String>,
 }
 
 /// "I was the only one who actually did any work" (`[negative_talk.only_one]`).
@@ -433,6 +444,9 @@ impl Phrases {
         n.taken_back.extend(o.taken_back);
         if o.only_one.is_some() {
             n.only_one = o.only_one;
+        }
+        if o.caused.is_some() {
+            n.caused = o.caused;
         }
         n.cue.extend(o.cue);
         self.sentence_openers.extend(other.sentence_openers);
