@@ -4,7 +4,10 @@
 # sentence, no_star, no_result, negative talk; src/content/eval.rs), then the
 # transcript figures of scripts/eval-transcripts.sh (spoken versions of the
 # same corpus) when that script is present. `--mistakes` also lists what
-# the content rules judged wrongly on the part they were tuned on.
+# the content rules judged wrongly on the part they were tuned on; the
+# held-out batch (the highest batch present above the batches already
+# read, eval/README.md) gets its own figures and its mistakes are never
+# listed.
 # The bounds are held by `cargo test --lib content::eval`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
