@@ -275,6 +275,10 @@ fn working_for(s: &[Token], cue_start: usize, rules: &NegativeTalk) -> Option<us
             let after = at + words.len();
             let who = (after..(after + 2).min(cue_start))
                 .find(|&i| is(&rules.objects, i) || is_target(s, i, rules))?;
+            // "Working with our team": a group the speaker belongs to.
+            if who > 0 && is(&rules.self_words, who - 1) && is(&rules.shared_groups, who) {
+                return None;
+            }
             let copula = (who + 1..cue_start).any(|i| COPULA.contains(&s[i].norm.as_str()));
             (opens && copula).then_some(who)
         })
@@ -541,6 +545,7 @@ mod tests {
             "The move made us all anxious at first, but it worked out.",
             "My boss made me feel welcome from the first day.",
             "It made me feel stupid, so I learned the system properly.",
+            "Working with our team was chaotic at first, so we set up a rota.",
             "I made a terrible mistake with the rota that week.",
         ] {
             assert!(!negative(text), "accused: {text}");
