@@ -7,6 +7,11 @@
 //! disaster"), and is not said of the speaker or of "we" ("the worst part
 //! was my own planning", "we were disorganised").
 //! Cues of blame by themselves ("it wasn't my fault") need no target.
+//! The holder may also be who was worked for ("working under her was the
+//! worst year of my life"), what a result clause's "it" looks back to
+//! ("so slow it was embarrassing"), or the maker of a bad feeling ("made
+//! the new starters miserable"); the adjectives include a published
+//! lexicon's (VADER, in the data file with its origin and licence).
 //! What a cue means is in the data file; this module applies the rules.
 
 use std::ops::Range;
