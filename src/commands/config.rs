@@ -71,7 +71,7 @@ fn init(settings: &Settings, force: bool) -> Result<()> {
         }
     }
     .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("wrote {}", path.display());
+    writeln!(std::io::stdout().lock(), "wrote {}", path.display())?;
     Ok(())
 }
 

@@ -46,9 +46,34 @@ fn listings_into_a_closed_pipe_exit_zero() {
         &["stats", "--json"],
         &["analyze", wav],
         &["completions", "bash"],
+        &["config"],
+        &["model", "list"],
     ] {
         ends_quietly(&root, args);
     }
+}
+
+#[test]
+fn a_command_that_saved_something_ends_quietly_into_a_closed_pipe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    let mut child = child_in(tmp.path().join("sessions"))
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .args(["config", "init"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        cfg.is_file(),
+        "the file is written before the line saying so"
+    );
 }
 
 #[test]
