@@ -23,7 +23,7 @@ mod stats;
 mod transcribe;
 mod transcription;
 
-use crate::cli::{Cli, ColorArg, Command};
+use crate::cli::{Cli, ColorArg, Command, ConfigAction, ConfigArgs};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
@@ -165,6 +165,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Cli::write_man(&mut out)?;
             return Ok(());
         }
+        // Before the settings: `config init --force` is the way out of a
+        // config file (or an environment value) that does not parse, and
+        // it must not be refused for the error it repairs.
+        Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init { force }),
+        }) => {
+            let path = crate::config::file_path(&crate::config::process_env);
+            return config::init(path.as_deref(), *force);
+        }
         _ => {}
     }
     let (settings, warnings) = crate::config::resolve(&cli.flags(), &crate::config::process_env)?;
@@ -195,9 +204,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Transcribe(args) => transcribe::run(&store, args, &settings),
         Command::Model(args) => model::run(args.action),
-        Command::Config(args) => config::run(args, &settings),
+        Command::Config(ConfigArgs { action: None }) => config::show(&settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
-        Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),
+        Command::Completions(_)
+        | Command::Man
+        | Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init { .. }),
+        }) => unreachable!("handled before the settings"),
     }
 }
 

@@ -230,6 +230,11 @@ fn init_writes_a_commented_file_and_refuses_to_overwrite() {
     );
     init(true).success();
     assert_eq!(std::fs::read_to_string(&cfg).unwrap(), text);
+    // A file that no longer parses is what `--force` is for: the way out
+    // must not be refused for the error it repairs.
+    std::fs::write(&cfg, "prep = -5\n").unwrap();
+    init(true).success().stderr("");
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), text);
     // The written file is clean: no warning, every value its default.
     mockview()
         .env("MOCKVIEW_CONFIG", &cfg)
