@@ -138,9 +138,10 @@ fn survive_file_size_limit() {
     );
 }
 
-/// The notice `practice` and `sessions` give when a crash left sessions open.
-fn left_open_notice(store: &SessionStore) -> Option<String> {
-    match store.left_open().len() {
+/// The notice `practice` and `sessions` give when a crash left `count`
+/// sessions open (`SessionDir::is_left_open`).
+fn left_open_notice(count: usize) -> Option<String> {
+    match count {
         0 => None,
         1 => Some("1 session was left open by a crash or power loss: run `mockview repair`".into()),
         n => Some(format!(

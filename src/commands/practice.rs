@@ -25,7 +25,7 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     // Everything that can be wrong with the request is checked before any
     // device is opened or any folder made.
     let chosen = choose_questions(store, &args, settings)?;
-    if let Some(notice) = super::left_open_notice(store) {
+    if let Some(notice) = super::left_open_notice(store.left_open().len()) {
         console.warn(notice);
     }
     let (model, content_rules) = transcription::for_practice(args.no_transcribe, settings)?;

@@ -107,6 +107,13 @@ impl SessionDir {
             Err(fs::TryLockError::Error(_)) => false,
         }
     }
+
+    /// Left open by a crash or power loss, given its log as loaded: the
+    /// log still says `in_progress` and no live process holds it, for
+    /// `mockview repair` to finish.
+    pub fn is_left_open(&self, session: &Session) -> bool {
+        session.status == super::log::SessionStatus::InProgress && !self.is_held()
+    }
 }
 
 /// Held while a process writes a session; released when dropped or when the
@@ -236,11 +243,7 @@ impl SessionStore {
         self.list()
             .unwrap_or_default()
             .into_iter()
-            .filter(|d| {
-                d.load()
-                    .is_ok_and(|s| s.status == super::log::SessionStatus::InProgress)
-                    && !d.is_held()
-            })
+            .filter(|d| d.load().is_ok_and(|s| d.is_left_open(&s)))
             .collect()
     }
 
@@ -457,6 +460,20 @@ mod tests {
         assert!(parse_log(p, b"{\"format\":").is_err());
         assert!(parse_log(p, b"[]").is_err());
         let _ = SessionStatus::Completed;
+    }
+
+    #[test]
+    fn left_open_is_in_progress_and_held_by_nobody() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let dir = store.create("20261126-101503").unwrap();
+        let mut s = Session::new(dir.id.clone(), jiff::Timestamp::now(), Settings::default());
+        assert!(dir.is_left_open(&s), "in progress, no process");
+        let held = dir.lock().unwrap();
+        assert!(!dir.is_left_open(&s), "a live run holds it");
+        drop(held);
+        s.status = SessionStatus::Interrupted;
+        assert!(!dir.is_left_open(&s), "closed");
     }
 
     #[test]
