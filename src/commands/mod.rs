@@ -89,6 +89,24 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
+/// Questions `practice` or `questions` cannot select: a usage error (exit
+/// 2, as `import --question` gives for an unknown id) when the command line
+/// asked for them; a category from the config file or the environment is that
+/// setting's mistake (exit 1), named with where it was set.
+fn selection_error(
+    e: crate::questions::SelectError,
+    categories: &crate::config::Source,
+) -> anyhow::Error {
+    match e {
+        crate::questions::SelectError::UnknownCategory { .. }
+            if *categories != crate::config::Source::Flag =>
+        {
+            anyhow::Error::new(e).context(format!("setting `categories` ({categories})"))
+        }
+        e => UsageError(e.to_string()).into(),
+    }
+}
+
 /// The input format asked for on the command line.
 fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     crate::audio::InputRequest {

@@ -111,7 +111,8 @@ fn choose_questions(
             history: &history,
             only: &args.questions,
         },
-    )?;
+    )
+    .map_err(|e| super::selection_error(e, &settings.categories.source))?;
     Ok(Chosen {
         banks,
         order,

@@ -84,6 +84,7 @@ fn bad_flags_are_usage_errors() {
         vec!["practice", "--limit", "ten"],
         vec!["practice", "--order", "sideways"],
         vec!["practice", "--input-format", "i17"],
+        vec!["questions", "--category", "juggling"],
         vec!["frobnicate"],
     ] {
         mockview().args(&args).assert().code(2).stderr(no_panic());
@@ -98,8 +99,27 @@ fn bad_flags_are_usage_errors() {
         ])
         .write_stdin("")
         .assert()
+        // A value clap cannot check is still a mistake on the command line:
+        // exit 2, as `import --question no-such-id` gives.
+        .code(2)
+        .stderr(predicate::str::contains("juggling").and(no_panic()));
+    // The same category from the config file is the file's mistake: exit 1,
+    // and the line says where it came from.
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    std::fs::write(&cfg, "prep = 0\ncategories = [\"juggling\"]\n").unwrap();
+    mockview()
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .env("MOCKVIEW_DIR", tmp.path().join("rec"))
+        .args(["practice", "--device", "alsa:null"])
+        .write_stdin("")
+        .assert()
         .code(1)
-        .stderr(predicate::str::contains("juggling"));
+        .stderr(predicate::str::contains(format!(
+            "setting `categories` ({}:2): unknown category `juggling`",
+            cfg.display()
+        )));
+    assert!(!tmp.path().join("rec").exists(), "nothing made");
 }
 
 #[test]
