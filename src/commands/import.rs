@@ -199,7 +199,12 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
     } else {
         chosen_model(&settings.model)?
     };
-    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    // The word lists only judge a transcript: read (and checked, before
+    // anything is made) only when there will be one.
+    let rules = model
+        .as_ref()
+        .map(|_| ContentRules::load(settings.phrases.value.as_deref()))
+        .transpose()?;
     let mut audio = AudioFile::open(&args.file)?;
     let format = audio.format().clone();
 
@@ -260,7 +265,7 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
         dir.id,
         question.text
     )?;
-    if let Some(model) = model {
+    if let (Some(model), Some(rules)) = (model, &rules) {
         let transcribed = load_engine(&model).and_then(|engine| {
             engine
                 .transcribe_file(&dir.path.join(&take))
@@ -268,7 +273,7 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
         });
         match transcribed {
             Ok(transcript) => {
-                log.set_transcript(RecordingKey::answer(1), transcript, &rules);
+                log.set_transcript(RecordingKey::answer(1), transcript, rules);
                 dir.save(&log)
                     .with_context(|| format!("cannot save the transcript in session {}", dir.id))?;
             }
