@@ -12,6 +12,27 @@ use std::path::Path;
 /// fsync, rename over the target, fsync the folder. Readers see the old
 /// content or the new, never a mix, and a crash leaves one of the two.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, tmp) = written_temp_file(path, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// [`write_private_file`] for a file that must not exist yet: whole or
+/// not at all, and an existing one is left alone (`AlreadyExists`).
+pub fn write_new_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, tmp) = written_temp_file(path, bytes)?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// `bytes` in a temporary file (0600) beside `path`, on disk; removed
+/// when dropped unless persisted.
+fn written_temp_file<'a>(
+    path: &'a Path,
+    bytes: &[u8],
+) -> io::Result<(&'a Path, tempfile::NamedTempFile)> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -23,9 +44,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .map_err(without_temp_path)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
+    Ok((dir, tmp))
 }
 
 /// tempfile's error names the random temporary file it could not make
@@ -89,5 +108,20 @@ mod tests {
         let text = e.to_string();
         assert!(!text.contains(".tmp-"), "{text}");
         assert!(text.contains("os error 2"), "{text}");
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("config.toml");
+        write_new_private_file(&target, b"first").unwrap();
+        let e = write_new_private_file(&target, b"second").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&target).unwrap(), b"first");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 }

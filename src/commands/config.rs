@@ -2,7 +2,7 @@
 //! `mockview config init`: write the commented config file.
 
 use crate::config::{self, Settings};
-use crate::session::{private_new_file, write_private_file};
+use crate::durable::{write_new_private_file, write_private_file};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::Path;
@@ -55,16 +55,16 @@ pub fn init(path: Option<&Path>, force: bool) -> Result<()> {
         inputs: ids(|d| d.input),
         outputs: ids(|d| d.output),
     });
+    // Whole or not at all: a half file would stop every command.
     if force {
         write_private_file(path, text.as_bytes())
     } else {
-        match private_new_file(path) {
-            Ok(mut f) => f.write_all(text.as_bytes()).and_then(|()| f.sync_all()),
+        match write_new_private_file(path, text.as_bytes()) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
                 "{} exists; `mockview config init --force` replaces it",
                 path.display()
             ),
-            Err(e) => Err(e),
+            written => written,
         }
     }
     .with_context(|| format!("cannot write {}", path.display()))?;

@@ -312,3 +312,27 @@ fn without_a_configured_folder_sessions_go_to_the_data_folder_unless_recordings_
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// `config init` writes its file whole or not at all: a write cut short
+/// (here a file-size limit, as a full disk would) leaves no half file that
+/// every command would then refuse to parse and a plain `init` to replace.
+#[test]
+fn init_cut_short_leaves_no_half_file() {
+    require("prlimit");
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    let mut c = std::process::Command::new("prlimit");
+    c.arg("--fsize=200").arg(bin_path());
+    without_user_settings(&mut c);
+    let out = c
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert!(!cfg.exists(), "a half-written config file was left");
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(names.is_empty(), "nothing left behind: {names:?}");
+}
