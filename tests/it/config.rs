@@ -6,10 +6,6 @@ use crate::common::*;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn one_line() -> impl Predicate<str> {
-    predicate::function(|s: &str| s.trim_end().lines().count() == 1)
-}
-
 /// A recording of silence through the ALSA file plugin; `config` is the
 /// config file's text.
 fn device_with_config(config: &str) -> FileDevice {
@@ -134,7 +130,8 @@ fn a_malformed_file_is_one_line_naming_file_line_and_key() {
                 .assert()
                 .code(1)
                 .stderr(
-                    one_line().and(predicate::str::contains(format!("{}{want}", cfg.display()))),
+                    one_error_line()
+                        .and(predicate::str::contains(format!("{}{want}", cfg.display()))),
                 );
         }
     }
@@ -148,7 +145,7 @@ fn a_malformed_file_is_one_line_naming_file_line_and_key() {
         .arg("config")
         .assert()
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("MOCKVIEW_PREP=\"soon\"")));
+        .stderr(one_error_line().and(predicate::str::contains("MOCKVIEW_PREP=\"soon\"")));
 }
 
 #[test]
@@ -222,7 +219,7 @@ fn init_writes_a_commented_file_and_refuses_to_overwrite() {
     std::fs::write(&cfg, "prep = 3\n").unwrap();
     init(false)
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("--force")));
+        .stderr(one_error_line().and(predicate::str::contains("--force")));
     assert_eq!(
         std::fs::read_to_string(&cfg).unwrap(),
         "prep = 3\n",
