@@ -14,7 +14,10 @@ fn main() -> ExitCode {
             if e.downcast_ref::<mockview::commands::Interrupted>()
                 .is_none()
             {
-                eprintln!("mockview: {}", mockview::commands::error_chain(&e));
+                mockview::ui::stderr_line(format!(
+                    "mockview: {}",
+                    mockview::commands::error_chain(&e)
+                ));
             }
             ExitCode::from(mockview::commands::exit_code(&e))
         }

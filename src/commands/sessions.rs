@@ -43,7 +43,7 @@ pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) ->
                 }
             }
             Err(e) => {
-                eprintln!("warning: {e}");
+                crate::ui::stderr_line(format!("warning: {e}"));
                 Row {
                     id: dir.id,
                     started_at: None,
@@ -58,7 +58,7 @@ pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) ->
         });
     }
     if let Some(notice) = super::left_open_notice(left_open) {
-        eprintln!("{notice}");
+        crate::ui::stderr_line(notice);
     }
     if json {
         super::print_json(&rows)?;

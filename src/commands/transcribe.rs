@@ -107,7 +107,7 @@ fn session(
     // Progress goes to stderr with --json, so stdout stays one document.
     let say = |line: String| {
         if args.json {
-            eprintln!("{line}");
+            crate::ui::stderr_line(line);
         } else {
             console.line(line);
         }
