@@ -187,3 +187,50 @@ fn the_command_line_definition_is_consistent() {
     use clap::CommandFactory;
     mockview::cli::Cli::command().debug_assert();
 }
+
+/// A page or an archive asked for with `-o` never replaces a file of a
+/// session: `report -o` onto a recording, `share -o` onto the log and
+/// `export -o --force` onto the log each wrote there and exited 0, the
+/// answer or the whole session lost.
+#[test]
+fn output_into_a_session_folder_is_refused_and_touches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sessions");
+    let dir = make_session(&root, &[(&speech("one two three", 160, RATE), RATE)], true);
+    let before = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let (log, wav) = (before("session.json"), before("01-answer.wav"));
+    let wav_path = dir.join("01-answer.wav");
+    let log_path = dir.join("session.json");
+    for args in [
+        vec!["report", "latest", "-o", wav_path.to_str().unwrap()],
+        vec!["share", "latest", "-o", log_path.to_str().unwrap()],
+        vec![
+            "export",
+            "latest",
+            "--force",
+            "-o",
+            log_path.to_str().unwrap(),
+        ],
+        vec![
+            "share",
+            "latest",
+            "-o",
+            dir.join("for-kim.html").to_str().unwrap(),
+        ],
+    ] {
+        mockview_in(&root)
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(one_error_line().and(predicate::str::contains("inside the session folder")));
+    }
+    assert_eq!(before("session.json"), log, "the log is untouched");
+    assert_eq!(before("01-answer.wav"), wav, "the recording is untouched");
+    assert!(!dir.join("for-kim.html").exists());
+    // The report's own file in its own folder stays the report's.
+    mockview_in(&root)
+        .args(["report", "latest", "-o"])
+        .arg(dir.join("report.html"))
+        .assert()
+        .success();
+}
