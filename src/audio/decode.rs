@@ -34,6 +34,14 @@ const EXTENSIONS: [&str; 9] = [
     "wav", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac",
 ];
 
+/// Whether a `SESSION|FILE` argument (`analyze`, `transcribe`) names a
+/// file: one that is there, a name ending like an audio file (`memo.m4a`,
+/// even missing: "not found" says more than "no session"), or any path
+/// (`memos/answer`, `/dev/null`): a session id never holds a separator.
+pub fn names_a_file(target: &str) -> bool {
+    Path::new(target).is_file() || has_audio_extension(target) || target.contains(['/', '\\'])
+}
+
 /// Whether `name` ends like an audio file (`answer.m4a`, `memo.MP3`).
 pub fn has_audio_extension(name: &str) -> bool {
     Path::new(name)
@@ -540,7 +548,9 @@ mod tests {
             "s.zip",
         ] {
             assert!(!has_audio_extension(name), "{name}");
+            assert!(!names_a_file(name), "{name}");
         }
+        assert!(names_a_file("memos/answer-monday") && names_a_file("/dev/null"));
     }
 
     #[test]

@@ -9,7 +9,6 @@
 use super::transcription::{chosen_model, load_engine};
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, Metrics};
-use crate::audio::decode::has_audio_extension;
 use crate::cli::AnalyzeArgs;
 use crate::config::{tune, Settings, Tuned};
 use crate::content::{Content, ContentRules};
@@ -35,7 +34,7 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
         })
     };
     let path = Path::new(&args.target);
-    if path.is_file() || has_audio_extension(&args.target) {
+    if crate::audio::decode::names_a_file(&args.target) {
         if args.save {
             return Err(UsageError(
                 "--save stores metrics in a session log; give a SESSION, not a file".into(),

@@ -172,6 +172,17 @@ fn mistakes_give_one_line_and_the_right_exit_code() {
     run(&["20990101"])
         .code(1)
         .stderr(one_error_line().and(predicate::str::contains("20990101")));
+    // A path is a file, whatever its name ends with: a memo saved without
+    // an extension and mistyped is "not found", not "not a session id";
+    // a device node is read (and refused) as the file it is.
+    run(&["memos/answer-monday"])
+        .code(1)
+        .stderr(one_error_line().and(predicate::str::contains(
+            "recording not found: memos/answer-monday",
+        )));
+    run(&["/dev/null"])
+        .code(1)
+        .stderr(one_error_line().and(predicate::str::contains("/dev/null is not an audio file")));
     write_wav(&tmp.path().join("a.wav"), &silence(1.0, RATE), RATE);
     run(&["a.wav", "--min-pause", "-1"])
         .code(2)
