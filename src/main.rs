@@ -10,14 +10,16 @@ fn main() -> ExitCode {
         // Output piped into `head` that stops reading: a normal end.
         Err(e) if mockview::commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = mockview::commands::exit_code(&e);
-            let quiet = mockview::commands::is_broken_pipe(&e)
-                || e.downcast_ref::<mockview::commands::Interrupted>()
-                    .is_some();
-            if !quiet {
-                eprintln!("mockview: {}", mockview::commands::error_chain(&e));
+            // Ctrl-C: exit 130 without a message; the user knows why it stopped.
+            if e.downcast_ref::<mockview::commands::Interrupted>()
+                .is_none()
+            {
+                mockview::ui::stderr_line(format!(
+                    "mockview: {}",
+                    mockview::commands::error_chain(&e)
+                ));
             }
-            ExitCode::from(code)
+            ExitCode::from(mockview::commands::exit_code(&e))
         }
     }
 }

@@ -27,6 +27,7 @@ pub fn export(dir: &SessionDir, out: &Path, force: bool) -> Result<Exported, Arc
         file: dir.path.clone(),
         message,
     };
+    crate::session::check_output_path(out)?;
     // The lock keeps a running `practice` (or an import) from changing the
     // folder while it is read.
     let _lock = dir.lock()?;

@@ -34,6 +34,14 @@ const EXTENSIONS: [&str; 9] = [
     "wav", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac",
 ];
 
+/// Whether a `SESSION|FILE` argument (`analyze`, `transcribe`) names a
+/// file: one that is there, a name ending like an audio file (`memo.m4a`,
+/// even missing: "not found" says more than "no session"), or any path
+/// (`memos/answer`, `/dev/null`): a session id never holds a separator.
+pub fn names_a_file(target: &str) -> bool {
+    Path::new(target).is_file() || has_audio_extension(target) || target.contains(['/', '\\'])
+}
+
 /// Whether `name` ends like an audio file (`answer.m4a`, `memo.MP3`).
 pub fn has_audio_extension(name: &str) -> bool {
     Path::new(name)
@@ -134,6 +142,23 @@ fn is_wav(head: &[u8]) -> bool {
     head.len() >= 12 && matches!(&head[..4], b"RIFF" | b"RF64") && &head[8..12] == b"WAVE"
 }
 
+/// The container a file's first bytes name without doubt (as
+/// [`container_name`] spells it), for the message that refuses a damaged
+/// one. MP3 only with an ID3 tag: a bare frame sync is too weak a sign.
+fn signature_container(head: &[u8]) -> Option<&'static str> {
+    if head.len() >= 8 && &head[4..8] == b"ftyp" {
+        Some("MP4/M4A")
+    } else if head.starts_with(b"OggS") {
+        Some("Ogg")
+    } else if head.starts_with(b"fLaC") {
+        Some("FLAC")
+    } else if head.starts_with(b"ID3") {
+        Some("MP3")
+    } else {
+        None
+    }
+}
+
 /// A friendlier name for symphonia's container names.
 fn container_name(short: &str) -> String {
     match short {
@@ -198,9 +223,22 @@ impl AudioFile {
             Err(SymphoniaError::IoError(e)) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 return Err(io(e))
             }
+            // A file that begins like a container mockview reads and that
+            // the probe still refuses was cut short (a memo copied in part,
+            // an MP4 without its `moov` box) or damaged: say so, rather
+            // than that it is no audio at all.
             Err(_) => {
-                return Err(DecodeError::NotAudio {
-                    path: path.to_path_buf(),
+                return Err(match signature_container(&head[..n]) {
+                    Some(container) => DecodeError::Damaged {
+                        path: path.to_path_buf(),
+                        container: container.into(),
+                        detail:
+                            "it ends or breaks before any audio can be read (a copy cut short?)"
+                                .into(),
+                    },
+                    None => DecodeError::NotAudio {
+                        path: path.to_path_buf(),
+                    },
                 })
             }
         };
@@ -510,7 +548,9 @@ mod tests {
             "s.zip",
         ] {
             assert!(!has_audio_extension(name), "{name}");
+            assert!(!names_a_file(name), "{name}");
         }
+        assert!(names_a_file("memos/answer-monday") && names_a_file("/dev/null"));
     }
 
     #[test]
@@ -520,6 +560,29 @@ mod tests {
         assert_eq!(to_i16(-1.0), -32768);
         assert_eq!(to_i16(-1.5), -32768);
         assert_eq!(to_i16(0.5), 16384);
+    }
+
+    #[test]
+    fn a_container_cut_short_is_named_damaged_not_unknown() {
+        // What a phone memo copied in part looks like: an MP4 that starts
+        // well (its `ftyp` box) and ends before its `moov` box.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.m4a");
+        let mut bytes = b"\0\0\0\x20ftypM4A \0\0\0\0M4A mp42isom\0\0\0\0".to_vec();
+        bytes.extend(b"\0\x01\0\0mdat".iter().chain([0x21u8; 4096].iter()));
+        std::fs::write(&path, bytes).unwrap();
+        let err = AudioFile::open(&path).err().expect("refused");
+        assert!(matches!(err, DecodeError::Damaged { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("memo.m4a: damaged MP4/M4A audio: "),
+            "{err}"
+        );
+        // And an Ogg stream cut after its first page's capture pattern.
+        let path = dir.path().join("memo.ogg");
+        std::fs::write(&path, b"OggS\0\x02\0\0\0\0").unwrap();
+        let err = AudioFile::open(&path).err().expect("refused");
+        assert!(matches!(err, DecodeError::Damaged { .. }), "{err}");
     }
 
     #[test]

@@ -9,7 +9,6 @@
 use super::transcription::{chosen_model, load_engine};
 use super::UsageError;
 use crate::analysis::{analyze_wav, AnalysisConfig, Metrics};
-use crate::audio::decode::has_audio_extension;
 use crate::cli::AnalyzeArgs;
 use crate::config::{tune, Settings, Tuned};
 use crate::content::{Content, ContentRules};
@@ -25,19 +24,24 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
         analysis: config,
         content,
     } = tune(&args.tunings())?;
-    let words = ContentRules {
-        thresholds: content,
-        ..ContentRules::load(settings.phrases.value.as_deref())?
+    // The word lists (the shipped ones and the user's) are read only where
+    // words are judged: a session's stored transcripts, or a file's with a
+    // model.
+    let words = || -> Result<ContentRules> {
+        Ok(ContentRules {
+            thresholds: content.clone(),
+            ..ContentRules::load(settings.phrases.value.as_deref())?
+        })
     };
     let path = Path::new(&args.target);
-    if path.is_file() || has_audio_extension(&args.target) {
+    if crate::audio::decode::names_a_file(&args.target) {
         if args.save {
             return Err(UsageError(
                 "--save stores metrics in a session log; give a SESSION, not a file".into(),
             )
             .into());
         }
-        return file(path, &args, settings, &config, &words);
+        return file(path, &args, settings, &config, words);
     }
     if args.no_transcript {
         return Err(UsageError(
@@ -46,7 +50,7 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
         )
         .into());
     }
-    session(store, &args, &config, &words)
+    session(store, &args, &config, &words()?)
 }
 
 /// What `analyze FILE --json` prints: the metrics' fields at the top (as
@@ -71,7 +75,7 @@ fn file(
     args: &AnalyzeArgs,
     settings: &Settings,
     config: &AnalysisConfig,
-    words: &ContentRules,
+    words: impl FnOnce() -> Result<ContentRules>,
 ) -> Result<()> {
     let metrics = analyze_wav(path, config)?;
     let model = if args.no_transcript {
@@ -79,11 +83,13 @@ fn file(
     } else {
         chosen_model(&settings.model)?
     };
+    // Read before the model loads, so a bad phrase file costs no decoding.
+    let words = model.as_ref().map(|_| words()).transpose()?;
     let mut r = Recording::new(AnswerStatus::Recorded);
     let spoke = metrics.speaking_seconds > 0.0;
     r.metrics = Some(metrics);
     let mut unheard = false;
-    if let Some(model) = model {
+    if let (Some(model), Some(words)) = (model, &words) {
         let transcript = load_engine(&model)?
             .transcribe_file(path)
             .with_context(|| format!("cannot transcribe {}", path.display()))?;

@@ -1,20 +1,14 @@
 //! `mockview config`: the effective settings and where each comes from;
 //! `mockview config init`: write the commented config file.
 
-use crate::cli::{ConfigAction, ConfigArgs};
 use crate::config::{self, Settings};
-use crate::session::{private_new_file, write_private_file};
+use crate::durable::{write_new_private_file, write_private_file};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
+use std::path::Path;
 
-pub fn run(args: ConfigArgs, settings: &Settings) -> Result<()> {
-    match args.action {
-        None => show(settings),
-        Some(ConfigAction::Init { force }) => init(settings, force),
-    }
-}
-
-fn show(settings: &Settings) -> Result<()> {
+/// `mockview config`: every setting, its value and where it came from.
+pub fn show(settings: &Settings) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match &settings.file {
         Some(p) if p.is_file() => writeln!(out, "config file: {}", p.display())?,
@@ -34,8 +28,11 @@ fn show(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-fn init(settings: &Settings, force: bool) -> Result<()> {
-    let Some(path) = &settings.file else {
+/// `mockview config init`: write the commented file at `path` (see
+/// [`config::file_path`]). It needs no settings, so it is run without
+/// resolving them: a file that no longer parses is what `--force` replaces.
+pub fn init(path: Option<&Path>, force: bool) -> Result<()> {
+    let Some(path) = path else {
         bail!(
             "this system has no config folder: set {} to the file to write",
             config::CONFIG_ENV
@@ -58,20 +55,20 @@ fn init(settings: &Settings, force: bool) -> Result<()> {
         inputs: ids(|d| d.input),
         outputs: ids(|d| d.output),
     });
+    // Whole or not at all: a half file would stop every command.
     if force {
         write_private_file(path, text.as_bytes())
     } else {
-        match private_new_file(path) {
-            Ok(mut f) => f.write_all(text.as_bytes()).and_then(|()| f.sync_all()),
+        match write_new_private_file(path, text.as_bytes()) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
                 "{} exists; `mockview config init --force` replaces it",
                 path.display()
             ),
-            Err(e) => Err(e),
+            written => written,
         }
     }
     .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("wrote {}", path.display());
+    writeln!(std::io::stdout().lock(), "wrote {}", path.display())?;
     Ok(())
 }
 

@@ -101,10 +101,10 @@ fn archive_file(store: &SessionStore, file: &Path, limits: Limits) -> Result<()>
             unmatched,
         } => {
             if unmatched > 0 {
-                eprintln!(
+                crate::ui::stderr_line(format!(
                     "warning: {unmatched} reviews in {} are on answers that session {id} does not have here; not merged",
                     file.display()
-                );
+                ));
             }
             writeln!(
                 std::io::stdout().lock(),
@@ -120,7 +120,7 @@ fn archive_file(store: &SessionStore, file: &Path, limits: Limits) -> Result<()>
             if let (true, Some(dir)) = (reviews > 0, dir) {
                 let written = crate::report::write(store, &dir, None)?;
                 for w in &written.warnings {
-                    eprintln!("warning: {w}");
+                    crate::ui::stderr_line(format!("warning: {w}"));
                 }
                 writeln!(std::io::stdout().lock(), "wrote {}", written.path.display())?;
             }
@@ -158,7 +158,7 @@ fn review(store: &SessionStore, file: &Path) -> Result<()> {
     if let Some(dir) = dir {
         let written = crate::report::write(store, &dir, None)?;
         for w in &written.warnings {
-            eprintln!("warning: {w}");
+            crate::ui::stderr_line(format!("warning: {w}"));
         }
         writeln!(out, "wrote {}", written.path.display())?;
     }
@@ -199,7 +199,12 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
     } else {
         chosen_model(&settings.model)?
     };
-    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    // The word lists only judge a transcript: read (and checked, before
+    // anything is made) only when there will be one.
+    let rules = model
+        .as_ref()
+        .map(|_| ContentRules::load(settings.phrases.value.as_deref()))
+        .transpose()?;
     let mut audio = AudioFile::open(&args.file)?;
     let format = audio.format().clone();
 
@@ -260,7 +265,7 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
         dir.id,
         question.text
     )?;
-    if let Some(model) = model {
+    if let (Some(model), Some(rules)) = (model, &rules) {
         let transcribed = load_engine(&model).and_then(|engine| {
             engine
                 .transcribe_file(&dir.path.join(&take))
@@ -268,14 +273,14 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
         });
         match transcribed {
             Ok(transcript) => {
-                log.set_transcript(RecordingKey::answer(1), transcript, &rules);
+                log.set_transcript(RecordingKey::answer(1), transcript, rules);
                 dir.save(&log)
                     .with_context(|| format!("cannot save the transcript in session {}", dir.id))?;
             }
-            Err(e) => eprintln!(
+            Err(e) => crate::ui::stderr_line(format!(
                 "warning: not transcribed: {e:#} (`mockview transcribe {}` can try again)",
                 dir.id
-            ),
+            )),
         }
     }
     let recording = &log.answers[0].recording;

@@ -23,7 +23,7 @@ mod stats;
 mod transcribe;
 mod transcription;
 
-use crate::cli::{Cli, ColorArg, Command};
+use crate::cli::{Cli, ColorArg, Command, ConfigAction, ConfigArgs};
 use crate::config::Settings;
 use crate::session::SessionStore;
 use crate::ui::{ColorChoice, Console};
@@ -89,6 +89,24 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
+/// Questions `practice` or `questions` cannot select: a usage error (exit
+/// 2, as `import --question` gives for an unknown id) when the command line
+/// asked for them; a category from the config file or the environment is that
+/// setting's mistake (exit 1), named with where it was set.
+fn selection_error(
+    e: crate::questions::SelectError,
+    categories: &crate::config::Source,
+) -> anyhow::Error {
+    match e {
+        crate::questions::SelectError::UnknownCategory { .. }
+            if *categories != crate::config::Source::Flag =>
+        {
+            anyhow::Error::new(e).context(format!("setting `categories` ({categories})"))
+        }
+        e => UsageError(e.to_string()).into(),
+    }
+}
+
 /// The input format asked for on the command line.
 fn input_request(args: &crate::cli::InputArgs) -> crate::audio::InputRequest {
     crate::audio::InputRequest {
@@ -138,9 +156,10 @@ fn survive_file_size_limit() {
     );
 }
 
-/// The notice `practice` and `sessions` give when a crash left sessions open.
-fn left_open_notice(store: &SessionStore) -> Option<String> {
-    match store.left_open().len() {
+/// The notice `practice` and `sessions` give when a crash left `count`
+/// sessions open (`SessionDir::is_left_open`).
+fn left_open_notice(count: usize) -> Option<String> {
+    match count {
         0 => None,
         1 => Some("1 session was left open by a crash or power loss: run `mockview repair`".into()),
         n => Some(format!(
@@ -164,6 +183,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut out = std::io::stdout().lock();
             Cli::write_man(&mut out)?;
             return Ok(());
+        }
+        // Before the settings: `config init --force` is the way out of a
+        // config file (or an environment value) that does not parse, and
+        // it must not be refused for the error it repairs.
+        Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init { force }),
+        }) => {
+            let path = crate::config::file_path(&crate::config::process_env);
+            return config::init(path.as_deref(), *force);
         }
         _ => {}
     }
@@ -195,9 +223,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Repair(args) => repair::run(&store, args.dry_run),
         Command::Transcribe(args) => transcribe::run(&store, args, &settings),
         Command::Model(args) => model::run(args.action),
-        Command::Config(args) => config::run(args, &settings),
+        Command::Config(ConfigArgs { action: None }) => config::show(&settings),
         Command::Delete(args) => delete::run(&store, &args.sessions, args.yes),
-        Command::Completions(_) | Command::Man => unreachable!("handled before the settings"),
+        Command::Completions(_)
+        | Command::Man
+        | Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init { .. }),
+        }) => unreachable!("handled before the settings"),
     }
 }
 

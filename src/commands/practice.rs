@@ -25,11 +25,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     // Everything that can be wrong with the request is checked before any
     // device is opened or any folder made.
     let chosen = choose_questions(store, &args, settings)?;
-    if let Some(notice) = super::left_open_notice(store) {
+    if let Some(notice) = super::left_open_notice(store.left_open().len()) {
         console.warn(notice);
     }
-    let (model, content_rules) =
-        transcription::for_practice(args.no_transcribe, settings, &console)?;
+    let (model, content_rules) = transcription::for_practice(args.no_transcribe, settings)?;
     let device = audio::find_input(settings.input_device.value.as_deref())?;
     let (device_id, device_name) = (device.id.clone(), device.name.clone());
     let mut microphone =
@@ -42,6 +41,11 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
     let Some(format) = practice::check_input(&mut microphone, &keys, &screen, &SystemClock)? else {
         return Err(Interrupted.into());
     };
+    if model.is_none() && !args.no_transcribe {
+        screen
+            .console
+            .line(screen.console.dim(transcription::NO_MODEL_HINT));
+    }
     let input = InputInfo {
         device_id,
         device_name,
@@ -107,7 +111,8 @@ fn choose_questions(
             history: &history,
             only: &args.questions,
         },
-    )?;
+    )
+    .map_err(|e| super::selection_error(e, &settings.categories.source))?;
     Ok(Chosen {
         banks,
         order,

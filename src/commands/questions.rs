@@ -68,7 +68,8 @@ fn listed(args: &QuestionsArgs) -> Result<(Vec<questions::QuestionBank>, Vec<Que
             history: &HashMap::new(),
             only: &[],
         },
-    )?;
+    )
+    .map_err(|e| super::selection_error(e, &crate::config::Source::Flag))?;
     Ok((banks, chosen))
 }
 

@@ -46,7 +46,7 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
                 continue;
             }
             Err(Some(e)) => {
-                eprintln!("warning: {e}");
+                crate::ui::stderr_line(format!("warning: {e}"));
                 damaged += 1;
                 continue;
             }
@@ -63,7 +63,7 @@ pub fn run(store: &SessionStore, dry_run: bool) -> Result<()> {
             }
             Err(e) => {
                 damaged += 1;
-                eprintln!("warning: {}: cannot repair: {e:#}", dir.id);
+                crate::ui::stderr_line(format!("warning: {}: cannot repair: {e:#}", dir.id));
             }
         }
     }
@@ -140,10 +140,10 @@ fn repair_one(dir: &SessionDir, dry_run: bool) -> Result<Vec<String>> {
                 })
             }
             Err(e) => {
-                eprintln!(
+                crate::ui::stderr_line(format!(
                     "warning: {}: {name}: not a WAV mockview can fix ({e}); left as it is",
                     dir.id
-                );
+                ));
                 None
             }
         };

@@ -13,7 +13,7 @@ pub fn run(store: &SessionStore, spec: &str, output: Option<&Path>) -> Result<()
     let out = output.map(output_path).transpose()?;
     let written = crate::report::write(store, &dir, out.as_deref())?;
     for w in &written.warnings {
-        eprintln!("warning: {w}");
+        crate::ui::stderr_line(format!("warning: {w}"));
     }
     writeln!(std::io::stdout().lock(), "wrote {}", written.path.display())?;
     Ok(())

@@ -20,6 +20,7 @@ use crate::session::{
 use crate::ui::{Console, Interrupt, KeySource};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
+use std::io::Write;
 
 pub fn run(store: &SessionStore, args: ReviewArgs, settings: &Settings) -> Result<()> {
     let reviewer = settings
@@ -148,10 +149,11 @@ fn from_flags(
         comments: Vec::new(),
     });
     dir.save(session)?;
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "review of answer {n} by {reviewer} saved in {}",
         dir.log_path().display()
-    );
+    )?;
     Ok(())
 }
 

@@ -21,15 +21,15 @@ struct Row {
 }
 
 /// The list, newest first, and where it was read (`source`: why that
-/// folder), the one command besides `config` that says so.
+/// folder), the one command besides `config` that says so. Each log is
+/// read once, for its row and for the notice of sessions left open.
 pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) -> Result<()> {
-    if let Some(notice) = super::left_open_notice(store) {
-        eprintln!("{notice}");
-    }
     let mut rows = Vec::new();
+    let mut left_open = 0;
     for dir in store.list()? {
         rows.push(match dir.load() {
             Ok(s) => {
+                left_open += usize::from(dir.is_left_open(&s));
                 let (answered, secs) = s.answered();
                 Row {
                     id: dir.id,
@@ -43,7 +43,7 @@ pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) ->
                 }
             }
             Err(e) => {
-                eprintln!("warning: {e}");
+                crate::ui::stderr_line(format!("warning: {e}"));
                 Row {
                     id: dir.id,
                     started_at: None,
@@ -56,6 +56,9 @@ pub fn list(store: &SessionStore, source: &crate::config::Source, json: bool) ->
                 }
             }
         });
+    }
+    if let Some(notice) = super::left_open_notice(left_open) {
+        crate::ui::stderr_line(notice);
     }
     if json {
         super::print_json(&rows)?;

@@ -31,10 +31,10 @@ struct Stats {
 pub fn run(store: &SessionStore, json: bool) -> Result<()> {
     let history = History::load(store, &AnalysisConfig::default(), |_| true)?;
     for s in &history.skipped {
-        eprintln!("warning: skipped session {}: {}", s.id, s.error);
+        crate::ui::stderr_line(format!("warning: skipped session {}: {}", s.id, s.error));
     }
     for u in &history.unanalysed {
-        eprintln!("warning: session {}: {}", u.session, u.error);
+        crate::ui::stderr_line(format!("warning: session {}: {}", u.session, u.error));
     }
     let stats = Stats {
         trend: trend(&history.sessions),

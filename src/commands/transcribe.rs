@@ -22,7 +22,7 @@ use std::time::Instant;
 
 pub fn run(store: &SessionStore, args: TranscribeArgs, settings: &Settings) -> Result<()> {
     let path = Path::new(&args.target);
-    let is_file = path.is_file() || crate::audio::decode::has_audio_extension(&args.target);
+    let is_file = crate::audio::decode::names_a_file(&args.target);
     if is_file {
         if !args.answers.is_empty() {
             return Err(super::UsageError(
@@ -107,7 +107,7 @@ fn session(
     // Progress goes to stderr with --json, so stdout stays one document.
     let say = |line: String| {
         if args.json {
-            eprintln!("{line}");
+            crate::ui::stderr_line(line);
         } else {
             console.line(line);
         }

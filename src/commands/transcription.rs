@@ -26,20 +26,19 @@ pub const NO_MODEL_HINT: &str =
     "no transcripts: no Whisper model installed (get one with `mockview model get tiny.en`, ~78 MB)";
 
 /// The model that transcribes the answers in the background (none with
-/// `--no-transcribe`, or a hint when none is installed), and the word
-/// lists: with a model they are read now (with the user's,
-/// MOCKVIEW_PHRASES), so a bad file stops the session before anything is
-/// recorded.
+/// `--no-transcribe`, or when none is installed: the caller says so with
+/// [`NO_MODEL_HINT`] once the session starts, not before an error that
+/// stops it), and the word lists: with a model they are read now (with
+/// the user's, MOCKVIEW_PHRASES), so a bad file stops the session before
+/// anything is recorded.
 pub fn for_practice(
     no_transcribe: bool,
     settings: &crate::config::Settings,
-    console: &crate::ui::Console,
 ) -> Result<(Option<PathBuf>, ContentRules)> {
     if no_transcribe {
         return Ok((None, ContentRules::default()));
     }
     let Some(model) = chosen_model(&settings.model)? else {
-        console.line(console.dim(NO_MODEL_HINT));
         return Ok((None, ContentRules::default()));
     };
     Ok((

@@ -88,6 +88,16 @@ pub(super) fn parse_str(path: &Path, text: &str) -> Result<FileLayer, ConfigErro
     for (name, value) in &table {
         let line = line_of_key(text, name);
         let Some(key) = KEYS.iter().find(|k| k.name == name) else {
+            // `[mockview]` above the settings puts them all in a table,
+            // where none is read: say so, not "unknown setting".
+            if value.is_table() {
+                let line = line_of_table(text, name);
+                layer.warnings.push(format!(
+                    "{}:{line}: table `[{name}]` ignored, and the keys in it: settings are top-level lines (`prep = 45`), before any `[table]`",
+                    path.display()
+                ));
+                continue;
+            }
             layer.warnings.push(format!(
                 "{}:{line}: unknown setting `{name}`, ignored (known: {})",
                 path.display(),
@@ -183,6 +193,19 @@ fn line_of(text: &str, offset: usize) -> usize {
 fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| key_of(l).as_deref() == Some(key))
+        .map_or(1, |i| i + 1)
+}
+
+/// The line of the header `[name]` (1 when not found).
+fn line_of_table(text: &str, name: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim();
+            !l.starts_with("[[")
+                && l.strip_prefix('[')
+                    .and_then(|l| l.split_once(']'))
+                    .is_some_and(|(t, _)| t.trim().trim_matches(|c| c == '"' || c == '\'') == name)
+        })
         .map_or(1, |i| i + 1)
 }
 
@@ -317,6 +340,22 @@ mod tests {
         assert_eq!(l.values[&Name::Prep], (Value::Number(5), 2));
         assert_eq!(l.warnings.len(), 1);
         assert!(l.warnings[0].starts_with("/etc/c.toml:1: unknown setting `colour`"));
+    }
+
+    #[test]
+    fn settings_in_a_table_are_named_as_such() {
+        let l = parse(
+            "speak = true
+[mockview]
+prep = 5
+",
+        )
+        .unwrap();
+        assert!(!l.values.contains_key(&Name::Prep));
+        assert_eq!(
+            l.warnings,
+            ["/etc/c.toml:2: table `[mockview]` ignored, and the keys in it: settings are top-level lines (`prep = 45`), before any `[table]`"]
+        );
     }
 
     #[test]

@@ -441,11 +441,17 @@ pub fn process_env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|v| !v.is_empty())
 }
 
+/// The config file to read and to write: `MOCKVIEW_CONFIG`, else the
+/// platform's; `None` on a system with no config folder. Nothing is read.
+pub fn file_path(env: EnvLookup) -> Option<PathBuf> {
+    env(CONFIG_ENV).map(PathBuf::from).or_else(config_path)
+}
+
 /// Resolve every setting from the flags, the environment and the config
-/// file (`MOCKVIEW_CONFIG` or the platform's), with the default rules for the
-/// sessions folder. Returns the settings and the warnings to show.
+/// file ([`file_path`]), with the default rules for the sessions folder.
+/// Returns the settings and the warnings to show.
 pub fn resolve(flags: &Flags, env: EnvLookup) -> Result<(Settings, Vec<String>), SettingsError> {
-    let file_path = env(CONFIG_ENV).map(PathBuf::from).or_else(config_path);
+    let file_path = file_path(env);
     let file = match &file_path {
         Some(path) => parse_file(path)?,
         None => FileLayer::default(),

@@ -82,36 +82,54 @@ impl Tuning {
     }
 }
 
+/// The pairs of thresholds that bound one quantity from below and from
+/// above: the lower may equal the upper, never exceed it.
+const BOUNDS: [(Tuning, Tuning); 3] = [
+    (Tuning::MinPause, Tuning::LongPause),
+    (Tuning::MinWpm, Tuning::MaxWpm),
+    (Tuning::MinAnswer, Tuning::MaxAnswer),
+];
+
 /// A threshold the analysis cannot use, named by its flag.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TuningError {
-    #[error("{} must be a number ≥ 0, not {value}", .tuning.flag())]
-    Negative { tuning: Tuning, value: f64 },
-    #[error("--min-wpm ({min}) is above --max-wpm ({max})")]
-    PaceOrder { min: f64, max: f64 },
+    #[error("{} must be a finite number ≥ 0, not {value}", .tuning.flag())]
+    NotANumberOfAtLeastZero { tuning: Tuning, value: f64 },
+    #[error("{} ({low}) is above {} ({high})", .lower.flag(), .upper.flag())]
+    BoundsCrossed {
+        lower: Tuning,
+        low: f64,
+        upper: Tuning,
+        high: f64,
+    },
     #[error("--pitch-floor ({floor}) must be above 0 and below --pitch-ceiling ({ceiling})")]
     PitchRange { floor: f64, ceiling: f64 },
 }
 
 /// The thresholds with the `given` ones laid over their defaults; every
-/// value must be a finite number of at least 0, the pace bounds in order
-/// and the pitch range not empty.
+/// value must be a finite number of at least 0, each pair of `BOUNDS` in
+/// order and the pitch range not empty.
 pub fn tune(given: &[(Tuning, Option<f64>)]) -> Result<Tuned, TuningError> {
     let mut t = Tuned::default();
     for &(tuning, value) in given {
         let Some(value) = value else { continue };
         if !value.is_finite() || value < 0.0 {
-            return Err(TuningError::Negative { tuning, value });
+            return Err(TuningError::NotANumberOfAtLeastZero { tuning, value });
         }
         *tuning.slot(&mut t) = value;
     }
-    let a = &t.analysis;
-    if a.thresholds.slow_wpm > a.thresholds.fast_wpm {
-        return Err(TuningError::PaceOrder {
-            min: a.thresholds.slow_wpm,
-            max: a.thresholds.fast_wpm,
-        });
+    for (lower, upper) in BOUNDS {
+        let (low, high) = (*lower.slot(&mut t), *upper.slot(&mut t));
+        if low > high {
+            return Err(TuningError::BoundsCrossed {
+                lower,
+                low,
+                upper,
+                high,
+            });
+        }
     }
+    let a = &t.analysis;
     if !(a.pitch_floor_hz > 0.0 && a.pitch_floor_hz < a.pitch_ceiling_hz) {
         return Err(TuningError::PitchRange {
             floor: a.pitch_floor_hz,
@@ -150,7 +168,10 @@ mod tests {
     #[test]
     fn a_bad_value_is_named_by_its_flag() {
         let e = tune(&[(Tuning::MinPause, Some(-1.0))]).unwrap_err();
-        assert_eq!(e.to_string(), "--min-pause must be a number ≥ 0, not -1");
+        assert_eq!(
+            e.to_string(),
+            "--min-pause must be a finite number ≥ 0, not -1"
+        );
         let e = tune(&[(Tuning::MaxFillers, Some(f64::NAN))]).unwrap_err();
         assert!(e.to_string().starts_with("--max-fillers"), "{e}");
         let e = tune(&[(Tuning::MinWpm, Some(200.0))]).unwrap_err();
@@ -159,5 +180,30 @@ mod tests {
         assert!(matches!(e, TuningError::PitchRange { .. }), "{e}");
         let e = tune(&[(Tuning::PitchFloor, Some(0.0))]).unwrap_err();
         assert!(matches!(e, TuningError::PitchRange { .. }), "{e}");
+        let e = tune(&[(Tuning::MinPause, Some(f64::INFINITY))]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--min-pause must be a finite number ≥ 0, not inf"
+        );
+    }
+
+    #[test]
+    fn every_lower_bound_stays_below_its_upper_one() {
+        // An answer both too short and too long, or a long pause shorter
+        // than any pause, is a typo, not a setting.
+        let e = tune(&[(Tuning::MinAnswer, Some(200.0))]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--min-answer (200) is above --max-answer (150)"
+        );
+        let e = tune(&[(Tuning::LongPause, Some(0.1))]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--min-pause (0.25) is above --long-pause (0.1)"
+        );
+        assert!(
+            tune(&[(Tuning::MinAnswer, Some(150.0))]).is_ok(),
+            "equal is fine"
+        );
     }
 }

@@ -35,6 +35,9 @@ pub fn write(
     dir: &SessionDir,
     out: Option<&Path>,
 ) -> Result<Written, ReportError> {
+    if let Some(out) = out {
+        crate::session::check_output_path(out)?;
+    }
     let session = dir.load()?;
     let session_dir = std::fs::canonicalize(&dir.path).map_err(|source| ReportError::Write {
         path: dir.path.clone(),

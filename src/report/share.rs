@@ -56,6 +56,7 @@ pub struct Shared {
 
 /// Write the shared page of the session in `dir` to `out`.
 pub fn share(dir: &SessionDir, out: &Path, opts: &ShareOptions) -> Result<Shared, ShareError> {
+    crate::session::check_output_path(out)?;
     let session = dir.load()?;
     for &n in &opts.answers {
         if !session.answers.iter().any(|a| a.number == n) {

@@ -26,6 +26,7 @@ pub use log::{
 pub use repair::{reconcile, TakeFacts};
 pub use rubric::{criterion, criterion_keys, Criterion, RUBRIC, SCORE_RANGE, SELF_CHECK};
 pub use store::{
-    is_valid_session_id, parse_log, SessionDir, SessionError, SessionLock, SessionStore,
+    check_output_path, is_valid_session_id, parse_log, SessionDir, SessionError, SessionLock,
+    SessionStore,
 };
 pub use take_name::{Part, TakeName};

@@ -9,7 +9,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::folder::{LOCK_FILE, LOG_FILE, MAX_LOG_BYTES};
+use super::folder::{LOCK_FILE, LOG_FILE, MAX_LOG_BYTES, REPORT_FILE};
 use crate::durable::{create_private_dir, private_options, sync_dir, write_private_file};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +31,8 @@ pub enum SessionError {
     NewerVersion { path: PathBuf, version: u64 },
     #[error("session {id} is in use by another mockview process; try again when it has finished")]
     Locked { id: String },
+    #[error("{}: inside the session folder {}, whose files only mockview's own writers change; write it elsewhere", path.display(), folder.display())]
+    OutputInSession { path: PathBuf, folder: PathBuf },
 }
 
 /// The name prefix of a session folder being deleted: hidden, and never
@@ -51,6 +53,43 @@ pub fn is_valid_session_id(s: &str) -> bool {
         && s.len() <= 64
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Refuse `out`, a file mockview was asked to write with `-o` (`report`,
+/// `share`, `export`), when it lies in a session folder (one holding a
+/// `session.json`, of any store; symlinks followed): written there, it
+/// could replace the log, the lock or a recording, which only the
+/// session's own writers change. The one exception is the folder's
+/// `report.html`, the report's own file. A path whose folder cannot be
+/// resolved is left to the writer's own error.
+pub fn check_output_path(out: &Path) -> Result<(), SessionError> {
+    let real = match fs::canonicalize(out) {
+        Ok(real) => real,
+        Err(_) => {
+            let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+                return Ok(());
+            };
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            match fs::canonicalize(parent) {
+                Ok(parent) => parent.join(name),
+                Err(_) => return Ok(()),
+            }
+        }
+    };
+    let Some(folder) = real.parent() else {
+        return Ok(());
+    };
+    if folder.join(LOG_FILE).is_file() && real.file_name() != Some(REPORT_FILE.as_ref()) {
+        return Err(SessionError::OutputInSession {
+            path: out.to_path_buf(),
+            folder: folder.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// The folder of one session.
@@ -106,6 +145,13 @@ impl SessionDir {
             Err(fs::TryLockError::WouldBlock) => true,
             Err(fs::TryLockError::Error(_)) => false,
         }
+    }
+
+    /// Left open by a crash or power loss, given its log as loaded: the
+    /// log still says `in_progress` and no live process holds it, for
+    /// `mockview repair` to finish.
+    pub fn is_left_open(&self, session: &Session) -> bool {
+        session.status == super::log::SessionStatus::InProgress && !self.is_held()
     }
 }
 
@@ -236,11 +282,7 @@ impl SessionStore {
         self.list()
             .unwrap_or_default()
             .into_iter()
-            .filter(|d| {
-                d.load()
-                    .is_ok_and(|s| s.status == super::log::SessionStatus::InProgress)
-                    && !d.is_held()
-            })
+            .filter(|d| d.load().is_ok_and(|s| d.is_left_open(&s)))
             .collect()
     }
 
@@ -457,6 +499,20 @@ mod tests {
         assert!(parse_log(p, b"{\"format\":").is_err());
         assert!(parse_log(p, b"[]").is_err());
         let _ = SessionStatus::Completed;
+    }
+
+    #[test]
+    fn left_open_is_in_progress_and_held_by_nobody() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(tmp.path());
+        let dir = store.create("20261126-101503").unwrap();
+        let mut s = Session::new(dir.id.clone(), jiff::Timestamp::now(), Settings::default());
+        assert!(dir.is_left_open(&s), "in progress, no process");
+        let held = dir.lock().unwrap();
+        assert!(!dir.is_left_open(&s), "a live run holds it");
+        drop(held);
+        s.status = SessionStatus::Interrupted;
+        assert!(!dir.is_left_open(&s), "closed");
     }
 
     #[test]

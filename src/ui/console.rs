@@ -115,8 +115,8 @@ impl Console {
         self.line(wrap(text.as_ref(), width).join("\n"));
     }
 
-    /// A warning on stderr, one line. Like [`Console::line`], a closed
-    /// stderr (`2>&1 | head`) is not a reason to stop (eprint! would panic).
+    /// A warning on stderr, one line, dropped like [`stderr_line`]'s when
+    /// stderr is closed.
     pub fn warn(&self, text: impl AsRef<str>) {
         use std::io::Write;
         let end = if self.interactive { "\r\n" } else { "\n" };
@@ -203,6 +203,15 @@ impl Console {
         bar.set_prefix(prefix.to_string());
         bar
     }
+}
+
+/// One line on stderr. A stderr that is closed or full (`mockview
+/// sessions 2>&1 | head -1` with a warning per damaged log) is no reason to
+/// stop a command, nor to panic as `eprintln!` does: the line is dropped and
+/// the command goes on to its own exit code.
+pub fn stderr_line(text: impl AsRef<str>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
 }
 
 /// The width text output wraps at: the terminal's, when stdout is one

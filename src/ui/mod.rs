@@ -10,8 +10,8 @@ mod speech;
 mod transcript;
 
 pub use console::{
-    fit, level_meter, set_color_choice, terminal_width, text_out, wrap, ColorChoice, Console,
-    Wrapped,
+    fit, level_meter, set_color_choice, stderr_line, terminal_width, text_out, wrap, ColorChoice,
+    Console, Wrapped,
 };
 pub use inert::inert;
 pub use interrupt::Interrupt;

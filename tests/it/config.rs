@@ -6,10 +6,6 @@ use crate::common::*;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn one_line() -> impl Predicate<str> {
-    predicate::function(|s: &str| s.trim_end().lines().count() == 1)
-}
-
 /// A recording of silence through the ALSA file plugin; `config` is the
 /// config file's text.
 fn device_with_config(config: &str) -> FileDevice {
@@ -134,7 +130,8 @@ fn a_malformed_file_is_one_line_naming_file_line_and_key() {
                 .assert()
                 .code(1)
                 .stderr(
-                    one_line().and(predicate::str::contains(format!("{}{want}", cfg.display()))),
+                    one_error_line()
+                        .and(predicate::str::contains(format!("{}{want}", cfg.display()))),
                 );
         }
     }
@@ -148,7 +145,7 @@ fn a_malformed_file_is_one_line_naming_file_line_and_key() {
         .arg("config")
         .assert()
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("MOCKVIEW_PREP=\"soon\"")));
+        .stderr(one_error_line().and(predicate::str::contains("MOCKVIEW_PREP=\"soon\"")));
 }
 
 #[test]
@@ -222,13 +219,18 @@ fn init_writes_a_commented_file_and_refuses_to_overwrite() {
     std::fs::write(&cfg, "prep = 3\n").unwrap();
     init(false)
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("--force")));
+        .stderr(one_error_line().and(predicate::str::contains("--force")));
     assert_eq!(
         std::fs::read_to_string(&cfg).unwrap(),
         "prep = 3\n",
         "untouched"
     );
     init(true).success();
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), text);
+    // A file that no longer parses is what `--force` is for: the way out
+    // must not be refused for the error it repairs.
+    std::fs::write(&cfg, "prep = -5\n").unwrap();
+    init(true).success().stderr("");
     assert_eq!(std::fs::read_to_string(&cfg).unwrap(), text);
     // The written file is clean: no warning, every value its default.
     mockview()
@@ -306,4 +308,28 @@ fn without_a_configured_folder_sessions_go_to_the_data_folder_unless_recordings_
     let out = cmd(&["show", "nosuchsession"]).assert().failure();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// `config init` writes its file whole or not at all: a write cut short
+/// (here a file-size limit, as a full disk would) leaves no half file that
+/// every command would then refuse to parse and a plain `init` to replace.
+#[test]
+fn init_cut_short_leaves_no_half_file() {
+    require("prlimit");
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    let mut c = std::process::Command::new("prlimit");
+    c.arg("--fsize=200").arg(bin_path());
+    without_user_settings(&mut c);
+    let out = c
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert!(!cfg.exists(), "a half-written config file was left");
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(names.is_empty(), "nothing left behind: {names:?}");
 }

@@ -7,10 +7,6 @@ use crate::common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn one_line() -> impl Predicate<str> {
-    predicate::function(|s: &str| s.trim_end().lines().count() == 1)
-}
-
 /// Three sessions under `root`; their folders, oldest first.
 fn three_sessions(root: &Path) -> Vec<PathBuf> {
     let a = silence(0.5, RATE);
@@ -34,7 +30,7 @@ fn without_a_terminal_only_with_yes() {
         .write_stdin("y\n")
         .assert()
         .code(2)
-        .stderr(one_line().and(predicate::str::contains("--yes")));
+        .stderr(one_error_line().and(predicate::str::contains("--yes")));
     assert!(dirs.iter().all(|d| d.is_dir()), "nothing deleted");
 
     let first = dirs[0].file_name().unwrap().to_str().unwrap();
@@ -111,7 +107,7 @@ fn a_locked_session_is_refused_and_nothing_goes() {
     delete(&root, &["--yes", first, "latest"])
         .assert()
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("in use by another mockview")));
+        .stderr(one_error_line().and(predicate::str::contains("in use by another mockview")));
     assert!(dirs.iter().all(|d| d.is_dir()), "nothing deleted");
 }
 
@@ -136,12 +132,12 @@ fn nothing_outside_the_sessions_root_can_be_named() {
         delete(&root, &["--yes", &name])
             .assert()
             .code(1)
-            .stderr(one_line().and(predicate::str::contains("not a session id")));
+            .stderr(one_error_line().and(predicate::str::contains("not a session id")));
     }
     assert!(log_path(&outside).is_file());
     assert!(dirs.iter().all(|d| d.is_dir()), "nothing deleted");
     delete(&root, &["--yes", "2099"])
         .assert()
         .code(1)
-        .stderr(one_line().and(predicate::str::contains("no session `2099`")));
+        .stderr(one_error_line().and(predicate::str::contains("no session `2099`")));
 }

@@ -158,7 +158,7 @@ fn weakest_first_then_exactly_the_named_questions() {
         .args(["--question", "no-such-question"])
         .write_stdin("")
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("no question `no-such-question`"));
     assert_eq!(SessionStore::new(&dev.root).list().unwrap().len(), sessions);
 }

@@ -46,9 +46,34 @@ fn listings_into_a_closed_pipe_exit_zero() {
         &["stats", "--json"],
         &["analyze", wav],
         &["completions", "bash"],
+        &["config"],
+        &["model", "list"],
     ] {
         ends_quietly(&root, args);
     }
+}
+
+#[test]
+fn a_command_that_saved_something_ends_quietly_into_a_closed_pipe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    let mut child = child_in(tmp.path().join("sessions"))
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .args(["config", "init"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        cfg.is_file(),
+        "the file is written before the line saying so"
+    );
 }
 
 #[test]
@@ -70,4 +95,42 @@ fn listing_piped_into_head_keeps_its_first_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "[\n");
+}
+
+/// stderr into a reader that went away (`mockview sessions 2>&1 | head
+/// -1`, with a warning per damaged log) or a full device: the warnings and
+/// the error line are dropped, never a panic; the exit code is the
+/// command's own (0 for the listing, 1 for an unknown session).
+#[test]
+fn a_closed_stderr_drops_the_line_and_keeps_the_exit_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sessions");
+    for id in ["20260101-000000", "20260102-000000", "20260103-000000"] {
+        std::fs::create_dir_all(root.join(id)).unwrap();
+        std::fs::write(root.join(id).join("session.json"), "{damaged").unwrap();
+    }
+    for (args, code) in [(&["sessions"][..], 0), (&["show", "2099"], 1)] {
+        let mut child = child_in(&root)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+        let full = child_in(&root)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .status()
+            .unwrap();
+        assert_eq!(full.code(), Some(code), "{args:?} 2>/dev/full");
+    }
 }

@@ -431,3 +431,38 @@ fn a_phone_memo_is_analysed_with_and_without_a_transcript_and_has_one_pace() {
     let log = log_of(&dir);
     assert_eq!(log["answers"][0]["metrics"]["pace_basis"], "words");
 }
+
+/// The word lists are read only where words are judged: without a
+/// transcript, a phrase file that cannot be read stops nothing (as it stops
+/// no `sessions` or `show`), and costs no parse of the shipped lists.
+#[test]
+fn without_a_transcript_the_phrase_file_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("recordings");
+    let wav = source(tmp.path(), 48_000, 1);
+    let missing = tmp.path().join("no-such-phrases.toml");
+    let out = mockview_in(&root)
+        .env("MOCKVIEW_PHRASES", &missing)
+        .arg("import")
+        .arg(&wav)
+        .args(["--question", QUESTION, "--no-transcript"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let out = mockview()
+        .env("MOCKVIEW_PHRASES", &missing)
+        .arg("analyze")
+        .arg(&wav)
+        .arg("--no-transcript")
+        .output()
+        .unwrap();
+    succeeded(&out);
+    // Where words are judged (a session's stored transcripts), it is.
+    let out = mockview_in(&root)
+        .env("MOCKVIEW_PHRASES", &missing)
+        .args(["analyze", "latest"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-phrases.toml"));
+}

@@ -30,7 +30,10 @@ fn unknown_device_names_devices_and_leaves_no_session() {
             predicate::str::contains("no-such-microphone")
                 .and(predicate::str::contains("mockview devices")),
         )
-        .stderr(no_panic());
+        .stderr(no_panic())
+        // Nothing about a session that never started (no model is
+        // installed here: the "no transcripts" hint waits for the input).
+        .stdout("");
     assert!(!dev.root.exists() || std::fs::read_dir(&dev.root).unwrap().next().is_none());
 }
 
@@ -81,6 +84,7 @@ fn bad_flags_are_usage_errors() {
         vec!["practice", "--limit", "ten"],
         vec!["practice", "--order", "sideways"],
         vec!["practice", "--input-format", "i17"],
+        vec!["questions", "--category", "juggling"],
         vec!["frobnicate"],
     ] {
         mockview().args(&args).assert().code(2).stderr(no_panic());
@@ -95,8 +99,27 @@ fn bad_flags_are_usage_errors() {
         ])
         .write_stdin("")
         .assert()
+        // A value clap cannot check is still a mistake on the command line:
+        // exit 2, as `import --question no-such-id` gives.
+        .code(2)
+        .stderr(predicate::str::contains("juggling").and(no_panic()));
+    // The same category from the config file is the file's mistake: exit 1,
+    // and the line says where it came from.
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("config.toml");
+    std::fs::write(&cfg, "prep = 0\ncategories = [\"juggling\"]\n").unwrap();
+    mockview()
+        .env("MOCKVIEW_CONFIG", &cfg)
+        .env("MOCKVIEW_DIR", tmp.path().join("rec"))
+        .args(["practice", "--device", "alsa:null"])
+        .write_stdin("")
+        .assert()
         .code(1)
-        .stderr(predicate::str::contains("juggling"));
+        .stderr(predicate::str::contains(format!(
+            "setting `categories` ({}:2): unknown category `juggling`",
+            cfg.display()
+        )));
+    assert!(!tmp.path().join("rec").exists(), "nothing made");
 }
 
 #[test]
@@ -163,4 +186,51 @@ fn a_missing_file_names_its_cause_once() {
 fn the_command_line_definition_is_consistent() {
     use clap::CommandFactory;
     mockview::cli::Cli::command().debug_assert();
+}
+
+/// A page or an archive asked for with `-o` never replaces a file of a
+/// session: `report -o` onto a recording, `share -o` onto the log and
+/// `export -o --force` onto the log each wrote there and exited 0, the
+/// answer or the whole session lost.
+#[test]
+fn output_into_a_session_folder_is_refused_and_touches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sessions");
+    let dir = make_session(&root, &[(&speech("one two three", 160, RATE), RATE)], true);
+    let before = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let (log, wav) = (before("session.json"), before("01-answer.wav"));
+    let wav_path = dir.join("01-answer.wav");
+    let log_path = dir.join("session.json");
+    for args in [
+        vec!["report", "latest", "-o", wav_path.to_str().unwrap()],
+        vec!["share", "latest", "-o", log_path.to_str().unwrap()],
+        vec![
+            "export",
+            "latest",
+            "--force",
+            "-o",
+            log_path.to_str().unwrap(),
+        ],
+        vec![
+            "share",
+            "latest",
+            "-o",
+            dir.join("for-kim.html").to_str().unwrap(),
+        ],
+    ] {
+        mockview_in(&root)
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(one_error_line().and(predicate::str::contains("inside the session folder")));
+    }
+    assert_eq!(before("session.json"), log, "the log is untouched");
+    assert_eq!(before("01-answer.wav"), wav, "the recording is untouched");
+    assert!(!dir.join("for-kim.html").exists());
+    // The report's own file in its own folder stays the report's.
+    mockview_in(&root)
+        .args(["report", "latest", "-o"])
+        .arg(dir.join("report.html"))
+        .assert()
+        .success();
 }

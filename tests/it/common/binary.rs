@@ -70,6 +70,13 @@ pub fn one_line(out: &std::process::Output) -> String {
     lines[0].to_string()
 }
 
+/// What a mistake prints on stderr: one line, no panic (design.md, "Conventions").
+pub fn one_error_line() -> impl predicates::Predicate<str> {
+    use predicates::prelude::*;
+    predicate::function(|s: &str| s.trim_end().lines().count() == 1)
+        .and(predicate::str::contains("panicked").not())
+}
+
 /// The standard output of a run that must have succeeded; a failure shows
 /// both of its outputs.
 pub fn succeeded(out: &std::process::Output) -> String {
