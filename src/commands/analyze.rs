@@ -67,8 +67,9 @@ struct FileAnalysis {
 }
 
 /// One audio file: the delivery metrics, and with a model installed (and
-/// no `--no-transcript`) its words and their feedback. The file is read
-/// (and refused) before any model is loaded. A file has no question: it is
+/// no `--no-transcript`) its words and their feedback. The file is opened
+/// (and refused) before any model is looked for, and the model and phrase
+/// file are checked before the audio is decoded. A file has no question: it is
 /// judged as a story answer, the kind behavioural interviews ask for.
 fn file(
     path: &Path,
@@ -77,14 +78,16 @@ fn file(
     config: &AnalysisConfig,
     words: impl FnOnce() -> Result<ContentRules>,
 ) -> Result<()> {
-    let metrics = analyze_wav(path, config)?;
+    // A file that is no audio is refused first; then a wrong --model or
+    // phrase file, before an hour of audio is decoded for nothing.
+    crate::audio::decode::AudioFile::open(path)?;
     let model = if args.no_transcript {
         None
     } else {
         chosen_model(&settings.model)?
     };
-    // Read before the model loads, so a bad phrase file costs no decoding.
     let words = model.as_ref().map(|_| words()).transpose()?;
+    let metrics = analyze_wav(path, config)?;
     let mut r = Recording::new(AnswerStatus::Recorded);
     let spoke = metrics.speaking_seconds > 0.0;
     r.metrics = Some(metrics);

@@ -40,6 +40,10 @@ pub fn run(store: &SessionStore, args: TranscribeArgs, settings: &Settings) -> R
         let mut out = std::io::stdout().lock();
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&transcript)?)?;
+        } else if transcript.text.is_empty() {
+            // Silence or room tone: say so where a person reads, and leave
+            // stdout empty for a script (an empty line would look like words).
+            crate::ui::stderr_line(format!("no words heard in {}", path.display()));
         } else {
             writeln!(out, "{}", transcript.text)?;
         }

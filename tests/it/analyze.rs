@@ -191,4 +191,12 @@ fn mistakes_give_one_line_and_the_right_exit_code() {
         .code(2)
         .stderr(one_error_line().and(predicate::str::contains("--save")));
     run(&["a.wav", "--max-wpm", "abc"]).code(2);
+    // The file is refused before the model is looked for; a wrong model is
+    // named before any audio is decoded.
+    run(&["notes.txt", "--model", "nosuch.bin"])
+        .code(1)
+        .stderr(one_error_line().and(predicate::str::contains("notes.txt is not an audio file")));
+    run(&["a.wav", "--model", "nosuch.bin"])
+        .code(1)
+        .stderr(one_error_line().and(predicate::str::contains("nosuch.bin")));
 }

@@ -549,6 +549,20 @@ fn silence_gives_an_empty_transcript_not_a_marker() {
     let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(t["text"], "", "{t}");
     assert_eq!(t["words"].as_array().unwrap().len(), 0);
+    // As text: nothing on stdout (no empty line posing as words), one line
+    // on stderr saying so.
+    let out = mockview()
+        .args(["transcribe", "--model"])
+        .arg(&model)
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("no words heard in {}\n", wav.display())
+    );
 }
 
 /// A session with the LibriVox clips as its answers (resampled to 48 kHz,
