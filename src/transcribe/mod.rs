@@ -31,8 +31,8 @@ pub use unavailable::Engine;
 
 pub use growing::GrowingTranscript;
 pub use models::{
-    parse_header, read_header, Added, InstalledModel, KnownModel, ModelError, ModelHeader,
-    ModelStore, DEFAULT_BASE_URL, KNOWN_MODELS,
+    minimal_model_file, parse_header, read_header, Added, InstalledModel, KnownModel, ModelError,
+    ModelHeader, ModelStore, DEFAULT_BASE_URL, KNOWN_MODELS,
 };
 pub use speech::{read_speech, resample, SpeechError, WHISPER_RATE};
 pub use words::{assemble, Piece};

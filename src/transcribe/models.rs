@@ -166,7 +166,8 @@ pub fn parse_header(bytes: &[u8]) -> Result<ModelHeader, String> {
     Ok(header)
 }
 
-/// Read and check the header of a model file.
+/// Read and check a model file: its header, then its whole layout
+/// ([`check_layout`]), before whisper.cpp is given it.
 pub fn read_header(path: &Path) -> Result<ModelHeader, ModelError> {
     let mut buf = [0u8; HEADER_BYTES];
     let mut file = fs::File::open(path).map_err(io_err(path))?;
@@ -177,10 +178,184 @@ pub fn read_header(path: &Path) -> Result<ModelHeader, ModelError> {
             n => got += n,
         }
     }
-    parse_header(&buf[..got]).map_err(|reason| ModelError::NotAModel {
+    let not_a_model = |reason| ModelError::NotAModel {
         path: path.to_path_buf(),
         reason,
-    })
+    };
+    let header = parse_header(&buf[..got]).map_err(not_a_model)?;
+    check_layout(&mut file).map_err(|e| e.of(path))?;
+    Ok(header)
+}
+
+/// Why a model file's layout was refused.
+#[derive(Debug)]
+enum LayoutError {
+    Io(io::Error),
+    Bad(String),
+}
+
+impl LayoutError {
+    fn of(self, path: &Path) -> ModelError {
+        let path = path.to_path_buf();
+        match self {
+            LayoutError::Io(source) => ModelError::Io { path, source },
+            LayoutError::Bad(reason) => ModelError::NotAModel { path, reason },
+        }
+    }
+}
+
+impl From<io::Error> for LayoutError {
+    fn from(e: io::Error) -> Self {
+        LayoutError::Io(e)
+    }
+}
+
+/// Walk a ggml Whisper file from the end of its header to its last byte,
+/// as whisper.cpp's loader will: the mel filters, the vocabulary, then
+/// every tensor's shape, name and data. whisper.cpp trusts each size it
+/// reads; in a file cut short it reads garbage sizes and aborts the whole
+/// process with a C++ exception Rust cannot catch (a `practice` session
+/// lost mid-answer), so a file reaches it only once every size fits.
+/// Tensors of a type this walk does not know (newer quantisations) end the
+/// walk: whisper.cpp judges the rest.
+fn check_layout(file: &mut fs::File) -> Result<(), LayoutError> {
+    use io::{Seek, SeekFrom};
+    let len = file.seek(SeekFrom::End(0))?;
+    file.seek(SeekFrom::Start(HEADER_BYTES as u64))?;
+    let mut r = io::BufReader::new(file);
+    let mut at = HEADER_BYTES as u64;
+    let cut = |at: u64, what: &str| {
+        LayoutError::Bad(format!(
+            "it is cut short ({len} bytes; {what} at byte {at} goes past the end)"
+        ))
+    };
+    // Reads one little-endian i32, or says the file ends inside `what`.
+    let int = |r: &mut io::BufReader<&mut fs::File>, at: &mut u64, what: &str| {
+        let mut b = [0u8; 4];
+        r.read_exact(&mut b).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => cut(*at, what),
+            _ => LayoutError::Io(e),
+        })?;
+        *at += 4;
+        Ok::<i64, LayoutError>(i32::from_le_bytes(b).into())
+    };
+    let skip = |r: &mut io::BufReader<&mut fs::File>, at: &mut u64, n: u64, what: &str| {
+        if *at + n > len {
+            return Err(cut(*at, what));
+        }
+        r.seek_relative(n as i64)?;
+        *at += n;
+        Ok(())
+    };
+    let damaged = |what: String| LayoutError::Bad(format!("it is damaged ({what})"));
+
+    let (n_mel, n_fft) = (
+        int(&mut r, &mut at, "mel filters")?,
+        int(&mut r, &mut at, "mel filters")?,
+    );
+    if !(1..=1024).contains(&n_mel) || !(1..=8192).contains(&n_fft) {
+        return Err(damaged(format!("mel filters {n_mel} x {n_fft}")));
+    }
+    skip(
+        &mut r,
+        &mut at,
+        (n_mel * n_fft * 4) as u64,
+        "the mel filters",
+    )?;
+    let n_vocab = int(&mut r, &mut at, "the vocabulary")?;
+    if !(1..=1_000_000).contains(&n_vocab) {
+        return Err(damaged(format!("a vocabulary of {n_vocab} tokens")));
+    }
+    for _ in 0..n_vocab {
+        let bytes = int(&mut r, &mut at, "the vocabulary")?;
+        if !(0..=1024).contains(&bytes) {
+            return Err(damaged(format!("a token of {bytes} bytes at byte {at}")));
+        }
+        skip(&mut r, &mut at, bytes as u64, "the vocabulary")?;
+    }
+    if at == len {
+        return Err(cut(at, "the first tensor"));
+    }
+    while at < len {
+        let n_dims = int(&mut r, &mut at, "a tensor")?;
+        let name_len = int(&mut r, &mut at, "a tensor")?;
+        let ttype = int(&mut r, &mut at, "a tensor")?;
+        if !(1..=4).contains(&n_dims) || !(1..=1024).contains(&name_len) {
+            return Err(damaged(format!(
+                "a tensor of {n_dims} dimensions named in {name_len} bytes at byte {at}"
+            )));
+        }
+        let mut elements: u64 = 1;
+        for _ in 0..n_dims {
+            let n = int(&mut r, &mut at, "a tensor's shape")?;
+            if !(1..=1 << 24).contains(&n) {
+                return Err(damaged(format!("a tensor dimension of {n} at byte {at}")));
+            }
+            elements = elements.saturating_mul(n as u64);
+        }
+        skip(&mut r, &mut at, name_len as u64, "a tensor's name")?;
+        // ggml's (bytes per block, elements per block) of the types
+        // whisper.cpp's converters write: f32, f16, q4_0, q4_1, q5_0,
+        // q5_1, q8_0.
+        let (block_bytes, block) = match ttype {
+            0 => (4, 1),
+            1 => (2, 1),
+            2 => (18, 32),
+            3 => (20, 32),
+            6 => (22, 32),
+            7 => (24, 32),
+            8 => (34, 32),
+            _ => return Ok(()),
+        };
+        skip(
+            &mut r,
+            &mut at,
+            elements.div_ceil(block) * block_bytes,
+            "a tensor's data",
+        )?;
+    }
+    Ok(())
+}
+
+/// The smallest file that passes [`read_header`]: the header of a tiny.en
+/// shaped model, one mel filter, two tokens, and one f16 tensor filling it
+/// to `len` bytes (at least 96) with bytes from `fill`. For tests of
+/// installing and choosing models, where whisper.cpp never loads it.
+#[doc(hidden)]
+pub fn minimal_model_file(len: usize, fill: u8) -> Vec<u8> {
+    let mut b = Vec::with_capacity(len);
+    let ints = |b: &mut Vec<u8>, v: &[i32]| v.iter().for_each(|v| b.extend(v.to_le_bytes()));
+    ints(
+        &mut b,
+        &[
+            GGML_MAGIC as i32,
+            51_864,
+            1500,
+            384,
+            6,
+            4,
+            448,
+            384,
+            6,
+            4,
+            80,
+            1,
+        ],
+    );
+    ints(&mut b, &[1, 1, 0, 2, 1]); // mel 1 x 1, its value, 2 tokens, 1 byte
+    b.push(b'a');
+    ints(&mut b, &[1]);
+    b.push(b'b');
+    // One f16 tensor: 1 dimension, its name's length, type 1, its size.
+    let fixed = b.len() + 16;
+    assert!(len >= fixed + 3, "a model file of {len} bytes is too small");
+    let name = 1 + (len - fixed - 1) % 2;
+    let elements = (len - fixed - name) / 2;
+    ints(&mut b, &[1, name as i32, 1, elements as i32]);
+    b.extend(std::iter::repeat_n(b'x', name));
+    b.extend((0..elements * 2).map(|i| fill.wrapping_add((i * 7 % 251) as u8)));
+    debug_assert_eq!(b.len(), len);
+    b
 }
 
 /// The name a transcript records for a model file: the known name for
@@ -438,6 +613,9 @@ impl ModelStore {
             path: target.clone(),
             reason,
         })?;
+        // A download cut short, or a file whose sizes do not add up, never
+        // reaches the models folder (nor whisper.cpp).
+        check_layout(tmp.as_file_mut()).map_err(|e| e.of(&target))?;
         tmp.as_file().sync_all().map_err(io_err(tmp.path()))?;
         tmp.persist(&target).map_err(|e| ModelError::Io {
             path: target.clone(),
@@ -500,6 +678,30 @@ mod tests {
             .contains("vocabulary 7"));
     }
 
+    /// A model file cut short anywhere after its header made whisper.cpp
+    /// abort the process (a C++ exception through Rust); it is refused,
+    /// one line, before whisper.cpp sees it.
+    #[test]
+    fn a_model_cut_short_anywhere_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let whole = minimal_model_file(160, 3);
+        let path = tmp.path().join("m.bin");
+        fs::write(&path, &whole).unwrap();
+        read_header(&path).unwrap();
+        for len in HEADER_BYTES..whole.len() {
+            fs::write(&path, &whole[..len]).unwrap();
+            let e = read_header(&path).unwrap_err().to_string();
+            assert!(e.contains("cut short"), "{len} bytes: {e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+        // A size no model has (a vocabulary of -1 tokens) is damage.
+        let mut bad = whole.clone();
+        bad[60..64].copy_from_slice(&(-1i32).to_le_bytes());
+        fs::write(&path, &bad).unwrap();
+        let e = read_header(&path).unwrap_err().to_string();
+        assert!(e.contains("damaged (a vocabulary of -1 tokens)"), "{e}");
+    }
+
     #[test]
     fn names_of_model_files() {
         assert_eq!(model_name(Path::new("/m/ggml-tiny.en.bin")), "tiny.en");
@@ -516,8 +718,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = ModelStore::new(tmp.path().join("models"));
         let src = tmp.path().join("custom.bin");
-        let mut bytes = header(51_864, 6);
-        bytes.extend_from_slice(&[0u8; 100]);
+        let bytes = minimal_model_file(200, 0);
         fs::write(&src, &bytes).unwrap();
         let added = store.add(&src, None).unwrap();
         assert_eq!(added.differs_from, None);
@@ -566,8 +767,7 @@ mod tests {
     fn a_model_named_like_a_published_one_is_installed_under_its_own_name() {
         let tmp = tempfile::tempdir().unwrap();
         let store = ModelStore::new(tmp.path().join("models"));
-        let mut bytes = header(51_864, 4);
-        bytes.extend_from_slice(&[7u8; 100]);
+        let bytes = minimal_model_file(200, 7);
         let fine_tuned = tmp.path().join("ggml-tiny.en.bin");
         fs::write(&fine_tuned, &bytes).unwrap();
         let sha1 = format!("{:x}", Sha1::digest(&bytes));

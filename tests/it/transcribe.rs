@@ -85,27 +85,10 @@ fn serve(body: Vec<u8>, declared: usize) -> (String, std::sync::mpsc::Receiver<S
     (url, rx)
 }
 
-/// A small file that passes the ggml header check.
+/// A small file that passes the model file check (header and layout):
+/// `len` bytes after a 48-byte header, as before the layout was checked.
 fn fake_model(len: usize) -> Vec<u8> {
-    let mut b = Vec::new();
-    for v in [
-        0x6767_6d6c_i32,
-        51_864,
-        1500,
-        384,
-        6,
-        4,
-        448,
-        384,
-        6,
-        4,
-        80,
-        1,
-    ] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    b.extend((0..len).map(|i| (i * 7 % 251) as u8));
-    b
+    mockview::transcribe::minimal_model_file(48 + len, 0)
 }
 
 fn sha1_hex(b: &[u8]) -> String {
@@ -268,6 +251,50 @@ fn model_add_checks_the_file_and_list_shows_it() {
     );
     assert!(models[0]["installed"].is_null());
     assert_eq!(models[3]["default"], true);
+}
+
+/// The real tiny.en cut short (a copy interrupted, a download saved by
+/// hand): whisper.cpp aborted the process on such files (exit 134, "Rust
+/// cannot catch foreign exceptions") when only the header was checked.
+/// Now `model add` refuses each in one line and installs nothing, and
+/// `transcribe --model` refuses it before whisper.cpp sees it.
+#[test]
+fn a_model_cut_short_is_refused_in_one_line() {
+    let Some(model) = test_model() else { return };
+    let whole = std::fs::read(&model).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let wav = data.path().join("quiet.wav");
+    write_wav(&wav, &silence(0.5, 16_000), 16_000);
+    for len in [100, 64 << 10, 300 << 10, 1 << 20, whole.len() - 1] {
+        let cut = data.path().join("ggml-cut.bin");
+        std::fs::write(&cut, &whole[..len]).unwrap();
+        let out = mockview()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["model", "add"])
+            .arg(&cut)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{len} bytes");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cut short") && err.lines().count() == 1,
+            "{len} bytes: {err}"
+        );
+        let out = mockview()
+            .args(["transcribe", "--model"])
+            .arg(&cut)
+            .arg(&wav)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{len} bytes");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cut short") && err.lines().count() == 1,
+            "{len} bytes: {err}"
+        );
+    }
+    let models = data.path().join("mockview/models");
+    assert!(!models.exists() || files_in(&models).is_empty());
 }
 
 /// Issue 21: a valid ggml file named like a published model that is not it
