@@ -226,7 +226,7 @@ fn check_layout(file: &mut fs::File) -> Result<(), LayoutError> {
     let mut at = HEADER_BYTES as u64;
     let cut = |at: u64, what: &str| {
         LayoutError::Bad(format!(
-            "it is cut short ({len} bytes; {what} at byte {at} goes past the end)"
+            "it is cut short: {len} bytes, {what} at byte {at} goes past the end"
         ))
     };
     // Reads one little-endian i32, or says the file ends inside `what`.
@@ -247,7 +247,7 @@ fn check_layout(file: &mut fs::File) -> Result<(), LayoutError> {
         *at += n;
         Ok(())
     };
-    let damaged = |what: String| LayoutError::Bad(format!("it is damaged ({what})"));
+    let damaged = |what: String| LayoutError::Bad(format!("it is damaged: {what}"));
 
     let (n_mel, n_fft) = (
         int(&mut r, &mut at, "mel filters")?,
@@ -699,7 +699,7 @@ mod tests {
         bad[60..64].copy_from_slice(&(-1i32).to_le_bytes());
         fs::write(&path, &bad).unwrap();
         let e = read_header(&path).unwrap_err().to_string();
-        assert!(e.contains("damaged (a vocabulary of -1 tokens)"), "{e}");
+        assert!(e.contains("damaged: a vocabulary of -1 tokens"), "{e}");
     }
 
     #[test]
