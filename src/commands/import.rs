@@ -185,15 +185,7 @@ impl Drop for Unfinished<'_> {
 /// would.
 fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Settings) -> Result<()> {
     let banks = questions::resolve_banks(&args.bank.banks)?;
-    let question: &Question = banks
-        .iter()
-        .flat_map(|b| &b.questions)
-        .find(|q| q.id == id)
-        .ok_or_else(|| {
-            UsageError(format!(
-                "no question `{id}` (see `mockview questions`; --bank for your own)"
-            ))
-        })?;
+    let question: &Question = questions::find(&banks, id).map_err(|e| UsageError(e.to_string()))?;
     let model = if args.no_transcript {
         None
     } else {

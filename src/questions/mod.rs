@@ -26,7 +26,7 @@ pub use bank::{
     load_bank_file, parse_toml_bank, parse_txt_bank, resolve_banks, BankError, MAX_BANK_BYTES,
 };
 pub use builtin::{builtin_bank, builtin_banks, default_banks, BUILTIN_BANK_NAMES};
-pub use select::{select, Order, Past, SelectError, SelectionRequest};
+pub use select::{find, select, Order, Past, SelectError, SelectionRequest};
 
 /// One question as the candidate sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -119,7 +119,7 @@ pub enum SelectError {
     NoQuestions,
     #[error("unknown order `{0}` (expected random, listed, fresh or weakest)")]
     UnknownOrder(String),
-    #[error("no question `{0}` in the banks (see `mockview questions`)")]
+    #[error("no question `{0}` in the banks (see `mockview questions`; --bank for your own)")]
     UnknownQuestion(String),
 }
 
@@ -203,14 +203,18 @@ fn named(banks: &[QuestionBank], ids: &[String]) -> Result<Vec<Question>, Select
         if picked.iter().any(|q| &q.id == id) {
             continue;
         }
-        let q = banks
-            .iter()
-            .flat_map(|b| &b.questions)
-            .find(|q| &q.id == id)
-            .ok_or_else(|| SelectError::UnknownQuestion(id.clone()))?;
-        picked.push(q.clone());
+        picked.push(find(banks, id)?.clone());
     }
     Ok(picked)
+}
+
+/// The question of that id, from the first bank that has it.
+pub fn find<'a>(banks: &'a [QuestionBank], id: &str) -> Result<&'a Question, SelectError> {
+    banks
+        .iter()
+        .flat_map(|b| &b.questions)
+        .find(|q| q.id == id)
+        .ok_or_else(|| SelectError::UnknownQuestion(id.to_owned()))
 }
 
 /// A Fisher-Yates shuffle driven by ChaCha8 keyed with the seed.
