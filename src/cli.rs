@@ -348,6 +348,9 @@ pub struct ReportArgs {
     /// Write the page here instead of report.html in the session folder
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the -o file even if it is not a page mockview wrote
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -363,6 +366,9 @@ pub struct ShareArgs {
     /// Leave out the machine's feedback (metrics, flags, pitch, content) and earlier reviews
     #[arg(long)]
     pub no_feedback: bool,
+    /// Replace the output file even if it is not a page mockview wrote
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -118,7 +118,7 @@ fn archive_file(store: &SessionStore, file: &Path, limits: Limits) -> Result<()>
                 .dir_for(&id)
                 .filter(|d| d.path.join(crate::session::REPORT_FILE).is_file());
             if let (true, Some(dir)) = (reviews > 0, dir) {
-                let written = crate::report::write(store, &dir, None)?;
+                let written = crate::report::write(store, &dir, None, false)?;
                 for w in &written.warnings {
                     crate::ui::stderr_line(format!("warning: {w}"));
                 }
@@ -156,7 +156,7 @@ fn review(store: &SessionStore, file: &Path) -> Result<()> {
         .dir_for(&r.session)
         .filter(|d| d.path.join(crate::session::REPORT_FILE).is_file());
     if let Some(dir) = dir {
-        let written = crate::report::write(store, &dir, None)?;
+        let written = crate::report::write(store, &dir, None, false)?;
         for w in &written.warnings {
             crate::ui::stderr_line(format!("warning: {w}"));
         }

@@ -211,7 +211,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Questions(args) => questions::run(args, &store),
         Command::Sessions(args) => sessions::list(&store, &settings.sessions_dir.source, args.json),
         Command::Show(args) => sessions::show(&store, &args.session, args.json),
-        Command::Report(args) => report::run(&store, &args.session, args.output.as_deref()),
+        Command::Report(args) => report::run(&store, &args),
         Command::Share(args) => share::run(&store, args),
         Command::Export(args) => export::run(&store, &args.session, &args.output, args.force),
         Command::Import(args) => import::run(&store, &args, &settings),

@@ -1,17 +1,18 @@
-//! `mockview report SESSION [-o FILE]`: write the session's HTML page, by
+//! `mockview report SESSION [-o FILE [--force]]`: write the session's HTML page, by
 //! default as report.html in the session folder, with the progress of the
 //! sessions up to this one.
 
 use super::UsageError;
+use crate::cli::ReportArgs;
 use crate::session::SessionStore;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn run(store: &SessionStore, spec: &str, output: Option<&Path>) -> Result<()> {
-    let dir = store.resolve(spec)?;
-    let out = output.map(output_path).transpose()?;
-    let written = crate::report::write(store, &dir, out.as_deref())?;
+pub fn run(store: &SessionStore, args: &ReportArgs) -> Result<()> {
+    let dir = store.resolve(&args.session)?;
+    let out = args.output.as_deref().map(output_path).transpose()?;
+    let written = crate::report::write(store, &dir, out.as_deref(), args.force)?;
     for w in &written.warnings {
         crate::ui::stderr_line(format!("warning: {w}"));
     }

@@ -1,4 +1,4 @@
-//! `mockview share SESSION -o FILE.html [--answers 1,3] [--no-feedback]`:
+//! `mockview share SESSION -o FILE.html [--answers 1,3] [--no-feedback] [--force]`:
 //! write the page a reviewer opens (audio embedded), and say how big it is.
 
 use super::UsageError;
@@ -20,6 +20,7 @@ pub fn run(store: &SessionStore, args: ShareArgs) -> Result<()> {
     let opts = ShareOptions {
         answers: args.answers,
         no_feedback: args.no_feedback,
+        force: args.force,
     };
     let shared = match crate::report::share(&dir, &args.output, &opts) {
         Err(e @ ShareError::NoAnswer { .. }) => return Err(UsageError(e.to_string()).into()),

@@ -13,11 +13,45 @@ use std::path::{Path, PathBuf};
 pub enum ReportError {
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    NotOurFile(#[from] NotOurFile),
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// A file `-o` would replace that mockview did not write: refused unless
+/// `--force`. A page mockview wrote (its generator tag near the top) is
+/// replaced freely: writing it again after new reviews is the usual loop,
+/// while `-o notes.html` replacing a file of the user's would lose it.
+#[derive(Debug, thiserror::Error)]
+#[error("{} exists and is not a page mockview wrote (use --force to replace it)", path.display())]
+pub struct NotOurFile {
+    pub path: PathBuf,
+}
+
+/// Refuse to replace `out` if it exists, is not a page mockview wrote, and
+/// `force` is not given.
+pub fn check_replaceable(out: &Path, force: bool) -> Result<(), NotOurFile> {
+    use std::io::Read;
+    if force {
+        return Ok(());
+    }
+    let Ok(file) = std::fs::File::open(out) else {
+        return Ok(()); // nothing there (or unreadable: the write will say)
+    };
+    let mut head = Vec::with_capacity(4096);
+    let ours = file.take(4096).read_to_end(&mut head).is_ok()
+        && String::from_utf8_lossy(&head).contains(super::page::GENERATOR_TAG);
+    if ours {
+        Ok(())
+    } else {
+        Err(NotOurFile {
+            path: out.to_path_buf(),
+        })
+    }
 }
 
 /// What [`write()`] wrote, and what it left out (one line each) for the
@@ -29,14 +63,18 @@ pub struct Written {
 }
 
 /// Write the page of the session in `dir` to `out` (an absolute path in an
-/// existing folder), or to `report.html` in the session folder.
+/// existing folder), or to `report.html` in the session folder. An `out`
+/// that holds a file mockview did not write is refused unless `force`
+/// ([`check_replaceable`]).
 pub fn write(
     store: &SessionStore,
     dir: &SessionDir,
     out: Option<&Path>,
+    force: bool,
 ) -> Result<Written, ReportError> {
     if let Some(out) = out {
         crate::session::check_output_path(out)?;
+        check_replaceable(out, force)?;
     }
     let session = dir.load()?;
     let session_dir = std::fs::canonicalize(&dir.path).map_err(|source| ReportError::Write {

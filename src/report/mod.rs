@@ -20,6 +20,6 @@ mod share;
 mod transcript;
 pub mod waveform;
 
-pub use file::{write, ReportError, Written};
+pub use file::{check_replaceable, write, NotOurFile, ReportError, Written};
 pub use page::{render, render_page, render_with_progress, Audio, EmbeddedAudio, Page};
 pub use share::{share, ShareError, ShareOptions, Shared};

@@ -18,6 +18,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The start of the page's generator tag (the version follows): how
+/// `-o` knows a file is a page mockview wrote ([`super::check_replaceable`]).
+pub(crate) const GENERATOR_TAG: &str = "<meta name=\"generator\" content=\"mockview";
+
 /// The page's one script: seeking, comments, the review form's draft and file.
 const PAGE_SCRIPT: &str = include_str!("page.js");
 
@@ -130,7 +134,7 @@ pub fn render_page(p: &Page) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; {media}; style-src 'unsafe-inline'; img-src data:; script-src {}; form-action 'none'; base-uri 'none'\">\n\
-<meta name=\"generator\" content=\"mockview {}\">\n<title>{}</title>\n<style>{STYLE}{}{}</style>\n</head>\n\
+{GENERATOR_TAG} {}\">\n<title>{}</title>\n<style>{STYLE}{}{}</style>\n</head>\n\
 <body data-session=\"{}\" data-started=\"{}\">\n",
         script_hash(),
         env!("CARGO_PKG_VERSION"),

@@ -28,6 +28,8 @@ pub enum ShareError {
         number: u32,
         count: usize,
     },
+    #[error(transparent)]
+    NotOurFile(#[from] super::NotOurFile),
     #[error("session {session}: `{file}` is not a file name in the session folder")]
     NotAFileName { session: String, file: String },
     #[error(transparent)]
@@ -41,6 +43,8 @@ pub struct ShareOptions {
     pub answers: Vec<u32>,
     /// Leave out the machine's feedback (and earlier reviews).
     pub no_feedback: bool,
+    /// Replace `out` even if it is not a page mockview wrote.
+    pub force: bool,
 }
 
 /// What [`share`] wrote.
@@ -57,6 +61,7 @@ pub struct Shared {
 /// Write the shared page of the session in `dir` to `out`.
 pub fn share(dir: &SessionDir, out: &Path, opts: &ShareOptions) -> Result<Shared, ShareError> {
     crate::session::check_output_path(out)?;
+    super::check_replaceable(out, opts.force)?;
     let session = dir.load()?;
     for &n in &opts.answers {
         if !session.answers.iter().any(|a| a.number == n) {

@@ -234,3 +234,40 @@ fn output_into_a_session_folder_is_refused_and_touches_nothing() {
         .assert()
         .success();
 }
+
+/// `share -o` and `report -o` replace a page mockview wrote (writing it
+/// again after new reviews is the usual loop) but not a file of the
+/// user's, unless `--force`; the file is untouched when refused.
+#[test]
+fn output_over_a_file_mockview_did_not_write_needs_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sessions");
+    make_session(&root, &[(&speech("one two three", 160, RATE), RATE)], true);
+    let notes = tmp.path().join("notes.html");
+    for command in ["share", "report"] {
+        std::fs::write(&notes, "my own notes").unwrap();
+        mockview_in(&root)
+            .args([command, "latest", "-o"])
+            .arg(&notes)
+            .assert()
+            .code(1)
+            .stderr(one_error_line().and(predicate::str::contains(
+                "notes.html exists and is not a page mockview wrote (use --force to replace it)",
+            )));
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my own notes");
+        mockview_in(&root)
+            .args([command, "latest", "--force", "-o"])
+            .arg(&notes)
+            .assert()
+            .success();
+        // Now it is mockview's page: written again without --force.
+        mockview_in(&root)
+            .args([command, "latest", "-o"])
+            .arg(&notes)
+            .assert()
+            .success();
+        assert!(std::fs::read_to_string(&notes)
+            .unwrap()
+            .contains("<meta name=\"generator\" content=\"mockview"));
+    }
+}
