@@ -704,18 +704,35 @@ impl Correlator {
         (acc.iter().sum::<f32>() + tail, f32::from_bits(top))
     }
 
-    /// Correlate the frames loaded, into `out`.
+    /// Correlate the frames loaded, into `out`. Inlined into the tracker's
+    /// push, so that the spectra's loop is compiled for AVX2 too.
+    #[inline(always)]
     fn run(&mut self) {
         let n = self.signal.len();
         self.forward
             .process_with_scratch(&mut self.signal, &mut self.scratch);
-        for k in 0..=n / 2 {
-            let j = if k == 0 { 0 } else { n - k };
-            let (z, mirror) = (self.signal[k], self.signal[j].conj());
+        // Bin k and its mirror n - k; the loops walk the mirrors backwards
+        // in step with the bins (not by index), so that they vectorise.
+        // The mirror's power is the bin's (to the bit: the same sums and
+        // squares, with signs swapped), so it is copied, not computed again.
+        let spectra = |z: Complex<f32>, x: Complex<f32>| {
+            let mirror = x.conj();
             let (a, b) = (z + mirror, z - mirror);
-            let p = Complex::new(0.25 * a.norm_sqr(), 0.25 * b.norm_sqr());
-            self.power[k] = p;
-            self.power[j] = p;
+            Complex::new(0.25 * a.norm_sqr(), 0.25 * b.norm_sqr())
+        };
+        let half = n / 2;
+        self.power[0] = spectra(self.signal[0], self.signal[0]);
+        self.power[half] = spectra(self.signal[half], self.signal[half]);
+        let (low, high) = self.signal.split_at(half);
+        for (p, (&z, &x)) in self.power[1..half]
+            .iter_mut()
+            .zip(low[1..].iter().zip(high[1..].iter().rev()))
+        {
+            *p = spectra(z, x);
+        }
+        let (low, high) = self.power.split_at_mut(half + 1);
+        for (mirror, &p) in high.iter_mut().zip(low[1..half].iter().rev()) {
+            *mirror = p;
         }
         self.inverse
             .process_with_scratch(&mut self.power, &mut self.scratch);
