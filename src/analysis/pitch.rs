@@ -880,13 +880,21 @@ fn refine(r: &[f32], table: &SincTable, at: usize) -> (f32, f32) {
             }
         }
     }
-    let mut best = (0, r[at]);
-    for (step, &v) in (-GRID / 2..=GRID / 2).zip(&grid) {
-        if v > best.1 {
-            best = (step, v);
-        }
-    }
-    let (step, b) = best;
+    // The highest point, starting from the lag itself (offset 0): the
+    // first offset whose value beats every one before it and is never
+    // beaten after. Taken as the maximum first (in two short chains, not
+    // one through all eleven points, where each comparison waited on the
+    // last), then the first point equal to it: the same point as comparing
+    // one by one, NaN included (it never compares greater).
+    let higher = |m: f32, &v: &f32| if v > m { v } else { m };
+    let (early, late) = grid.split_at(grid.len() / 2);
+    let top = early.iter().fold(r[at], higher);
+    let top = higher(top, &late.iter().fold(f32::NEG_INFINITY, higher));
+    let step = match grid.iter().position(|&v| v == top) {
+        Some(i) if top > r[at] => i as i32 - GRID / 2,
+        _ => 0,
+    };
+    let b = top;
     let d = step as f32 / GRID as f32;
     // The neighbours were mostly on the grid already.
     let near = |s: i32| match usize::try_from(s + GRID / 2) {
