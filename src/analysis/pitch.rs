@@ -597,6 +597,12 @@ impl Decimator {
 struct Correlator {
     forward: std::sync::Arc<dyn rustfft::Fft<f32>>,
     inverse: std::sync::Arc<dyn rustfft::Fft<f32>>,
+    /// The two frames loaded, windowed, each zero-padded to the
+    /// transform's length (the padding is never written). They are
+    /// interleaved into `signal` when correlated: written straight into
+    /// the complex buffer, every load was a read-modify-write of every
+    /// other float, and loading the first frame cleared the whole buffer.
+    frames: [Vec<f32>; 2],
     signal: Vec<Complex<f32>>,
     power: Vec<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
@@ -622,6 +628,7 @@ impl Correlator {
             .get_inplace_scratch_len()
             .max(inverse.get_inplace_scratch_len());
         Self {
+            frames: [vec![0.0; len], vec![0.0; len]],
             signal: vec![Complex::default(); len],
             power: vec![Complex::default(); len],
             scratch: vec![Complex::default(); scratch_len],
@@ -638,17 +645,11 @@ impl Correlator {
 
     /// Clear frame `slot` (0 or 1).
     fn clear(&mut self, slot: usize) {
-        for c in &mut self.signal {
-            if slot == 0 {
-                c.re = 0.0;
-            } else {
-                c.im = 0.0;
-            }
-        }
+        self.frames[slot].fill(0.0);
     }
 
     /// Load `seg` less its `mean`, times `window`, as frame `slot` (0 or
-    /// 1; loading frame 0 clears frame 1), and return the sum of squares of
+    /// 1), and return the sum of squares of
     /// `seg` less its mean and their largest magnitude: one pass for what
     /// were four (extremes, taking the mean off, [`dot`] and the load).
     ///
@@ -661,21 +662,12 @@ impl Correlator {
     /// which cannot occur here).
     #[inline(always)]
     fn load(&mut self, slot: usize, seg: &[f32], mean: f32, window: &[f32]) -> (f32, f32) {
-        if slot == 0 {
-            self.signal.iter_mut().for_each(|c| *c = Complex::default());
-        }
-        let n = seg.len().min(window.len()).min(self.signal.len());
-        let set = |c: &mut Complex<f32>, v: f32| {
-            if slot == 0 {
-                c.re = v;
-            } else {
-                c.im = v;
-            }
-        };
+        let frame = &mut self.frames[slot];
+        let n = seg.len().min(window.len()).min(frame.len());
         let whole = n / 8 * 8;
         let mut acc = [0.0f32; 8];
         let mut top = [0u32; 8];
-        for ((c, x), w) in self.signal[..whole]
+        for ((c, x), w) in frame[..whole]
             .chunks_exact_mut(8)
             .zip(seg[..whole].chunks_exact(8))
             .zip(window[..whole].chunks_exact(8))
@@ -684,12 +676,12 @@ impl Correlator {
                 let v = x[i] - mean;
                 acc[i] += v * v;
                 top[i] = top[i].max(v.abs().to_bits());
-                set(&mut c[i], v * w[i]);
+                c[i] = v * w[i];
             }
         }
         let mut tail = [0.0f32; 8];
         let mut top = top.iter().copied().fold(0, u32::max);
-        for (((c, &x), &w), t) in self.signal[whole..n]
+        for (((c, &x), &w), t) in frame[whole..n]
             .iter_mut()
             .zip(&seg[whole..n])
             .zip(&window[whole..n])
@@ -698,7 +690,7 @@ impl Correlator {
             let v = x - mean;
             *t = v * v;
             top = top.max(v.abs().to_bits());
-            set(c, v * w);
+            *c = v * w;
         }
         let tail: f32 = tail[..n - whole].iter().sum();
         (acc.iter().sum::<f32>() + tail, f32::from_bits(top))
@@ -709,6 +701,14 @@ impl Correlator {
     #[inline(always)]
     fn run(&mut self) {
         let n = self.signal.len();
+        for ((c, &a), &b) in self
+            .signal
+            .iter_mut()
+            .zip(&self.frames[0])
+            .zip(&self.frames[1])
+        {
+            *c = Complex::new(a, b);
+        }
         self.forward
             .process_with_scratch(&mut self.signal, &mut self.scratch);
         // Bin k and its mirror n - k; the loops walk the mirrors backwards
