@@ -1,4 +1,6 @@
 //! The binary: parse arguments, run the command, map errors to exit codes.
+//! (No `print!`/`eprint!` macros: see the library's top comment.)
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use clap::Parser;
 use std::process::ExitCode;
