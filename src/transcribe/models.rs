@@ -450,6 +450,9 @@ impl ModelStore {
     /// `ggml-NAME.bin` and must be that model), else under its own file
     /// name (`.bin` added if missing).
     ///
+    /// Unnamed, a file that is a published model (its size and SHA-1)
+    /// goes in under that model's name whatever it was called.
+    ///
     /// A file named like a known model (`ggml-tiny.en.bin`) that is not the
     /// published one (a converted or fine-tuned tiny.en: another size or
     /// SHA-1) is still a model, but calling it `tiny.en` would be untrue,
@@ -457,6 +460,18 @@ impl ModelStore {
     /// under its own name, the file's with the start of its SHA-1
     /// (`ggml-tiny.en-1a2b3c4d.bin`), and [`Added::differs_from`] says so.
     pub fn add(&self, source: &Path, name: Option<&str>) -> Result<Added, ModelError> {
+        self.add_among(source, name, KNOWN_MODELS)
+    }
+
+    /// [`Self::add`] with `known` as the published models (tests give
+    /// their own: no test file has a published model's checksum).
+    fn add_among(
+        &self,
+        source: &Path,
+        name: Option<&str>,
+        known: &'static [KnownModel],
+    ) -> Result<Added, ModelError> {
+        let find = |name: &str| known.iter().find(|k| k.name == name);
         read_header(source)?;
         let not_a_model = |reason: String| ModelError::NotAModel {
             path: source.to_path_buf(),
@@ -467,7 +482,7 @@ impl ModelStore {
                 if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
                     return Err(ModelError::BadName(name.to_string()));
                 }
-                match KnownModel::find(name) {
+                match find(name) {
                     Some(k) => k.file_name(),
                     None if name.ends_with(".bin") => name.to_string(),
                     None => format!("{name}.bin"),
@@ -485,12 +500,21 @@ impl ModelStore {
                 }
             }
         };
-        let claimed = KnownModel::find(&model_name(Path::new(&file_name)));
+        let claimed = file_name
+            .strip_prefix("ggml-")
+            .and_then(|f| f.strip_suffix(".bin"))
+            .and_then(find);
         let mut input = fs::File::open(source).map_err(io_err(source))?;
         let mut differs_from = None;
         let model = self.install(&mut input, &mut |_, _| {}, &mut |bytes, sha1| {
             let Some(known) = claimed else {
-                return Ok(file_name.clone());
+                // The published file under another name (`tiny.en.bin`, a
+                // copy from a colleague) is that model: its known name.
+                let same = known.iter().find(|k| k.bytes == bytes && k.sha1 == sha1);
+                return Ok(match same {
+                    Some(k) if name.is_none() => k.file_name(),
+                    _ => file_name.clone(),
+                });
             };
             if bytes == known.bytes && sha1 == known.sha1 {
                 return Ok(file_name.clone());
@@ -759,6 +783,28 @@ mod tests {
             names
         };
         assert_eq!(files(), vec!["custom.bin"]);
+    }
+
+    /// The published file under another name is that model: known by its
+    /// size and SHA-1, not only its file name (unless `--name` says).
+    #[test]
+    fn a_published_model_under_another_name_is_known_by_its_checksum() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ModelStore::new(tmp.path().join("models"));
+        let bytes = minimal_model_file(300, 9);
+        let published: &'static [KnownModel] = Box::leak(Box::new([KnownModel {
+            name: "tiny.en",
+            bytes: bytes.len() as u64,
+            sha1: Box::leak(format!("{:x}", Sha1::digest(&bytes)).into_boxed_str()),
+            suits: "",
+        }]));
+        let copy = tmp.path().join("tiny.en.bin");
+        fs::write(&copy, &bytes).unwrap();
+        let added = store.add_among(&copy, None, published).unwrap();
+        assert_eq!(added.model.name, "tiny.en");
+        assert_eq!(added.model.path, store.dir().join("ggml-tiny.en.bin"));
+        let named = store.add_among(&copy, Some("mine"), published).unwrap();
+        assert_eq!(named.model.name, "mine.bin");
     }
 
     /// A valid model named like a published one that is not it (issue 21:
