@@ -77,7 +77,15 @@ pub struct Decoding {
     pub beams: Option<i32>,
     /// The prompt's text when `prompt` is set.
     pub prompt_text: &'static str,
+    /// Decode a sentence-sized piece again on its own when its words are
+    /// doubtful (mean word probability under `UNSURE_PROBABILITY`), and
+    /// keep the surer decoding (issue 18, fourth round: measured, not
+    /// mockview's).
+    pub redecode_unsure: bool,
 }
+
+/// A piece whose words' mean probability is under this is decoded again.
+const UNSURE_PROBABILITY: f32 = 0.5;
 
 impl Default for Decoding {
     fn default() -> Self {
@@ -98,10 +106,11 @@ impl Decoding {
         // (docs/transcription.md).
         beams: Some(5),
         prompt_text: FILLER_PROMPT,
+        redecode_unsure: false,
     };
 
     /// The settings compared in docs/transcription.md, by name.
-    pub const MEASURED: [(&'static str, Decoding); 7] = [
+    pub const MEASURED: [(&'static str, Decoding); 8] = [
         (
             "whole",
             Decoding {
@@ -172,6 +181,13 @@ impl Decoding {
             "chunks-guard-beam5",
             Decoding {
                 beams: Some(5),
+                ..Decoding::MOCKVIEW
+            },
+        ),
+        (
+            "chunks-guard-beam5-unsure",
+            Decoding {
+                redecode_unsure: true,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -268,6 +284,11 @@ impl Engine {
                     self.fill(samples, run, decoding, &mut heard)?;
                 }
             }
+            if decoding.redecode_unsure {
+                for piece in chunks::pieces(&voiced_here) {
+                    self.redecode_if_unsure(samples, piece, decoding, &mut heard)?;
+                }
+            }
             words.extend(heard);
         }
         chunks::fit_to_speech(&mut words, &voiced);
@@ -304,6 +325,49 @@ impl Engine {
             return Ok(());
         }
         let at = words.partition_point(|w| w.end_seconds <= run.0);
+        words.splice(at..at, found);
+        Ok(())
+    }
+
+    /// Decode a sentence-sized piece again on its own (with the prompt,
+    /// 0.5 s of margin) when the words heard in it are doubtful, and put
+    /// the new words in place of the old when they are surer.
+    fn redecode_if_unsure(
+        &self,
+        samples: &[f32],
+        piece: (f64, f64),
+        decoding: &Decoding,
+        words: &mut Vec<Word>,
+    ) -> Result<(), EngineError> {
+        let inside = |w: &Word| {
+            let mid = (w.start_seconds + w.end_seconds) / 2.0;
+            mid >= piece.0 && mid < piece.1
+        };
+        let mean =
+            |ws: &[&Word]| ws.iter().map(|w| w.probability).sum::<f32>() / ws.len().max(1) as f32;
+        let old: Vec<&Word> = words.iter().filter(|w| inside(w)).collect();
+        let before = mean(&old);
+        if !old.is_empty() && before >= UNSURE_PROBABILITY {
+            return Ok(());
+        }
+        let duration = samples.len() as f64 / f64::from(WHISPER_RATE);
+        let around = Chunk {
+            spans: vec![(
+                (piece.0 - RETRY_MARGIN_SECONDS).max(0.0),
+                (piece.1 + RETRY_MARGIN_SECONDS).min(duration),
+            )],
+        };
+        let found: Vec<Word> = self
+            .decode(samples, &around, decoding.prompt, decoding)?
+            .into_iter()
+            .filter(|w| inside(w))
+            .collect();
+        let after = mean(&found.iter().collect::<Vec<_>>());
+        if found.is_empty() || (!old.is_empty() && after <= before) {
+            return Ok(());
+        }
+        words.retain(|w| !inside(w));
+        let at = words.partition_point(|w| w.end_seconds <= piece.0);
         words.splice(at..at, found);
         Ok(())
     }
