@@ -414,6 +414,26 @@ mod tests {
     }
 
     #[test]
+    fn pieces_are_sentence_sized_and_cut_at_pauses() {
+        // 1 s words with 0.1 s gaps, a 0.5 s pause after 4 s of speech.
+        let voiced = [
+            (0.0, 1.0),
+            (1.1, 2.0),
+            (2.1, 3.0),
+            (3.1, 4.0),
+            (4.5, 5.5),
+            (5.6, 6.5),
+        ];
+        assert_eq!(pieces(&voiced), vec![(0.0, 4.0), (4.5, 6.5)]);
+        // Short stretches join the piece before them even across a pause.
+        assert_eq!(pieces(&[(0.0, 1.0), (2.0, 3.0)]), vec![(0.0, 3.0)]);
+        // No piece runs past 10 s.
+        let long: Vec<(f64, f64)> = (0..30).map(|i| (i as f64, i as f64 + 0.95)).collect();
+        assert!(pieces(&long).iter().all(|(s, e)| e - s <= 10.0));
+        assert!(pieces(&[]).is_empty());
+    }
+
+    #[test]
     fn a_phrase_said_over_and_over_is_a_loop() {
         let said = |text: &str| -> Vec<Word> {
             text.split_whitespace()
