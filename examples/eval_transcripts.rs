@@ -8,14 +8,20 @@
 //!   eval_transcripts --model FILE [--corpus FILE] [--decoding NAME|all]
 //!                    [--every N] [--voice TEXT] [--speak-as VOICE]
 //!                    [--prompt TEXT] [--beams N] [--verbose]
+//!   eval_transcripts --model FILE --intelligibility [--voice TEXT[,=NAME…]]
 //!
 //! `--voice TEXT` keeps the answers whose voice's name contains TEXT;
 //! `--speak-as "espeak-ng en-us+m7"` speaks every chosen answer with that
 //! voice instead (with `--voice`: another voice on the same texts); `--prompt` and
 //! `--beams` change the chosen settings' prompt and beam search.
+//! `--intelligibility`: the check of the voices themselves (every corpus
+//! voice and every candidate speaks the Harvard sentences, eval/harvard.txt;
+//! a voice passes when the model hears it at WER ≤ 10 %).
 
 use anyhow::{anyhow, bail, Context, Result};
-use mockview::transcribe::evaluation::{self, Score, Voice, CORPUS, VOICES};
+use mockview::transcribe::evaluation::{
+    self, Score, Voice, CANDIDATE_VOICES, CORPUS, HARVARD, INTELLIGIBLE_WER, VOICES,
+};
 use mockview::transcribe::{Decoding, Engine};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -62,6 +68,7 @@ fn main() -> Result<()> {
     let mut speak_as: Option<Voice> = None;
     let mut prompt: Option<&'static str> = None;
     let mut beams: Option<i32> = None;
+    let mut intelligibility = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| anyhow!("{a} needs a value"));
@@ -70,6 +77,7 @@ fn main() -> Result<()> {
             "--corpus" => corpus = value()?.into(),
             "--every" => every = value()?.parse().context("--every")?,
             "--verbose" => verbose = true,
+            "--intelligibility" => intelligibility = true,
             "--voice" => voice_filter = Some(value()?),
             "--speak-as" => {
                 let name = value()?;
@@ -106,6 +114,9 @@ fn main() -> Result<()> {
         }
     }
     let model = model.ok_or_else(|| anyhow!("--model FILE is required"))?;
+    if intelligibility {
+        return check_voices(&model, voice_filter.as_deref(), verbose);
+    }
     let answers = evaluation::read_corpus(&corpus).map_err(|e| anyhow!(e))?;
     let engine = Engine::load(&model)?;
     let dir = tempfile::tempdir()?;
@@ -182,6 +193,64 @@ fn main() -> Result<()> {
                 .and_then(|l| l.split_whitespace().next().map(String::from))
                 .unwrap_or_else(|| "?".into())
         );
+    }
+    Ok(())
+}
+
+/// The intelligibility check: each corpus voice and each candidate speaks
+/// every Harvard list (as an answer: 48 kHz, lead-in, tail, room tone);
+/// WER per voice, and whether it is within `INTELLIGIBLE_WER`.
+fn check_voices(model: &std::path::Path, filter: Option<&str>, verbose: bool) -> Result<()> {
+    let lists = evaluation::read_harvard(std::path::Path::new(HARVARD)).map_err(|e| anyhow!(e))?;
+    let engine = Engine::load(model)?;
+    let dir = tempfile::tempdir()?;
+    // The voice is judged, not mockview's settings: no filler prompt (it
+    // is there to keep fillers, and Harvard sentences have none), beam
+    // search and the coverage guard as mockview decodes.
+    let decoding = Decoding {
+        prompt: false,
+        ..Decoding::default()
+    };
+    println!(
+        "intelligibility: {} Harvard lists, model {}, no prompt, a voice passes at WER <= {:.0} %",
+        lists.len(),
+        engine.model_name(),
+        100.0 * INTELLIGIBLE_WER
+    );
+    let voices = VOICES
+        .iter()
+        .map(|v| (v, "corpus"))
+        .chain(CANDIDATE_VOICES.iter().map(|v| (v, "candidate")))
+        .filter(|(v, _)| {
+            // "=NAME" is one voice exactly ("=espeak-ng en-us", not its variants).
+            filter.is_none_or(|f| {
+                f.split(',').any(|f| match f.strip_prefix('=') {
+                    Some(exact) => v.name() == exact,
+                    None => v.name().contains(f),
+                })
+            })
+        });
+    for (voice, role) in voices {
+        let mut t = Tally::default();
+        for (index, list) in lists.iter().enumerate() {
+            let o = evaluation::evaluate_as(&engine, &decoding, *voice, index, list, dir.path())
+                .map_err(|e| anyhow!(e))?;
+            if verbose {
+                println!("    {} heard: {}", o.id, o.transcript.text);
+            }
+            t.score.add(&o.score);
+            t.audio += o.spoken.seconds;
+            t.spent += o.transcribe_seconds;
+            t.answers += 1;
+            t.answers_with_drops += usize::from(!o.score.dropped.is_empty());
+            std::fs::remove_file(&o.spoken.wav).ok();
+        }
+        let verdict = if t.score.wer() <= INTELLIGIBLE_WER {
+            "passes"
+        } else {
+            "fails"
+        };
+        println!("  {} ({role}): {verdict}: {}", voice.name(), t.line());
     }
     Ok(())
 }

@@ -167,6 +167,32 @@ pub fn voiced_in(voiced: &[(f64, f64)], chunk: &Chunk) -> Vec<(f64, f64)> {
     out
 }
 
+/// A sentence-sized piece is cut at a pause once it holds this much
+/// voiced time; never longer than `MAX_PIECE_SECONDS`.
+const MIN_PIECE_SECONDS: f64 = 3.0;
+const MAX_PIECE_SECONDS: f64 = 10.0;
+/// A pause this long ends a piece (sentence ends pause longer than commas).
+const PIECE_PAUSE_SECONDS: f64 = 0.3;
+
+/// The voiced stretches of a chunk grouped into sentence-sized pieces,
+/// `(start, end)` in the recording: the unit a doubtful decoding is
+/// decoded again in (`Decoding::redecode_unsure`).
+pub fn pieces(voiced: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for &(s, e) in voiced {
+        match out.last_mut() {
+            Some(last)
+                if (s - last.1 < PIECE_PAUSE_SECONDS || last.1 - last.0 < MIN_PIECE_SECONDS)
+                    && e - last.0 <= MAX_PIECE_SECONDS =>
+            {
+                last.1 = e
+            }
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 /// Voiced runs of at least `MIN_UNCOVERED_SECONDS` that no word reaches.
 pub fn uncovered(voiced: &[(f64, f64)], words: &[Word]) -> Vec<(f64, f64)> {
     let covers: Vec<(f64, f64)> = words
@@ -385,6 +411,26 @@ mod tests {
         let sparse = [word(1.0, 4.0)];
         assert!(uncovered(&voiced, &sparse).is_empty());
         assert!(!covers(&voiced, &sparse));
+    }
+
+    #[test]
+    fn pieces_are_sentence_sized_and_cut_at_pauses() {
+        // 1 s words with 0.1 s gaps, a 0.5 s pause after 4 s of speech.
+        let voiced = [
+            (0.0, 1.0),
+            (1.1, 2.0),
+            (2.1, 3.0),
+            (3.1, 4.0),
+            (4.5, 5.5),
+            (5.6, 6.5),
+        ];
+        assert_eq!(pieces(&voiced), vec![(0.0, 4.0), (4.5, 6.5)]);
+        // Short stretches join the piece before them even across a pause.
+        assert_eq!(pieces(&[(0.0, 1.0), (2.0, 3.0)]), vec![(0.0, 3.0)]);
+        // No piece runs past 10 s.
+        let long: Vec<(f64, f64)> = (0..30).map(|i| (i as f64, i as f64 + 0.95)).collect();
+        assert!(pieces(&long).iter().all(|(s, e)| e - s <= 10.0));
+        assert!(pieces(&[]).is_empty());
     }
 
     #[test]

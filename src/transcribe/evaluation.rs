@@ -89,6 +89,56 @@ pub const VOICES: [Voice; 11] = [
     Voice::Espeak("en-us+f4"),
 ];
 
+/// The intelligibility check (docs/transcription.md, "Which voices test
+/// the tool"), fixed before any voice was measured with it: a voice tests
+/// the tool only when some available model hears its Harvard sentences
+/// (`HARVARD`, each list one recording spoken like an answer) at a word
+/// error rate of at most this.
+pub const INTELLIGIBLE_WER: f64 = 0.10;
+/// Where the Harvard sentences live in the repository.
+pub const HARVARD: &str = "eval/harvard.txt";
+
+/// Voices that may replace a corpus voice that fails the intelligibility
+/// check, in the order they are tried (fixed before measuring): the
+/// same synthesiser (espeak-ng, the only one with more English voices
+/// in Debian), female variants for a female voice, male for a male one.
+pub const CANDIDATE_VOICES: [Voice; 6] = [
+    Voice::Espeak("en-us+f2"),
+    Voice::Espeak("en-us+f1"),
+    Voice::Espeak("en-gb+f2"),
+    Voice::Espeak("en-gb-x-rp+m3"),
+    Voice::Espeak("en-gb-x-gbcwmd+m3"),
+    Voice::Espeak("en-us+m3"),
+];
+
+/// Read the Harvard lists: sentences one a line, a blank line between
+/// lists, `#` lines are comments. Each list is an [`Answer`].
+pub fn read_harvard(path: &Path) -> Result<Vec<Answer>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lists: Vec<Answer> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.is_empty() {
+            if !current.is_empty() {
+                lists.push(Answer {
+                    id: format!("harvard-{}", lists.len() + 1),
+                    sentences: std::mem::take(&mut current),
+                });
+            }
+        } else {
+            current.push(line.to_string());
+        }
+    }
+    if lists.is_empty() {
+        return Err(format!("{}: no sentences", path.display()));
+    }
+    Ok(lists)
+}
+
 impl Voice {
     /// A voice by its name as [`Voice::name`] writes it ("espeak-ng en-us").
     /// The name is leaked: voices are few and live as long as the program.
@@ -544,6 +594,22 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn the_harvard_lists_are_read_one_answer_a_list() {
+        let lists = read_harvard(Path::new(HARVARD)).unwrap();
+        assert_eq!(lists.len(), 2);
+        assert!(lists.iter().all(|l| l.sentences.len() == 10));
+        assert_eq!(lists[0].id, "harvard-1");
+        assert_eq!(
+            lists[1].sentences[9],
+            "The girl at the booth sold fifty bonds."
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("h.txt");
+        std::fs::write(&empty, "# only a comment\n\n").unwrap();
+        assert!(read_harvard(&empty).unwrap_err().contains("no sentences"));
     }
 
     #[test]

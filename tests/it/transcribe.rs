@@ -934,11 +934,6 @@ fn a_growing_recording_is_transcribed_piece_by_piece() {
 
 // ------------------------------------------------ the spoken corpus (issue 18)
 
-/// Every this-many-th answer of the corpus is spoken in the test (all of
-/// them in scripts/eval-transcripts.sh): with 11 voices in turn, a step of
-/// 5 still takes every voice.
-const CORPUS_STEP: usize = 5;
-
 /// `eval/stories.toml`, the corpus the content evaluation labels too. In CI
 /// a missing corpus fails the test; elsewhere it skips loudly.
 #[cfg(feature = "transcribe")]
@@ -951,9 +946,14 @@ fn corpus() -> Option<Vec<mockview::transcribe::evaluation::Answer>> {
     Some(mockview::transcribe::evaluation::read_corpus(&path).unwrap())
 }
 
+// The whole corpus, whatever eval/stories.toml holds: every answer spoken
+// by its voice, so every voice speaks about as many answers and a sentence
+// dropped anywhere fails. About 12 min on 2 idle cores for 162 answers
+// (100 min of audio); the RTF it holds is only meaningful alone on the
+// machine, so scripts/test.sh runs it as its own step after the suite.
 #[test]
 #[cfg(feature = "transcribe")]
-#[ignore = "issue 18 bounds not met with tiny.en: WER 16.9 %, 3 of 77 sentences, filler recall 54 % on this subset; espeak-ng voices misheard by base too (docs/transcription.md); run with --ignored"]
+#[ignore = "the whole spoken corpus (~12-15 min, timed): scripts/test.sh runs it alone after the suite"]
 fn spoken_corpus_keeps_every_sentence_and_its_fillers() {
     use mockview::transcribe::evaluation::{evaluate, Score};
     use mockview::transcribe::Decoding;
@@ -966,7 +966,7 @@ fn spoken_corpus_keeps_every_sentence_and_its_fillers() {
     let (mut audio, mut spent) = (0.0, 0.0);
     let mut voices = std::collections::BTreeSet::new();
     let mut worst_end: f64 = 0.0;
-    for (index, answer) in answers.iter().enumerate().step_by(CORPUS_STEP) {
+    for (index, answer) in answers.iter().enumerate() {
         let o = evaluate(&engine, &Decoding::default(), index, answer, tmp.path()).unwrap();
         eprintln!(
             "{} ({}, {:.1} s, pause {:?}): {} errors / {} words, dropped {:?}\n  {}",
