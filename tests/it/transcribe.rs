@@ -10,6 +10,8 @@
 use crate::common::*;
 use mockview::transcribe::{Engine, KnownModel, ModelError, ModelStore};
 use mockview::transcript::Word;
+use predicates::prelude::*;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -268,30 +270,23 @@ fn a_model_cut_short_is_refused_in_one_line() {
     for len in [100, 64 << 10, 300 << 10, 1 << 20, whole.len() - 1] {
         let cut = data.path().join("ggml-cut.bin");
         std::fs::write(&cut, &whole[..len]).unwrap();
-        let out = mockview()
-            .env("XDG_DATA_HOME", data.path())
-            .args(["model", "add"])
-            .arg(&cut)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{len} bytes");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("cut short") && err.lines().count() == 1,
-            "{len} bytes: {err}"
+        let (add, use_it) = (
+            [OsStr::new("model"), "add".as_ref(), cut.as_ref()],
+            [
+                OsStr::new("transcribe"),
+                "--model".as_ref(),
+                cut.as_ref(),
+                wav.as_ref(),
+            ],
         );
-        let out = mockview()
-            .args(["transcribe", "--model"])
-            .arg(&cut)
-            .arg(&wav)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{len} bytes");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("cut short") && err.lines().count() == 1,
-            "{len} bytes: {err}"
-        );
+        for args in [&add[..], &use_it[..]] {
+            mockview()
+                .env("XDG_DATA_HOME", data.path())
+                .args(args)
+                .assert()
+                .code(1)
+                .stderr(one_error_line().and(predicates::str::contains("cut short")));
+        }
     }
     let models = data.path().join("mockview/models");
     assert!(!models.exists() || files_in(&models).is_empty());
