@@ -128,9 +128,12 @@ pub(crate) fn test_embedder_dir() -> Option<PathBuf> {
 
 /// The test model, loaded once for all the tests.
 #[cfg(test)]
-pub(crate) fn test_embedder() -> Option<&'static Embedder> {
-    static LOADED: std::sync::OnceLock<Option<Embedder>> = std::sync::OnceLock::new();
+pub(crate) fn test_embedder() -> Option<std::sync::Arc<Embedder>> {
+    static LOADED: std::sync::OnceLock<Option<std::sync::Arc<Embedder>>> =
+        std::sync::OnceLock::new();
     LOADED
-        .get_or_init(|| test_embedder_dir().map(|d| Embedder::load(&d).unwrap()))
-        .as_ref()
+        .get_or_init(|| {
+            test_embedder_dir().map(|d| std::sync::Arc::new(Embedder::load(&d).unwrap()))
+        })
+        .clone()
 }
