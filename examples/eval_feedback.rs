@@ -15,7 +15,7 @@ use mockview::content::eval::{
     negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
     REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
 };
-use mockview::content::{ContentRules, NegativeJudge, STAR_PARTS};
+use mockview::content::{Combination, ContentRules, NegativeJudge, STAR_PARTS};
 use mockview::semantic::Embedder;
 use std::io::Write;
 
@@ -45,18 +45,32 @@ fn run(out: &mut impl Write) -> std::io::Result<()> {
     {
         let embedder = Embedder::load(std::path::Path::new(dir))
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let judge = NegativeJudge::new(embedder);
-        negative_rules.push((
-            format!(
-                "{} (sentence model at {})",
-                judge.weights.combination.name(),
-                judge.weights.threshold
-            ),
-            ContentRules {
-                negative_judge: Some(judge),
-                ..rules.clone()
-            },
-        ));
+        let shipped = NegativeJudge::new(embedder);
+        // Each way of joining the rules and the judge, at the shipped
+        // threshold; the shipped one named.
+        for combination in Combination::ALL
+            .into_iter()
+            .filter(|&c| c != Combination::Rules)
+        {
+            let mut judge = shipped.clone();
+            judge.weights.combination = combination;
+            negative_rules.push((
+                format!(
+                    "{} (sentence model at {}){}",
+                    combination.name(),
+                    judge.weights.threshold,
+                    if combination == shipped.weights.combination {
+                        ", as shipped"
+                    } else {
+                        ""
+                    }
+                ),
+                ContentRules {
+                    negative_judge: Some(judge),
+                    ..rules.clone()
+                },
+            ));
+        }
     }
     let answers = parse_stories(STORIES).expect("eval/stories.toml is checked by the tests");
     let sentences = parse_negative(NEGATIVE).expect("eval/negative.toml is checked by the tests");

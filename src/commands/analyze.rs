@@ -27,7 +27,7 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
     } = tune(&args.tunings())?;
     let words = ContentRules {
         thresholds: content,
-        ..ContentRules::load(settings.phrases.value.as_deref())?
+        ..super::transcription::content_rules(settings)?
     };
     let path = Path::new(&args.target);
     if path.is_file() || has_audio_extension(&args.target) {

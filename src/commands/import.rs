@@ -13,7 +13,6 @@ use crate::archive::{self, Imported, Limits};
 use crate::audio::decode::AudioFile;
 use crate::cli::ImportArgs;
 use crate::config::Settings;
-use crate::content::ContentRules;
 use crate::questions::{self, Question};
 use crate::session::{
     Answer, AnswerStatus, ImportedFrom, QuestionRef, RecordingKey, Session, SessionDir,
@@ -199,7 +198,7 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
     } else {
         chosen_model(&settings.model)?
     };
-    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    let rules = super::transcription::content_rules(settings)?;
     let mut audio = AudioFile::open(&args.file)?;
     let format = audio.format().clone();
 

@@ -42,10 +42,28 @@ pub fn for_practice(
         console.line(console.dim(NO_MODEL_HINT));
         return Ok((None, ContentRules::default()));
     };
-    Ok((
-        Some(model),
-        ContentRules::load(settings.phrases.value.as_deref())?,
-    ))
+    let rules = content_rules(settings)?;
+    if rules.negative_judge.is_none() {
+        console.line(console.dim(NO_SENTENCE_MODEL_HINT));
+    }
+    Ok((Some(model), rules))
+}
+
+/// What practice prints, once, when transcripts will be made but the
+/// sentence model is not installed.
+pub const NO_SENTENCE_MODEL_HINT: &str =
+    "negative talk judged by its word rules alone: no sentence model in the models folder (see docs/transcription.md, \"The sentence model\")";
+
+/// The content rules of a run: the word lists (the user's too, the
+/// `phrases` setting) and, when it is installed in the models folder
+/// (`<models>/all-MiniLM-L6-v2`), the sentence model's negative-talk
+/// judge. Never fetched: without it the rules judge alone.
+pub fn content_rules(settings: &crate::config::Settings) -> Result<ContentRules> {
+    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    Ok(match ModelStore::default_location() {
+        Ok(store) => rules.with_sentence_model(store.dir())?,
+        Err(_) => rules,
+    })
 }
 
 /// The model file a run uses: the `model` setting (`--model`,

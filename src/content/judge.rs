@@ -173,6 +173,61 @@ mod tests {
             .contains("x.toml: 385 weights"));
     }
 
+    fn said(text: &str) -> Vec<crate::transcript::Word> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, w)| crate::transcript::Word {
+                word: w.to_string(),
+                start_seconds: i as f64,
+                end_seconds: i as f64 + 0.5,
+                probability: 0.9,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_installed_model_catches_what_the_rules_miss_and_quotes_it() {
+        let Some(dir) = crate::semantic::test_embedder_dir() else {
+            return;
+        };
+        let models = tempfile::tempdir().unwrap();
+        let rules = crate::content::ContentRules::default();
+        // No folder: the rules alone, no error.
+        let alone = rules.clone().with_sentence_model(models.path()).unwrap();
+        assert!(alone.negative_judge.is_none());
+        let installed = models.path().join(MODEL_FOLDER);
+        std::fs::create_dir(&installed).unwrap();
+        for f in [crate::semantic::WEIGHTS_FILE, crate::semantic::VOCAB_FILE] {
+            std::fs::copy(dir.join(f), installed.join(f)).unwrap();
+        }
+        let judged = rules.with_sentence_model(models.path()).unwrap();
+        assert!(judged.negative_judge.is_some());
+        // Blame in words the rules do not name.
+        let answer = "I planned the rollout with the support team. \
+                      My old manager would take the credit for anything that went well.";
+        let alone = alone.apply(&said(answer), None, true);
+        assert!(alone.negatives.is_empty(), "{:?}", alone.negatives);
+        let c = judged.apply(&said(answer), None, true);
+        assert_eq!(c.negatives.len(), 1, "{:?}", c.negatives);
+        let quoted = "My old manager would take the credit for anything that went well.";
+        assert_eq!(c.negatives[0].sentence, quoted);
+        assert_eq!(
+            (c.negatives[0].word_start, c.negatives[0].word_end),
+            (8, 20)
+        );
+        assert!(c
+            .flags
+            .iter()
+            .any(|f| f.code == "negative" && f.message.contains("take the credit")));
+        // A folder that is there but broken is an error naming the file.
+        std::fs::write(installed.join(crate::semantic::WEIGHTS_FILE), b"cut short").unwrap();
+        let err = crate::content::ContentRules::default()
+            .with_sentence_model(models.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("model.safetensors"), "{err}");
+    }
+
     #[test]
     fn combinations_ask_the_judge_only_when_it_matters() {
         let asked = std::cell::Cell::new(0);
