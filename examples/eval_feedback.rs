@@ -12,8 +12,8 @@
 //! sentence model's judge (src/content/judge.rs) beside the rules alone's.
 
 use mockview::content::eval::{
-    negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
-    REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
+    negative_figures, parse_negative, parse_stories, star_figures, story_sentences_flagged, Subset,
+    Transcription, NEGATIVE, REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
 };
 use mockview::content::{Combination, ContentRules, NegativeJudge, STAR_PARTS};
 use mockview::semantic::Embedder;
@@ -121,6 +121,18 @@ fn run(out: &mut impl Write) -> std::io::Result<()> {
                     )?;
                 }
             }
+        }
+        // Ordinary answers: the story sentences flagged, each alone.
+        for &subset in subsets
+            .iter()
+            .filter(|s| matches!(s, Subset::TunedOn { .. } | Subset::HeldOut(_)))
+        {
+            let (flagged, total) = story_sentences_flagged(&answers, rules, subset);
+            writeln!(
+                out,
+                "  story sentences flagged, {}: {flagged} of {total}",
+                subset.name()
+            )?;
         }
     }
     let review =

@@ -1,6 +1,6 @@
 //! Trains the negative-talk judge (src/content/judge.rs) and chooses how it
-//! joins the rules, from the tuned-on batches of eval/negative.toml only
-//! (1 to `READ_THROUGH_BATCH`; the held-out batch is never read here), and
+//! joins the rules, from the tuned-on batches of the corpus only (1 to
+//! `READ_THROUGH_BATCH`; the held-out batch is never read here), and
 //! writes phrases/negative-embedding.toml:
 //!   cargo run --example train_negative_judge -- MODEL_DIR [--write]
 //! MODEL_DIR: the all-MiniLM-L6-v2 folder (scripts/test-embedder.sh);
@@ -9,16 +9,23 @@
 //! The judge is a logistic regression on each sentence's unit vector,
 //! without regularisation: full-batch gradient descent from zero weights,
 //! `STEPS` steps of `RATE`, in f64 and a fixed order, so every run gives
-//! the same weights. The threshold and the combination (rules only, judge
+//! the same weights. Two training sets are compared: eval/negative.toml's
+//! labelled sentences alone, and those plus every sentence of the story
+//! answers of eval/stories.toml as innocent (they carry no negative-talk
+//! label; told in STAR answers, a coach would accuse almost none). The
+//! training set, the threshold and the combination (rules only, judge
 //! only, rules OR judge, rules AND judge) are chosen by leave-one-batch-out
-//! cross-validation over the tuned-on batches: each batch judged by weights
-//! trained on the others; among the choices whose pooled precision is at
-//! least `PRECISION_FLOOR` (a wrong accusation is worse than a miss), the
-//! highest recall, then the highest precision, then the highest threshold.
-//! The weights shipped are then trained on all the tuned-on batches.
+//! cross-validation over the tuned-on batches: each batch judged by
+//! weights trained on the others. Precision counts every story sentence
+//! flagged as a false accusation too, since the feedback reads ordinary
+//! answers far more than complaints: among the choices whose pooled
+//! precision is at least `PRECISION_FLOOR` (a wrong accusation is worse
+//! than a miss), the highest recall, then the highest precision, then the
+//! highest threshold. The weights shipped are then trained on all the
+//! tuned-on batches.
 
 use mockview::content::eval::{
-    judged_negative, parse_negative, Counts, NEGATIVE, READ_THROUGH_BATCH,
+    judged_negative, parse_negative, parse_stories, Counts, NEGATIVE, READ_THROUGH_BATCH, STORIES,
 };
 use mockview::content::{Combination, ContentRules, JudgeWeights};
 use mockview::semantic::{Embedder, DIMENSIONS, MODEL_FOLDER};
@@ -44,88 +51,132 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let corpus: Vec<_> = parse_negative(NEGATIVE)
+    let rules = ContentRules::default();
+    // The labelled sentences, then the story sentences (innocent).
+    let mut set: Vec<Example> = parse_negative(NEGATIVE)
         .expect("eval/negative.toml is checked by the tests")
         .into_iter()
         .filter(|s| s.batch <= READ_THROUGH_BATCH)
+        .map(|s| Example {
+            by_rules: judged_negative(&s.text, &rules),
+            text: s.text,
+            batch: s.batch,
+            negative: s.negative,
+            story: false,
+        })
         .collect();
-    let rules = ContentRules::default();
-    let n = corpus.len();
+    let labelled = set.len();
+    for a in parse_stories(STORIES).expect("eval/stories.toml is checked by the tests") {
+        if a.batch > READ_THROUGH_BATCH || !a.story {
+            continue;
+        }
+        for (_, text) in a.sentences {
+            set.push(Example {
+                by_rules: judged_negative(&text, &rules),
+                text,
+                batch: a.batch,
+                negative: false,
+                story: true,
+            });
+        }
+    }
+    let n = set.len();
     let mut x = Array2::<f64>::zeros((n, DIMENSIONS));
-    for (i, s) in corpus.iter().enumerate() {
+    for (i, e) in set.iter().enumerate() {
         // The sentence as the content feedback gives it to the judge: its
         // words joined by one space.
-        let text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
         for (j, v) in embedder.embed(&text).into_iter().enumerate() {
             x[[i, j]] = f64::from(v);
         }
     }
-    let y: Vec<f64> = corpus
+    let y: Vec<f64> = set
         .iter()
-        .map(|s| f64::from(u8::from(s.negative)))
+        .map(|e| f64::from(u8::from(e.negative)))
         .collect();
-    let by_rules: Vec<bool> = corpus
-        .iter()
-        .map(|s| judged_negative(&s.text, &rules))
-        .collect();
-    let batches: Vec<u32> = corpus.iter().map(|s| s.batch).collect();
-
-    // Leave one batch out.
-    let mut p = vec![0.0; n];
-    for b in 1..=READ_THROUGH_BATCH {
-        let train: Vec<usize> = (0..n).filter(|&i| batches[i] != b).collect();
-        let (w, c) = fit(
-            &x.select(Axis(0), &train),
-            &train.iter().map(|&i| y[i]).collect::<Vec<_>>(),
-        );
-        for i in (0..n).filter(|&i| batches[i] == b) {
-            p[i] = probability(&w, c, &x.row(i).to_vec());
-        }
-    }
     println!(
-        "Leave-one-batch-out over batches 1-{READ_THROUGH_BATCH} ({n} sentences, {} negative):",
-        y.iter().filter(|&&v| v > 0.5).count()
+        "Batches 1-{READ_THROUGH_BATCH}: {labelled} labelled sentences ({} negative), {} story sentences ({} flagged by the rules)",
+        set.iter().filter(|e| e.negative).count(),
+        n - labelled,
+        set.iter().filter(|e| e.story && e.by_rules).count()
     );
-    let mut best: Option<(Combination, f64, Counts)> = None;
-    for combination in Combination::ALL {
-        let thresholds: &[f64] = if combination == Combination::Rules {
-            &[1.0]
-        } else {
-            &THRESHOLDS
-        };
-        for &t in thresholds {
-            let mut f = Counts::default();
-            for i in 0..n {
-                let said = combination.verdict(by_rules[i], || p[i] >= t);
-                f.add(said, y[i] > 0.5);
+
+    let mut best: Option<(Training, Combination, f64, Counts, usize)> = None;
+    for training in [Training::Labelled, Training::WithStories] {
+        let trains = |i: usize| training == Training::WithStories || !set[i].story;
+        // Leave one batch out: every sentence of batch b (stories too)
+        // judged by weights trained on the other batches.
+        let mut p = vec![0.0; n];
+        for b in 1..=READ_THROUGH_BATCH {
+            let train: Vec<usize> = (0..n).filter(|&i| set[i].batch != b && trains(i)).collect();
+            let (w, c) = fit(
+                &x.select(Axis(0), &train),
+                &train.iter().map(|&i| y[i]).collect::<Vec<_>>(),
+            );
+            for i in (0..n).filter(|&i| set[i].batch == b) {
+                p[i] = probability(&w, c, &x.row(i).to_vec());
             }
-            let at = if combination == Combination::Rules {
-                String::new()
+        }
+        println!(
+            "Leave one batch out, trained on {} (precision counts flagged story sentences as false accusations):",
+            training.name()
+        );
+        for combination in Combination::ALL {
+            if combination == Combination::Rules && training == Training::WithStories {
+                continue;
+            }
+            let thresholds: &[f64] = if combination == Combination::Rules {
+                &[1.0]
             } else {
-                format!(" at {t}")
+                &THRESHOLDS
             };
-            println!("  {}{at}: {}", combination.name(), f.line());
-            let better = match &best {
-                None => true,
-                Some((_, bt, bf)) => {
-                    (f.recall(), f.precision(), t) > (bf.recall(), bf.precision(), *bt)
+            for &t in thresholds {
+                let mut f = Counts::default();
+                let mut stories_flagged = 0;
+                for (i, e) in set.iter().enumerate() {
+                    let said = combination.verdict(e.by_rules, || p[i] >= t);
+                    f.add(said, e.negative);
+                    stories_flagged += usize::from(said && e.story);
                 }
-            };
-            if f.precision() >= PRECISION_FLOOR && better {
-                best = Some((combination, t, f));
+                let at = if combination == Combination::Rules {
+                    String::new()
+                } else {
+                    format!(" at {t}")
+                };
+                println!(
+                    "  {}{at}: {} ({stories_flagged} story sentences flagged)",
+                    combination.name(),
+                    f.line()
+                );
+                let better = match &best {
+                    None => true,
+                    Some((_, _, bt, bf, _)) => {
+                        (f.recall(), f.precision(), t) > (bf.recall(), bf.precision(), *bt)
+                    }
+                };
+                if f.precision() >= PRECISION_FLOOR && better {
+                    best = Some((training, combination, t, f, stories_flagged));
+                }
             }
         }
     }
-    let Some((combination, threshold, f)) = best else {
+    let Some((training, combination, threshold, f, stories_flagged)) = best else {
         eprintln!("train_negative_judge: no choice reaches precision {PRECISION_FLOOR}");
         std::process::exit(1);
     };
     println!(
-        "Chosen: {} at {threshold} (precision >= {PRECISION_FLOOR}, then recall): {}",
+        "Chosen: {} at {threshold}, trained on {} (precision >= {PRECISION_FLOOR}, then recall): {}",
         combination.name(),
+        training.name(),
         f.line()
     );
-    let (w, c) = fit(&x, &y);
+    let train: Vec<usize> = (0..n)
+        .filter(|&i| training == Training::WithStories || !set[i].story)
+        .collect();
+    let (w, c) = fit(
+        &x.select(Axis(0), &train),
+        &train.iter().map(|&i| y[i]).collect::<Vec<_>>(),
+    );
     let weights = JudgeWeights {
         model: MODEL_FOLDER.to_string(),
         trained_on: (1..=READ_THROUGH_BATCH).collect(),
@@ -138,13 +189,17 @@ fn main() {
         let text = format!(
             "# The negative-talk judge (src/content/judge.rs): logistic regression on a\n\
              # sentence's all-MiniLM-L6-v2 vector (Apache-2.0, src/semantic/), trained on\n\
-             # eval/negative.toml batches 1-{READ_THROUGH_BATCH} ({n} sentences) by\n\
-             # examples/train_negative_judge.rs, which also chose the threshold and the\n\
-             # combination with the rules by leave-one-batch-out cross-validation\n\
-             # (precision >= {PRECISION_FLOOR}, then recall).\n\
-             # Cross-validated: {}.\n\
+             # batches 1-{READ_THROUGH_BATCH} of {} ({} sentences)\n\
+             # by examples/train_negative_judge.rs, which also chose the training set,\n\
+             # the threshold and the combination with the rules by leave-one-batch-out\n\
+             # cross-validation (precision >= {PRECISION_FLOOR}, story sentences flagged\n\
+             # counted as false accusations, then recall).\n\
+             # Cross-validated: {}; {stories_flagged} of {} story sentences flagged.\n\
              # Generated: run it again rather than edit.\n{}",
+            training.name(),
+            train.len(),
             f.line(),
+            n - labelled,
             toml::to_string(&weights).expect("plain data")
         );
         let tmp = format!("{OUT}.tmp");
@@ -155,6 +210,34 @@ fn main() {
                 std::process::exit(1);
             });
         println!("Wrote {OUT}");
+    }
+}
+
+/// A sentence of the training data.
+struct Example {
+    text: String,
+    batch: u32,
+    negative: bool,
+    /// From a story answer: no label, counted innocent.
+    story: bool,
+    by_rules: bool,
+}
+
+/// What the judge is trained on.
+#[derive(Clone, Copy, PartialEq)]
+enum Training {
+    /// eval/negative.toml's labelled sentences.
+    Labelled,
+    /// Those and the story sentences as innocent.
+    WithStories,
+}
+
+impl Training {
+    fn name(self) -> &'static str {
+        match self {
+            Training::Labelled => "eval/negative.toml",
+            Training::WithStories => "eval/negative.toml and the story sentences (innocent)",
+        }
     }
 }
 

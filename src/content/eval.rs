@@ -421,6 +421,30 @@ pub fn negative_figures(
     (counts, wrong)
 }
 
+/// How many sentences of the story answers of `subset` `rules` call
+/// negative talk, each judged alone, and how many there are. The stories
+/// carry no negative-talk label and are told as ordinary answers: nearly
+/// every sentence flagged is a false accusation.
+pub fn story_sentences_flagged(
+    answers: &[Answer],
+    rules: &ContentRules,
+    subset: Subset,
+) -> (u32, u32) {
+    let mut flagged = 0;
+    let mut total = 0;
+    for (_, a) in answers
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| a.story && subset.keeps(held_out(*i), a.batch))
+    {
+        for (_, text) in &a.sentences {
+            total += 1;
+            flagged += u32::from(judged_negative(text, rules));
+        }
+    }
+    (flagged, total)
+}
+
 /// Whether `rules` (with their sentence-model judge, when they have one)
 /// find negative talk in `text`, said one word after another.
 pub fn judged_negative(text: &str, rules: &ContentRules) -> bool {
