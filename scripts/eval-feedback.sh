@@ -8,7 +8,9 @@
 # held-out batch (the highest batch present above the batches already
 # read, eval/README.md) gets its own figures and its mistakes are never
 # listed. Negative talk is measured by the rules alone and with the
-# sentence model's judge (src/content/judge.rs).
+# sentence model's judge (src/content/judge.rs) in each combination, with
+# the story sentences each flags (a few minutes: the model runs on every
+# sentence of the corpus four times).
 # The bounds are held by `cargo test --lib content::eval`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 //! Negative talk judged by meaning: a logistic regression over a
 //! sentence's all-MiniLM-L6-v2 vector ([`crate::semantic`]), trained on the
-//! negative-talk corpus's tuned-on batches by
-//! `examples/train_negative_judge.rs`, its weights, threshold and the way
+//! corpus's tuned-on batches (the negative-talk sentences, and the story
+//! answers' sentences as innocent) by `examples/train_negative_judge.rs`, its weights, threshold and the way
 //! it combines with the rules of [`super::negative`] in
 //! `phrases/negative-embedding.toml` (data with its origin, not code).
 //! The rules catch the wordings they name; the judge generalises to other
