@@ -7,13 +7,16 @@
 //! scripts/eval-feedback.sh; the bounds are held by the tests of
 //! src/content/eval.rs. `--mistakes` lists what was judged wrongly on the
 //! tuned-on part only: the held-out batch (the highest number present)
-//! stays unread.
+//! stays unread. `--sentence-model DIR` (the all-MiniLM-L6-v2 folder,
+//! scripts/test-embedder.sh) adds negative talk's figures with the
+//! sentence model's judge (src/content/judge.rs) beside the rules alone's.
 
 use mockview::content::eval::{
-    negative_figures, parse_negative, parse_stories, star_figures, Subset, Transcription, NEGATIVE,
-    REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
+    negative_figures, parse_negative, parse_stories, star_figures, story_sentences_flagged, Subset,
+    Transcription, NEGATIVE, REVIEW_NEGATIVE, REVIEW_STORIES, STORIES,
 };
-use mockview::content::{ContentRules, STAR_PARTS};
+use mockview::content::{Combination, ContentRules, NegativeJudge, STAR_PARTS};
+use mockview::semantic::Embedder;
 use std::io::Write;
 
 fn main() {
@@ -29,8 +32,46 @@ fn main() {
 }
 
 fn run(out: &mut impl Write) -> std::io::Result<()> {
-    let mistakes = std::env::args().any(|a| a == "--mistakes");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mistakes = args.iter().any(|a| a == "--mistakes");
     let rules = ContentRules::default();
+    // Negative talk by the rules alone, and with the sentence model's judge
+    // when `--sentence-model DIR` names the model's folder.
+    let mut negative_rules = vec![("rules only".to_string(), rules.clone())];
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--sentence-model")
+        .and_then(|i| args.get(i + 1))
+    {
+        let embedder = Embedder::load(std::path::Path::new(dir))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let shipped = NegativeJudge::new(embedder);
+        // Each way of joining the rules and the judge, at the shipped
+        // threshold; the shipped one named.
+        for combination in Combination::ALL
+            .into_iter()
+            .filter(|&c| c != Combination::Rules)
+        {
+            let mut judge = shipped.clone();
+            judge.weights.combination = combination;
+            negative_rules.push((
+                format!(
+                    "{} (sentence model at {}){}",
+                    combination.name(),
+                    judge.weights.threshold,
+                    if combination == shipped.weights.combination {
+                        ", as shipped"
+                    } else {
+                        ""
+                    }
+                ),
+                ContentRules {
+                    negative_judge: Some(judge),
+                    ..rules.clone()
+                },
+            ));
+        }
+    }
     let answers = parse_stories(STORIES).expect("eval/stories.toml is checked by the tests");
     let sentences = parse_negative(NEGATIVE).expect("eval/negative.toml is checked by the tests");
     // The highest batch present is held out (eval/README.md).
@@ -66,18 +107,32 @@ fn run(out: &mut impl Write) -> std::io::Result<()> {
             }
         }
     }
-    writeln!(out, "Negative talk by sentence")?;
-    for &subset in &subsets {
-        let (c, wrong) = negative_figures(&sentences, &rules, subset);
-        writeln!(out, "  {}: {}", subset.name(), c.line())?;
-        if mistakes && subset.lists_mistakes() {
-            for (negative, text) in wrong {
-                writeln!(
-                    out,
-                    "      {}: {text}",
-                    if negative { "missed" } else { "false alarm" }
-                )?;
+    for (name, rules) in &negative_rules {
+        writeln!(out, "Negative talk by sentence, {name}")?;
+        for &subset in &subsets {
+            let (c, wrong) = negative_figures(&sentences, rules, subset);
+            writeln!(out, "  {}: {}", subset.name(), c.line())?;
+            if mistakes && subset.lists_mistakes() {
+                for (negative, text) in wrong {
+                    writeln!(
+                        out,
+                        "      {}: {text}",
+                        if negative { "missed" } else { "false alarm" }
+                    )?;
+                }
             }
+        }
+        // Ordinary answers: the story sentences flagged, each alone.
+        for &subset in subsets
+            .iter()
+            .filter(|s| matches!(s, Subset::TunedOn { .. } | Subset::HeldOut(_)))
+        {
+            let (flagged, total) = story_sentences_flagged(&answers, rules, subset);
+            writeln!(
+                out,
+                "  story sentences flagged, {}: {flagged} of {total}",
+                subset.name()
+            )?;
         }
     }
     let review =
@@ -105,15 +160,17 @@ fn run(out: &mut impl Write) -> std::io::Result<()> {
             writeln!(out, "      {id}: {label} -> {got}: {text}")?;
         }
     }
-    let (c, wrong) = negative_figures(&review_sentences, &rules, Subset::All);
-    writeln!(
-        out,
-        "  negative talk: {} innocent sentences, {} accused",
-        review_sentences.len(),
-        c.false_positive
-    )?;
-    for (_, text) in wrong {
-        writeln!(out, "      false alarm: {text}")?;
+    for (name, rules) in &negative_rules {
+        let (c, wrong) = negative_figures(&review_sentences, rules, Subset::All);
+        writeln!(
+            out,
+            "  negative talk, {name}: {} innocent sentences, {} accused",
+            review_sentences.len(),
+            c.false_positive
+        )?;
+        for (_, text) in wrong {
+            writeln!(out, "      false alarm: {text}")?;
+        }
     }
     Ok(())
 }

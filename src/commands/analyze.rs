@@ -30,7 +30,7 @@ pub fn run(store: &SessionStore, args: AnalyzeArgs, settings: &Settings) -> Resu
     let words = || -> Result<ContentRules> {
         Ok(ContentRules {
             thresholds: content.clone(),
-            ..ContentRules::load(settings.phrases.value.as_deref())?
+            ..super::transcription::content_rules(settings)?
         })
     };
     let path = Path::new(&args.target);

@@ -13,7 +13,6 @@ use crate::archive::{self, Imported, Limits};
 use crate::audio::decode::AudioFile;
 use crate::cli::ImportArgs;
 use crate::config::Settings;
-use crate::content::ContentRules;
 use crate::questions::{self, Question};
 use crate::session::{
     Answer, AnswerStatus, ImportedFrom, QuestionRef, RecordingKey, Session, SessionDir,
@@ -195,7 +194,7 @@ fn recording(store: &SessionStore, args: &ImportArgs, id: &str, settings: &Setti
     // anything is made) only when there will be one.
     let rules = model
         .as_ref()
-        .map(|_| ContentRules::load(settings.phrases.value.as_deref()))
+        .map(|_| super::transcription::content_rules(settings))
         .transpose()?;
     let mut audio = AudioFile::open(&args.file)?;
     let format = audio.format().clone();

@@ -45,6 +45,10 @@ pub fn run(store: &SessionStore, args: PracticeArgs, settings: &config::Settings
         screen
             .console
             .line(screen.console.dim(transcription::NO_MODEL_HINT));
+    } else if model.is_some() && content_rules.negative_judge.is_none() {
+        screen
+            .console
+            .line(screen.console.dim(transcription::NO_SENTENCE_MODEL_HINT));
     }
     let input = InputInfo {
         device_id,

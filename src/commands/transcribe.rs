@@ -49,7 +49,7 @@ pub fn run(store: &SessionStore, args: TranscribeArgs, settings: &Settings) -> R
         }
         return Ok(());
     }
-    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    let rules = super::transcription::content_rules(settings)?;
     session(store, &args, &model, &rules)
 }
 

@@ -28,7 +28,8 @@ pub const NO_MODEL_HINT: &str =
 /// The model that transcribes the answers in the background (none with
 /// `--no-transcribe`, or when none is installed: the caller says so with
 /// [`NO_MODEL_HINT`] once the session starts, not before an error that
-/// stops it), and the word lists: with a model they are read now (with
+/// stops it, and [`NO_SENTENCE_MODEL_HINT`] when only the sentence model
+/// is missing), and the word lists: with a model they are read now (with
 /// the user's, MOCKVIEW_PHRASES), so a bad file stops the session before
 /// anything is recorded.
 pub fn for_practice(
@@ -41,10 +42,24 @@ pub fn for_practice(
     let Some(model) = chosen_model(&settings.model)? else {
         return Ok((None, ContentRules::default()));
     };
-    Ok((
-        Some(model),
-        ContentRules::load(settings.phrases.value.as_deref())?,
-    ))
+    Ok((Some(model), content_rules(settings)?))
+}
+
+/// What practice prints, once, when transcripts will be made but the
+/// sentence model is not installed.
+pub const NO_SENTENCE_MODEL_HINT: &str =
+    "negative talk judged by its word rules alone: no sentence model in the models folder (see docs/transcription.md, \"The sentence model\")";
+
+/// The content rules of a run: the word lists (the user's too, the
+/// `phrases` setting) and, when it is installed in the models folder
+/// (`<models>/all-MiniLM-L6-v2`), the sentence model's negative-talk
+/// judge. Never fetched: without it the rules judge alone.
+pub fn content_rules(settings: &crate::config::Settings) -> Result<ContentRules> {
+    let rules = ContentRules::load(settings.phrases.value.as_deref())?;
+    Ok(match ModelStore::default_location() {
+        Ok(store) => rules.with_sentence_model(store.dir())?,
+        Err(_) => rules,
+    })
 }
 
 /// The model file a run uses: the `model` setting (`--model`,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::config::ContentThresholds;
+use super::judge::NegativeJudge;
 use super::phrases::{find, Match, Phrases};
 use super::words::{tokens, Token};
 use crate::analysis::Flag;
@@ -194,13 +195,27 @@ pub struct Content {
 
 /// The content of an answer from its words. `speaking_seconds` is the
 /// delivery metrics' speaking time when there is one (it excludes pauses);
-/// without it the span of the words is used.
+/// without it the span of the words is used. Negative talk by the rules
+/// alone (see [`content_judged`]).
 pub fn content(
     words: &[Word],
     speaking_seconds: Option<f64>,
     phrases: &Phrases,
     thresholds: &ContentThresholds,
     story: bool,
+) -> Content {
+    content_judged(words, speaking_seconds, phrases, thresholds, story, None)
+}
+
+/// [`content`], with negative talk decided by the rules and `judge` (the
+/// sentence model's verdict, combined as its data says) when there is one.
+pub fn content_judged(
+    words: &[Word],
+    speaking_seconds: Option<f64>,
+    phrases: &Phrases,
+    thresholds: &ContentThresholds,
+    story: bool,
+    judge: Option<&NegativeJudge>,
 ) -> Content {
     let tokens = tokens(words);
     let speaking = speaking_seconds
@@ -237,15 +252,35 @@ pub fn content(
         let raw: Vec<&str> = tokens[r.clone()].iter().map(|t| t.raw.as_str()).collect();
         raw.join(" ")
     };
-    let negatives = super::negative::judge(&tokens, &sentences, phrases)
-        .into_iter()
-        .map(|n| Finding {
-            phrase: n.said,
-            word_start: tokens[n.sentence.start].word,
-            word_end: tokens[n.sentence.end - 1].word + 1,
-            sentence: said(&n.sentence),
-        })
-        .collect();
+    let by_rules = super::negative::judge(&tokens, &sentences, phrases);
+    let finding = |r: &std::ops::Range<usize>, phrase: String| Finding {
+        phrase,
+        word_start: tokens[r.start].word,
+        word_end: tokens[r.end - 1].word + 1,
+        sentence: said(r),
+    };
+    let negatives = match judge {
+        None => by_rules
+            .into_iter()
+            .map(|n| finding(&n.sentence, n.said))
+            .collect(),
+        // Each sentence: the rules' cue when they found one, else the
+        // whole sentence as what decided it.
+        Some(judge) => sentences
+            .iter()
+            .filter(|r| !r.is_empty())
+            .filter_map(|r| {
+                let cue = by_rules.iter().find(|n| n.sentence == *r);
+                let text = said(r);
+                judge.verdict(cue.is_some(), &text).then(|| {
+                    finding(
+                        r,
+                        cue.map_or_else(|| text.to_lowercase(), |n| n.said.clone()),
+                    )
+                })
+            })
+            .collect(),
+    };
 
     let filler_matches: Vec<Finding> = find(&phrases.fillers, &tokens)
         .into_iter()

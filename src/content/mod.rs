@@ -13,6 +13,7 @@ mod config;
 pub mod eval;
 mod feedback;
 mod flags;
+mod judge;
 mod negative;
 mod phrases;
 mod sentences;
@@ -20,15 +21,20 @@ mod star;
 mod words;
 
 pub use config::ContentThresholds;
-pub use feedback::{content, quote, Content, Fillers, Finding, Mark, Star, StarCue, StarSentence};
+pub use feedback::{
+    content, content_judged, quote, Content, Fillers, Finding, Mark, Star, StarCue, StarSentence,
+};
+pub use judge::{Combination, JudgeWeights, NegativeJudge};
 pub use phrases::{Phrases, PhrasesError};
 pub use star::PARTS as STAR_PARTS;
 
-/// The word lists and the flags' limits a content computation uses.
+/// The word lists and the flags' limits a content computation uses, and
+/// the sentence model's negative-talk judge when it is installed.
 #[derive(Debug, Clone)]
 pub struct ContentRules {
     pub phrases: Phrases,
     pub thresholds: ContentThresholds,
+    pub negative_judge: Option<NegativeJudge>,
 }
 
 /// The shipped lists and the default thresholds.
@@ -37,6 +43,7 @@ impl Default for ContentRules {
         Self {
             phrases: Phrases::builtin(),
             thresholds: ContentThresholds::default(),
+            negative_judge: None,
         }
     }
 }
@@ -48,6 +55,20 @@ impl ContentRules {
         Ok(Self {
             phrases: Phrases::load(file)?,
             thresholds: ContentThresholds::default(),
+            negative_judge: None,
+        })
+    }
+
+    /// These rules with the negative-talk judge of the sentence model
+    /// installed in `models_dir` (`<models_dir>/all-MiniLM-L6-v2`), when it
+    /// is there: never fetched, the rules judge alone without it.
+    pub fn with_sentence_model(
+        self,
+        models_dir: &std::path::Path,
+    ) -> Result<Self, crate::semantic::EmbedderError> {
+        Ok(Self {
+            negative_judge: NegativeJudge::installed(models_dir)?,
+            ..self
         })
     }
 
@@ -59,12 +80,13 @@ impl ContentRules {
         speaking_seconds: Option<f64>,
         story: bool,
     ) -> Content {
-        content(
+        content_judged(
             words,
             speaking_seconds,
             &self.phrases,
             &self.thresholds,
             story,
+            self.negative_judge.as_ref(),
         )
     }
 }

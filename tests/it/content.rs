@@ -426,3 +426,71 @@ fn stats_and_the_report_chart_fillers_and_hedges_over_sessions() {
         assert_eq!(chart.matches("<circle").count(), 2, "{chart}");
     }
 }
+
+/// The sentence model's folder for the tests (scripts/test-embedder.sh):
+/// in CI a missing one fails, elsewhere the test skips loudly.
+fn test_embedder() -> Option<PathBuf> {
+    match std::env::var_os("MOCKVIEW_TEST_EMBEDDER") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("MOCKVIEW_TEST_EMBEDDER is not set: scripts/test.sh sets it (scripts/test-embedder.sh)")
+        }
+        None => {
+            eprintln!("\n*** SKIPPED: MOCKVIEW_TEST_EMBEDDER is not set; run `export MOCKVIEW_TEST_EMBEDDER=$(scripts/test-embedder.sh)` ***\n");
+            None
+        }
+    }
+}
+
+#[test]
+fn an_installed_sentence_model_flags_blame_the_rules_miss() {
+    let Some(model) = test_embedder() else { return };
+    // Blame in words no rule names, between two innocent sentences.
+    let said = "I planned the rollout with the support team. \
+                My old manager would take the credit for anything that went well. \
+                I learned to write every decision down.";
+    let home = tempfile::tempdir().unwrap();
+    let (root, _) = session_saying(home.path(), "20261126-101503", [said, CLEAN]);
+    let data = home.path().join("data");
+    let negatives = |data: &Path| {
+        let out = mockview_in(&root)
+            .env("XDG_DATA_HOME", data)
+            .args(["analyze", "latest", "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let content = &doc["answers"][0]["content"];
+        assert_eq!(
+            doc["answers"][1]["content"]["negatives"],
+            serde_json::json!([])
+        );
+        content["negatives"].as_array().unwrap().clone()
+    };
+    // Not installed: the rules alone find nothing.
+    assert_eq!(negatives(&data), Vec::<serde_json::Value>::new());
+    // Installed in the models folder: the sentence is flagged and quoted.
+    let folder = data.join("mockview/models/all-MiniLM-L6-v2");
+    std::fs::create_dir_all(&folder).unwrap();
+    for f in ["model.safetensors", "vocab.txt"] {
+        std::os::unix::fs::symlink(model.join(f), folder.join(f)).unwrap();
+    }
+    let found = negatives(&data);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["sentence"],
+        "My old manager would take the credit for anything that went well."
+    );
+    // A folder there but broken: one line naming the file, exit 1.
+    std::fs::remove_file(folder.join("model.safetensors")).unwrap();
+    std::fs::write(folder.join("model.safetensors"), b"cut short").unwrap();
+    let out = mockview_in(&root)
+        .env("XDG_DATA_HOME", &data)
+        .args(["analyze", "latest"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("model.safetensors"), "{err}");
+}
