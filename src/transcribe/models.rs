@@ -167,7 +167,8 @@ pub fn parse_header(bytes: &[u8]) -> Result<ModelHeader, String> {
 }
 
 /// Read and check a model file: its header, then its whole layout
-/// ([`check_layout`]), before whisper.cpp is given it.
+/// (the private `check_layout`: every size fits the file), before
+/// whisper.cpp is given it.
 pub fn read_header(path: &Path) -> Result<ModelHeader, ModelError> {
     let mut buf = [0u8; HEADER_BYTES];
     let mut file = fs::File::open(path).map_err(io_err(path))?;
