@@ -83,6 +83,12 @@ pub struct Decoding {
     /// keep the surer decoding (issue 18, fourth round: measured, not
     /// mockview's).
     pub redecode_unsure: bool,
+    /// Each window decoded as one segment (whisper.cpp's `single_segment`):
+    /// the window then ends at the chunk's end, never on an early
+    /// timestamp token, so DTW never gets a window of 7 audio tokens or
+    /// fewer, where its median filter's `WHISPER_ASSERT` aborts the whole
+    /// process (docs/transcription.md, "Known defect").
+    pub single_segment: bool,
 }
 
 /// A piece whose words' mean probability is under this is decoded again.
@@ -108,10 +114,11 @@ impl Decoding {
         beams: Some(5),
         prompt_text: FILLER_PROMPT,
         redecode_unsure: false,
+        single_segment: true,
     };
 
     /// The settings compared in docs/transcription.md, by name.
-    pub const MEASURED: [(&'static str, Decoding); 8] = [
+    pub const MEASURED: [(&'static str, Decoding); 9] = [
         (
             "whole",
             Decoding {
@@ -182,6 +189,13 @@ impl Decoding {
             "chunks-guard-beam5",
             Decoding {
                 beams: Some(5),
+                ..Decoding::MOCKVIEW
+            },
+        ),
+        (
+            "chunks-guard-beam5-segments",
+            Decoding {
+                single_segment: false,
                 ..Decoding::MOCKVIEW
             },
         ),
@@ -468,6 +482,7 @@ impl Engine {
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_timestamps(false);
+        params.set_single_segment(decoding.single_segment);
         state
             .full(params, &input)
             .map_err(|e| EngineError::Run(e.to_string()))?;
